@@ -1,0 +1,54 @@
+import yargs from 'yargs';
+import { isBuffError } from '@buff/core';
+import { ExitCode } from './exit-codes.js';
+import type { GlobalArgs, RegisterCommands } from './context.js';
+import { COMMAND_GROUPS } from './commands/index.js';
+
+class UsageError extends Error {}
+
+/**
+ * Runs the `buff` command with the given arguments and returns its exit code:
+ * 0 success, 2 usage error, 3 rejected input or failed check (BuffError), 1 anything else.
+ * @example process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[]): Promise<number> {
+  let cli = yargs(argv)
+    .scriptName('buff')
+    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+    .strict()
+    .demandCommand(1, 'name a command; see buff --help')
+    .recommendCommands()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, err) => {
+      if (err) throw err;
+      throw new UsageError(message);
+    }) as unknown as import('yargs').Argv<GlobalArgs>;
+  for (const register of COMMAND_GROUPS as RegisterCommands[]) cli = register(cli);
+  const json = argv.includes('--json');
+  try {
+    await cli.parseAsync();
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.OK;
+  } catch (err) {
+    return reportError(err, json);
+  }
+}
+
+function reportError(err: unknown, json: boolean): number {
+  if (err instanceof UsageError) {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'USAGE', message: err.message })}\n`);
+    else process.stderr.write(`buff: ${err.message}\n`);
+    return ExitCode.USAGE;
+  }
+  if (isBuffError(err)) {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, ...err.toJSON() })}\n`);
+    else process.stderr.write(`buff: ${err.toLine()}\n`);
+    return ExitCode.REJECTED;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'INTERNAL', message: String(err) })}\n`);
+  else process.stderr.write(`buff: unexpected error: ${message}\n`);
+  return ExitCode.UNEXPECTED;
+}

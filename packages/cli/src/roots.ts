@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+
+/** A resolved root folder and where its value came from. */
+export interface ResolvedRoot {
+  name: 'DATA_ROOT' | 'RUNS_ROOT' | 'MODELS_ROOT';
+  path: string;
+  source: 'flag' | 'env' | 'default';
+}
+
+const DEFAULTS: Record<ResolvedRoot['name'], string> = { DATA_ROOT: 'data', RUNS_ROOT: 'runs', MODELS_ROOT: 'models' };
+
+/**
+ * Flag beats environment beats the default (relative to the working directory).
+ * @example resolveRoot('RUNS_ROOT', argv.runsRoot) // { path: '/abs/runs', source: 'flag' }
+ */
+export function resolveRoot(name: ResolvedRoot['name'], flag: string | undefined): ResolvedRoot {
+  if (flag !== undefined && flag !== '') return { name, path: resolve(flag), source: 'flag' };
+  const env = process.env[name];
+  if (env !== undefined && env !== '') return { name, path: resolve(env), source: 'env' };
+  return { name, path: resolve(DEFAULTS[name]), source: 'default' };
+}

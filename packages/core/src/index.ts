@@ -1,0 +1,35 @@
+/** Errors: one class, codes in a const map. */
+export { BuffError, ErrorCode, isBuffError } from './errors.js';
+export type { BuffErrorOptions, ErrorLocation } from './errors.js';
+
+/** Canonical JSON and content ids. */
+export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
+export { sha256Hex, contentId } from './content-id.js';
+
+/** Timeframes. */
+export { TIMEFRAMES, TimeframeSchema, parseTimeframe, timeframeMs } from './timeframe.js';
+export type { Timeframe } from './timeframe.js';
+
+/** Canonical bars as typed-array columns. */
+export { BAR_COLUMNS, VALUE_COLUMNS, allocateBars, barCount, sliceBars } from './bars.js';
+export type { Bars, BarColumn, ValueColumn } from './bars.js';
+
+/** Schemas (types derived with z.infer). */
+export { IngestOptionsSchema, SymbolSchema, TimestampFormatSchema } from './schemas/ingest-options.js';
+export type { IngestOptions, IngestOptionsInput, MarketSymbol, TimestampFormat } from './schemas/ingest-options.js';
+export { QualityReportSchema, GapSchema } from './schemas/quality-report.js';
+export type { QualityReport, Gap } from './schemas/quality-report.js';
+export { DatasetManifestSchema, DatasetTableSchema, Sha256Schema } from './schemas/dataset-manifest.js';
+export type { DatasetManifest, DatasetTable } from './schemas/dataset-manifest.js';
+export { RunManifestSchema, RunIdSchema, ArtifactEntrySchema, RunInputSchema } from './schemas/run-manifest.js';
+export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-manifest.js';
+
+/** Where runs go: implemented by the registry, used by the builder. */
+export type { RunStore } from './run-store.js';
+
+/** Durable files. */
+export { writeFileAtomic, tempPathFor, fsyncDir } from './atomic-file.js';
+
+/** Structured JSON logging (pino). */
+export { createLogger, silentLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';

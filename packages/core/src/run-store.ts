@@ -1,0 +1,17 @@
+/**
+ * Where the run builder puts a run. The registry implements it: it hands out a staging
+ * folder, publishes it atomically under the run id and indexes it. The engine never imports
+ * the registry; callers pass a RunStore in.
+ */
+export interface RunStore {
+  /** The authoritative runs root. */
+  readonly root: string;
+  /** True when a run with this id is already published (building it again is a no-op). */
+  has(runId: string): Promise<boolean>;
+  /** A fresh, empty staging folder for the run's artifacts. */
+  createStaging(runId: string): Promise<string>;
+  /** Atomically moves a complete staging folder into place under `runId` and indexes it. */
+  publish(runId: string, stagingDir: string): Promise<void>;
+  /** Removes a staging folder that will not be published. */
+  discard(stagingDir: string): Promise<void>;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { TimeframeSchema } from '../timeframe.js';
+import { SymbolSchema } from './ingest-options.js';
+
+/** A sha256 in lowercase hex. */
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex');
+
+/** One stored (symbol, timeframe) table inside a dataset folder. */
+export const DatasetTableSchema = z
+  .object({
+    timeframe: TimeframeSchema,
+    file: z.string(),
+    contentId: Sha256Schema,
+    bytes: z.number().int().nonnegative(),
+    rows: z.number().int().nonnegative(),
+    first: z.string().nullable(),
+    last: z.string().nullable(),
+    gapCount: z.number().int().nonnegative(),
+    derivedFrom: z.string().optional(),
+    includePartial: z.boolean().optional(),
+  })
+  .strict();
+export type DatasetTable = z.infer<typeof DatasetTableSchema>;
+
+/**
+ * `<DATA_ROOT>/<symbol>/dataset.json`: what is stored for a symbol and where it came from.
+ * Content ids are sha256 of the Arrow bytes.
+ */
+export const DatasetManifestSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    symbol: SymbolSchema,
+    source: z
+      .object({
+        kind: z.enum(['csv', 'arrow', 'synthetic', 'ccxt']),
+        file: z.string().optional(),
+        sha256: Sha256Schema.optional(),
+        params: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+    ingestOptions: z.record(z.string(), z.unknown()),
+    tables: z.record(z.string(), DatasetTableSchema),
+  })
+  .strict();
+export type DatasetManifest = z.infer<typeof DatasetManifestSchema>;

@@ -1,0 +1,69 @@
+import { Float64, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
+
+/**
+ * Canonical bars as an Arrow table: `ts` Timestamp(ms, UTC) then Float64 open, high, low, close, volume.
+ * @example const table = barsToTable(bars); table.numRows
+ */
+export function barsToTable(bars: Bars): Table {
+  const length = bars.ts.length;
+  const ts = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) ts[i] = BigInt(bars.ts[i] as number);
+  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: ts, length, nullCount: 0 });
+  return new Table({
+    ts: makeVector(tsData),
+    open: makeVector(bars.open),
+    high: makeVector(bars.high),
+    low: makeVector(bars.low),
+    close: makeVector(bars.close),
+    volume: makeVector(bars.volume),
+  });
+}
+
+/**
+ * Reads canonical bars back out of an Arrow table, checking its columns and types.
+ * @example const bars = tableToBars(tableFromIPC(bytes));
+ */
+export function tableToBars(table: Table, source = 'arrow table'): Bars {
+  const names = table.schema.fields.map((field) => field.name);
+  for (const column of BAR_COLUMNS) {
+    if (!names.includes(column)) {
+      throw new BuffError('MISSING_COLUMN', `${source}: missing column "${column}"`, { details: { file: source, column, rule: 'MISSING_COLUMN' } });
+    }
+  }
+  const tsVector = table.getChild('ts') as Vector;
+  const ts = new Float64Array(table.numRows);
+  if (tsVector.type instanceof TimestampMillisecond || tsVector.type.typeId === new TimestampMillisecond().typeId) {
+    let offset = 0;
+    for (const chunk of tsVector.data) {
+      const values = chunk.values as BigInt64Array;
+      for (let i = 0; i < chunk.length; i++) ts[offset + i] = Number(values[chunk.offset + i]);
+      offset += chunk.length;
+    }
+  } else {
+    throw new BuffError('INVALID_INPUT', `${source}: column "ts" must be Timestamp(ms, UTC), got ${String(tsVector.type)}`, {
+      details: { file: source, column: 'ts' },
+    });
+  }
+  const bars = { ts } as Bars;
+  for (const column of VALUE_COLUMNS) {
+    const vector = table.getChild(column) as Vector;
+    if (!(vector.type instanceof Float64)) {
+      throw new BuffError('INVALID_INPUT', `${source}: column "${column}" must be Float64, got ${String(vector.type)}`, {
+        details: { file: source, column },
+      });
+    }
+    bars[column] = vector.toArray() as Float64Array;
+  }
+  return bars;
+}
+
+/** Canonical bars as Arrow IPC file bytes (deterministic for equal bars). */
+export function barsToIpc(bars: Bars): Uint8Array {
+  return tableToIPC(barsToTable(bars), 'file');
+}
+
+/** Canonical bars from Arrow IPC bytes (file or stream format). */
+export function ipcToBars(bytes: Uint8Array, source = 'arrow bytes'): Bars {
+  return tableToBars(tableFromIPC(bytes), source);
+}
