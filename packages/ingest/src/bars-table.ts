@@ -1,4 +1,4 @@
-import { Float64, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { DataType, Float64, Table, TimeUnit, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
 
 /**
@@ -33,7 +33,7 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
   }
   const tsVector = table.getChild('ts') as Vector;
   const ts = new Float64Array(table.numRows);
-  if (tsVector.type instanceof TimestampMillisecond || tsVector.type.typeId === new TimestampMillisecond().typeId) {
+  if (DataType.isTimestamp(tsVector.type) && tsVector.type.unit === TimeUnit.MILLISECOND) {
     let offset = 0;
     for (const chunk of tsVector.data) {
       const values = chunk.values as BigInt64Array;

@@ -1,0 +1,39 @@
+// `npm run demo`: Buff's main job on an embedded default, end to end, with the built CLI.
+// Synthesize 1m candles, export them to CSV and ingest that CSV strictly, resample, list the
+// inventory, build and validate the demo run, then serve the UI at http://localhost:3000/runs.
+// Pass --no-serve to stop after the run is built (used by tests).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const dataRoot = process.env.DATA_ROOT ?? join(root, 'data');
+const runsRoot = process.env.RUNS_ROOT ?? join(root, 'runs');
+const serve = !process.argv.includes('--no-serve');
+const port = process.env.PORT ?? '3000';
+const cli = join(root, 'packages/cli/bin/buff.js');
+
+function buff(args, { capture = false } = {}) {
+  process.stdout.write(`\n$ buff ${args.join(' ')}\n`);
+  const result = spawnSync(process.execPath, [cli, ...args], { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+  if (capture && result.stdout) process.stdout.write(result.stdout);
+  if (result.status !== 0) {
+    process.stderr.write(`demo: "buff ${args[0]} ${args[1] ?? ''}" failed with exit code ${result.status}\n`);
+    process.exit(result.status ?? 1);
+  }
+  return result.stdout ?? '';
+}
+
+mkdirSync(join(root, 'reports'), { recursive: true });
+const csv = join(root, 'reports', 'demo_BTC-USD_1m.csv');
+buff(['data', 'synth', '--symbol', 'SYN-USD', '--days', '7', '--seed', '7', '--data-root', dataRoot]);
+buff(['data', 'export', '--symbol', 'SYN-USD', '--timeframe', '1m', '--format', 'csv', '--out', csv, '--data-root', dataRoot]);
+buff(['ingest', 'csv', '--input', csv, '--symbol', 'SYN-CSV', '--data-root', dataRoot]);
+buff(['resample', '--symbol', 'SYN-CSV', '--timeframe', '1h', '--data-root', dataRoot]);
+buff(['run', 'build', '--config', 'configs/run_demo.yml', '--runs-root', runsRoot, '--data-root', dataRoot]);
+buff(['data', 'list', '--data-root', dataRoot]);
+buff(['runs', 'list', '--runs-root', runsRoot]);
+if (serve) {
+  process.stdout.write(`\nServing the UI: http://localhost:${port}/runs  (Ctrl-C to stop)\n`);
+  buff(['serve', '--runs-root', runsRoot, '--data-root', dataRoot, '--port', port, '--host', '127.0.0.1']);
+}
