@@ -1,4 +1,4 @@
-import { DataType, Float64, Table, TimeUnit, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { DataType, Precision, Table, TimeUnit, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
 
 /**
@@ -48,7 +48,7 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
   const bars = { ts } as Bars;
   for (const column of VALUE_COLUMNS) {
     const vector = table.getChild(column) as Vector;
-    if (!(vector.type instanceof Float64)) {
+    if (!(DataType.isFloat(vector.type) && vector.type.precision === Precision.DOUBLE)) {
       throw new BuffError('INVALID_INPUT', `${source}: column "${column}" must be Float64, got ${String(vector.type)}`, {
         details: { file: source, column },
       });

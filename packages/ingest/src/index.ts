@@ -1,1 +1,46 @@
-export {};
+/** Canonical bars as Arrow tables and IPC bytes. */
+export { barsToTable, tableToBars, barsToIpc, ipcToBars } from './bars-table.js';
+
+/** Resampling to higher timeframes (UTC-epoch buckets, complete buckets only unless asked). */
+export { resample } from './resample.js';
+export type { ResampleOptions } from './resample.js';
+
+/** Seeded synthetic 1m bars with volatility regimes and an optional planted signal. */
+export { synthesizeBars } from './synthetic.js';
+export type { SynthesizeOptions } from './synthetic.js';
+export { createPrng } from './prng.js';
+export type { Prng } from './prng.js';
+
+/** The dataset store on DATA_ROOT: Arrow tables, dataset.json with content ids, quality.json. */
+export {
+  writeDataset,
+  readBars,
+  readDatasetManifest,
+  readQualityReport,
+  listDatasets,
+  findTableByContentId,
+  resampleDataset,
+} from './dataset-store.js';
+export type { WriteDatasetInput } from './dataset-store.js';
+export { fetchDataset } from './fetch-dataset.js';
+export type { FetchDatasetOptions } from './fetch-dataset.js';
+export { validateSymbol, datasetDir, MANIFEST_FILE, QUALITY_FILE } from './dataset-paths.js';
+export { datasetInventory, formatInventoryText, formatInventoryMarkdown } from './inventory.js';
+export type { InventoryRow } from './inventory.js';
+
+/** Data providers chosen by name: synthetic (default), csv, ccxt. */
+export { getProvider, resolveProviderName } from './providers/get-provider.js';
+export type { ProviderOptions } from './providers/get-provider.js';
+export { PROVIDER_NAMES } from './providers/provider.js';
+export type { DataProvider, ProviderName, FetchBarsRequest, ConnectionStatus } from './providers/provider.js';
+export { createSyntheticProvider } from './providers/synthetic-provider.js';
+export type { SyntheticProviderOptions } from './providers/synthetic-provider.js';
+export { createCsvProvider } from './providers/csv-provider.js';
+export type { CsvProviderOptions } from './providers/csv-provider.js';
+export { createCcxtProvider } from './providers/ccxt-provider.js';
+export type { CcxtProviderOptions, CcxtExchangeLike } from './providers/ccxt-provider.js';
+export { ohlcvRowsToBars } from './providers/ohlcv-rows.js';
+
+/** Export for pandas, polars and DuckDB users: CSV and Parquet. */
+export { exportDataset, barsToCsv, barsToParquet, EXPORT_FORMATS } from './export.js';
+export type { ExportFormat, ExportOptions, ExportResult } from './export.js';

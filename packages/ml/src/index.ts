@@ -1,1 +1,64 @@
-export {};
+/** Indicators on typed arrays (causal: value t uses inputs [0..t] only). */
+export { sma, ema, wilderSmooth, rollingStd } from './features/moving-averages.js';
+export { rsi, macdSeries, atr, bollinger } from './features/oscillators.js';
+export type { MacdSeries, BollingerSeries } from './features/oscillators.js';
+export { logReturns, rollingVolatility, volumeZScore } from './features/returns.js';
+export { calendarFeatures } from './features/calendar.js';
+export type { CalendarSeries } from './features/calendar.js';
+
+/** Feature tables: computation without look-ahead, train-only standardization, storage, checks. */
+export { computeFeatures, featureWarmup, parseFeatureOptions, FeatureOptionsSchema } from './features/compute-features.js';
+export type { FeatureTable, FeatureOptions, FeatureOptionsInput } from './features/compute-features.js';
+export { fitStandardizer, applyStandardizer } from './features/standardizer.js';
+export type { Standardizer } from './features/standardizer.js';
+export {
+  buildFeatureTable,
+  loadFeatureTable,
+  readFeatureTable,
+  writeFeatureTable,
+  featureTableToIpc,
+  ipcToFeatureTable,
+  FeatureTableEntrySchema,
+  FeatureManifestSchema,
+  FEATURES_DIR,
+  FEATURES_MANIFEST,
+} from './feature-store.js';
+export type { FeatureTableEntry, FeatureManifest } from './feature-store.js';
+export { checkFeatures } from './feature-check.js';
+export type { FeatureCheckReport, FeatureCheckOptions, FeatureColumnStats, FeatureProblem } from './feature-check.js';
+
+/** Labels and the chronological split. */
+export { makeLabels } from './labels.js';
+export type { LabelSet, LabelOptions } from './labels.js';
+export { chronologicalSplit } from './split.js';
+export type { ChronologicalSplit, SplitOptions, RowRange } from './split.js';
+
+/** Evaluation: metrics, calibration error, temperature scaling, gates, the evaluation record. */
+export { evaluateProbabilities, EvaluationMetricsSchema, ConfusionSchema } from './evaluation/metrics.js';
+export type { EvaluationMetrics, Confusion } from './evaluation/metrics.js';
+export { expectedCalibrationError, reliabilityBins } from './evaluation/calibration-error.js';
+export type { ReliabilityBin } from './evaluation/calibration-error.js';
+export { fitTemperature, applyTemperature, sigmoidProbabilities, binaryNll } from './evaluation/temperature.js';
+export { checkGates, parseGates, GatesSchema, DEFAULT_GATES } from './evaluation/gates.js';
+export type { Gates, GateResult } from './evaluation/gates.js';
+export { EvaluationRecordSchema, parseEvaluationRecord } from './evaluation/evaluation-record.js';
+export type { EvaluationRecord, EvaluationRecordInput } from './evaluation/evaluation-record.js';
+export { evaluateLogits } from './evaluation/evaluate-logits.js';
+export type { EvaluateLogitsInput, LabelledLogits } from './evaluation/evaluate-logits.js';
+export { writeEvaluationRecord, readEvaluationRecord, EVALUATION_FILE } from './evaluation/evaluation-file.js';
+
+/** Reports: reliability diagram and training curves as SVG. */
+export { renderReliabilityDiagram, writeReliabilityDiagram } from './reports/reliability-diagram.js';
+export { renderTrainingCurves, writeTrainingCurves } from './reports/training-curves.js';
+export type { EpochRecord } from './reports/training-curves.js';
+
+/** Models and training (TensorFlow.js): backend choice, the LSTM and transformer, windows, training, checkpoints, model cards. */
+export { selectBackend, tfjsVersion } from './backend.js';
+export type { BackendChoice, BackendName, BackendOptions } from './backend.js';
+export { lstmSequence } from './models/lstm-kernel.js';
+export type { LstmWeights, LstmSequenceOptions } from './models/lstm-kernel.js';
+export { createLstmModel, LstmConfigSchema } from './models/lstm-model.js';
+export type { LstmConfig } from './models/lstm-model.js';
+export type { SequenceModel, ModelBatch, NamedWeight } from './models/sequence-model.js';
+export { seededRandom, glorotUniform, shuffledIndices } from './models/seeded-random.js';
+export type { SeededRandom } from './models/seeded-random.js';

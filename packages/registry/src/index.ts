@@ -1,1 +1,38 @@
-export {};
+/** Run registry: open it, publish runs through it (it is core's RunStore), list and tag them. */
+export { openRunRegistry, checkRunId } from './run-registry.js';
+export type { RunRegistry, RunRegistryOptions } from './run-registry.js';
+export { RunRecordSchema, RunListQuerySchema, RunStatusSchema, HeadlineMetricsSchema, TagSchema, RUN_SORT_FIELDS } from './run-record.js';
+export type { RunRecord, RunListQuery, RunListQueryInput, RunStatus, HeadlineMetrics } from './run-record.js';
+
+/** Run folders: read one into its record, scan RUNS_ROOT, rebuild the index from the folders. */
+export { readRunFolder, scanRunFolders, listRunFolderNames } from './run-folder.js';
+export type { FolderScan, FolderCheck } from './run-folder.js';
+export { rebuildIndex } from './rebuild-index.js';
+export type { RebuildReport } from './rebuild-index.js';
+
+/** Legacy Phase-1 runs (`artifacts/<name>/`): read-only listing and migration into RUNS_ROOT. */
+// legacy: pending
+
+export { LegacyManifestSchema } from './legacy-manifest.js';
+export type { LegacyManifest } from './legacy-manifest.js';
+
+/** Model registry: versions, aliases, evaluations, promotions that must be earned, audit log. */
+
+
+
+
+
+/** Storage drivers: the interface, the fs and postgres implementations, and the shared query semantics. */
+export { openDriver } from './open-driver.js';
+export type { DriverChoice } from './open-driver.js';
+export { openFsDriver } from './fs-driver.js';
+export type { FsDriverOptions } from './fs-driver.js';
+export { openPgDriver } from './pg-driver.js';
+export type { PgDriverOptions } from './pg-driver.js';
+export { MIGRATIONS } from './pg-migrations.js';
+export { FilterSchema, ListQuerySchema, AuditEntrySchema } from './storage-driver.js';
+export type { StorageDriver, JsonRecord, Filter, ListQuery, ListQueryInput, AuditEntry, AuditInput, DriverProblem } from './storage-driver.js';
+
+/** The one-writer lock file (also usable for other roots). */
+export { acquireLock, isStale } from './file-lock.js';
+export type { HeldLock, LockOwner, FileLockOptions } from './file-lock.js';

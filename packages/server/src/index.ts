@@ -1,1 +1,20 @@
-export {};
+/** The router others mount, and a plain server around it (`buff serve`, `npm run demo`). */
+export { createBuffRouter } from './create-router.js';
+export type { BuffRouter } from './create-router.js';
+export { startServer } from './start-server.js';
+export type { RunningServer } from './start-server.js';
+
+/** Options and limits (safe defaults; BUFF_* environment overrides). */
+export { ServerLimitsSchema, envFlag, limitsFromEnv } from './options.js';
+export type { BuffRouterOptions, ServerLimits, ServerLimitsInput } from './options.js';
+
+/** The kill switch: state file under RUNS_ROOT, fail-closed reads, append-only audit log. */
+export { readKillSwitch, setKillSwitch, readKillSwitchAudit, assertKillSwitchOff, killSwitchPaths, KillSwitchStateSchema } from './kill-switch.js';
+export type { KillSwitchState, KillSwitchStatus } from './kill-switch.js';
+
+/** The one error-code-to-HTTP-status table and the JSON error body. */
+export { ERROR_STATUS, errorResponse } from './error-status.js';
+export type { ErrorBody } from './error-status.js';
+
+/** Background jobs (as GET /api/jobs/:id reports them). */
+export type { Job, JobStatus } from './job-queue.js';

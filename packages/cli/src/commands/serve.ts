@@ -1,0 +1,46 @@
+import { createLogger } from '@buff/core';
+import { outputFor, type RegisterCommands } from '../context.js';
+import { resolveRoot } from '../roots.js';
+
+/** `buff serve`: the web UI and JSON API on a plain Express app until SIGINT/SIGTERM. */
+export const registerServeCommands: RegisterCommands = (cli) =>
+  cli.command(
+    'serve',
+    'serve the web UI and JSON API (BUFF_ADMIN_TOKEN enables mutations, BUFF_FEATURE_RUNS_NEW=1 the /runs/new form)',
+    (y) =>
+      y
+        .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+        .option('port', { type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback by default)' })
+        .option('runs-new', { type: 'boolean', describe: 'enable /runs/new and POST /api/jobs (default: BUFF_FEATURE_RUNS_NEW)' }),
+    async (args) => {
+      const out = outputFor(args);
+      // loaded on use: the server pulls in express and prom-client, which other commands never need
+      const { envFlag, limitsFromEnv, startServer } = await import('@buff/server');
+      const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+      const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+      out.root(runsRoot);
+      out.root(dataRoot);
+      const server = await startServer({
+        runsRoot: runsRoot.path,
+        dataRoot: dataRoot.path,
+        port: args.port,
+        host: args.host,
+        features: { runsNew: args.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW') },
+        limits: limitsFromEnv(),
+        logger: createLogger({ name: 'buff-server' }),
+      });
+      out.line(`Buff UI: ${server.url}/runs`);
+      out.result({ url: server.url, runsUrl: `${server.url}/runs`, port: server.port });
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().then(resolve, resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    },
+  );

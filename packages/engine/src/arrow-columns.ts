@@ -1,0 +1,124 @@
+import {
+  DataType,
+  Dictionary,
+  Int32,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  makeData,
+  makeVector,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+  type Vector,
+} from 'apache-arrow';
+
+/** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
+export type ColumnSpec =
+  | { kind: 'timestamp'; values: Float64Array }
+  | { kind: 'float64'; values: Float64Array }
+  | { kind: 'int32'; values: Int32Array }
+  | { kind: 'int8'; values: Int8Array }
+  | { kind: 'dictionary'; codes: Int32Array; dictionary: readonly string[] };
+
+/** A column read back: the same shapes, dictionary columns decoded to codes + their dictionary. */
+export type ColumnValues = ColumnSpec;
+
+const TWO_32 = 4294967296;
+
+/** ms epoch floats as Int64 without a BigInt per value (fast path for non-negative integers). */
+function toInt64(values: Float64Array): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  const words = new Int32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    if (x >= 0 && x < 2 ** 53 && Number.isInteger(x)) {
+      words[2 * i] = x >>> 0;
+      words[2 * i + 1] = Math.floor(x / TWO_32);
+    } else out[i] = BigInt(Math.trunc(x));
+  }
+  return out;
+}
+
+function toVector(spec: ColumnSpec): Vector {
+  switch (spec.kind) {
+    case 'timestamp':
+      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: toInt64(spec.values), length: spec.values.length, nullCount: 0 }));
+    case 'dictionary': {
+      const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
+      const type = new Dictionary(new Utf8(), new Int32());
+      return makeVector(makeData({ type, data: spec.codes, length: spec.codes.length, nullCount: 0, dictionary }));
+    }
+    default:
+      return makeVector(spec.values);
+  }
+}
+
+/**
+ * Arrow IPC file bytes from named columns, in the given order. Equal columns give equal bytes.
+ * @example columnsToIpc({ ts: { kind: 'timestamp', values: ts }, equity: { kind: 'float64', values: equity } })
+ */
+export function columnsToIpc(columns: Record<string, ColumnSpec>): Uint8Array {
+  const vectors: Record<string, Vector> = {};
+  for (const [name, spec] of Object.entries(columns)) vectors[name] = toVector(spec);
+  return tableToIPC(new Table(vectors), 'file');
+}
+
+/**
+ * Named columns from Arrow IPC bytes; throws on a column type Buff does not write.
+ * @example const { columns, numRows } = ipcToColumns(readFileSync('runs/run-.../equity.arrow'));
+ */
+export function ipcToColumns(bytes: Uint8Array): { numRows: number; columns: Map<string, ColumnValues> } {
+  const table = tableFromIPC(bytes);
+  const columns = new Map<string, ColumnValues>();
+  for (const field of table.schema.fields) {
+    const vector = table.getChild(field.name) as Vector;
+    columns.set(field.name, readVector(vector, field.name));
+  }
+  return { numRows: table.numRows, columns };
+}
+
+function readVector(vector: Vector, name: string): ColumnValues {
+  const type = vector.type;
+  if (DataType.isTimestamp(type)) {
+    const values = new Float64Array(vector.length);
+    let offset = 0;
+    for (const chunk of vector.data) {
+      const raw = chunk.values as BigInt64Array;
+      const words = new Int32Array(raw.buffer, raw.byteOffset, raw.length * 2);
+      for (let i = 0; i < chunk.length; i++) {
+        const j = 2 * (chunk.offset + i);
+        values[offset + i] = (words[j + 1] as number) * TWO_32 + ((words[j] as number) >>> 0);
+      }
+      offset += chunk.length;
+    }
+    return { kind: 'timestamp', values };
+  }
+  if (DataType.isDictionary(type)) {
+    const dictionary: string[] = [];
+    const lookup = new Map<string, number>();
+    const codes = new Int32Array(vector.length);
+    let offset = 0;
+    for (const chunk of vector.data) {
+      const local = (chunk.dictionary?.toArray() ?? []) as string[];
+      const remap = local.map((value) => {
+        let id = lookup.get(value);
+        if (id === undefined) {
+          id = dictionary.length;
+          dictionary.push(value);
+          lookup.set(value, id);
+        }
+        return id;
+      });
+      const raw = chunk.values as Int32Array;
+      for (let i = 0; i < chunk.length; i++) codes[offset + i] = remap[raw[chunk.offset + i] as number] ?? -1;
+      offset += chunk.length;
+    }
+    return { kind: 'dictionary', codes, dictionary };
+  }
+  const array = vector.toArray() as unknown;
+  if (array instanceof Float64Array) return { kind: 'float64', values: array };
+  if (array instanceof Int32Array) return { kind: 'int32', values: array };
+  if (array instanceof Int8Array) return { kind: 'int8', values: array };
+  throw new Error(`column ${name}: unsupported Arrow type ${String(type)}`);
+}

@@ -1,0 +1,90 @@
+import { ACTIONS, GUARDRAIL_CODES, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import { columnsToIpc, type ColumnSpec } from './arrow-columns.js';
+
+/** File names of a run's artifacts (plus manifest.json). */
+export const ARTIFACT_FILES = { decisions: 'decisions.arrow', trades: 'trades.arrow', equity: 'equity.arrow', metrics: 'metrics.json' } as const;
+
+/** Prefix of the decision columns that hold a strategy's indicator values. */
+export const INPUT_PREFIX = 'input.';
+
+/** The columns of each Arrow artifact and their kinds (decisions also has `input.<name>` float64 columns). */
+export const ARTIFACT_COLUMNS = {
+  decisions: { ts: 'timestamp', symbol: 'dictionary', action: 'dictionary', reason: 'dictionary', guardrail: 'dictionary', position: 'int8', close: 'float64' },
+  trades: {
+    symbol: 'dictionary',
+    side: 'int8',
+    entryDecisionTs: 'timestamp',
+    entryTs: 'timestamp',
+    entryPrice: 'float64',
+    exitDecisionTs: 'timestamp',
+    exitTs: 'timestamp',
+    exitPrice: 'float64',
+    quantity: 'float64',
+    fees: 'float64',
+    pnl: 'float64',
+    returnPct: 'float64',
+  },
+  equity: {
+    ts: 'timestamp',
+    equity: 'float64',
+    balance: 'float64',
+    drawdown: 'float64',
+    exposure: 'float64',
+    openPositions: 'int32',
+    dayStartBalance: 'float64',
+    dailyFloor: 'float64',
+    totalFloor: 'float64',
+  },
+} as const satisfies Record<string, Record<string, ColumnSpec['kind']>>;
+
+/**
+ * decisions.arrow: one row per bar and symbol (ts, symbol, action, reason, guardrail, position
+ * after the order, the bar's close for plotting, and `input.<name>` indicator values).
+ * @example writeFileSync('decisions.arrow', decisionsToIpc(result.decisions));
+ */
+export function decisionsToIpc(d: DecisionColumns): Uint8Array {
+  const columns: Record<string, ColumnSpec> = {
+    ts: { kind: 'timestamp', values: d.ts },
+    symbol: { kind: 'dictionary', codes: d.symbol, dictionary: d.symbols },
+    action: { kind: 'dictionary', codes: d.action, dictionary: ACTIONS },
+    reason: { kind: 'dictionary', codes: d.reason, dictionary: d.reasons },
+    guardrail: { kind: 'dictionary', codes: d.guardrail, dictionary: GUARDRAIL_CODES },
+    position: { kind: 'int8', values: d.position },
+    close: { kind: 'float64', values: d.close },
+  };
+  d.inputNames.forEach((name, m) => (columns[`${INPUT_PREFIX}${name}`] = { kind: 'float64', values: d.inputs[m] as Float64Array }));
+  return columnsToIpc(columns);
+}
+
+/** trades.arrow: one row per closed trade. */
+export function tradesToIpc(t: TradeColumns): Uint8Array {
+  return columnsToIpc({
+    symbol: { kind: 'dictionary', codes: t.symbol, dictionary: t.symbols },
+    side: { kind: 'int8', values: t.side },
+    entryDecisionTs: { kind: 'timestamp', values: t.entryDecisionTs },
+    entryTs: { kind: 'timestamp', values: t.entryTs },
+    entryPrice: { kind: 'float64', values: t.entryPrice },
+    exitDecisionTs: { kind: 'timestamp', values: t.exitDecisionTs },
+    exitTs: { kind: 'timestamp', values: t.exitTs },
+    exitPrice: { kind: 'float64', values: t.exitPrice },
+    quantity: { kind: 'float64', values: t.quantity },
+    fees: { kind: 'float64', values: t.fees },
+    pnl: { kind: 'float64', values: t.pnl },
+    returnPct: { kind: 'float64', values: t.returnPct },
+  });
+}
+
+/** equity.arrow: one row per timeline step, marked to the closes. */
+export function equityToIpc(e: EquityColumns): Uint8Array {
+  return columnsToIpc({
+    ts: { kind: 'timestamp', values: e.ts },
+    equity: { kind: 'float64', values: e.equity },
+    balance: { kind: 'float64', values: e.balance },
+    drawdown: { kind: 'float64', values: e.drawdown },
+    exposure: { kind: 'float64', values: e.exposure },
+    openPositions: { kind: 'int32', values: e.openPositions },
+    dayStartBalance: { kind: 'float64', values: e.dayStartBalance },
+    dailyFloor: { kind: 'float64', values: e.dailyFloor },
+    totalFloor: { kind: 'float64', values: e.totalFloor },
+  });
+}

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { BarWindow } from './bar-window.js';
+
+/** A position direction: short, flat or long. */
+export type Direction = -1 | 0 | 1;
+
+/** What a strategy wants after seeing bar t: a target direction and a short, stable reason. */
+export interface StrategyDecision {
+  target: Direction;
+  reason: string;
+}
+
+/** Per-call context: the position the run holds (after orders already placed), private state, indicator outputs. */
+export interface StrategyContext<S> {
+  position: Direction;
+  state: S;
+  /** One slot per `inputNames` entry; the strategy writes the indicator values it used (NaN when unknown). */
+  inputs: Float64Array;
+}
+
+/**
+ * A strategy pack. `decide` is called once per bar, in order, with a window that shows bars
+ * [0..t] only; the order it implies fills at the next bar's open. Reasons should come from a
+ * small fixed set (they are dictionary-encoded in decisions.arrow).
+ */
+export interface StrategyDef<P = any, S = any> {
+  description: string;
+  /** Strict zod object with defaults for every param. */
+  paramsSchema: z.ZodType<P>;
+  /** Names of the indicator values a decision records (columns `input.<name>` in decisions.arrow). */
+  inputNames: readonly string[];
+  /** Bars needed before the first non-warmup decision. */
+  warmup(params: P): number;
+  /** Fresh private state for one symbol. */
+  init?(params: P): S;
+  decide(window: BarWindow, params: P, context: StrategyContext<S>): StrategyDecision;
+}
+
+/** Reason of every decision a strategy makes before it has enough bars. */
+export const WARMUP: StrategyDecision = Object.freeze({ target: 0, reason: 'warmup' });

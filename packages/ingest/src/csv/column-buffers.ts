@@ -1,0 +1,40 @@
+import type { Bars } from '@buff/core';
+
+/**
+ * Growable Float64Array columns for the CSV reader: `ts` plus the five values in slot order
+ * (open, high, low, close, volume). Grows by 1.5x; `toBars` trims to the rows read.
+ * @example const cols = new ColumnBuffers(1024); cols.ts[0] = 0; cols.length = 1; cols.toBars();
+ */
+export class ColumnBuffers {
+  ts: Float64Array;
+  values: Float64Array[];
+  length = 0;
+  capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(capacity, 16);
+    this.ts = new Float64Array(this.capacity);
+    this.values = Array.from({ length: 5 }, () => new Float64Array(this.capacity));
+  }
+
+  grow(): void {
+    const capacity = Math.ceil(this.capacity * 1.5) + 16;
+    const resize = (column: Float64Array): Float64Array => {
+      const next = new Float64Array(capacity);
+      next.set(column.subarray(0, this.length));
+      return next;
+    };
+    this.ts = resize(this.ts);
+    this.values = this.values.map(resize);
+    this.capacity = capacity;
+  }
+
+  toBars(): Bars {
+    // A view when little is unused (no copy of a million rows); a trimmed copy otherwise.
+    const tight = this.length >= this.capacity * 0.9;
+    const trim = (column: Float64Array): Float64Array =>
+      column.length === this.length ? column : tight ? column.subarray(0, this.length) : column.slice(0, this.length);
+    const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    return { ts: trim(this.ts), open, high, low, close, volume };
+  }
+}

@@ -1,0 +1,47 @@
+import { basename } from 'node:path';
+import { timeframeMs, type Bars, type IngestOptionsInput, type QualityReport } from '@buff/core';
+import { buildQualityReport } from '../quality-report.js';
+import { parseIngestOptions } from './parse-options.js';
+import { createTimestampParser } from './parse-timestamp.js';
+import { readCsvColumns } from './read-csv.js';
+import { checkRows } from './row-rules.js';
+
+export interface ParsedCsv {
+  bars: Bars;
+  quality: QualityReport;
+  /** sha256 of the source file's bytes. */
+  sourceSha256: string;
+}
+
+/**
+ * Parses and validates a CSV of bars without writing anything: every ingest rule runs, the
+ * first violation throws a BuffError naming the rule, file, line and value.
+ * @example const { bars, quality } = await parseCsv('xrp_eth_1m.csv', { symbol: 'XRP-ETH', allowGaps: true });
+ */
+export async function parseCsv(path: string, input: IngestOptionsInput & { chunkBytes?: number }): Promise<ParsedCsv> {
+  const { chunkBytes, ...rest } = input;
+  const options = parseIngestOptions(rest);
+  const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
+  const { bars, sha256, sourceColumns } = readCsvColumns(path, {
+    file: path,
+    columnMap: options.columnMap,
+    timestamps,
+    ...(chunkBytes === undefined ? {} : { chunkBytes }),
+  });
+  const { gaps } = checkRows(bars, {
+    timeframeMs: timeframeMs(options.timeframe),
+    allowGaps: options.allowGaps,
+    placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
+  });
+  const quality = buildQualityReport({
+    symbol: options.symbol,
+    timeframe: options.timeframe,
+    source: basename(path),
+    bars,
+    gaps,
+    gapsAllowed: options.allowGaps,
+    kind: 'csv',
+    sourceColumns,
+  });
+  return { bars, quality, sourceSha256: sha256 };
+}

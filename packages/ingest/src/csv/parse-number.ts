@@ -1,0 +1,147 @@
+/**
+ * Decimal numbers straight from bytes, exact: the result is bit-identical to `Number(text)`.
+ *
+ * Fast path (Clinger): a mantissa of at most 15 significant digits is an exact integer in a
+ * double, and so is 10^k for k <= 22, so one multiplication or division rounds correctly.
+ * Anything longer (e.g. `0.04088000000000001`) falls back to `Number()` on the latin1 slice.
+ */
+
+/** Why a field is not a number; `OK` when it is one. */
+export const NumberStatus = { OK: 0, BAD: 1, NON_FINITE: 2 } as const;
+export type NumberStatus = (typeof NumberStatus)[keyof typeof NumberStatus];
+
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const MAX_FAST_DIGITS = 15;
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+
+/**
+ * A reusable parser: `parse(bytes, start, end)` returns the value and sets `status`.
+ * One instance per reader keeps the hot loop free of allocations.
+ * @example
+ * const parser = new DecimalParser();
+ * parser.parse(Buffer.from('0.5'), 0, 3); // 0.5, parser.status === NumberStatus.OK
+ */
+export class DecimalParser {
+  status: NumberStatus = NumberStatus.OK;
+
+  /** Where the last `scan` stopped: the first byte after the number. */
+  end = 0;
+
+  /**
+   * Parses the whole field [start, end): OK only when all of it is one number.
+   */
+  parse(bytes: Uint8Array, start: number, end: number): number {
+    const value = this.scan(bytes, start, end);
+    if (this.status === NumberStatus.OK && this.end === end) return value;
+    if (this.status === NumberStatus.OK) this.status = NumberStatus.BAD;
+    if (this.status === NumberStatus.BAD) this.notANumber(bytes, start, end);
+    return Number.NaN;
+  }
+
+  /**
+   * Parses the longest number at `start` (before `limit`) and sets `end` after it; the caller
+   * checks what follows. `status` is BAD when no number starts there.
+   */
+  scan(bytes: Uint8Array, start: number, limit: number): number {
+    let pos = start;
+    let negative = false;
+    let byte = pos < limit ? (bytes[pos] as number) : -1;
+    if (byte === MINUS || byte === PLUS) {
+      negative = byte === MINUS;
+      pos++;
+    }
+    let mantissa = 0;
+    let digits = 0; // significant digits in the mantissa (leading zeros skipped)
+    let exponent = 0; // decimal exponent applied to the mantissa
+    let sawDigit = false;
+    while (pos < limit) {
+      byte = bytes[pos] as number;
+      if (byte < DIGIT_0 || byte > DIGIT_9) break;
+      sawDigit = true;
+      if (digits > 0 || byte !== DIGIT_0) {
+        mantissa = mantissa * 10 + (byte - DIGIT_0);
+        digits++;
+      }
+      pos++;
+    }
+    if (pos < limit && bytes[pos] === DOT) {
+      pos++;
+      while (pos < limit) {
+        byte = bytes[pos] as number;
+        if (byte < DIGIT_0 || byte > DIGIT_9) break;
+        sawDigit = true;
+        if (digits > 0 || byte !== DIGIT_0) {
+          mantissa = mantissa * 10 + (byte - DIGIT_0);
+          digits++;
+        }
+        exponent--;
+        pos++;
+      }
+    }
+    if (!sawDigit) {
+      this.end = pos;
+      this.status = NumberStatus.BAD;
+      return Number.NaN;
+    }
+    if (pos < limit && (bytes[pos] === 101 || bytes[pos] === 69)) {
+      let expPos = pos + 1;
+      let expNegative = false;
+      if (expPos < limit && (bytes[expPos] === MINUS || bytes[expPos] === PLUS)) {
+        expNegative = bytes[expPos] === MINUS;
+        expPos++;
+      }
+      let expValue = 0;
+      const expStart = expPos;
+      while (expPos < limit) {
+        byte = bytes[expPos] as number;
+        if (byte < DIGIT_0 || byte > DIGIT_9) break;
+        if (expValue < 100_000) expValue = expValue * 10 + (byte - DIGIT_0);
+        expPos++;
+      }
+      // `1e` is not a number; leaving pos before the `e` makes the caller reject the field.
+      if (expPos > expStart) {
+        pos = expPos;
+        exponent += expNegative ? -expValue : expValue;
+      }
+    }
+    this.end = pos;
+    this.status = NumberStatus.OK;
+    if (digits <= MAX_FAST_DIGITS) {
+      let value: number;
+      if (mantissa === 0) value = 0;
+      else if (exponent === 0) value = mantissa;
+      else if (exponent < 0 && exponent >= -22) value = mantissa / (POW10[-exponent] as number);
+      else if (exponent > 0 && exponent <= 22) value = mantissa * (POW10[exponent] as number);
+      else return this.slow(bytes, start, pos);
+      return negative ? -value : value;
+    }
+    return this.slow(bytes, start, pos);
+  }
+
+  private slow(bytes: Uint8Array, start: number, end: number): number {
+    const value = Number(latin1(bytes, start, end));
+    if (!Number.isFinite(value)) {
+      this.status = NumberStatus.NON_FINITE;
+      return Number.NaN;
+    }
+    return value;
+  }
+
+  /** `nan`, `inf`, `infinity` (any case, any sign) are non-finite; anything else is not a number. */
+  private notANumber(bytes: Uint8Array, start: number, end: number): number {
+    const word = latin1(bytes, start, end).trim().toLowerCase().replace(/^[+-]/, '');
+    this.status = word === 'nan' || word === 'inf' || word === 'infinity' ? NumberStatus.NON_FINITE : NumberStatus.BAD;
+    return Number.NaN;
+  }
+
+}
+
+/** Bytes [start, end) as a latin1 string (ASCII input: the exact text). */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}

@@ -1,0 +1,20 @@
+import { BuffError, IngestOptionsSchema, type IngestOptions, type IngestOptionsInput } from '@buff/core';
+import { assertTimestampOptions } from './parse-timestamp.js';
+
+/**
+ * Validates ingest options with the core schema (unknown keys rejected), turning zod issues
+ * into one INVALID_CONFIG error whose `key` is the first issue's path.
+ * @example const options = parseIngestOptions({ symbol: 'BTC-USD', allowGaps: true }); options.timeframe // '1m'
+ */
+export function parseIngestOptions(input: IngestOptionsInput): IngestOptions {
+  const parsed = IngestOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join('.') ?? '';
+    throw new BuffError('INVALID_CONFIG', `invalid ingest options: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`, {
+      details: { key, issues: parsed.error.issues },
+    });
+  }
+  assertTimestampOptions(parsed.data.timestampFormat, parsed.data.timezone);
+  return parsed.data;
+}

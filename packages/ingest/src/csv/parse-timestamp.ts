@@ -1,0 +1,218 @@
+import { BuffError, type TimestampFormat } from '@buff/core';
+import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil, daysInMonth } from './civil-time.js';
+import { createZoneConverter, type ZoneConverter } from './zone-converter.js';
+
+/** Why a timestamp was not accepted; `OK` when it was. */
+export const TimestampStatus = { OK: 0, BAD: 1, NO_ZONE: 2, MIXED: 3, NONEXISTENT: 4 } as const;
+export type TimestampStatus = (typeof TimestampStatus)[keyof typeof TimestampStatus];
+
+// A format code packs the shape of one ISO timestamp; every row of a file must share it.
+const SEP_SPACE = 1;
+const HAS_SECONDS = 2;
+const FRACTION_SHIFT = 2; // bits 2..5: number of fraction digits (0-9)
+const ZONE_SHIFT = 6; // bits 6..8: ZoneKind
+const DATE_ONLY = 1 << 9;
+const EPOCH = 1 << 10;
+const ZoneKind = { NONE: 0, Z: 1, COLON_OFFSET: 2, OFFSET: 3, HOUR_OFFSET: 4 } as const;
+
+const UNSET = -1;
+
+/**
+ * Parses timestamps from bytes into UTC epoch ms, one instance per file: the first row fixes
+ * the format, later rows in another format get `MIXED`. ISO with `Z` or an offset is always
+ * accepted; naive ISO only with a declared IANA zone; epoch integers only when declared.
+ * @example
+ * const parser = await createTimestampParser({ format: 'iso' });
+ * parser.parse(Buffer.from('2024-01-01T00:01:00Z'), 0, 20); // 1704067260000
+ */
+export class TimestampParser {
+  status: TimestampStatus = TimestampStatus.OK;
+  /** The format code of the first accepted row (UNSET before). */
+  fileFormat = UNSET;
+  /** The format code of the row parsed last. */
+  rowFormat = UNSET;
+
+  constructor(
+    readonly format: TimestampFormat,
+    private readonly zone: ZoneConverter | undefined,
+  ) {}
+
+  parse(bytes: Uint8Array, start: number, end: number): number {
+    const ms = this.format === 'iso' ? this.parseIso(bytes, start, end) : this.parseEpoch(bytes, start, end);
+    if (this.status !== TimestampStatus.OK) return Number.NaN;
+    if (this.fileFormat === UNSET) this.fileFormat = this.rowFormat;
+    else if (this.rowFormat !== this.fileFormat) {
+      this.status = TimestampStatus.MIXED;
+      return Number.NaN;
+    }
+    return ms;
+  }
+
+  private parseIso(b: Uint8Array, s: number, e: number): number {
+    const length = e - s;
+    if (length < 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return this.bad();
+    const year = digits(b, s, 4);
+    const month = digits(b, s + 5, 2);
+    const day = digits(b, s + 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return this.bad();
+    let code = 0;
+    let wall = daysFromCivil(year, month, day) * DAY_MS;
+    let p = s + 10;
+    if (p === e) code |= DATE_ONLY;
+    else {
+      const sep = b[p];
+      if (sep === 32) code |= SEP_SPACE;
+      else if (sep !== 84) return this.bad();
+      if (length < 16 || b[p + 3] !== 58) return this.bad();
+      const hour = digits(b, p + 1, 2);
+      const minute = digits(b, p + 4, 2);
+      if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return this.bad();
+      wall += hour * HOUR_MS + minute * MINUTE_MS;
+      p += 6;
+      if (p < e && b[p] === 58) {
+        const second = digits(b, p + 1, 2);
+        if (p + 3 > e || second < 0 || second > 59) return this.bad();
+        wall += second * 1000;
+        code |= HAS_SECONDS;
+        p += 3;
+        if (p < e && b[p] === 46) {
+          let count = 0;
+          let fraction = 0;
+          p++;
+          while (p < e && b[p]! >= 48 && b[p]! <= 57) {
+            if (count < 3) fraction = fraction * 10 + (b[p]! - 48);
+            count++;
+            p++;
+          }
+          if (count === 0 || count > 9) return this.bad();
+          for (let k = count; k < 3; k++) fraction *= 10;
+          wall += fraction;
+          code |= count << FRACTION_SHIFT;
+        }
+      }
+    }
+    let offsetMs = 0;
+    let zone: number = ZoneKind.NONE;
+    if (p < e) {
+      const z = b[p];
+      if (z === 90 && p + 1 === e) zone = ZoneKind.Z;
+      else if (z === 43 || z === 45) {
+        const hh = digits(b, p + 1, 2);
+        let mm = 0;
+        if (p + 3 === e) zone = ZoneKind.HOUR_OFFSET;
+        else if (p + 6 === e && b[p + 3] === 58) {
+          zone = ZoneKind.COLON_OFFSET;
+          mm = digits(b, p + 4, 2);
+        } else if (p + 5 === e) {
+          zone = ZoneKind.OFFSET;
+          mm = digits(b, p + 3, 2);
+        } else return this.bad();
+        if (hh < 0 || hh > 23 || mm < 0 || mm > 59) return this.bad();
+        offsetMs = (z === 45 ? -1 : 1) * (hh * HOUR_MS + mm * MINUTE_MS);
+      } else return this.bad();
+    }
+    this.rowFormat = code | (zone << ZONE_SHIFT);
+    if (zone !== ZoneKind.NONE) {
+      this.status = TimestampStatus.OK;
+      return wall - offsetMs;
+    }
+    if (this.zone === undefined) {
+      this.status = TimestampStatus.NO_ZONE;
+      return Number.NaN;
+    }
+    const utc = this.zone.wallToUtc(wall);
+    this.status = Number.isNaN(utc) ? TimestampStatus.NONEXISTENT : TimestampStatus.OK;
+    return utc;
+  }
+
+  private parseEpoch(b: Uint8Array, s: number, e: number): number {
+    let p = s;
+    const negative = p < e && b[p] === 45;
+    if (negative) p++;
+    let value = 0;
+    const first = p;
+    while (p < e && b[p]! >= 48 && b[p]! <= 57) value = value * 10 + (b[p++]! - 48);
+    if (p === first || p - first > 16) return this.bad();
+    if (p < e && b[p] === 46) {
+      p++; // pandas writes `1570752000.0`: only zeros may follow the point
+      while (p < e && b[p] === 48) p++;
+    }
+    if (p !== e) return this.bad();
+    this.rowFormat = EPOCH;
+    this.status = TimestampStatus.OK;
+    const signed = negative ? -value : value;
+    return this.format === 'epoch-s' ? signed * 1000 : signed;
+  }
+
+  private bad(): number {
+    this.status = TimestampStatus.BAD;
+    return Number.NaN;
+  }
+}
+
+/** Creates a parser; loads the zone rules (luxon) only when a zone is declared. */
+export async function createTimestampParser(options: { format: TimestampFormat; timezone?: string | undefined }): Promise<TimestampParser> {
+  const zone = options.timezone === undefined ? undefined : await createZoneConverter(options.timezone);
+  return new TimestampParser(options.format, zone);
+}
+
+/**
+ * A readable pattern for a format code, for error messages.
+ * @example formatLabel(parser.fileFormat) // 'YYYY-MM-DDTHH:MM:SS.fffZ'
+ */
+export function formatLabel(code: number): string {
+  if (code === UNSET) return 'unknown';
+  if (code & EPOCH) return 'epoch integer';
+  let label = 'YYYY-MM-DD';
+  if (!(code & DATE_ONLY)) {
+    label += code & SEP_SPACE ? ' HH:MM' : 'THH:MM';
+    if (code & HAS_SECONDS) label += ':SS';
+    const fraction = (code >> FRACTION_SHIFT) & 15;
+    if (fraction > 0) label += `.${'f'.repeat(fraction)}`;
+  }
+  const zone = (code >> ZONE_SHIFT) & 7;
+  return label + (['', 'Z', '+HH:MM', '+HHMM', '+HH'][zone] ?? '');
+}
+
+/** The message part for a non-OK status. */
+export function timestampProblem(parser: TimestampParser): { code: 'BAD_TIMESTAMP' | 'TIMESTAMP_NO_ZONE' | 'MIXED_TIMESTAMP_FORMATS'; reason: string } {
+  switch (parser.status) {
+    case TimestampStatus.NO_ZONE:
+      return { code: 'TIMESTAMP_NO_ZONE', reason: 'timestamp has no zone (Z or an offset); declare the zone with timezone / --timezone' };
+    case TimestampStatus.MIXED:
+      return {
+        code: 'MIXED_TIMESTAMP_FORMATS',
+        reason: `timestamp format ${formatLabel(parser.rowFormat)} differs from the file's first row (${formatLabel(parser.fileFormat)})`,
+      };
+    case TimestampStatus.NONEXISTENT:
+      return { code: 'BAD_TIMESTAMP', reason: 'local time does not exist in the declared zone (daylight-saving jump)' };
+    default:
+      return {
+        code: 'BAD_TIMESTAMP',
+        reason:
+          parser.format === 'iso'
+            ? 'not an ISO-8601 timestamp (epoch numbers need timestampFormat epoch-s or epoch-ms)'
+            : `not an integer ${parser.format} timestamp`,
+      };
+  }
+}
+
+/** Reads `count` ASCII digits at `at`; -1 when any is not a digit. */
+function digits(b: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let i = 0; i < count; i++) {
+    const d = (b[at + i] ?? 0) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** Throws INVALID_CONFIG for an unknown zone; used by callers that validate options early. */
+export function assertTimestampOptions(format: TimestampFormat, timezone: string | undefined): void {
+  if (format !== 'iso' && timezone !== undefined) {
+    throw new BuffError('INVALID_CONFIG', `timezone "${timezone}" applies to ISO timestamps only, not ${format}`, {
+      details: { key: 'timezone', value: timezone },
+    });
+  }
+}

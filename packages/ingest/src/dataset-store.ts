@@ -1,0 +1,261 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  BuffError,
+  DatasetManifestSchema,
+  QualityReportSchema,
+  TIMEFRAMES,
+  canonicalJsonPretty,
+  fsyncDir,
+  sha256Hex,
+  tempPathFor,
+  timeframeMs,
+  type Bars,
+  type DatasetManifest,
+  type DatasetTable,
+  type QualityReport,
+  type Timeframe,
+} from '@buff/core';
+import { barsToIpc, ipcToBars } from './bars-table.js';
+import { MANIFEST_FILE, QUALITY_FILE, datasetDir, tableFileName, validateSymbol } from './dataset-paths.js';
+import { resample } from './resample.js';
+
+/** What {@link writeDataset} stores. `derivedFrom` defaults to the symbol's 1m content id for derived tables. */
+export interface WriteDatasetInput {
+  symbol: string;
+  timeframe: Timeframe;
+  bars: Bars;
+  quality?: QualityReport;
+  source: DatasetManifest['source'];
+  ingestOptions?: Record<string, unknown>;
+  derivedFrom?: string;
+  includePartial?: boolean;
+}
+
+/**
+ * Stores a (symbol, timeframe) table as `<dataRoot>/<symbol>/<timeframe>.arrow` and records it in
+ * `dataset.json` (content id = sha256 of the Arrow bytes). Every file is staged to a temp file
+ * first, then renamed, `dataset.json` last. Writing 1m starts the dataset afresh: its derived
+ * tables (and a quality report not given again) are removed. A derived table needs the 1m table.
+ * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
+ */
+export async function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
+  const dir = datasetDir(dataRoot, input.symbol);
+  checkBars(input.bars, input.symbol);
+  const bytes = barsToIpc(input.bars);
+  const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
+  const derivedFrom = base ? (input.derivedFrom ?? base.tables['1m']?.contentId) : undefined;
+  const table = describeTable(input.bars, input.timeframe, bytes, derivedFrom, base ? input.includePartial : undefined);
+  const manifest: DatasetManifest = base
+    ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: table }) }
+    : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': table } };
+  checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
+  const quality = input.quality === undefined ? undefined : checkSchema(QualityReportSchema, input.quality, 'quality report');
+
+  const files: Array<{ path: string; data: string | Uint8Array }> = [{ path: join(dir, table.file), data: bytes }];
+  if (quality) files.push({ path: join(dir, QUALITY_FILE), data: `${canonicalJsonPretty(quality)}\n` });
+  files.push({ path: join(dir, MANIFEST_FILE), data: `${canonicalJsonPretty(manifest)}\n` });
+  writeFilesAtomic(dir, files);
+
+  if (!base) {
+    for (const timeframe of TIMEFRAMES.slice(1)) rmSync(join(dir, tableFileName(timeframe)), { force: true });
+    if (!quality) rmSync(join(dir, QUALITY_FILE), { force: true });
+  }
+  return table;
+}
+
+/**
+ * Reads a stored table, verifying the sha256 of its bytes against `dataset.json`.
+ * DATASET_NOT_FOUND when absent, CORRUPT_ARTIFACT when the bytes do not match.
+ * @example const { bars, table } = await readBars('data', 'BTC-USD', '1h');
+ */
+export async function readBars(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ bars: Bars; table: DatasetTable }> {
+  const manifest = await readDatasetManifest(dataRoot, symbol);
+  const table = manifest.tables[timeframe];
+  if (!table) {
+    throw new BuffError('DATASET_NOT_FOUND', `no ${timeframe} table for ${symbol} (have: ${Object.keys(manifest.tables).join(' ')})`, {
+      details: { key: 'timeframe', value: timeframe },
+    });
+  }
+  const path = join(datasetDir(dataRoot, symbol), table.file);
+  const bytes = await readFile(path).catch((err: unknown) => {
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, { cause: err, details: { file: path } });
+  });
+  const actual = sha256Hex(bytes);
+  if (actual !== table.contentId) {
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: sha256 ${actual.slice(0, 12)} does not match ${MANIFEST_FILE} ${table.contentId.slice(0, 12)}`, {
+      details: { file: path, rule: 'CONTENT_ID', value: actual, expected: table.contentId },
+    });
+  }
+  const bars = ipcToBars(bytes, path);
+  return { bars, table };
+}
+
+/**
+ * Reads and validates `<dataRoot>/<symbol>/dataset.json`.
+ * @example (await readDatasetManifest('data', 'BTC-USD')).tables['1m']?.rows
+ */
+export async function readDatasetManifest(dataRoot: string, symbol: string): Promise<DatasetManifest> {
+  const path = join(datasetDir(dataRoot, symbol), MANIFEST_FILE);
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    throw new BuffError('DATASET_NOT_FOUND', `no dataset for symbol ${symbol} under ${dataRoot}`, { cause: err, details: { file: path, value: symbol } });
+  });
+  return parseJsonFile(path, text, (value) => DatasetManifestSchema.parse(value));
+}
+
+/**
+ * Reads `<dataRoot>/<symbol>/quality.json`, or undefined when the dataset has none.
+ * @example const report = await readQualityReport('data', 'BTC-USD');
+ */
+export async function readQualityReport(dataRoot: string, symbol: string): Promise<QualityReport | undefined> {
+  const path = join(datasetDir(dataRoot, symbol), QUALITY_FILE);
+  if (!existsSync(path)) return undefined;
+  return parseJsonFile(path, await readFile(path, 'utf8'), (value) => QualityReportSchema.parse(value));
+}
+
+/**
+ * Every dataset under the root, sorted by symbol (an absent root has none).
+ * @example for (const m of await listDatasets('data')) console.log(m.symbol);
+ */
+export async function listDatasets(dataRoot: string): Promise<DatasetManifest[]> {
+  const entries = await readdir(dataRoot, { withFileTypes: true }).catch(() => []);
+  const symbols = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && existsSync(join(dataRoot, entry.name, MANIFEST_FILE)))
+    .map((entry) => entry.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const manifests: DatasetManifest[] = [];
+  for (const symbol of symbols) manifests.push(await readDatasetManifest(dataRoot, symbol));
+  return manifests;
+}
+
+/**
+ * The stored table with this content id, if any.
+ * @example const hit = await findTableByContentId('data', run.inputs[0].contentId);
+ */
+export async function findTableByContentId(dataRoot: string, contentId: string): Promise<{ symbol: string; table: DatasetTable } | undefined> {
+  for (const manifest of await listDatasets(dataRoot)) {
+    for (const table of Object.values(manifest.tables)) {
+      if (table.contentId === contentId) return { symbol: manifest.symbol, table };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Resamples the stored 1m table and stores the result as a derived table.
+ * @example await resampleDataset('data', 'BTC-USD', '1h');
+ */
+export async function resampleDataset(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+  options: { includePartial?: boolean } = {},
+): Promise<DatasetTable> {
+  if (timeframe === '1m') {
+    throw new BuffError('INVALID_INPUT', 'resample needs a timeframe above 1m', { details: { key: 'timeframe', value: timeframe } });
+  }
+  const { bars, table } = await readBars(dataRoot, symbol, '1m');
+  const includePartial = options.includePartial ?? false;
+  const resampled = resample(bars, timeframe, { includePartial, sourceTimeframe: '1m' });
+  const manifest = await readDatasetManifest(dataRoot, symbol);
+  return writeDataset(dataRoot, { symbol, timeframe, bars: resampled, source: manifest.source, derivedFrom: table.contentId, includePartial });
+}
+
+function describeTable(bars: Bars, timeframe: Timeframe, bytes: Uint8Array, derivedFrom?: string, includePartial?: boolean): DatasetTable {
+  const rows = bars.ts.length;
+  const step = timeframeMs(timeframe);
+  let gapCount = 0;
+  for (let i = 1; i < rows; i++) if ((bars.ts[i] as number) - (bars.ts[i - 1] as number) > step) gapCount++;
+  return {
+    timeframe,
+    file: tableFileName(timeframe),
+    contentId: sha256Hex(bytes),
+    bytes: bytes.length,
+    rows,
+    first: rows ? new Date(bars.ts[0] as number).toISOString() : null,
+    last: rows ? new Date(bars.ts[rows - 1] as number).toISOString() : null,
+    gapCount,
+    ...(derivedFrom === undefined ? {} : { derivedFrom }),
+    ...(includePartial === undefined ? {} : { includePartial }),
+  };
+}
+
+function sortTables(tables: Record<string, DatasetTable>): Record<string, DatasetTable> {
+  const sorted: Record<string, DatasetTable> = {};
+  for (const timeframe of TIMEFRAMES) {
+    const table = tables[timeframe];
+    if (table) sorted[timeframe] = table;
+  }
+  return sorted;
+}
+
+function checkBars(bars: Bars, symbol: string): void {
+  validateSymbol(symbol);
+  const n = bars.ts.length;
+  for (const column of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    if (bars[column].length !== n) {
+      throw new BuffError('INVALID_INPUT', `${symbol}: column ${column} has ${bars[column].length} rows, ts has ${n}`, { details: { column } });
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const t = bars.ts[i] as number;
+    if (!Number.isInteger(t) || (i > 0 && !(t > (bars.ts[i - 1] as number)))) {
+      throw new BuffError('UNORDERED_TIMESTAMP', `${symbol}: ts must be integer ms, strictly ascending (bar ${i}: ${t})`, {
+        details: { index: i, value: String(t), rule: 'UNORDERED_TIMESTAMP' },
+      });
+    }
+  }
+}
+
+/** Stages every file to a temp file (fsynced), then renames them in order; on failure removes the temps. */
+function writeFilesAtomic(dir: string, files: Array<{ path: string; data: string | Uint8Array }>): void {
+  mkdirSync(dir, { recursive: true });
+  const staged: Array<{ temp: string; path: string }> = [];
+  try {
+    for (const file of files) {
+      const temp = tempPathFor(file.path);
+      staged.push({ temp, path: file.path });
+      const fd = openSync(temp, 'w');
+      try {
+        const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+        let offset = 0;
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    for (const { temp, path } of staged) renameSync(temp, path);
+    fsyncDir(dir);
+  } catch (err) {
+    for (const { temp } of staged) rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+/** The slice of a zod schema used here (zod is core's dependency, not ours). */
+interface SafeParser<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+}
+
+function checkSchema<T>(schema: SafeParser<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = issue?.path.map(String).join('.') ?? '';
+  throw new BuffError('INVALID_INPUT', `${what}: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`, {
+    details: { key, issues: parsed.error.issues },
+  });
+}
+
+function parseJsonFile<T>(path: string, text: string, parse: (value: unknown) => T): T {
+  try {
+    return parse(JSON.parse(text));
+  } catch (err) {
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not a valid ${path.endsWith(QUALITY_FILE) ? 'quality report' : 'dataset manifest'}`, {
+      cause: err,
+      details: { file: path, issues: (err as { issues?: unknown }).issues },
+    });
+  }
+}

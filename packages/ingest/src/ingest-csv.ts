@@ -1,0 +1,23 @@
+import type { IngestOptionsInput } from '@buff/core';
+import { parseCsv } from './csv/parse-csv.js';
+import { parseIngestOptions } from './csv/parse-options.js';
+import { storeIngest, type IngestResult, type IngestTargets } from './csv/store-ingest.js';
+
+/** Options of {@link ingestCsv}: the ingest options plus where to write. */
+export type IngestCsvOptions = IngestOptionsInput & IngestTargets;
+
+/**
+ * Ingests a CSV of bars (header `timestamp,open,high,low,close,volume`, any column order) into
+ * canonical bars: every rule of DESIGN.md "Ingest rules" is checked and fails closed with a
+ * BuffError naming the rule, file, line and value. On success the bars go to the dataset store
+ * (`dataRoot`: `<symbol>/1m.arrow`, `dataset.json`, `quality.json`) and/or to an Arrow IPC file
+ * (`out`), each written atomically; on failure nothing is written.
+ * @example
+ * const { quality, dataset } = await ingestCsv('xrp_eth_1m.csv', { symbol: 'XRP-ETH', allowGaps: true, dataRoot: 'data' });
+ * quality.gapCount; // 676
+ */
+export async function ingestCsv(path: string, options: IngestCsvOptions): Promise<IngestResult> {
+  const { dataRoot, out, ...input } = options;
+  const parsed = await parseCsv(path, input);
+  return storeIngest(parsed, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
+}

@@ -1,0 +1,53 @@
+import { checkGates, parseGates, type Gates } from './gates.js';
+import { evaluateProbabilities } from './metrics.js';
+import { applyTemperature, fitTemperature, sigmoidProbabilities } from './temperature.js';
+import { parseEvaluationRecord, type EvaluationRecord } from './evaluation-record.js';
+import type { RowRange } from '../split.js';
+
+/** Logits of "up" and the true labels (1 up, 0 down) of one split's samples. */
+export interface LabelledLogits {
+  logits: ArrayLike<number>;
+  labels: ArrayLike<number>;
+}
+
+export interface EvaluateLogitsInput {
+  modelId: string;
+  /** Content ids of the datasets the samples come from. */
+  datasets: string[];
+  split: { train: RowRange; val: RowRange; test: RowRange; gap?: number };
+  /** Validation samples: the temperature is fitted on these (unless `temperature` is given). */
+  val: LabelledLogits;
+  /** Held-out test samples: the metrics and gates are computed on these. */
+  test: LabelledLogits;
+  /** A temperature saved with the model (fitted on the same validation data); refitted when absent. */
+  temperature?: number;
+  gates?: Partial<Gates>;
+}
+
+/**
+ * The whole evaluation of a binary direction model from its raw logits: temperature scaling fitted
+ * on validation logits, calibrated test metrics (accuracy, balanced accuracy, log loss, Brier,
+ * ECE with 15 bins, confusion) and the gates. Returns the record `buff evaluate` stores.
+ * @example
+ * const record = evaluateLogits({ modelId, datasets: [contentId], split, val, test, gates: { minAccuracy: 0.68 } });
+ * record.passed // true only when the calibrated test metrics pass every gate
+ */
+export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
+  const gates = parseGates(input.gates);
+  const temperature = input.temperature ?? fitTemperature(input.val.logits, input.val.labels);
+  const uncalibratedMetrics = evaluateProbabilities(sigmoidProbabilities(input.test.logits), input.test.labels);
+  const metrics = evaluateProbabilities(sigmoidProbabilities(applyTemperature(input.test.logits, temperature)), input.test.labels);
+  const { passed, failures } = checkGates(metrics, gates);
+  return parseEvaluationRecord({
+    schemaVersion: 1,
+    modelId: input.modelId,
+    datasets: input.datasets,
+    split: { train: input.split.train, val: input.split.val, test: input.split.test, ...(input.split.gap === undefined ? {} : { gap: input.split.gap }) },
+    metrics,
+    uncalibratedMetrics,
+    calibration: { temperature },
+    gates,
+    passed,
+    failures,
+  });
+}

@@ -1,0 +1,228 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { BuffError, fsyncDir, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
+import { openDriver, type DriverChoice } from './open-driver.js';
+import { fsyncTree, listRunFolderNames, readRunFolder } from './run-folder.js';
+import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
+import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
+
+const RUNS = 'runs';
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+export interface RunRegistryOptions extends DriverChoice {
+  runsRoot: string;
+  logger?: Logger;
+  /** Create RUNS_ROOT when missing (building commands); otherwise a missing root is ROOT_MISSING. */
+  create?: boolean;
+}
+
+/**
+ * The run registry: hands out staging folders, publishes runs atomically, indexes and lists them.
+ * Implements core's RunStore, so the engine's builder writes through it without importing it.
+ */
+export interface RunRegistry extends RunStore {
+  get(id: string): Promise<RunRecord | undefined>;
+  list(query?: RunListQueryInput): Promise<{ items: RunRecord[]; total: number }>;
+  setTags(id: string, tags: string[]): Promise<RunRecord>;
+  runDir(id: string): string;
+  /** What opening found: corrupt run folders, journal damage. Reported, never fatal. */
+  problems(): DriverProblem[];
+  readonly driver: StorageDriver;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the registry on RUNS_ROOT and reconciles its index with the run folders (folders are
+ * the truth: a folder missing from the index is added, an entry without a folder is dropped).
+ * @example
+ * const registry = await openRunRegistry({ runsRoot: 'runs', create: true });
+ * const { items } = await registry.list({ strategy: 'ma-cross', limit: 20 });
+ */
+export async function openRunRegistry(options: RunRegistryOptions): Promise<RunRegistry> {
+  const root = resolve(options.runsRoot);
+  if (!existsSync(root)) {
+    if (!options.create) throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} does not exist`, { details: { file: root, rule: 'ROOT_MISSING' } });
+    mkdirSync(root, { recursive: true });
+  } else if (!statSync(root).isDirectory()) {
+    throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} is not a folder`, { details: { file: root, rule: 'ROOT_MISSING' } });
+  }
+  const driver = await openDriver(root, options);
+  const registry = new FolderRunRegistry(root, driver, options.logger ?? silentLogger());
+  await registry.reconcile();
+  return registry;
+}
+
+/** Checks a run id before it touches the filesystem (no `..`, no `/`). */
+export function checkRunId(id: string): string {
+  const parsed = RunIdSchema.safeParse(id);
+  if (!parsed.success) throw new BuffError('INVALID_ID', `invalid run id ${JSON.stringify(id)}: expected run-<16 hex> or legacy-<16 hex>`, { details: { value: id, rule: 'RUN_ID' } });
+  return parsed.data;
+}
+
+class FolderRunRegistry implements RunRegistry {
+  private readonly stagingRoot: string;
+  private readonly folderProblems: DriverProblem[] = [];
+  private stagingSwept = false;
+
+  constructor(
+    readonly root: string,
+    readonly driver: StorageDriver,
+    private readonly logger: Logger,
+  ) {
+    this.stagingRoot = join(root, '.staging');
+  }
+
+  runDir(id: string): string {
+    return join(this.root, checkRunId(id));
+  }
+
+  async has(id: string): Promise<boolean> {
+    return existsSync(this.runDir(id));
+  }
+
+  async createStaging(id: string): Promise<string> {
+    checkRunId(id);
+    mkdirSync(this.stagingRoot, { recursive: true });
+    if (!this.stagingSwept) this.sweepStaging();
+    const dir = join(this.stagingRoot, `${id}.${HOST_TAG}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    mkdirSync(dir);
+    return dir;
+  }
+
+  /** Checks, fsyncs and renames the staging folder into `<root>/<id>`, then records it. A no-op when the id exists. */
+  async publish(id: string, stagingDir: string): Promise<void> {
+    const target = this.runDir(id);
+    const staging = this.checkStaging(stagingDir);
+    readRunFolder(staging, { check: 'hashes', expectId: id });
+    if (existsSync(target)) {
+      await this.discard(staging);
+      await this.ensureIndexed(id);
+      return;
+    }
+    fsyncTree(staging);
+    const now = new Date(Date.now());
+    utimesSync(staging, now, now);
+    try {
+      renameSync(staging, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      await this.discard(staging);
+      await this.ensureIndexed(id);
+      return;
+    }
+    utimesSync(target, now, now);
+    fsyncDir(target);
+    fsyncDir(this.root);
+    fsyncDir(this.stagingRoot);
+    await this.driver.insert(RUNS, id, readRunFolder(target, { check: 'sizes' }));
+    this.logger.info({ runId: id, runDir: target }, 'run published');
+  }
+
+  async discard(dir: string): Promise<void> {
+    rmSync(this.checkStaging(dir), { recursive: true, force: true });
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    return (await this.driver.get(RUNS, checkRunId(id))) as RunRecord | undefined;
+  }
+
+  async list(input: RunListQueryInput = {}): Promise<{ items: RunRecord[]; total: number }> {
+    const parsed = RunListQuerySchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BuffError('INVALID_INPUT', `bad run listing query at ${issue?.path.join('.')}: ${issue?.message}`, { details: { key: issue?.path.join('.'), issues: parsed.error.issues } });
+    }
+    const q = parsed.data;
+    const where: Filter[] = [];
+    if (q.strategy !== undefined) where.push({ field: 'strategy', op: 'eq', value: q.strategy });
+    if (q.symbol !== undefined) where.push({ field: 'symbols', op: 'has', value: q.symbol });
+    if (q.timeframe !== undefined) where.push({ field: 'timeframe', op: 'eq', value: q.timeframe });
+    if (q.status !== undefined) where.push({ field: 'status', op: 'eq', value: q.status });
+    if (q.tag !== undefined) where.push({ field: 'tags', op: 'has', value: q.tag });
+    if (q.legacy !== undefined) where.push({ field: 'legacy', op: 'eq', value: q.legacy });
+    if (q.createdFrom !== undefined) where.push({ field: 'createdAt', op: 'gte', value: q.createdFrom });
+    if (q.createdTo !== undefined) where.push({ field: 'createdAt', op: 'lte', value: q.createdTo });
+    const sort = { ...RUN_SORT_FIELDS[q.sort], direction: q.order };
+    const page = await this.driver.list(RUNS, { where, sort, limit: q.limit, offset: q.offset });
+    return { items: page.items as RunRecord[], total: page.total };
+  }
+
+  async setTags(id: string, tags: string[]): Promise<RunRecord> {
+    checkRunId(id);
+    const clean = [...new Set(tags.map((tag) => TagSchema.parse(tag)))].sort();
+    return this.driver.exclusive(async () => {
+      const record = await this.get(id);
+      if (!record) throw new BuffError('RUN_NOT_FOUND', `no run ${id} in ${this.root}`, { details: { value: id } });
+      const tagged = { ...record, tags: clean };
+      await this.driver.putMany(RUNS, [{ id, record: tagged }]);
+      return tagged;
+    });
+  }
+
+  problems(): DriverProblem[] {
+    return [...this.driver.problems(), ...this.folderProblems];
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  /** Index vs folders: adds folders missing from the index, drops entries whose folder is gone. */
+  async reconcile(): Promise<void> {
+    const { ids: folders } = listRunFolderNames(this.root);
+    const indexed = new Set(await this.driver.ids(RUNS));
+    const onDisk = new Set(folders);
+    const missing = folders.filter((id) => !indexed.has(id));
+    const gone = [...indexed].filter((id) => !onDisk.has(id));
+    const found: Array<{ id: string; record: RunRecord }> = [];
+    for (const id of missing) {
+      try {
+        found.push({ id, record: readRunFolder(join(this.root, id), { check: 'sizes' }) });
+      } catch (err) {
+        if (!(err instanceof BuffError)) throw err;
+        this.folderProblems.push({ file: join(this.root, id), problem: err.message });
+      }
+    }
+    if (found.length === 0 && gone.length === 0) return;
+    await this.driver.exclusive(async () => {
+      for (const { id, record } of found) await this.driver.insert(RUNS, id, record);
+      for (const id of gone) if (!existsSync(join(this.root, id))) await this.driver.remove(RUNS, id);
+    });
+    this.logger.info({ added: found.length, dropped: gone.length }, 'index reconciled with run folders');
+  }
+
+  private async ensureIndexed(id: string): Promise<void> {
+    if (await this.driver.get(RUNS, id)) return;
+    await this.driver.insert(RUNS, id, readRunFolder(this.runDir(id), { check: 'sizes' }));
+  }
+
+  private checkStaging(dir: string): string {
+    const full = resolve(dir);
+    if (!full.startsWith(this.stagingRoot + sep)) {
+      throw new BuffError('INVALID_INPUT', `${full} is not a staging folder of ${this.root}`, { details: { file: full, rule: 'STAGING' } });
+    }
+    return full;
+  }
+
+  /** Removes staging folders left by dead processes of this host. */
+  private sweepStaging(): void {
+    this.stagingSwept = true;
+    for (const name of readdirSync(this.stagingRoot)) {
+      const match = /^[a-z]+-[0-9a-f]{16}\.([0-9a-f]{8})\.(\d+)\.[0-9a-f]+$/.exec(name);
+      if (!match || match[1] !== HOST_TAG || pidAlive(Number(match[2]))) continue;
+      rmSync(join(this.stagingRoot, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}

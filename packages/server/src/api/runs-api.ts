@@ -1,0 +1,57 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type * as express from 'express';
+import { BuffError } from '@buff/core';
+import { artifactContentType, artifactPath, parseRunId, readRunManifest } from '../run-files.js';
+import { readRunSeries } from '../run-series.js';
+import { readRunView } from '../run-view.js';
+import type { ServerContext } from '../server-context.js';
+import { parseRunsQuery } from './runs-query.js';
+
+/**
+ * GET /api/runs (registry filters and paging), /api/runs/:id (record, manifest, metrics,
+ * quality), /api/runs/:id/series (chart data), /api/runs/:id/artifacts/:name (read-only).
+ */
+export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
+  router.get('/api/runs', async (req, res) => {
+    const query = parseRunsQuery(req.query as Record<string, unknown>);
+    const registry = await ctx.registry();
+    const { items, total } = await registry.list(query);
+    res.json({ items, total, query });
+  });
+
+  router.get('/api/runs/:id', async (req, res) => {
+    res.json(await readRunView(ctx, parseRunId(req.params.id)));
+  });
+
+  router.get('/api/runs/:id/series', async (req, res) => {
+    const symbol = typeof req.query.symbol === 'string' ? req.query.symbol : undefined;
+    res.json(await readRunSeries(ctx, parseRunId(req.params.id), symbol));
+  });
+
+  router.get('/api/runs/:id/artifacts/:name', async (req, res) => {
+    const id = parseRunId(req.params.id);
+    const registry = await ctx.registry();
+    if (!(await registry.has(id))) throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
+    const runDir = registry.runDir(id);
+    const manifest = await readRunManifest(runDir, id);
+    const name = String(req.params.name);
+    const path = artifactPath(runDir, manifest, name);
+    const info = await stat(path).catch(() => {
+      throw new BuffError('NOT_FOUND', `artifact ${name} of ${id} is listed but missing`, { details: { key: 'name', value: name } });
+    });
+    res.setHeader('Content-Type', artifactContentType(name));
+    res.setHeader('Content-Length', String(info.size));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600, immutable');
+    if (req.query.download !== undefined) res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(path);
+      stream.on('error', reject);
+      res.on('finish', resolve);
+      res.on('close', resolve);
+      stream.pipe(res);
+    });
+  });
+}

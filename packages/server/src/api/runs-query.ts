@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { BuffError } from '@buff/core';
+import { RunListQuerySchema, type RunListQuery } from '@buff/registry';
+
+/** Query-string form of the registry's RunListQuery (strings in, numbers coerced). */
+const RunsSearchSchema = z
+  .object({
+    strategy: z.string().min(1).max(128).optional(),
+    symbol: z.string().min(1).max(64).optional(),
+    timeframe: z.string().min(1).max(8).optional(),
+    status: z.string().min(1).max(32).optional(),
+    createdFrom: z.string().min(1).max(40).optional(),
+    createdTo: z.string().min(1).max(40).optional(),
+    tag: z.string().min(1).max(128).optional(),
+    sort: z.string().min(1).max(64).optional(),
+    order: z.string().min(1).max(8).optional(),
+    legacy: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  })
+  .strict();
+
+
+/**
+ * Validates `/api/runs` (and `/runs`) query parameters with zod and the registry's schema.
+ * Empty parameters (from a submitted filter form) count as absent.
+ * @example parseRunsQuery({ strategy: 'sma-cross', limit: '20' })
+ */
+export function parseRunsQuery(query: Record<string, unknown>): RunListQuery {
+  const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined));
+  for (const [key, value] of Object.entries(present)) {
+    if (typeof value !== 'string') throw new BuffError('INVALID_INPUT', `query parameter ${key} given more than once or nested`, { details: { key, rule: 'single' } });
+  }
+  const search = RunsSearchSchema.safeParse(present);
+  if (!search.success) throw zodToBuffError(search.error, 'INVALID_INPUT');
+  const parsed = RunListQuerySchema.safeParse(search.data);
+  if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
+  return parsed.data;
+}
+
+/** A zod error as a BuffError: the first issue's path is `key`, all issues in details. */
+export function zodToBuffError(error: z.ZodError, code: 'INVALID_INPUT' | 'INVALID_CONFIG'): BuffError {
+  const first = error.issues[0];
+  const key = first?.path.join('.') ?? '';
+  return new BuffError(code, `${key ? `${key}: ` : ''}${first?.message ?? 'invalid'}`, {
+    details: { key, rule: first?.code, issues: error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })) },
+  });
+}

@@ -1,0 +1,43 @@
+import type * as express from 'express';
+import { z } from 'zod';
+import { listDatasets } from '@buff/ingest';
+import { assertAdmin } from '../auth.js';
+import { checkHealth } from '../health.js';
+import { readKillSwitch, setKillSwitch } from '../kill-switch.js';
+import { logOf } from '../request-context.js';
+import type { ServerContext } from '../server-context.js';
+import { zodToBuffError } from './runs-query.js';
+
+const KillSwitchChangeSchema = z
+  .object({ on: z.boolean(), reason: z.string().max(500).default(''), actor: z.string().min(1).max(100).optional() })
+  .strict();
+
+/** GET /api/datasets, /api/health, /api/metrics, GET+POST /api/admin/kill-switch. */
+export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonBody: express.RequestHandler): void {
+  router.get('/api/datasets', async (_req, res) => {
+    res.json({ items: await listDatasets(ctx.dataRoot) });
+  });
+
+  router.get('/api/health', async (_req, res) => {
+    const report = await checkHealth(ctx);
+    res.status(report.ok ? 200 : 503).json(report);
+  });
+
+  router.get('/api/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', ctx.metrics.registry.contentType);
+    res.send(await ctx.metrics.registry.metrics());
+  });
+
+  router.get('/api/admin/kill-switch', async (_req, res) => {
+    res.json(await readKillSwitch(ctx.runsRoot));
+  });
+
+  router.post('/api/admin/kill-switch', (req, _res, next) => { assertAdmin(req, ctx.adminToken); next(); }, jsonBody, async (req, res) => {
+    const parsed = KillSwitchChangeSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
+    const actor = `api:${parsed.data.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
+    const state = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
+    logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
+    res.json(state);
+  });
+}

@@ -1,0 +1,47 @@
+import type * as express from 'express';
+import { BuffError } from '@buff/core';
+import { errorResponse } from './error-status.js';
+import { renderErrorPage } from './pages/error-page.js';
+import { logOf } from './request-context.js';
+import type { ServerContext } from './server-context.js';
+
+/** Body-parser failures (too large, bad JSON, wrong charset) as BuffErrors. */
+function fromBodyParser(err: unknown): unknown {
+  const type = (err as { type?: unknown }).type;
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new BuffError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, { details: { rule: 'maxBodyBytes', limit } });
+  }
+  if (type === 'entity.parse.failed') return new BuffError('INVALID_INPUT', 'request body is not valid JSON', { details: { rule: 'json' } });
+  if (typeof type === 'string' && type.startsWith('encoding.') || type === 'charset.unsupported') {
+    return new BuffError('INVALID_INPUT', 'unsupported request body encoding', { details: { rule: String(type) } });
+  }
+  return err;
+}
+
+/**
+ * The router's last middleware: every error becomes `{ code, message, details }` with the status
+ * from ERROR_STATUS (pages get the same as HTML). Refusals of mutations are logged and counted.
+ */
+export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
+  return (rawErr, req, res, next) => {
+    if (res.headersSent) return next(rawErr);
+    const err = fromBodyParser(rawErr);
+    const { status, body } = errorResponse(err);
+    const log = logOf(req, ctx.logger);
+    if (status >= 500 && body.code === 'INTERNAL') log.error({ err: rawErr, path: req.path }, 'request failed');
+    else if (req.method !== 'GET' || body.code === 'KILL_SWITCH_ON') {
+      ctx.metrics.refusals.inc({ code: body.code });
+      log.warn({ code: body.code, method: req.method, path: req.path, details: body.details }, 'request refused');
+    }
+    if (body.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(body.details.retryAfterSeconds ?? 60));
+    const wantsJson = req.path.startsWith('/api/') || !req.accepts('html');
+    if (wantsJson) res.status(status).json(body);
+    else res.status(status).type('html').send(renderErrorPage(req.baseUrl, status, body));
+  };
+}
+
+/** JSON 404 for anything under /api that no route matched. */
+export const apiNotFound: express.RequestHandler = (req) => {
+  throw new BuffError('NOT_FOUND', `no API route ${req.method} ${req.path}`, { details: { rule: 'route' } });
+};

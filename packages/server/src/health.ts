@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listStrategies } from '@buff/engine';
+import { readKillSwitch } from './kill-switch.js';
+import type { ServerContext } from './server-context.js';
+
+/** One health check's outcome. */
+export interface HealthCheck {
+  ok: boolean;
+  message: string;
+  [key: string]: unknown;
+}
+
+/** GET /api/health's body; `ok` false answers 503. */
+export interface HealthReport {
+  ok: boolean;
+  checks: Record<'registry' | 'strategies' | 'dataRoot' | 'disk' | 'killSwitch' | 'jobs', HealthCheck>;
+}
+
+async function check(run: () => Promise<HealthCheck>): Promise<HealthCheck> {
+  try {
+    return await run();
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * Checks the registry reads and writes, the builder resolves strategies, the data root exists,
+ * the disk has room, the kill-switch state is readable, and reports the job queue depth.
+ * @example const report = await checkHealth(ctx); res.status(report.ok ? 200 : 503).json(report);
+ */
+export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
+  const [registry, strategies, dataRoot, disk, killSwitch] = await Promise.all([
+    check(async () => {
+      const reg = await ctx.registry();
+      const { total } = await reg.list({ limit: 1 });
+      const probe = join(ctx.runsRoot, '.buff', `.health-${randomBytes(4).toString('hex')}`);
+      await mkdir(join(ctx.runsRoot, '.buff'), { recursive: true });
+      await writeFile(probe, 'ok');
+      await rm(probe, { force: true });
+      return { ok: true, message: 'readable and writable', runs: total };
+    }),
+    check(async () => {
+      const names = listStrategies().map((s) => s.name);
+      return { ok: names.length > 0, message: names.length > 0 ? `${names.length} strategies` : 'no strategies registered', names };
+    }),
+    check(async () => {
+      const info = await stat(ctx.dataRoot);
+      return { ok: info.isDirectory(), message: info.isDirectory() ? 'present' : 'not a folder', path: ctx.dataRoot };
+    }),
+    check(async () => {
+      const fs = await statfs(ctx.runsRoot);
+      const freeBytes = Number(fs.bavail) * Number(fs.bsize);
+      const ok = freeBytes >= ctx.limits.minFreeDiskBytes;
+      return { ok, message: ok ? 'enough free space' : 'low disk space', freeBytes, minFreeBytes: ctx.limits.minFreeDiskBytes };
+    }),
+    check(async () => {
+      const status = await readKillSwitch(ctx.runsRoot);
+      const ok = status.source !== 'unreadable';
+      return { ok, message: ok ? (status.on ? 'on: new runs and ingest refused' : 'off') : status.reason, on: status.on, since: status.changedAt, actor: status.actor };
+    }),
+  ]);
+  const jobs: HealthCheck = { ok: true, message: `${ctx.queue.depth()} queued or running`, depth: ctx.queue.depth(), limit: ctx.limits.maxJobs };
+  const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs };
+  return { ok: Object.values(checks).every((c) => c.ok), checks };
+}

@@ -1,0 +1,69 @@
+import type * as express from 'express';
+import { z } from 'zod';
+import { ADMIN_COOKIE, presentedToken, tokenMatches } from '../auth.js';
+import { parseRunsQuery } from '../api/runs-query.js';
+import { requireRunsNew } from '../api/jobs-api.js';
+import { parseRunId } from '../run-files.js';
+import { readRunView } from '../run-view.js';
+import type { ServerContext } from '../server-context.js';
+import { renderLoginPage } from './login-page.js';
+import { readNewRunFormData, renderNewRunPage } from './run-new-page.js';
+import { renderRunDetailPage } from './run-detail-page.js';
+import { renderRunsListPage } from './runs-list-page.js';
+
+const LoginFormSchema = z.object({ token: z.string().min(1).max(512), next: z.string().max(512).default('') }).strict();
+
+/** A `next` target only inside this router (no open redirects). */
+function safeNext(base: string, next: string): string {
+  return next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? `${base}${next}` : `${base}/runs`;
+}
+
+/** The UI pages: /runs, /runs/new (flagged), /runs/:id, /login, /logout. */
+export function mountPages(router: express.Router, ctx: ServerContext, form: express.RequestHandler): void {
+  const page = (res: express.Response, text: string): void => {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type('html').send(text);
+  };
+
+  router.get('/runs', async (req, res) => {
+    const query = parseRunsQuery(req.query as Record<string, unknown>);
+    const registry = await ctx.registry();
+    const { items, total } = await registry.list(query);
+    page(res, renderRunsListPage({ base: req.baseUrl, query, items, total, runsNew: ctx.runsNew }));
+  });
+
+  router.get('/runs/new', requireRunsNew(ctx), async (req, res) => {
+    const token = presentedToken(req);
+    const signedIn = ctx.adminToken !== undefined && token !== undefined && tokenMatches(ctx.adminToken, token);
+    if (!signedIn) return page(res, renderLoginPage({ base: req.baseUrl, next: '/runs/new', runsNew: ctx.runsNew }));
+    page(res, renderNewRunPage({ base: req.baseUrl, data: await readNewRunFormData(ctx), limits: ctx.limits }));
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    const view = await readRunView(ctx, parseRunId(req.params.id));
+    page(res, renderRunDetailPage({ base: req.baseUrl, view, runsNew: ctx.runsNew }));
+  });
+
+  router.get('/login', (req, res) => {
+    page(res, renderLoginPage({ base: req.baseUrl, next: typeof req.query.next === 'string' ? req.query.next : '/runs', runsNew: ctx.runsNew }));
+  });
+
+  router.post('/login', form, (req, res) => {
+    const parsed = LoginFormSchema.safeParse(req.body ?? {});
+    const next = parsed.success ? parsed.data.next : '/runs';
+    if (!parsed.success || ctx.adminToken === undefined || !tokenMatches(ctx.adminToken, parsed.data.token)) {
+      const error = ctx.adminToken === undefined ? 'No admin token is configured on this server; creating runs is disabled.' : 'Wrong token.';
+      ctx.logger.child({ requestId: req.requestId }).warn({ path: req.path }, 'login refused');
+      res.status(ctx.adminToken === undefined ? 403 : 401);
+      return page(res, renderLoginPage({ base: req.baseUrl, next, error, runsNew: ctx.runsNew }));
+    }
+    res.cookie(ADMIN_COOKIE, parsed.data.token, { httpOnly: true, sameSite: 'strict', path: req.baseUrl || '/', secure: req.secure });
+    res.redirect(303, safeNext(req.baseUrl, next));
+  });
+
+  router.post('/logout', (req, res) => {
+    res.clearCookie(ADMIN_COOKIE, { path: req.baseUrl || '/' });
+    res.redirect(303, `${req.baseUrl}/runs`);
+  });
+}

@@ -1,0 +1,52 @@
+import { RUN_CHARTS_SCRIPT } from '../client/run-charts-script.js';
+import type { RunView } from '../run-view.js';
+import { formatBytes, formatNumber, formatPercent } from './format.js';
+import { html, SafeHtml, type SafeHtml as Html } from './html.js';
+import { layout } from './layout.js';
+
+const PERCENT_KEYS = /return|drawdown|rate|exposure|cagr/i;
+
+function metricsTable(metrics: Record<string, unknown> | undefined): Html {
+  if (metrics === undefined) return html`<p class="muted">no metrics.json</p>`;
+  const rows = Object.entries(metrics).map(([key, value]) => {
+    const shown = typeof value === 'number' ? (PERCENT_KEYS.test(key) ? formatPercent(value) : formatNumber(value, 4)) : JSON.stringify(value);
+    return html`<tr><th>${key}</th><td class="num">${shown}</td></tr>`;
+  });
+  return html`<table id="metrics-table">${rows}</table>`;
+}
+
+function qualitySection(view: RunView): Html {
+  const entries = Object.entries(view.quality);
+  if (entries.length === 0) return html`<p class="muted">no inputs</p>`;
+  return html`${entries.map(([symbol, q]) =>
+    q === undefined
+      ? html`<p>${symbol}: <span class="muted">no quality report</span></p>`
+      : html`<p><strong>${symbol}</strong> ${q.timeframe}: ${q.rows} rows of ${q.expectedRows} expected, ${q.gapCount} gaps (${q.missingBars} missing bars${q.gapsAllowed ? ', allowed' : ''}), ${q.first ?? '–'} → ${q.last ?? '–'}</p>`,
+  )}`;
+}
+
+/**
+ * /runs/:id: charts (price with decisions, equity, drawdown) drawn in the browser from
+ * /api/runs/:id/series; metrics, data quality, manifest and artifact downloads server-rendered.
+ */
+export function renderRunDetailPage(page: { base: string; view: RunView; runsNew: boolean }): string {
+  const { base, view } = page;
+  const run = view.record;
+  const api = `${base}/api/runs/${run.id}`;
+  const artifacts = view.artifacts.map(
+    (a) => html`<tr><td><a href="${api}/artifacts/${a.file}?download=1" download>${a.file}</a></td><td>${a.contentType}</td><td class="num">${formatBytes(a.bytes)}</td></tr>`,
+  );
+  const body = html`<h1>${run.name} <span class="muted">${run.id}</span></h1>
+<p>${run.strategy} · ${run.symbols.join(', ')} · ${run.timeframe} · ${run.window.since ?? '…'} → ${run.window.until ?? '…'} · ${run.status} · created ${run.createdAt}</p>
+<section id="run-charts" data-series-url="${api}/series">
+<h2>Price and decisions</h2><div id="price-chart" class="chart"></div>
+<div class="grid"><div><h2>Equity</h2><div id="equity-chart" class="chart small-chart"></div></div>
+<div><h2>Drawdown</h2><div id="drawdown-chart" class="chart small-chart"></div></div></div>
+<p id="charts-status" class="muted">loading charts…</p></section>
+<div class="grid"><section class="card"><h2>Metrics</h2>${metricsTable(view.metrics)}</section>
+<section class="card"><h2>Data quality</h2>${qualitySection(view)}</section></div>
+<section><h2>Artifacts</h2><table id="artifacts-table"><thead><tr><th>File</th><th>Type</th><th class="num">Size</th></tr></thead><tbody>${artifacts}</tbody></table></section>
+<section><h2>Manifest</h2><pre id="manifest">${JSON.stringify(view.manifest, null, 2)}</pre></section>`;
+  const scripts = html`<script src="${base}/assets/lightweight-charts.js"></script><script>${new SafeHtml(RUN_CHARTS_SCRIPT)}</script>`;
+  return layout({ base, title: `${run.name} ${run.id}`, body, scripts, runsNew: page.runsNew });
+}

@@ -1,0 +1,59 @@
+import { silentLogger, type Logger } from '@buff/core';
+import { openRunRegistry, type RunRegistry } from '@buff/registry';
+import { createJobQueue, type JobQueue } from './job-queue.js';
+import { readKillSwitch } from './kill-switch.js';
+import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { envFlag, ServerLimitsSchema, type BuffRouterOptions, type ServerLimits } from './options.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+
+/** Everything the routes share; built once per router. */
+export interface ServerContext {
+  runsRoot: string;
+  dataRoot: string;
+  adminToken: string | undefined;
+  runsNew: boolean;
+  limits: ServerLimits;
+  logger: Logger;
+  /** The run registry, opened on first use. */
+  registry(): Promise<RunRegistry>;
+  queue: JobQueue;
+  limiter: RateLimiter;
+  metrics: ServerMetrics;
+  close(): Promise<void>;
+}
+
+/** Resolves options (explicit beats environment beats default) and builds the shared parts. */
+export function createServerContext(options: BuffRouterOptions): ServerContext {
+  const limits = ServerLimitsSchema.parse(options.limits ?? {});
+  const logger = options.logger ?? silentLogger();
+  const adminToken = options.adminToken ?? (process.env.BUFF_ADMIN_TOKEN || undefined);
+  const runsNew = options.features?.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW');
+  const ownsRegistry = options.registry === undefined;
+  let registryPromise: Promise<RunRegistry> | undefined = options.registry ? Promise.resolve(options.registry) : undefined;
+  const registry = (): Promise<RunRegistry> => {
+    registryPromise ??= openRunRegistry({ runsRoot: options.runsRoot, logger, create: true });
+    registryPromise.catch(() => (registryPromise = undefined));
+    return registryPromise;
+  };
+  const queue = createJobQueue({ concurrency: limits.jobConcurrency, maxJobs: limits.maxJobs, logger });
+  const metrics = createServerMetrics({
+    queueDepth: () => queue.depth(),
+    killSwitchOn: async () => (await readKillSwitch(options.runsRoot)).on,
+  });
+  return {
+    runsRoot: options.runsRoot,
+    dataRoot: options.dataRoot,
+    adminToken,
+    runsNew,
+    limits,
+    logger,
+    registry,
+    queue,
+    limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
+    metrics,
+    async close() {
+      await queue.close();
+      if (ownsRegistry && registryPromise) await (await registryPromise).close();
+    },
+  };
+}

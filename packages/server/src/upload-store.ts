@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { BuffError, SymbolSchema, sha256Hex, writeFileAtomic } from '@buff/core';
+import { listDatasets, parseCsv } from '@buff/ingest';
+
+/** What is kept beside an accepted upload. */
+export const UploadMetaSchema = z
+  .object({ id: z.string(), symbol: SymbolSchema, allowGaps: z.boolean(), sha256: z.string(), rows: z.number().int(), bytes: z.number().int() })
+  .strict();
+export type UploadMeta = z.infer<typeof UploadMetaSchema>;
+
+export const UploadIdSchema = z.string().regex(/^upload-[0-9a-f]{16}$/, 'upload id must be upload-<16 hex>');
+
+function uploadsDir(runsRoot: string): string {
+  return join(runsRoot, '.buff', 'uploads');
+}
+
+/**
+ * Checks an uploaded CSV with the same ingest rules as `buff ingest csv` (parse only, in a
+ * private temp folder), and keeps it for a job only when it passes. A rejected file leaves
+ * nothing behind. A symbol already in the dataset store with other data is a CONFLICT.
+ * @example const meta = await stageUpload(runsRoot, dataRoot, { csv, symbol: 'BTC-USD', allowGaps: false });
+ */
+export async function stageUpload(runsRoot: string, dataRoot: string, input: { csv: string; symbol: string; allowGaps: boolean }): Promise<UploadMeta> {
+  const bytes = Buffer.from(input.csv, 'utf8');
+  const existing = (await listDatasets(dataRoot)).find((d) => d.symbol === input.symbol);
+  const sha256 = sha256Hex(bytes);
+  if (existing !== undefined && existing.source.sha256 !== sha256) {
+    throw new BuffError('CONFLICT', `dataset ${input.symbol} already exists with other data; upload under a new symbol`, {
+      details: { key: 'symbol', value: input.symbol, rule: 'dataset-exists' },
+    });
+  }
+  const temp = await mkdtemp(join(tmpdir(), 'buff-upload-'));
+  let rows: number;
+  try {
+    const file = join(temp, `${input.symbol}.csv`);
+    await writeFile(file, bytes);
+    const parsed = await parseCsv(file, { symbol: input.symbol, allowGaps: input.allowGaps });
+    rows = parsed.quality.rows;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+  const meta: UploadMeta = { id: `upload-${randomBytes(8).toString('hex')}`, symbol: input.symbol, allowGaps: input.allowGaps, sha256, rows, bytes: bytes.length };
+  writeFileAtomic(join(uploadsDir(runsRoot), `${meta.id}.csv`), bytes);
+  writeFileAtomic(join(uploadsDir(runsRoot), `${meta.id}.json`), `${JSON.stringify(meta)}\n`);
+  return meta;
+}
+
+/** An accepted upload and its CSV path; NOT_FOUND when unknown. */
+export async function readUpload(runsRoot: string, id: string): Promise<UploadMeta & { path: string }> {
+  const valid = UploadIdSchema.safeParse(id);
+  if (!valid.success) throw new BuffError('INVALID_ID', `not an upload id: ${id.slice(0, 40)}`, { details: { key: 'uploadId', value: id.slice(0, 40) } });
+  try {
+    const meta = UploadMetaSchema.parse(JSON.parse(await readFile(join(uploadsDir(runsRoot), `${id}.json`), 'utf8')));
+    return { ...meta, path: join(uploadsDir(runsRoot), `${id}.csv`) };
+  } catch {
+    throw new BuffError('NOT_FOUND', `no upload ${id}`, { details: { key: 'uploadId', value: id } });
+  }
+}
+
+/** Removes an upload once ingested. */
+export async function removeUpload(runsRoot: string, id: string): Promise<void> {
+  await rm(join(uploadsDir(runsRoot), `${id}.csv`), { force: true });
+  await rm(join(uploadsDir(runsRoot), `${id}.json`), { force: true });
+}

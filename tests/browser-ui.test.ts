@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { REPO_ROOT } from './helpers/cli.js';
+import { buildFixtureRun, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
+
+const SHOTS = join(REPO_ROOT, 'test-artifacts');
+const TOKEN = 'browser-token';
+const available = browserAvailable();
+
+/** Console errors and uncaught page errors, collected per page. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/** Painted (non-background) pixels of the busiest canvas inside a chart container. */
+async function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    let best = 0;
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`))) {
+      const ctx = canvas.getContext('2d');
+      if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const a = data[i + 3] as number;
+        const white = (data[i] as number) > 245 && (data[i + 1] as number) > 245 && (data[i + 2] as number) > 245;
+        if (a > 0 && !white) painted++;
+      }
+      best = Math.max(best, painted);
+    }
+    return best;
+  }, selector);
+}
+
+async function expectChartsDrawn(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { buffCharts?: { drawn: boolean; error: string | null } }).buffCharts?.drawn === true || Boolean((window as unknown as { buffCharts?: { error: string | null } }).buffCharts?.error), null, { timeout: 30_000 });
+  const state = await page.evaluate(() => (window as unknown as { buffCharts: { drawn: boolean; error: string | null } }).buffCharts);
+  expect(state).toEqual({ drawn: true, error: null });
+  for (const chart of ['#price-chart', '#equity-chart', '#drawdown-chart']) {
+    expect(await page.locator(`${chart} canvas`).count(), chart).toBeGreaterThan(0);
+    expect(await paintedPixels(page, chart), chart).toBeGreaterThan(500);
+  }
+}
+
+describe.skipIf(!available)('web UI in real Chromium', () => {
+  const roots = makeRoots('buff-browser-');
+  let server: TestServer;
+  let flagOff: TestServer;
+  let browser: Browser;
+  let runId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    runId = await buildFixtureRun(roots);
+    server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: true } });
+    flagOff = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: false } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await flagOff?.close();
+    roots.cleanup();
+  });
+
+  it('/runs lists the run and /runs/<id> draws its charts without console errors', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    const list = await page.goto(`${server.url}/runs`);
+    expect(list?.status()).toBe(200);
+    await expect(page.locator(`#runs-table a[href$="/runs/${runId}"]`).count()).resolves.toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'runs-list.png'), fullPage: true });
+    await page.click(`#runs-table a[href$="/runs/${runId}"]`);
+    await page.waitForURL(`**/runs/${runId}`);
+    await expectChartsDrawn(page);
+    await expect(page.locator('#metrics-table tr').count()).resolves.toBeGreaterThan(3);
+    await expect(page.locator('#artifacts-table a').count()).resolves.toBeGreaterThan(2);
+    await page.screenshot({ path: join(SHOTS, 'run-detail.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('with the flag on, signs in, creates a run from the form and lands on its page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/runs/new`);
+    await page.fill('#login-form input[name=token]', TOKEN);
+    await Promise.all([page.waitForURL('**/runs/new'), page.click('#login-form button[type=submit]')]);
+    await page.selectOption('select[name=strategy]', 'sma-cross');
+    await page.fill('input[name=name]', 'made in the browser');
+    await page.fill('input[name=since]', '2024-01-02T00:00:00Z');
+    await page.fill('input[name=until]', '2024-01-08T00:00:00Z');
+    await page.screenshot({ path: join(SHOTS, 'run-new-form.png'), fullPage: true });
+    await page.click('#new-run-form button[type=submit]');
+    await page.waitForURL(/\/runs\/run-[0-9a-f]{16}$/, { timeout: 60_000 });
+    const newId = page.url().split('/').pop();
+    expect(newId).not.toBe(runId);
+    await expect(page.locator('h1').textContent()).resolves.toContain('made in the browser');
+    await expectChartsDrawn(page);
+    await page.screenshot({ path: join(SHOTS, 'run-created.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a server-side validation error on the form and creates nothing', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login?next=/runs/new`);
+    await page.fill('#login-form input[name=token]', TOKEN);
+    await Promise.all([page.waitForURL('**/runs/new'), page.click('#login-form button[type=submit]')]);
+    await page.fill('input[name=since]', '2024-01-08T00:00:00Z');
+    await page.fill('input[name=until]', '2024-01-02T00:00:00Z');
+    await page.click('#new-run-form button[type=submit]');
+    await page.locator('#form-error').waitFor({ state: 'visible', timeout: 15_000 });
+    await expect(page.locator('#form-error').textContent()).resolves.toContain('INVALID_CONFIG');
+    expect(page.url()).toMatch(/\/runs\/new$/);
+    await page.screenshot({ path: join(SHOTS, 'run-new-error.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('with the flag off, /runs/new is 404', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`${flagOff.url}/runs/new`);
+    expect(res?.status()).toBe(404);
+    await page.screenshot({ path: join(SHOTS, 'run-new-flag-off.png') });
+    await page.close();
+  });
+});
