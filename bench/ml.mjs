@@ -48,11 +48,11 @@ function buffStep() {
   const model = ml.createLstmModel({ features: F, window: T, units: H, seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = randomBatch();
-  const xt = tf.transpose(x, [1, 0, 2]);
+  const steps = tf.unstack(tf.transpose(x, [1, 0, 2]));
   const labels = tf.reshape(y, [B]);
   return () => {
     tf.tidy(() => {
-      const cost = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(labels, model.logits({ x: xt }, true)), true, model.trainableVariables());
+      const cost = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(labels, model.logits({ steps }, true)), true, model.trainableVariables());
       cost.dataSync();
     });
   };
@@ -61,10 +61,10 @@ function buffStep() {
 function matMulGflops() {
   const a = tf.randomUniform([512, 512], -1, 1, 'float32', 3);
   const b = tf.randomUniform([512, 512], -1, 1, 'float32', 4);
-  for (let i = 0; i < 3; i++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  for (let i = 0; i < 3; i++) tf.tidy(() => { tf.matMul(a, b).dataSync(); });
   const n = 30;
   const start = performance.now();
-  for (let i = 0; i < n; i++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  for (let i = 0; i < n; i++) tf.tidy(() => { tf.matMul(a, b).dataSync(); });
   return (2 * 512 ** 3 * n) / ((performance.now() - start) / 1000) / 1e9;
 }
 

@@ -22,17 +22,18 @@ function watchErrors(page: Page): string[] {
 
 /** Painted (non-background) pixels of the busiest canvas inside a chart container. */
 async function paintedPixels(page: Page, selector: string): Promise<number> {
+  // a function, not a string: the page's CSP forbids eval
   return page.evaluate((sel) => {
+    const doc = (globalThis as any).document;
     let best = 0;
-    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`))) {
+    for (const canvas of Array.from(doc.querySelectorAll(`${sel} canvas`)) as any[]) {
       const ctx = canvas.getContext('2d');
       if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const data: Uint8ClampedArray = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 0; i < data.length; i += 4) {
-        const a = data[i + 3] as number;
         const white = (data[i] as number) > 245 && (data[i + 1] as number) > 245 && (data[i + 2] as number) > 245;
-        if (a > 0 && !white) painted++;
+        if ((data[i + 3] as number) > 0 && !white) painted++;
       }
       best = Math.max(best, painted);
     }
@@ -41,8 +42,11 @@ async function paintedPixels(page: Page, selector: string): Promise<number> {
 }
 
 async function expectChartsDrawn(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { buffCharts?: { drawn: boolean; error: string | null } }).buffCharts?.drawn === true || Boolean((window as unknown as { buffCharts?: { error: string | null } }).buffCharts?.error), null, { timeout: 30_000 });
-  const state = await page.evaluate(() => (window as unknown as { buffCharts: { drawn: boolean; error: string | null } }).buffCharts);
+  await page.waitForFunction(() => {
+    const charts = (globalThis as any).buffCharts;
+    return Boolean(charts && (charts.drawn || charts.error));
+  }, null, { timeout: 30_000 });
+  const state = await page.evaluate(() => (globalThis as any).buffCharts);
   expect(state).toEqual({ drawn: true, error: null });
   for (const chart of ['#price-chart', '#equity-chart', '#drawdown-chart']) {
     expect(await page.locator(`${chart} canvas`).count(), chart).toBeGreaterThan(0);

@@ -40,7 +40,8 @@ describe('server JSON API (mounted under /research)', () => {
     expect(res.body.record.id).toBe(runId);
     expect(res.body.manifest.id).toBe(runId);
     expect(res.body.metrics).toBeTypeOf('object');
-    expect(res.body.quality['BTC-USD']).toMatchObject({ symbol: 'BTC-USD' });
+    expect(res.body.quality).toHaveProperty('BTC-USD');
+    expect(res.body.manifest.inputs[0]).toMatchObject({ symbol: 'BTC-USD', timeframe: '1h', rows: 240 });
     expect(res.body.artifacts.map((a: { file: string }) => a.file)).toContain('equity.arrow');
     expect((await call(`${server.url}/api/runs/run-0000000000000000`)).body.code).toBe('RUN_NOT_FOUND');
     expect((await call(`${server.url}/api/runs/run-0000000000000000`)).status).toBe(404);

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI_SOURCE = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
+// An absolute loader URL, so that the CLI runs from any working directory.
+const TSX_LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 export interface CliResult {
   code: number;
@@ -16,7 +18,7 @@ export interface CliResult {
  */
 export function runBuff(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX_LOADER, CLI_SOURCE, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, BUFF_LOG_LEVEL: process.env.BUFF_LOG_LEVEL ?? 'warn', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

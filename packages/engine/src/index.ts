@@ -1,1 +1,44 @@
-export {};
+/** Run configs: strict zod schema (YAML or JSON), guardrail presets. */
+export { RunConfigSchema, parseRunConfig, allocationWeights } from './run-config.js';
+export type { RunConfig, RunConfigInput } from './run-config.js';
+export { GuardrailsConfigSchema, GUARDRAIL_PRESETS } from './guardrails-config.js';
+export type { ResolvedGuardrails } from './guardrails-config.js';
+
+/** Strategy packs: registration, lookup, and the bar window that makes look-ahead impossible. */
+export { registerStrategy, getStrategy, listStrategies, resolveStrategy } from './strategy-registry.js';
+export { WARMUP } from './strategy.js';
+export type { StrategyDef, StrategyDecision, StrategyContext, Direction } from './strategy.js';
+export { createBarWindow } from './bar-window.js';
+export type { BarWindow, BarWindowControl } from './bar-window.js';
+export { smaCross } from './strategies/sma-cross.js';
+export { rsiReversion } from './strategies/rsi-reversion.js';
+export { donchianBreakout } from './strategies/donchian-breakout.js';
+
+/** Backtest simulation, guardrails and metrics on typed-array columns. */
+export { simulate } from './simulate.js';
+export type { SimulationInput, SimulationResult } from './simulate.js';
+export { createGuardrailMonitor } from './guardrail-monitor.js';
+export type { GuardrailMonitor } from './guardrail-monitor.js';
+export { createDayClock } from './day-clock.js';
+export type { DayClock } from './day-clock.js';
+export { computeMetrics, RunMetricsSchema } from './metrics.js';
+export type { RunMetrics } from './metrics.js';
+export { ACTIONS, GUARDRAIL_CODES } from './run-columns.js';
+export type { Action, GuardrailCode, DecisionColumns, TradeColumns, EquityColumns } from './run-columns.js';
+
+/** The run builder: inputs, run id, artifacts, publish through a RunStore. */
+export { buildRun } from './build-run.js';
+export type { BuildRunOptions, BuildRunResult } from './build-run.js';
+export { loadRunInputs } from './run-inputs.js';
+export type { LoadedInputs } from './run-inputs.js';
+export { computeRunId } from './run-id.js';
+export { engineVersion, packageVersions } from './engine-version.js';
+export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsToIpc, tradesToIpc, equityToIpc } from './run-artifacts.js';
+export { columnsToIpc, ipcToColumns } from './arrow-columns.js';
+export type { ColumnSpec, ColumnValues } from './arrow-columns.js';
+
+/** Reading and validating published runs. */
+export { validateRun } from './validate-run.js';
+export type { RunProblem, RunValidation } from './validate-run.js';
+export { readRunArtifacts } from './read-run-artifacts.js';
+export type { RunArtifactsView, ReadRunArtifactsOptions, JsonColumns } from './read-run-artifacts.js';

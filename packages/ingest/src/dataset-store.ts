@@ -5,6 +5,7 @@ import {
   BuffError,
   DatasetManifestSchema,
   QualityReportSchema,
+  SymbolSchema,
   TIMEFRAMES,
   canonicalJsonPretty,
   fsyncDir,
@@ -121,7 +122,7 @@ export async function readQualityReport(dataRoot: string, symbol: string): Promi
 export async function listDatasets(dataRoot: string): Promise<DatasetManifest[]> {
   const entries = await readdir(dataRoot, { withFileTypes: true }).catch(() => []);
   const symbols = entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && existsSync(join(dataRoot, entry.name, MANIFEST_FILE)))
+    .filter((entry) => entry.isDirectory() && SymbolSchema.safeParse(entry.name).success && existsSync(join(dataRoot, entry.name, MANIFEST_FILE)))
     .map((entry) => entry.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const manifests: DatasetManifest[] = [];

@@ -44,3 +44,15 @@ export { ohlcvRowsToBars } from './providers/ohlcv-rows.js';
 /** Export for pandas, polars and DuckDB users: CSV and Parquet. */
 export { exportDataset, barsToCsv, barsToParquet, EXPORT_FORMATS } from './export.js';
 export type { ExportFormat, ExportOptions, ExportResult } from './export.js';
+
+/** Strict CSV and Arrow/feather ingest (every DESIGN.md ingest rule, fail-closed) and its quality report. */
+export { parseCsv } from './csv/parse-csv.js';
+export type { ParsedCsv } from './csv/parse-csv.js';
+export { ingestCsv } from './ingest-csv.js';
+export type { IngestCsvOptions } from './ingest-csv.js';
+export { ingestArrow, registerArrowCodecs } from './arrow-import.js';
+export type { IngestArrowOptions } from './arrow-import.js';
+export type { IngestResult, IngestTargets } from './csv/store-ingest.js';
+export { buildQualityReport, formatQualitySummary } from './quality-report.js';
+export type { QualityReportInput } from './quality-report.js';
+export { parseIngestOptions } from './csv/parse-options.js';

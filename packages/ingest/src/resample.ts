@@ -7,6 +7,9 @@ export interface ResampleOptions {
   /**
    * Timeframe of the input bars, used only to decide whether the last bucket is complete.
    * Default '1m' (canonical bars); pass it when resampling an already resampled table.
+   * Chaining with complete buckets only (1m -> 5m -> 1h) can end one bucket earlier than
+   * resampling 1m directly: the dropped partial 5m bucket was the evidence that the hour before
+   * it was followed by data. Resample from 1m (as resampleDataset does) to avoid that.
    */
   sourceTimeframe?: Timeframe;
 }
@@ -49,34 +52,51 @@ export function resample(bars: Bars, timeframe: Timeframe, options: ResampleOpti
   const oClose = out.close;
   const oVolume = out.volume;
 
-  let k = -1;
-  let bucket = Number.NEGATIVE_INFINITY;
-  let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
+  // Running aggregates live in locals and are flushed when a bar crosses the bucket end,
+  // so the common case (same bucket) costs two compares and an add.
+  let k = 0;
+  let bucket = Math.floor(first / tf) * tf;
+  let bucketEnd = bucket + tf;
+  let o = open[0] as number;
+  let h = high[0] as number;
+  let l = low[0] as number;
+  let v = volume[0] as number;
+  let previous = first;
+  for (let i = 1; i < n; i++) {
     const t = ts[i] as number;
     if (!(t > previous)) throw unordered(i, previous, t);
-    previous = t;
-    const start = Math.floor(t / tf) * tf;
-    const h = high[i] as number;
-    const l = low[i] as number;
-    if (start !== bucket) {
-      bucket = start;
-      k++;
-      oTs[k] = start;
-      oOpen[k] = open[i] as number;
+    if (t >= bucketEnd) {
+      oTs[k] = bucket;
+      oOpen[k] = o;
       oHigh[k] = h;
       oLow[k] = l;
-      oVolume[k] = volume[i] as number;
+      oClose[k] = close[i - 1] as number;
+      oVolume[k] = v;
+      k++;
+      bucket = Math.floor(t / tf) * tf;
+      bucketEnd = bucket + tf;
+      o = open[i] as number;
+      h = high[i] as number;
+      l = low[i] as number;
+      v = volume[i] as number;
     } else {
-      if (h > (oHigh[k] as number)) oHigh[k] = h;
-      if (l < (oLow[k] as number)) oLow[k] = l;
-      oVolume[k] = (oVolume[k] as number) + (volume[i] as number);
+      const hi = high[i] as number;
+      const lo = low[i] as number;
+      if (hi > h) h = hi;
+      if (lo < l) l = lo;
+      v += volume[i] as number;
     }
-    oClose[k] = close[i] as number;
+    previous = t;
   }
+  oTs[k] = bucket;
+  oOpen[k] = o;
+  oHigh[k] = h;
+  oLow[k] = l;
+  oClose[k] = close[n - 1] as number;
+  oVolume[k] = v;
 
   let count = k + 1;
-  if (!options.includePartial && last < bucket + tf - sourceTf) count--;
+  if (!options.includePartial && previous < bucketEnd - sourceTf) count--;
   return count === capacity ? out : shrink(out, count);
 }
 

@@ -51,6 +51,7 @@ export { writeEvaluationRecord, readEvaluationRecord, EVALUATION_FILE } from './
 export { renderReliabilityDiagram, writeReliabilityDiagram } from './reports/reliability-diagram.js';
 export { renderTrainingCurves, writeTrainingCurves } from './reports/training-curves.js';
 export type { EpochRecord } from './reports/training-curves.js';
+export { writeModelReports, TRAINING_REPORTS_DIR } from './reports/training-reports.js';
 
 /** Models and training (TensorFlow.js): backend choice, the LSTM and transformer, windows, training, checkpoints, model cards. */
 export { selectBackend, tfjsVersion } from './backend.js';

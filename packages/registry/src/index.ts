@@ -11,16 +11,16 @@ export { rebuildIndex } from './rebuild-index.js';
 export type { RebuildReport } from './rebuild-index.js';
 
 /** Legacy Phase-1 runs (`artifacts/<name>/`): read-only listing and migration into RUNS_ROOT. */
-// legacy: pending
-
+export { scanLegacyRuns, migrateLegacyRuns, legacyRunId } from './legacy-runs.js';
+export type { LegacyRun, MigrationReport } from './legacy-runs.js';
 export { LegacyManifestSchema } from './legacy-manifest.js';
 export type { LegacyManifest } from './legacy-manifest.js';
 
 /** Model registry: versions, aliases, evaluations, promotions that must be earned, audit log. */
-
-
-
-
+export { openModelRegistry } from './model-registry.js';
+export type { ModelRegistry, ModelRegistryOptions } from './model-registry.js';
+export { ModelAliasSchema, ModelEvaluationSchema, ModelVersionSchema, ModelNameSchema } from './model-schemas.js';
+export type { ModelAlias, ModelEvaluation, ModelVersion } from './model-schemas.js';
 
 /** Storage drivers: the interface, the fs and postgres implementations, and the shared query semantics. */
 export { openDriver } from './open-driver.js';
@@ -36,3 +36,7 @@ export type { StorageDriver, JsonRecord, Filter, ListQuery, ListQueryInput, Audi
 /** The one-writer lock file (also usable for other roots). */
 export { acquireLock, isStale } from './file-lock.js';
 export type { HeldLock, LockOwner, FileLockOptions } from './file-lock.js';
+
+/** Test support: small valid run folders for tests and benchmarks. */
+export { writeFakeRun, fakeRunId } from './fake-run.js';
+export type { FakeRunOptions } from './fake-run.js';

@@ -41,6 +41,7 @@ function redact(url: string): string {
 class PgDriver implements StorageDriver {
   readonly kind = 'postgres' as const;
   private readonly inLock = new AsyncLocalStorage<boolean>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -117,9 +118,18 @@ class PgDriver implements StorageDriver {
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
   }
 
-  /** A session advisory lock held on one connection while `fn` runs; re-entrant inside `fn`. */
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * A session advisory lock held on one connection while `fn` runs; re-entrant inside `fn`.
+   * Calls from one process queue first, so they never tie up the whole pool waiting.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inLock.getStore()) return fn();
+    const run = this.queue.then(() => this.locked(fn));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [EXCLUSIVE_LOCK]);

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBuffError } from '@buff/core';
-import { makeTempDir } from '../../../tests/helpers/tmp.js';
 import { assertKillSwitchOff, killSwitchPaths, readKillSwitch, readKillSwitchAudit, setKillSwitch } from './kill-switch.js';
 
 describe('kill switch', () => {
@@ -48,3 +48,8 @@ describe('kill switch', () => {
     await expect(setKillSwitch(root(), { on: true, actor: ' ' })).rejects.toSatisfy((err) => isBuffError(err, 'INVALID_INPUT'));
   });
 });
+
+function makeTempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(`${tmpdir()}/${prefix}`);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,6 +1,6 @@
-import { BuffError, type Bars } from '@buff/core';
+import { BuffError, sha256Hex, timeframeMs, type Bars, type RunInput, type Timeframe } from '@buff/core';
 import { readRunArtifacts } from '@buff/engine';
-import { readBars } from '@buff/ingest';
+import { barsToIpc, readBars, readDatasetManifest, resample } from '@buff/ingest';
 import { readRunManifest } from './run-files.js';
 import type { ServerContext } from './server-context.js';
 
@@ -34,6 +34,26 @@ function candlesFrom(bars: Bars, since: number, until: number): RunSeries['candl
 }
 
 /**
+ * The exact bars a run used: the stored table with the input's content id, or a finer stored
+ * table resampled the way the builder does it (checked against the content id). DATASET_NOT_FOUND
+ * when the store no longer has them.
+ */
+async function readInputBars(dataRoot: string, input: RunInput): Promise<Bars> {
+  const manifest = await readDatasetManifest(dataRoot, input.symbol);
+  const target = input.timeframe as Timeframe;
+  const tables = Object.values(manifest.tables).sort((a, b) => timeframeMs(b.timeframe) - timeframeMs(a.timeframe));
+  const exact = tables.find((t) => t.contentId === input.contentId);
+  if (exact) return (await readBars(dataRoot, input.symbol, exact.timeframe)).bars;
+  for (const table of tables) {
+    const from = timeframeMs(table.timeframe);
+    if (from >= timeframeMs(target) || timeframeMs(target) % from !== 0) continue;
+    const derived = resample((await readBars(dataRoot, input.symbol, table.timeframe)).bars, target, { sourceTimeframe: table.timeframe });
+    if (sha256Hex(barsToIpc(derived)) === input.contentId) return derived;
+  }
+  throw new BuffError('DATASET_NOT_FOUND', `the store no longer holds the input ${input.contentId} of ${input.symbol}`, { details: { key: 'contentId', value: input.contentId } });
+}
+
+/**
  * Price (stored candles of the run's input, cut to its window), decision markers, equity and
  * drawdown of one run for the charts. `symbol` defaults to the run's first symbol.
  * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef');
@@ -47,8 +67,11 @@ export async function readRunSeries(ctx: ServerContext, id: string, symbol?: str
   const chosen = symbol ?? symbols[0];
   const input = manifest.inputs.find((i) => i.symbol === chosen);
   if (chosen === undefined || input === undefined) throw new BuffError('NOT_FOUND', `run ${id} has no input ${symbol ?? ''}`, { details: { key: 'symbol', value: symbol } });
-  const { decisions, equity } = await readRunArtifacts(runDir);
-  const symbolCode = decisions.symbols.indexOf(chosen);
+  const { decisions, equity } = await readRunArtifacts(runDir, { symbol: chosen });
+  const column = (table: Record<string, Array<number | string | null>>, name: string): Array<number | string | null> => table[name] ?? [];
+  const decisionTs = column(decisions, 'ts');
+  const decisionClose = column(decisions, 'close');
+  const decisionAction = column(decisions, 'action');
 
   const window = (manifest.config as { window?: { since?: string; until?: string } }).window ?? {};
   const since = window.since ? Date.parse(window.since) : -Infinity;
@@ -56,16 +79,15 @@ export async function readRunSeries(ctx: ServerContext, id: string, symbol?: str
   let candleSource: RunSeries['candleSource'] = 'dataset';
   let candles: RunSeries['candles'];
   try {
-    const { bars, table } = await readBars(ctx.dataRoot, chosen, input.timeframe as Parameters<typeof readBars>[2]);
-    if (table.contentId !== input.contentId) throw new Error('dataset changed since the run');
-    candles = candlesFrom(bars, since, until);
+    candles = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
   } catch {
+    // the stored table is gone or changed: plot the closes the decisions recorded
     candleSource = 'decisions';
     candles = { time: [], open: [], high: [], low: [], close: [] };
-    for (let i = 0; i < decisions.length; i++) {
-      if (decisions.symbol[i] !== symbolCode) continue;
-      const close = decisions.close[i] as number;
-      candles.time.push((decisions.ts[i] as number) / 1000);
+    for (let i = 0; i < decisionTs.length; i++) {
+      const close = decisionClose[i];
+      if (typeof close !== 'number') continue;
+      candles.time.push((decisionTs[i] as number) / 1000);
       candles.open.push(close);
       candles.high.push(close);
       candles.low.push(close);
@@ -74,21 +96,27 @@ export async function readRunSeries(ctx: ServerContext, id: string, symbol?: str
   }
 
   const markers: RunSeries['markers'] = [];
-  for (let i = 0; i < decisions.length; i++) {
-    if (decisions.symbol[i] !== symbolCode) continue;
-    const action = decisions.actions[decisions.action[i] as number] ?? 'hold';
+  for (let i = 0; i < decisionTs.length; i++) {
+    const action = String(decisionAction[i] ?? 'hold');
     const side = BUY.has(action) ? 'buy' : SELL.has(action) ? 'sell' : action === 'blocked' ? 'blocked' : undefined;
-    if (side !== undefined) markers.push({ time: (decisions.ts[i] as number) / 1000, side, label: action });
+    if (side !== undefined) markers.push({ time: (decisionTs[i] as number) / 1000, side, label: action });
   }
 
   const eq: RunSeries['equity'] = { time: [], value: [] };
   const dd: RunSeries['drawdown'] = { time: [], value: [] };
-  for (let i = 0; i < equity.length; i++) {
-    const time = (equity.ts[i] as number) / 1000;
-    eq.time.push(time);
-    eq.value.push(equity.equity[i] as number);
-    dd.time.push(time);
-    dd.value.push(equity.drawdown[i] as number);
+  const equityTs = column(equity, 'ts');
+  const equityValue = column(equity, 'equity');
+  const drawdownValue = column(equity, 'drawdown');
+  for (let i = 0; i < equityTs.length; i++) {
+    const time = (equityTs[i] as number) / 1000;
+    if (typeof equityValue[i] === 'number') {
+      eq.time.push(time);
+      eq.value.push(equityValue[i] as number);
+    }
+    if (typeof drawdownValue[i] === 'number') {
+      dd.time.push(time);
+      dd.value.push(drawdownValue[i] as number);
+    }
   }
   return { symbol: chosen, symbols, candleSource, candles, markers, equity: eq, drawdown: dd };
 }

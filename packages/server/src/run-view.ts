@@ -11,7 +11,8 @@ export interface RunView {
   record: RunRecord;
   manifest: RunManifest;
   metrics: Record<string, unknown> | undefined;
-  quality: Record<string, QualityReport | undefined>;
+  /** The ingest quality report per input symbol; null when the data has none (e.g. synthetic). */
+  quality: Record<string, QualityReport | null>;
   artifacts: Array<{ file: string; bytes: number; contentType: string }>;
 }
 
@@ -29,9 +30,9 @@ export async function readRunView(ctx: ServerContext, id: string): Promise<RunVi
   const metrics = manifest.artifacts.some((a) => a.file === 'metrics.json')
     ? (JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8')) as Record<string, unknown>)
     : undefined;
-  const quality: Record<string, QualityReport | undefined> = {};
+  const quality: Record<string, QualityReport | null> = {};
   for (const symbol of [...new Set(manifest.inputs.map((input) => input.symbol))].sort()) {
-    quality[symbol] = await readQualityReport(ctx.dataRoot, symbol).catch(() => undefined);
+    quality[symbol] = (await readQualityReport(ctx.dataRoot, symbol).catch(() => undefined)) ?? null;
   }
   const sizes = new Map(manifest.artifacts.map((a) => [a.file, a.bytes]));
   const artifacts = downloadableNames(manifest).map((file) => ({ file, bytes: sizes.get(file) ?? 0, contentType: artifactContentType(file) }));

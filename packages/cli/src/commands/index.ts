@@ -1,5 +1,12 @@
 import type { RegisterCommands } from '../context.js';
 import { registerFeaturesCommands } from './features.js';
+import { registerModelsCommands } from './models.js';
+import { registerDataCommands } from './data.js';
+import { registerIngestCommands } from './ingest.js';
+import { registerResampleCommands } from './resample.js';
+import { registerRunCommands } from './run.js';
+import { registerRunsCommands } from './runs.js';
+import { registerRegistryCommands } from './registry.js';
 import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
 
@@ -8,7 +15,14 @@ import { registerKillSwitchCommands } from './kill-switch.js';
  * and only translates flags into SDK calls.
  */
 export const COMMAND_GROUPS: RegisterCommands[] = [
+  registerDataCommands,
+  registerIngestCommands,
+  registerResampleCommands,
+  registerRunCommands,
+  registerRunsCommands,
+  registerRegistryCommands,
   registerServeCommands,
   registerKillSwitchCommands,
   registerFeaturesCommands,
+  registerModelsCommands,
 ];

@@ -31,7 +31,7 @@ export class ColumnBuffers {
 
   toBars(): Bars {
     // A view when little is unused (no copy of a million rows); a trimmed copy otherwise.
-    const tight = this.length >= this.capacity * 0.9;
+    const tight = this.length >= this.capacity * 0.8;
     const trim = (column: Float64Array): Float64Array =>
       column.length === this.length ? column : tight ? column.subarray(0, this.length) : column.slice(0, this.length);
     const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];

@@ -22,7 +22,7 @@ export async function parseCsv(path: string, input: IngestOptionsInput & { chunk
   const { chunkBytes, ...rest } = input;
   const options = parseIngestOptions(rest);
   const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
-  const { bars, sha256, sourceColumns } = readCsvColumns(path, {
+  const { bars, sha256, sourceColumns } = await readCsvColumns(path, {
     file: path,
     columnMap: options.columnMap,
     timestamps,

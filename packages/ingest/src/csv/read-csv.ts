@@ -1,11 +1,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { BuffError, type Bars } from '@buff/core';
 import { IGNORED, SOURCE_COLUMNS, mapColumns } from './column-mapping.js';
 import { DecimalParser, NumberStatus, latin1 } from './parse-number.js';
 import { type TimestampParser, TimestampStatus, timestampProblem } from './parse-timestamp.js';
 import { ColumnBuffers } from './column-buffers.js';
 import { ruleError } from './rule-error.js';
+import { createSourceHash, type SourceHash } from './source-hash.js';
 
 const CHUNK_BYTES = 4 * 2 ** 20;
 const MAX_LINE_BYTES = 64 * 2 ** 20;
@@ -35,18 +35,20 @@ export interface CsvColumns {
  * columns: no per-line strings, memory bounded by the columns plus one chunk. Checks the
  * header, field counts, numbers and timestamps (the per-field rules); the row rules run
  * afterwards on the columns (`checkRows`).
- * @example const { bars, sha256 } = readCsvColumns('btc.csv', { file: 'btc.csv', timestamps: await createTimestampParser({ format: 'iso' }) });
+ * @example const { bars, sha256 } = await readCsvColumns('btc.csv', { file: 'btc.csv', timestamps: await createTimestampParser({ format: 'iso' }) });
  */
-export function readCsvColumns(path: string, options: ReadCsvOptions): CsvColumns {
+export async function readCsvColumns(path: string, options: ReadCsvOptions): Promise<CsvColumns> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
     throw new BuffError('NOT_FOUND', `cannot open ${options.file}: ${(err as Error).message}`, { cause: err, details: { file: options.file } });
   }
+  let hash: SourceHash | undefined;
   try {
-    const reader = new CsvLineParser(options, fstatSync(fd).size);
-    const hash = createHash('sha256');
+    const size = fstatSync(fd).size;
+    const reader = new CsvLineParser(options, size);
+    hash = createSourceHash(path);
     let buf = Buffer.allocUnsafe(Math.max(options.chunkBytes ?? CHUNK_BYTES, 16));
     let carry = 0; // bytes of an unfinished line kept at the start of buf
     for (;;) {
@@ -72,9 +74,15 @@ export function readCsvColumns(path: string, options: ReadCsvOptions): CsvColumn
       carry = end - lastLf - 1;
       buf.copy(buf, 0, lastLf + 1, end);
     }
-    return { bars: reader.finish(), sha256: hash.digest('hex'), sourceColumns: reader.names.length };
-  } finally {
+    const bars = reader.finish();
     closeSync(fd);
+    fd = -1;
+    return { bars, sha256: await hash.digest(), sourceColumns: reader.names.length };
+  } catch (err) {
+    hash?.abort();
+    throw err;
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }
 
@@ -127,11 +135,20 @@ class CsvLineParser {
             if (p >= stop || buf[p] === LF || buf[p] === CR) throw this.fieldCountError(buf, p, p, stop, f, false, final);
             throw this.numberError(buf, p, stop, slot);
           }
+          if ((f === lastField) === (next === COMMA)) {
+            this.line = line;
+            throw this.fieldCountError(buf, p, q, stop, f, next === COMMA, final);
+          }
           (cols.values[slot - 1] as Float64Array)[row] = value;
         } else {
           q = p;
           let byte = 0;
           while (q < stop && (byte = buf[q] as number) !== COMMA && byte !== LF) q++;
+          const atComma = q < stop && byte === COMMA;
+          if ((f === lastField) === atComma) {
+            this.line = line;
+            throw this.fieldCountError(buf, p, q, stop, f, atComma, final);
+          }
           if (slot === 0) {
             const end = q > p && buf[q - 1] === CR ? q - 1 : q;
             const ms = timestamps.parse(buf, p, end);
@@ -141,11 +158,6 @@ class CsvLineParser {
             }
             cols.ts[row] = ms;
           }
-        }
-        const atComma = q < stop && buf[q] === COMMA;
-        if ((f === lastField) === atComma) {
-          this.line = line;
-          throw this.fieldCountError(buf, p, q, stop, f, atComma, final);
         }
         p = q + 1;
       }
@@ -170,11 +182,11 @@ class CsvLineParser {
     this.names = header.split(',');
     this.line = 1;
     this.slots = mapColumns(this.names, { file: this.file, line: 1, columnMap: this.options.columnMap ?? {} });
-    // Size the columns from the first data line; they grow if the guess is short.
-    let next = buf.indexOf(LF, lf + 1);
-    if (next < 0 || next >= stop) next = stop;
-    const lineBytes = Math.max(next - lf, 16);
-    this.columns = new ColumnBuffers(Math.ceil((this.size / lineBytes) * 1.02) + 16);
+    // Size the columns from the mean line length of this first chunk; they grow if it was short.
+    let lines = 0;
+    for (let at = buf.indexOf(LF, lf + 1); at >= 0 && at < stop; at = buf.indexOf(LF, at + 1)) lines++;
+    const lineBytes = lines > 0 ? (stop - lf - 1) / lines : Math.max(stop - lf - 1, 16);
+    this.columns = new ColumnBuffers(Math.ceil((this.size / lineBytes) * 1.05) + 16);
     return lf + 1;
   }
 

@@ -93,7 +93,9 @@ export async function importCcxt(): Promise<unknown> {
     return module.default ?? module;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const message = err instanceof Error ? err.message : String(err);
+    // Node sets a code; bundlers and test runners (vite) only say so in the message.
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /(resolve|find (module|package)) ['"]ccxt['"]/i.test(message)) {
       throw new BuffError('DEPENDENCY_MISSING', 'ccxt is not installed; npm install ccxt', { cause: err, details: { key: 'ccxt' } });
     }
     throw err;

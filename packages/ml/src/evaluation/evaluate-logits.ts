@@ -1,3 +1,4 @@
+import { BuffError } from '@buff/core';
 import { checkGates, parseGates, type Gates } from './gates.js';
 import { evaluateProbabilities } from './metrics.js';
 import { applyTemperature, fitTemperature, sigmoidProbabilities } from './temperature.js';
@@ -15,8 +16,10 @@ export interface EvaluateLogitsInput {
   /** Content ids of the datasets the samples come from. */
   datasets: string[];
   split: { train: RowRange; val: RowRange; test: RowRange; gap?: number };
-  /** Validation samples: the temperature is fitted on these (unless `temperature` is given). */
-  val: LabelledLogits;
+  /** Every dataset's split, when there are several (the transformer trains over all symbols). */
+  splits?: Array<{ contentId: string; train: RowRange; val: RowRange; test: RowRange; gap?: number }>;
+  /** Validation samples: the temperature is fitted on these; needed unless `temperature` is given. */
+  val?: LabelledLogits;
   /** Held-out test samples: the metrics and gates are computed on these. */
   test: LabelledLogits;
   /** A temperature saved with the model (fitted on the same validation data); refitted when absent. */
@@ -34,7 +37,7 @@ export interface EvaluateLogitsInput {
  */
 export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
   const gates = parseGates(input.gates);
-  const temperature = input.temperature ?? fitTemperature(input.val.logits, input.val.labels);
+  const temperature = input.temperature ?? fitOnValidation(input.val);
   const uncalibratedMetrics = evaluateProbabilities(sigmoidProbabilities(input.test.logits), input.test.labels);
   const metrics = evaluateProbabilities(sigmoidProbabilities(applyTemperature(input.test.logits, temperature)), input.test.labels);
   const { passed, failures } = checkGates(metrics, gates);
@@ -42,7 +45,8 @@ export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
     schemaVersion: 1,
     modelId: input.modelId,
     datasets: input.datasets,
-    split: { train: input.split.train, val: input.split.val, test: input.split.test, ...(input.split.gap === undefined ? {} : { gap: input.split.gap }) },
+    split: input.split,
+    ...(input.splits === undefined ? {} : { splits: input.splits }),
     metrics,
     uncalibratedMetrics,
     calibration: { temperature },
@@ -50,4 +54,9 @@ export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
     passed,
     failures,
   });
+}
+
+function fitOnValidation(val: LabelledLogits | undefined): number {
+  if (val === undefined) throw new BuffError('INVALID_INPUT', 'evaluation: give validation logits to fit the temperature on, or a saved temperature', { details: { key: 'val' } });
+  return fitTemperature(val.logits, val.labels);
 }

@@ -4,6 +4,7 @@ import { GatesSchema } from './gates.js';
 import { EvaluationMetricsSchema } from './metrics.js';
 
 const RangeSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+const SplitSchema = z.object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative().optional() }).strict();
 
 /**
  * `evaluation.json` in a model folder: the held-out test metrics after calibration, the gates
@@ -16,7 +17,9 @@ export const EvaluationRecordSchema = z
     modelId: z.string().min(1),
     /** Content ids of the datasets evaluated on. */
     datasets: z.array(Sha256Schema).min(1),
-    split: z.object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative().optional() }).strict(),
+    /** Row ranges of the (first) dataset; `splits` lists every dataset's when there are several. */
+    split: SplitSchema,
+    splits: z.array(SplitSchema.extend({ contentId: Sha256Schema })).optional(),
     metrics: EvaluationMetricsSchema,
     /** Test metrics before temperature scaling, for comparison. */
     uncalibratedMetrics: EvaluationMetricsSchema.optional(),

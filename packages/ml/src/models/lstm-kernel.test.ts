@@ -34,17 +34,21 @@ describe('lstmSequence vs tf.layers.lstm', () => {
     const stockGrads = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, probe)) as tf.Scalar, stockVars);
     const stockDx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, probe)))(x);
 
-    const xt = tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
-    const mine = lstmSequence(xt, { kernel, recurrentKernel, bias });
-    const loss = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor): tf.Tensor =>
-      tf.sum(tf.mul(lstmSequence(xs as tf.Tensor3D, { kernel: k as tf.Tensor2D, recurrentKernel: r as tf.Tensor2D, bias: b as tf.Tensor1D }, { training: true, inputGradient: true }), probe));
-    const [dx, dk, dr, db] = tf.grads(loss)([xt, kernel, recurrentKernel, bias]) as tf.Tensor[];
+    const steps = tf.unstack(tf.transpose(x, [1, 0, 2])) as tf.Tensor2D[];
+    const mine = lstmSequence(steps, { kernel, recurrentKernel, bias });
+    const loss = (...args: tf.Tensor[]): tf.Tensor => {
+      const [k, r, b] = args.slice(T) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      return tf.sum(tf.mul(lstmSequence(args.slice(0, T) as tf.Tensor2D[], { kernel: k, recurrentKernel: r, bias: b }, { training: true, inputGradient: true }), probe));
+    };
+    const grads = tf.grads(loss)([...steps, kernel, recurrentKernel, bias]);
+    const [dk, dr, db] = grads.slice(T);
+    const dx = tf.stack(grads.slice(0, T));
 
     expect(maxAbsDiff(mine, stockOut)).toBeLessThan(1e-4);
     expect(maxAbsDiff(dk!, stockGrads.grads[stockVars[0]!.name]!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(dr!, stockGrads.grads[stockVars[1]!.name]!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(db!, stockGrads.grads[stockVars[2]!.name]!)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(tf.transpose(dx!, [1, 0, 2]), stockDx)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(tf.transpose(dx, [1, 0, 2]), stockDx)).toBeLessThan(1e-4);
     // the gradients are not trivially zero
     expect(tf.max(tf.abs(dr!)).dataSync()[0]).toBeGreaterThan(1e-3);
   });
@@ -53,7 +57,7 @@ describe('lstmSequence vs tf.layers.lstm', () => {
     const kernel = randomTensor([F, 4 * H], 'k2');
     const recurrentKernel = randomTensor([H, 4 * H], 'r2');
     const bias = tf.zeros([4 * H]) as tf.Tensor1D;
-    const xt = tf.reshape(randomTensor([T * B, F], 'x2'), [T, B, F]) as tf.Tensor3D;
+    const xt = tf.unstack(tf.reshape(randomTensor([T * B, F], 'x2'), [T, B, F])) as tf.Tensor2D[];
     const before = tf.memory().numTensors;
     const a = lstmSequence(xt, { kernel, recurrentKernel, bias });
     const b = tf.tidy(() => lstmSequence(xt, { kernel, recurrentKernel, bias }, { training: true }));

@@ -18,37 +18,39 @@ export interface LstmSequenceOptions {
 }
 
 /**
- * Runs one LSTM layer over a time-major sequence and returns the last hidden state [batch, units].
- * Numerically the same cell as `tf.layers.lstm({ recurrentActivation: 'sigmoid' })`, written
- * for the WASM backend's strengths: the input projection of every step is one big matmul, the
- * four gates share one matmul per step, tanh is computed as 2·sigmoid(2x) − 1 (the g-gate columns
- * are pre-scaled by 2 so one sigmoid serves all gates), and the backward pass (BPTT) is written
- * by hand with plain matmuls and explicit transposes (no transposeA/transposeB kernels), the
- * weight gradients summed over time as one matmul each.
+ * Runs one LSTM layer over a sequence given as one [batch, features] tensor per time step and
+ * returns the last hidden state [batch, units]. Numerically the same cell as
+ * `tf.layers.lstm({ recurrentActivation: 'sigmoid' })`, written for the WASM backend's strengths:
+ * the four gates and both inputs share one matmul per step ([x_t, h] · [W; U]), tanh is computed
+ * as 2·sigmoid(2x) − 1 (the g-gate columns are pre-scaled by 2 so one sigmoid serves all gates),
+ * and the backward pass (BPTT) is written by hand with plain matmuls and explicit transposes (no
+ * transposeA/transposeB kernels), the weight gradient summed over time as one matmul. Steps come
+ * as separate tensors because slicing a big tensor per step is slow on WASM.
  * @example
- * const h = lstmSequence(xTimeMajor, { kernel, recurrentKernel, bias }, { training: true });
+ * const h = lstmSequence(steps, { kernel, recurrentKernel, bias }, { training: true });
  */
-export function lstmSequence(x: tf.Tensor3D, weights: LstmWeights, options: LstmSequenceOptions = {}): tf.Tensor2D {
-  if (!options.training) return tf.tidy(() => runForward(x, weights, false).h);
+export function lstmSequence(steps: tf.Tensor2D[], weights: LstmWeights, options: LstmSequenceOptions = {}): tf.Tensor2D {
+  if (!options.training) return tf.tidy(() => runForward(steps, weights, false).h);
   const inputGradient = options.inputGradient ?? false;
+  const count = steps.length;
   const op = tf.customGrad((...args: unknown[]) => {
-    const [xs, kernel, recurrentKernel, bias, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xs = args.slice(0, count) as tf.Tensor2D[];
+    const [kernel, recurrentKernel, bias, save] = args.slice(count) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const forward = runForward(xs, { kernel, recurrentKernel, bias }, true);
     const tape = forward.tape!;
-    const steps = tape.md.length;
-    save([forward.x2d, forward.hPrev, forward.scaledKernel, forward.scaledRecurrentT, forward.scale, ...tape.md, ...tape.k, ...tape.f]);
+    save([forward.xh, forward.scaledWeightsT, forward.scaledRecurrentT, forward.scale, ...tape.md, ...tape.k, ...tape.f]);
     return {
       value: forward.h,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [x2d, hPrev, k2, r2T, scale] = saved.slice(0, 5) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        const md = saved.slice(5, 5 + steps) as tf.Tensor2D[];
-        const k = saved.slice(5 + steps, 5 + 2 * steps) as tf.Tensor2D[];
-        const f = saved.slice(5 + 2 * steps, 5 + 3 * steps) as tf.Tensor2D[];
-        return backward(dy as tf.Tensor2D, xs.shape, { x2d, hPrev, k2, r2T, scale, md, k, f }, inputGradient);
+        const [xh, wT, r2T, scale] = saved.slice(0, 4) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const md = saved.slice(4, 4 + count) as tf.Tensor2D[];
+        const k = saved.slice(4 + count, 4 + 2 * count) as tf.Tensor2D[];
+        const f = saved.slice(4 + 2 * count, 4 + 3 * count) as tf.Tensor2D[];
+        return backward(dy as tf.Tensor2D, kernel.shape[0], { xh, wT, r2T, scale, md, k, f }, inputGradient);
       },
     };
   });
-  return op(x, weights.kernel, weights.recurrentKernel, weights.bias) as tf.Tensor2D;
+  return op(...steps, weights.kernel, weights.recurrentKernel, weights.bias) as tf.Tensor2D;
 }
 
 interface ForwardTape {
@@ -62,10 +64,11 @@ interface ForwardTape {
 
 interface Forward {
   h: tf.Tensor2D;
-  x2d: tf.Tensor2D;
-  hPrev: tf.Tensor2D;
+  /** [steps * batch, features + units]: every step's [x_t, h_{t-1}], for the weight gradient. */
+  xh: tf.Tensor2D;
   scale: tf.Tensor1D;
-  scaledKernel: tf.Tensor2D;
+  /** ([kernel; recurrentKernel] · scale) transposed, for the input gradient. */
+  scaledWeightsT: tf.Tensor2D;
   scaledRecurrentT: tf.Tensor2D;
   tape?: ForwardTape;
 }
@@ -77,24 +80,21 @@ function gateScale(units: number): tf.Tensor1D {
   return tf.tensor1d(scale);
 }
 
-function runForward(x: tf.Tensor3D, weights: LstmWeights, keepTape: boolean): Forward {
-  const [steps, batch, features] = x.shape;
+function runForward(steps: tf.Tensor2D[], weights: LstmWeights, keepTape: boolean): Forward {
+  const batch = steps[0]?.shape[0] ?? 0;
   const units = weights.recurrentKernel.shape[0];
   const scale = gateScale(units);
-  const k2 = tf.mul(weights.kernel, scale) as tf.Tensor2D;
-  const r2 = tf.mul(weights.recurrentKernel, scale) as tf.Tensor2D;
+  // Gates fused: [x_t, h_{t-1}] · [W; U] is one matmul per step.
+  const w2 = tf.mul(tf.concat([weights.kernel, weights.recurrentKernel], 0), scale) as tf.Tensor2D;
   const b2 = tf.mul(weights.bias, scale);
-  const x2d = tf.reshape(x, [steps * batch, features]) as tf.Tensor2D;
-  const projected = tf.reshape(tf.add(tf.matMul(x2d, k2), b2), [steps, batch, 4 * units]);
-  const inputs = tf.unstack(projected) as tf.Tensor2D[];
   let h = tf.zeros([batch, units]) as tf.Tensor2D;
   let c = tf.zeros([batch, units]) as tf.Tensor2D;
-  const hs: tf.Tensor2D[] = [];
+  const xhs: tf.Tensor2D[] = [];
   const tape: ForwardTape = { md: [], k: [], f: [] };
-  for (let t = 0; t < steps; t++) {
-    hs.push(h);
-    const z = t === 0 ? (inputs[0] as tf.Tensor2D) : tf.add(inputs[t] as tf.Tensor2D, tf.matMul(h, r2));
-    const s = tf.sigmoid(z);
+  for (const x of steps) {
+    const xh = tf.concat([x, h], 1);
+    xhs.push(xh);
+    const s = tf.sigmoid(tf.add(tf.matMul(xh, w2), b2));
     const [si, sf, sg, so] = tf.split(s, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const g = tf.sub(tf.mul(sg, 2), 1);
     const cPrev = c;
@@ -107,24 +107,26 @@ function runForward(x: tf.Tensor3D, weights: LstmWeights, keepTape: boolean): Fo
       tape.f.push(sf);
     }
   }
-  const result: Forward = { h, x2d, hPrev: x2d, scale, scaledKernel: k2, scaledRecurrentT: r2 };
-  if (keepTape) {
-    result.hPrev = tf.concat(hs, 0);
-    result.scaledRecurrentT = tf.transpose(r2);
-    result.tape = tape;
-  }
-  return result;
+  if (!keepTape) return { h, xh: h, scale, scaledWeightsT: w2, scaledRecurrentT: w2 };
+  const features = weights.kernel.shape[0];
+  return {
+    h,
+    xh: tf.concat(xhs, 0),
+    scale,
+    scaledWeightsT: tf.transpose(w2),
+    scaledRecurrentT: tf.transpose(tf.slice(w2, [features, 0], [units, 4 * units])),
+    tape,
+  };
 }
 
 interface Saved extends ForwardTape {
-  x2d: tf.Tensor2D;
-  hPrev: tf.Tensor2D;
-  k2: tf.Tensor2D;
+  xh: tf.Tensor2D;
+  wT: tf.Tensor2D;
   r2T: tf.Tensor2D;
   scale: tf.Tensor1D;
 }
 
-function backward(dhLast: tf.Tensor2D, xShape: number[], saved: Saved, inputGradient: boolean): tf.Tensor[] {
+function backward(dhLast: tf.Tensor2D, features: number, saved: Saved, inputGradient: boolean): tf.Tensor[] {
   const steps = saved.md.length;
   const dz: tf.Tensor2D[] = new Array(steps);
   let dh = dhLast;
@@ -135,14 +137,21 @@ function backward(dhLast: tf.Tensor2D, xShape: number[], saved: Saved, inputGrad
     const step = tf.mul(tf.concat([dcT, dcT, dcT, dh], 1), saved.md[t] as tf.Tensor2D) as tf.Tensor2D;
     dz[t] = step;
     if (t > 0) {
-      dh = tf.matMul(step, saved.r2T);
-      dc = tf.mul(dcT, saved.f[t] as tf.Tensor2D);
+      dh = tf.matMul(step, saved.r2T) as tf.Tensor2D;
+      dc = tf.mul(dcT, saved.f[t] as tf.Tensor2D) as tf.Tensor2D;
     }
   }
   const dzAll = tf.concat(dz, 0);
-  const dKernel = tf.mul(tf.matMul(tf.transpose(saved.x2d), dzAll), saved.scale);
-  const dRecurrent = tf.mul(tf.matMul(tf.transpose(saved.hPrev), dzAll), saved.scale);
-  const dBias = tf.mul(tf.sum(dzAll, 0), saved.scale);
-  const dx = inputGradient ? tf.reshape(tf.matMul(dzAll, tf.transpose(saved.k2)), xShape) : tf.zeros(xShape);
-  return [dx, dKernel, dRecurrent, dBias];
+  // Explicit transpose + plain matmul: far faster on WASM than matMul(..., transposeA).
+  const dW = tf.mul(tf.matMul(tf.transpose(saved.xh), dzAll), saved.scale);
+  const units = saved.r2T.shape[1];
+  const dKernel = tf.slice(dW, [0, 0], [features, 4 * units]);
+  const dRecurrent = tf.slice(dW, [features, 0], [units, 4 * units]);
+  // Column sums as a matmul with a row of ones (the Sum kernel is slower on WASM).
+  const dBias = tf.mul(tf.reshape(tf.matMul(tf.ones([1, dzAll.shape[0]]), dzAll), [4 * units]), saved.scale);
+  const batch = dhLast.shape[0];
+  const dxs = dz.map((step) =>
+    inputGradient ? tf.slice(tf.matMul(step, saved.wT), [0, 0], [batch, features]) : tf.zeros([batch, features]),
+  );
+  return [...dxs, dKernel, dRecurrent, dBias];
 }

@@ -16,10 +16,10 @@ export type LstmConfig = z.infer<typeof LstmConfigSchema>;
 
 /**
  * Creates the LSTM model (weights seeded from `seed`, unit forget-gate bias as tfjs-layers does).
- * Its input is time-major: [window, batch, features].
+ * Its input is time-major: `batch.steps`, one [batch, features] tensor per step.
  * @example
  * const model = createLstmModel({ features: 16, window: 32, units: 32, seed: 1 });
- * const logits = model.logits({ x }, false);
+ * const logits = model.logits({ steps }, false);
  */
 export function createLstmModel(input: z.input<typeof LstmConfigSchema>): SequenceModel & { config: LstmConfig } {
   const config = LstmConfigSchema.parse(input);
@@ -45,7 +45,8 @@ export function createLstmModel(input: z.input<typeof LstmConfigSchema>): Sequen
     weights,
     logits(batch: ModelBatch, training: boolean): tf.Tensor1D {
       return tf.tidy(() => {
-        const h = lstmSequence(batch.x, { kernel, recurrentKernel, bias }, { training });
+        if (batch.steps === undefined) throw new Error('the LSTM takes time-major batches (batch.steps)');
+        const h = lstmSequence(batch.steps, { kernel, recurrentKernel, bias }, { training });
         return tf.reshape(tf.add(tf.matMul(h, headKernel), headBias), [-1]) as tf.Tensor1D;
       });
     },

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { glorotUniform, seededRandom } from './seeded-random.js';
 
-/** A batch of windows: `x` in the model's layout, `symbols` the symbol index of each window. */
+/** A batch of windows in the model's layout, and the symbol index of each window. */
 export interface ModelBatch {
-  /** [steps, batch, features] for 'time-major' models, [batch, steps, features] for 'batch-major'. */
-  x: tf.Tensor3D;
+  /** 'time-major' models: one [batch, features] tensor per time step, oldest first. */
+  steps?: tf.Tensor2D[];
+  /** 'batch-major' models: [batch, window, features]. */
+  x?: tf.Tensor3D;
   /** int32 [batch]; used by models with a symbol embedding. */
   symbols?: tf.Tensor1D;
 }

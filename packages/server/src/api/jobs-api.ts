@@ -1,7 +1,7 @@
 import type * as express from 'express';
 import { z } from 'zod';
 import { BuffError, SymbolSchema } from '@buff/core';
-import { buildRun, parseRunConfig, type RunConfig } from '@buff/engine';
+import { buildRun, parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
 import { ingestCsv, listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
 import { assertKillSwitchOff } from '../kill-switch.js';
@@ -53,6 +53,7 @@ export function mountJobsApi(router: express.Router, ctx: ServerContext, parsers
     let config: RunConfig;
     try {
       config = parseRunConfig(body.data.config, 'request body config');
+      resolveStrategy(config.strategy); // unknown strategy or params: 400 now, not a failed job later
       await assertInputsAvailable(ctx, config, upload?.symbol);
       await assertKillSwitchOff(ctx.runsRoot, 'run creation');
       ctx.limiter.take();

@@ -27,7 +27,7 @@ pre{background:#fff;border:1px solid #e3e6eb;padding:.6rem;overflow:auto;max-hei
 export function layout(page: { base: string; title: string; body: SafeHtml; scripts?: SafeHtml; runsNew?: boolean }): string {
   const base = page.base;
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <title>${page.title} · Buff</title><style>${new SafeHtml(STYLE)}</style></head>
 <body><header><a class="brand" href="${base}/runs">Buff</a><a href="${base}/runs">Runs</a>${page.runsNew ? html`<a href="${base}/runs/new">New run</a>` : ''}<a href="${base}/api/health">Health</a></header>
 <main>${page.body}</main>${page.scripts}</body></html>`.value;

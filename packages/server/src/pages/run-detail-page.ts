@@ -16,13 +16,16 @@ function metricsTable(metrics: Record<string, unknown> | undefined): Html {
 }
 
 function qualitySection(view: RunView): Html {
-  const entries = Object.entries(view.quality);
-  if (entries.length === 0) return html`<p class="muted">no inputs</p>`;
-  return html`${entries.map(([symbol, q]) =>
-    q === undefined
-      ? html`<p>${symbol}: <span class="muted">no quality report</span></p>`
-      : html`<p><strong>${symbol}</strong> ${q.timeframe}: ${q.rows} rows of ${q.expectedRows} expected, ${q.gapCount} gaps (${q.missingBars} missing bars${q.gapsAllowed ? ', allowed' : ''}), ${q.first ?? '–'} → ${q.last ?? '–'}</p>`,
-  )}`;
+  if (view.manifest.inputs.length === 0) return html`<p class="muted">no inputs</p>`;
+  const inputs = view.manifest.inputs.map(
+    (input) => html`<tr><td>${input.symbol}</td><td>${input.timeframe}</td><td class="num">${input.rows}</td><td class="num">${input.gapCount}</td><td>${input.first ?? '–'} → ${input.last ?? '–'}</td><td title="${input.contentId}">${input.contentId.slice(0, 12)}…</td><td>${input.source}</td></tr>`,
+  );
+  const reports = Object.entries(view.quality).map(([symbol, q]) =>
+    q === null
+      ? html`<p>${symbol}: <span class="muted">no ingest quality report (not ingested from a file)</span></p>`
+      : html`<p><strong>${symbol}</strong> ingest ${q.timeframe}: ${q.rows} rows of ${q.expectedRows} expected, ${q.gapCount} gaps (${q.missingBars} missing bars${q.gapsAllowed ? ', allowed' : ''}), ${Object.values(q.rules).reduce((n, r) => n + r.violations, 0)} rule violations, ${q.first ?? '–'} → ${q.last ?? '–'}</p>`,
+  );
+  return html`<table id="inputs-table"><thead><tr><th>Symbol</th><th>Timeframe</th><th class="num">Rows</th><th class="num">Gaps</th><th>Span</th><th>Content id</th><th>Source</th></tr></thead><tbody>${inputs}</tbody></table>${reports}`;
 }
 
 /**
@@ -43,8 +46,8 @@ export function renderRunDetailPage(page: { base: string; view: RunView; runsNew
 <div class="grid"><div><h2>Equity</h2><div id="equity-chart" class="chart small-chart"></div></div>
 <div><h2>Drawdown</h2><div id="drawdown-chart" class="chart small-chart"></div></div></div>
 <p id="charts-status" class="muted">loading charts…</p></section>
-<div class="grid"><section class="card"><h2>Metrics</h2>${metricsTable(view.metrics)}</section>
-<section class="card"><h2>Data quality</h2>${qualitySection(view)}</section></div>
+<section class="card"><h2>Metrics</h2>${metricsTable(view.metrics)}</section>
+<section class="card"><h2>Data quality</h2>${qualitySection(view)}</section>
 <section><h2>Artifacts</h2><table id="artifacts-table"><thead><tr><th>File</th><th>Type</th><th class="num">Size</th></tr></thead><tbody>${artifacts}</tbody></table></section>
 <section><h2>Manifest</h2><pre id="manifest">${JSON.stringify(view.manifest, null, 2)}</pre></section>`;
   const scripts = html`<script src="${base}/assets/lightweight-charts.js"></script><script>${new SafeHtml(RUN_CHARTS_SCRIPT)}</script>`;

@@ -1,0 +1,104 @@
+// Run builder speed (issue 3): one symbol of 1,000,000 synthetic 1m bars already in a dataset store,
+// then alternating whole processes, median of >= 5 each:
+//   `node packages/cli/bin/buff.js run build` with sma-cross on 1m (read + verify the stored Arrow,
+//   strategy on every bar, simulation, metrics, decisions/trades/equity Arrow + manifest, publish)
+//   vs a node process that reads the same bars' CSV into a DuckDB table (@duckdb/node-api).
+// Each build gets a fresh runs root (a second build of the same run would be a no-op).
+// Needs `npm run build` (run.mjs does it); BUFF_BENCH_SOURCE=1 runs the TypeScript sources instead.
+// BENCH_ENGINE_ROWS / BENCH_ENGINE_RUNS change the size and the count. Prints a markdown section.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROWS = Number(process.env.BENCH_ENGINE_ROWS ?? 1_000_000);
+const RUNS = Math.max(5, Number(process.env.BENCH_ENGINE_RUNS ?? 5));
+const SOURCE = process.env.BUFF_BENCH_SOURCE === '1';
+const REPO = resolve(new URL('..', import.meta.url).pathname);
+const TMP = join(REPO, 'bench/tmp/engine');
+const DATA_ROOT = join(TMP, 'data');
+const CSV = join(TMP, `bars-${ROWS}.csv`);
+const CONFIG = join(TMP, 'run.json');
+const CLI = SOURCE
+  ? [process.execPath, '--conditions=source', '--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts')]
+  : [process.execPath, join(REPO, 'packages/cli/bin/buff.js')];
+
+const ingest = SOURCE ? await import('@buff/ingest') : await import(join(REPO, 'packages/ingest/dist/index.js'));
+
+rmSync(TMP, { recursive: true, force: true });
+mkdirSync(TMP, { recursive: true });
+const start = '2024-01-01T00:00:00.000Z';
+const bars = ingest.synthesizeBars({ days: ROWS / 1440, seed: 11, signal: 0.1, symbol: 'BENCH-USD', start });
+await ingest.writeDataset(DATA_ROOT, { symbol: 'BENCH-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
+writeFileSync(CSV, ingest.barsToCsv(bars));
+const until = new Date(bars.ts[bars.ts.length - 1] + 60_000).toISOString();
+writeFileSync(
+  CONFIG,
+  JSON.stringify({
+    name: 'bench sma-cross 1m',
+    strategy: { name: 'sma-cross', params: { fast: 10, slow: 30 } },
+    symbols: ['BENCH-USD'],
+    timeframe: '1m',
+    window: { since: start, until },
+    data: { provider: 'store' },
+    fees: { feeBps: 10, slippageBps: 2 },
+    guardrails: { preset: 'ftmo-2step' },
+  }),
+);
+
+const DUCKDB_READ = `
+import { DuckDBInstance } from '@duckdb/node-api';
+const instance = await DuckDBInstance.create(':memory:');
+const connection = await instance.connect();
+await connection.run("CREATE TABLE t AS SELECT * FROM read_csv('${CSV}')");
+const reader = await connection.runAndReadAll('SELECT count(*) AS n FROM t');
+process.stdout.write(String(reader.getRows()[0][0]) + '\\n');
+`;
+
+function run(args) {
+  const t0 = performance.now();
+  const result = spawnSync(args[0], args.slice(1), { cwd: REPO, encoding: 'utf8', env: { ...process.env, BUFF_LOG_LEVEL: 'warn' }, maxBuffer: 16 * 2 ** 20 });
+  const ms = performance.now() - t0;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const buildMs = [];
+const duckMs = [];
+let runDir = '';
+for (let i = 0; i < RUNS; i++) {
+  const runsRoot = join(TMP, `runs-${i}`);
+  const built = run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', runsRoot, '--data-root', DATA_ROOT, '--json']);
+  buildMs.push(built.ms);
+  runDir = JSON.parse(built.stdout.trim().split('\n').pop()).runDir;
+  const duck = run([process.execPath, '--input-type=module', '-e', DUCKDB_READ]);
+  if (Number(duck.stdout.trim()) !== ROWS) throw new Error(`duckdb read ${duck.stdout.trim()} rows, expected ${ROWS}`);
+  duckMs.push(duck.ms);
+  if (i > 0) rmSync(join(TMP, `runs-${i - 1}`), { recursive: true, force: true });
+}
+
+const build = median(buildMs);
+const duck = median(duckMs);
+const size = (file) => (statSync(join(runDir, file)).size / 2 ** 20).toFixed(1);
+const ratio = build / duck;
+const lines = [
+  '## Run builder (issue 3)',
+  '',
+  `${ROWS.toLocaleString('en-US')} bars of one symbol, 1m, \`sma-cross\` (10/30), ftmo-2step guardrails, data already in the store.`,
+  `Whole processes, median of ${RUNS} alternating runs${SOURCE ? ' (TypeScript sources via tsx)' : ' (built packages)'}.`,
+  '',
+  '| what | median ms | runs (ms) |',
+  '| --- | ---: | --- |',
+  `| \`buff run build\` (read + verify Arrow, strategy, simulate, metrics, write + publish artifacts) | ${build.toFixed(0)} | ${buildMs.map((v) => v.toFixed(0)).join(', ')} |`,
+  `| DuckDB reads the same bars' CSV into a table (node + @duckdb/node-api) | ${duck.toFixed(0)} | ${duckMs.map((v) => v.toFixed(0)).join(', ')} |`,
+  '',
+  `Ratio build / DuckDB read: **${ratio.toFixed(2)}x** (target <= 1.0: ${ratio <= 1 ? 'met' : 'NOT met'}).`,
+  `Artifacts: decisions.arrow ${size('decisions.arrow')} MiB (one row per bar), equity.arrow ${size('equity.arrow')} MiB, trades.arrow ${size('trades.arrow')} MiB.`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+rmSync(TMP, { recursive: true, force: true });

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { BuffError } from '@buff/core';
+import { outputFor, type RegisterCommands } from '../context.js';
+import { resolveRoot } from '../roots.js';
+
+/** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
+export const registerRunCommands: RegisterCommands = (cli) =>
+  cli.command('run', 'build and validate research runs', (run) =>
+    run
+      .command(
+        'build',
+        'build a run from a YAML/JSON config (prints the run id; same config + data = same id, nothing rewritten)',
+        (y) =>
+          y
+            .option('config', { type: 'string', demandOption: true, describe: 'run config file (YAML or JSON)' })
+            .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+            .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+        async (args) => {
+          const out = outputFor(args);
+          const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+          const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+          out.root(runsRoot);
+          out.root(dataRoot);
+          const path = resolve(args.config);
+          const text = await readFile(path, 'utf8').catch((err: unknown) => {
+            throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, { cause: err, details: { file: args.config, key: 'config' } });
+          });
+          const { parseRunConfig, buildRun } = await import('@buff/engine');
+          const config = parseRunConfig(text, args.config);
+          const { openRunRegistry } = await import('@buff/registry');
+          const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+          try {
+            const built = await buildRun(config, { runStore: registry, dataRoot: dataRoot.path });
+            out.line(built.runId);
+            out.line(`folder ${built.runDir}`);
+            out.line(built.created ? 'built' : 'already built: nothing rewritten');
+            out.result({ runId: built.runId, runDir: built.runDir, created: built.created });
+          } finally {
+            await registry.close();
+          }
+        },
+      )
+      .command(
+        'validate',
+        'check a run: artifacts vs schemas and manifest hashes, missing/extra files, trades vs decisions, equity vs trades',
+        (y) =>
+          y
+            .option('run-id', { type: 'string', demandOption: true, describe: 'run id (run-<16 hex>)' })
+            .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' }),
+        async (args) => {
+          const out = outputFor(args);
+          const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+          out.root(runsRoot);
+          const { validateRun } = await import('@buff/engine');
+          const { ok, problems } = await validateRun(runsRoot.path, args.runId);
+          if (!ok) {
+            for (const p of problems) out.line(`${p.file}: ${p.rule}: ${p.message}`);
+            const first = problems[0];
+            throw new BuffError('VALIDATION_FAILED', `${args.runId}: ${problems.length} problem(s); first: ${first?.file}: ${first?.message}`, {
+              details: { file: first?.file, rule: first?.rule, problems },
+            });
+          }
+          out.line(`${args.runId}: ok (every artifact matches its schema and the manifest)`);
+          out.result({ runId: args.runId, problems: [] });
+        },
+      )
+      .demandCommand(1, 'name a run command: build or validate'),
+  );

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { BuffError } from '@buff/core';
+import type { RunRecord, RunRegistry } from '@buff/registry';
+import { outputFor, type GlobalArgs, type RegisterCommands } from '../context.js';
+import type { Output } from '../output.js';
+import { resolveRoot } from '../roots.js';
+
+const SORTS = ['createdAt', 'name', 'strategy', 'id', 'totalReturn', 'sharpe', 'maxDrawdown', 'tradeCount'] as const;
+
+/** The storage flags shared by every registry command. */
+export function withRegistryOptions<T>(y: Argv<T>) {
+  return y
+    .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+    .option('driver', { choices: ['fs', 'postgres'] as const, default: 'fs' as const, describe: 'registry storage driver' })
+    .option('pg-url', { type: 'string', describe: 'PostgreSQL connection string for --driver postgres (else BUFF_PG_URL)' });
+}
+
+/** Resolves RUNS_ROOT (announced) and opens the registry; reading commands never create the root. */
+export async function openRegistryFor(args: { runsRoot?: string; driver?: 'fs' | 'postgres'; pgUrl?: string }, out: Output, create = false): Promise<RunRegistry> {
+  const root = resolveRoot('RUNS_ROOT', args.runsRoot);
+  out.root(root);
+  const { openRunRegistry } = await import('@buff/registry');
+  const registry = await openRunRegistry({ runsRoot: root.path, create, driver: args.driver, pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL });
+  for (const problem of registry.problems()) out.progress(`warning: ${problem.file}: ${problem.problem}`);
+  return registry;
+}
+
+function formatRow(r: RunRecord): string {
+  const num = (v: number | null, digits = 3) => (v === null ? '-' : v.toFixed(digits));
+  return [r.id, r.createdAt, r.strategy, r.symbols.join(','), r.timeframe, r.status, num(r.metrics.totalReturn), num(r.metrics.sharpe, 2), String(r.metrics.tradeCount ?? '-'), r.tags.join(',') || '-', r.legacy ? 'legacy' : ''].join('  ');
+}
+
+/** `buff runs list|show|migrate`: browse the registry and import Phase-1 runs. */
+export const registerRunsCommands: RegisterCommands = (cli) =>
+  cli.command('runs', 'browse registered runs and migrate legacy ones', (runs: Argv<GlobalArgs>) =>
+    runs
+      .command(
+        'list',
+        'list runs with filters, sort and paging',
+        (y) =>
+          withRegistryOptions(y)
+            .option('strategy', { type: 'string' })
+            .option('symbol', { type: 'string' })
+            .option('timeframe', { type: 'string' })
+            .option('status', { choices: ['completed', 'stopped', 'failed', 'legacy'] as const })
+            .option('tag', { type: 'string' })
+            .option('legacy', { type: 'boolean', describe: 'only legacy (true) or only new (false) runs' })
+            .option('since', { type: 'string', describe: 'registered at or after (ISO date/time)' })
+            .option('until', { type: 'string', describe: 'registered at or before (ISO date/time)' })
+            .option('sort', { choices: SORTS, default: 'createdAt' as const })
+            .option('order', { choices: ['asc', 'desc'] as const, default: 'desc' as const })
+            .option('limit', { type: 'number', default: 50 })
+            .option('offset', { type: 'number', default: 0 }),
+        async (args) => {
+          const out = outputFor(args);
+          const registry = await openRegistryFor(args, out);
+          try {
+            const page = await registry.list({
+              strategy: args.strategy,
+              symbol: args.symbol,
+              timeframe: args.timeframe,
+              status: args.status,
+              tag: args.tag,
+              legacy: args.legacy,
+              createdFrom: args.since,
+              createdTo: args.until,
+              sort: args.sort,
+              order: args.order,
+              limit: args.limit,
+              offset: args.offset,
+            });
+            for (const record of page.items) out.line(formatRow(record));
+            out.line(`${page.items.length} of ${page.total} run(s)`);
+            out.result({ total: page.total, items: page.items, problems: registry.problems() });
+          } finally {
+            await registry.close();
+          }
+        },
+      )
+      .command(
+        'show <id>',
+        'show one run: its registry record and manifest summary',
+        (y) => withRegistryOptions(y).positional('id', { type: 'string', demandOption: true }),
+        async (args) => {
+          const out = outputFor(args);
+          const registry = await openRegistryFor(args, out);
+          try {
+            const record = await registry.get(args.id);
+            if (!record) throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, { details: { value: args.id, file: registry.root } });
+            const dir = registry.runDir(args.id);
+            const manifestFile = existsSync(join(dir, 'manifest.json')) ? 'manifest.json' : 'legacy.json';
+            const manifest = JSON.parse(readFileSync(join(dir, manifestFile), 'utf8')) as Record<string, unknown>;
+            const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{ file: string; bytes: number; sha256: string }>;
+            out.line(formatRow(record));
+            out.line(`name: ${record.name}`);
+            out.line(`window: ${record.window.since ?? '-'} .. ${record.window.until ?? '-'}`);
+            out.line(`folder: ${dir}`);
+            if (manifest.engineVersion) out.line(`engine: ${String(manifest.engineVersion)}`);
+            for (const input of (manifest.inputs ?? []) as Array<{ symbol: string; timeframe: string; contentId: string }>) out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
+            for (const a of artifacts) out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
+            out.result({ record, runDir: dir, manifest });
+          } finally {
+            await registry.close();
+          }
+        },
+      )
+      .command(
+        'migrate',
+        'copy Phase-1 runs (artifacts/<name>/ with decisions.jsonl) into RUNS_ROOT as legacy runs; never deletes the source',
+        (y) =>
+          withRegistryOptions(y)
+            .option('from', { type: 'string', demandOption: true, describe: 'legacy artifacts folder' })
+            .option('dry-run', { type: 'boolean', default: false, describe: 'list what would be copied (read-only)' }),
+        async (args) => {
+          const out = outputFor(args);
+          const registry = await openRegistryFor(args, out, !args.dryRun);
+          try {
+            const { migrateLegacyRuns } = await import('@buff/registry');
+            const report = await migrateLegacyRuns(args.from, registry, { dryRun: args.dryRun });
+            for (const m of report.migrated) out.line(`${args.dryRun ? 'would migrate' : 'migrated'} ${m.from} -> ${m.id}`);
+            for (const s of report.skipped) out.line(`skipped ${s.from} (${s.id}): ${s.reason}`);
+            for (const p of report.problems) out.line(`not migrated ${p.dir}: ${p.problem}`);
+            out.line(`${report.migrated.length} migrated, ${report.skipped.length} already there, ${report.problems.length} not legacy runs`);
+            out.result({ ...report, dryRun: args.dryRun });
+          } finally {
+            await registry.close();
+          }
+        },
+      )
+      .demandCommand(1, 'name a runs subcommand: list, show, migrate'),
+  );

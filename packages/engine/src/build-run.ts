@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { canonicalJsonPretty, sha256Hex, silentLogger, writeFileAtomic, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
+import { resolveStrategy } from './strategy-registry.js';
+import { loadRunInputs } from './run-inputs.js';
+import { computeRunId } from './run-id.js';
+import { engineVersion, packageVersions } from './engine-version.js';
+import { simulate } from './simulate.js';
+import { computeMetrics } from './metrics.js';
+import { ARTIFACT_FILES, decisionsToIpc, equityToIpc, tradesToIpc } from './run-artifacts.js';
+
+/** What {@link buildRun} needs besides the config. */
+export interface BuildRunOptions {
+  runStore: RunStore;
+  dataRoot: string;
+  logger?: Logger;
+}
+
+export interface BuildRunResult {
+  runId: string;
+  runDir: string;
+  /** False when the run already existed (same config, same data, same engine): nothing was written. */
+  created: boolean;
+}
+
+/**
+ * Builds a run: normalizes the config, loads the inputs, computes the run id, and (unless the
+ * store already has that id) simulates, writes every artifact into a staging folder from the
+ * store and publishes it atomically. Deterministic: same config + data + engine = same id and bytes.
+ * @example const { runId } = await buildRun(parseRunConfig(text), { runStore: registry, dataRoot: 'data' });
+ */
+export async function buildRun(configInput: RunConfig | RunConfigInput, options: BuildRunOptions): Promise<BuildRunResult> {
+  const logger = options.logger ?? silentLogger();
+  const parsed = parseRunConfig(configInput);
+  const { def, params } = resolveStrategy(parsed.strategy);
+  const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
+  const weights = allocationWeights(config);
+  const { bars, inputs } = await loadRunInputs(config, options.dataRoot);
+  const version = engineVersion();
+  const runId = computeRunId(config, inputs, version);
+  const runDir = join(options.runStore.root, runId);
+  if (await options.runStore.has(runId)) {
+    logger.info({ runId }, 'run exists; nothing rewritten');
+    return { runId, runDir, created: false };
+  }
+
+  const result = simulate({
+    symbols: config.symbols,
+    bars,
+    weights,
+    strategy: def,
+    params,
+    initialCapital: config.capital.initial,
+    feeBps: config.fees.feeBps,
+    slippageBps: config.fees.slippageBps,
+    sizingFraction: config.sizing.fraction,
+    allowShort: config.allowShort,
+    guardrails: config.guardrails,
+  });
+  const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
+  const files: Record<string, Uint8Array> = {
+    [ARTIFACT_FILES.decisions]: decisionsToIpc(result.decisions),
+    [ARTIFACT_FILES.equity]: equityToIpc(result.equity),
+    [ARTIFACT_FILES.metrics]: Buffer.from(canonicalJsonPretty(metrics), 'utf8'),
+    [ARTIFACT_FILES.trades]: tradesToIpc(result.trades),
+  };
+  const manifest: RunManifest = {
+    schemaVersion: 1,
+    id: runId,
+    config: config as unknown as Record<string, unknown>,
+    inputs,
+    engineVersion: version,
+    packages: packageVersions(),
+    artifacts: Object.keys(files)
+      .sort()
+      .map((file) => ({ file, sha256: sha256Hex(files[file] as Uint8Array), bytes: (files[file] as Uint8Array).length })),
+  };
+
+  const staging = await options.runStore.createStaging(runId);
+  try {
+    for (const [file, bytes] of Object.entries(files)) writeFileAtomic(join(staging, file), bytes);
+    writeFileAtomic(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
+    await options.runStore.publish(runId, staging);
+  } catch (err) {
+    await options.runStore.discard(staging).catch(() => undefined);
+    if (await options.runStore.has(runId)) return { runId, runDir, created: false };
+    throw err;
+  }
+  logger.info({ runId, trades: metrics.tradeCount, status: metrics.status }, 'run built');
+  return { runId, runDir, created: true };
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+interface PackageJson {
+  version: string;
+  dependencies?: Record<string, string>;
+}
+
+let cached: PackageJson | undefined;
+
+/** The engine's package.json (src/ and dist/ both sit one folder below it). */
+function enginePackage(): PackageJson {
+  cached ??= JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as PackageJson;
+  return cached;
+}
+
+/**
+ * The engine version that goes into every run id: a new engine version gives new run ids.
+ * @example engineVersion() // '0.1.0'
+ */
+export function engineVersion(): string {
+  return enginePackage().version;
+}
+
+/**
+ * Versions recorded in a run manifest: the engine and the packages it depends on (as declared).
+ * @example packageVersions()['@buff/engine'] // '0.1.0'
+ */
+export function packageVersions(): Record<string, string> {
+  const pkg = enginePackage();
+  return { '@buff/engine': pkg.version, ...(pkg.dependencies ?? {}) };
+}

@@ -1,0 +1,167 @@
+import {
+  BuffError,
+  TIMEFRAMES,
+  isBuffError,
+  sha256Hex,
+  sliceBars,
+  timeframeMs,
+  type Bars,
+  type DatasetTable,
+  type RunInput,
+  type Timeframe,
+} from '@buff/core';
+import { barsToIpc, findTableByContentId, readBars, readDatasetManifest, resample, synthesizeBars, writeDataset } from '@buff/ingest';
+import type { RunConfig } from './run-config.js';
+
+const DAY_MS = 86_400_000;
+
+/** The bars of every symbol, cut to the run window, and what they came from. */
+export interface LoadedInputs {
+  bars: Bars[];
+  inputs: RunInput[];
+}
+
+/**
+ * Loads each symbol's bars for a run: from the dataset store by symbol + timeframe (resampled in
+ * memory from the finest stored table when the timeframe is not stored), from a table pinned by
+ * content id, or synthesized into the store first when `data.provider` is `synthetic`. Bars are
+ * cut to [since, until). Errors name the config key at fault.
+ * @example const { bars, inputs } = await loadRunInputs(config, 'data');
+ */
+export async function loadRunInputs(config: RunConfig, dataRoot: string): Promise<LoadedInputs> {
+  const bars: Bars[] = [];
+  const inputs: RunInput[] = [];
+  const since = Date.parse(config.window.since);
+  const until = Date.parse(config.window.until);
+  for (const [index, symbol] of config.symbols.entries()) {
+    if (config.data.provider === 'synthetic') await synthesizeInto(config, dataRoot, symbol, index);
+    const pinned = config.data.datasets?.[symbol];
+    const loaded = pinned ? await loadPinned(dataRoot, symbol, pinned, config.timeframe) : await loadStored(dataRoot, symbol, index, config.timeframe);
+    const windowed = cutWindow(loaded.bars, since, until);
+    if (windowed.ts.length === 0) {
+      throw new BuffError('INVALID_CONFIG', `no ${config.timeframe} bars of ${symbol} in the window [${config.window.since}, ${config.window.until})`, {
+        details: { key: 'window', value: symbol, rule: 'EMPTY_WINDOW' },
+      });
+    }
+    const source = config.data.provider === 'synthetic' ? `synthetic ${loaded.source}` : loaded.source;
+    bars.push(windowed);
+    inputs.push(describeInput(symbol, config.timeframe, loaded.contentId, windowed, source));
+  }
+  return { bars, inputs };
+}
+
+interface LoadedSymbol {
+  bars: Bars;
+  contentId: string;
+  source: string;
+}
+
+async function loadStored(dataRoot: string, symbol: string, index: number, timeframe: Timeframe): Promise<LoadedSymbol> {
+  let tables: Record<string, DatasetTable>;
+  try {
+    tables = (await readDatasetManifest(dataRoot, symbol)).tables;
+  } catch (err) {
+    if (!isBuffError(err, 'DATASET_NOT_FOUND')) throw err;
+    throw new BuffError('DATASET_NOT_FOUND', `unknown symbol ${symbol}: no dataset for it under ${dataRoot}`, {
+      cause: err,
+      details: { key: `symbols.${index}`, value: symbol, rule: 'DATASET_NOT_FOUND' },
+    });
+  }
+  if (tables[timeframe]) {
+    const { bars, table } = await readBars(dataRoot, symbol, timeframe);
+    return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}` };
+  }
+  const finest = TIMEFRAMES.find((tf) => tables[tf] !== undefined);
+  if (!finest || timeframeMs(finest) > timeframeMs(timeframe)) {
+    throw new BuffError('INVALID_CONFIG', `timeframe ${timeframe} is finer than the stored data of ${symbol} (finest: ${finest ?? 'none'})`, {
+      details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
+    });
+  }
+  const { bars, table } = await readBars(dataRoot, symbol, finest);
+  return resampled(bars, finest, timeframe, table, `store ${symbol}/${table.file}`);
+}
+
+async function loadPinned(dataRoot: string, symbol: string, contentId: string, timeframe: Timeframe): Promise<LoadedSymbol> {
+  const key = `data.datasets.${symbol}`;
+  const found = await findTableByContentId(dataRoot, contentId);
+  if (!found) {
+    throw new BuffError('DATASET_NOT_FOUND', `no stored table has content id ${contentId} (pinned for ${symbol})`, {
+      details: { key, value: contentId, rule: 'DATASET_NOT_FOUND' },
+    });
+  }
+  if (found.symbol !== symbol) {
+    throw new BuffError('INVALID_CONFIG', `content id ${contentId} is a table of ${found.symbol}, not ${symbol}`, { details: { key, value: contentId } });
+  }
+  const stored = found.table.timeframe;
+  if (timeframeMs(stored) > timeframeMs(timeframe)) {
+    throw new BuffError('INVALID_CONFIG', `timeframe ${timeframe} is finer than the pinned ${stored} table of ${symbol}`, {
+      details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
+    });
+  }
+  const { bars, table } = await readBars(dataRoot, symbol, stored);
+  if (table.contentId !== contentId) {
+    throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, { details: { key, value: contentId } });
+  }
+  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)` };
+  return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`);
+}
+
+/** Resamples in memory; the derived content id is the sha256 of the Arrow bytes the store would write. */
+function resampled(bars: Bars, from: Timeframe, to: Timeframe, table: DatasetTable, source: string): LoadedSymbol {
+  const derived = resample(bars, to, { sourceTimeframe: from });
+  return { bars: derived, contentId: sha256Hex(barsToIpc(derived)), source: `${source} ${table.contentId} resampled ${from}->${to}` };
+}
+
+/** Synthesizes the symbol's 1m bars into the store, unless identical ones are there; never overwrites real data. */
+async function synthesizeInto(config: RunConfig, dataRoot: string, symbol: string, index: number): Promise<void> {
+  const options = config.data.synthetic ?? { seed: 7, signal: 0 };
+  const start = options.start ?? config.window.since;
+  const days = options.days ?? Math.ceil((Date.parse(config.window.until) - Date.parse(start)) / DAY_MS);
+  const params = { seed: options.seed, signal: options.signal, days, start };
+  const bars = synthesizeBars({ ...params, symbol });
+  const contentId = sha256Hex(barsToIpc(bars));
+  const existing = await readDatasetManifest(dataRoot, symbol).catch((err: unknown) => {
+    if (isBuffError(err, 'DATASET_NOT_FOUND')) return undefined;
+    throw err;
+  });
+  if (existing && existing.source.kind !== 'synthetic') {
+    throw new BuffError('CONFLICT', `${symbol} in ${dataRoot} holds ${existing.source.kind} data; a synthetic run will not overwrite it`, {
+      details: { key: `symbols.${index}`, value: symbol, rule: 'REAL_DATA' },
+    });
+  }
+  if (existing?.tables['1m']?.contentId === contentId) return;
+  await writeDataset(dataRoot, { symbol, timeframe: '1m', bars, source: { kind: 'synthetic', params } });
+}
+
+/** Bars with since <= ts < until (views, no copy). */
+function cutWindow(bars: Bars, since: number, until: number): Bars {
+  return sliceBars(bars, lowerBound(bars.ts, since), lowerBound(bars.ts, until));
+}
+
+function lowerBound(ts: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function describeInput(symbol: string, timeframe: Timeframe, contentId: string, bars: Bars, source: string): RunInput {
+  const rows = bars.ts.length;
+  const step = timeframeMs(timeframe);
+  let gapCount = 0;
+  for (let i = 1; i < rows; i++) if ((bars.ts[i] as number) - (bars.ts[i - 1] as number) > step) gapCount++;
+  return {
+    symbol,
+    timeframe,
+    contentId,
+    rows,
+    first: new Date(bars.ts[0] as number).toISOString(),
+    last: new Date(bars.ts[rows - 1] as number).toISOString(),
+    gapCount,
+    source,
+  };
+}

@@ -1,0 +1,15 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunStore } from '@buff/core';
+
+/** A minimal RunStore for engine unit tests (the real one is @buff/registry): staging + rename. */
+export function dirRunStore(root: string): RunStore {
+  mkdirSync(join(root, '.staging'), { recursive: true });
+  return {
+    root,
+    has: async (runId) => existsSync(join(root, runId)),
+    createStaging: async (runId) => mkdtempSync(join(root, '.staging', `${runId}-`)),
+    publish: async (runId, stagingDir) => renameSync(stagingDir, join(root, runId)),
+    discard: async (stagingDir) => rmSync(stagingDir, { recursive: true, force: true }),
+  };
+}

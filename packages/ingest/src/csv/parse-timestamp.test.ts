@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createTimestampParser, TimestampStatus, formatLabel, type TimestampParser } from './parse-timestamp.js';
+
+function parse(parser: TimestampParser, text: string): number {
+  const bytes = Buffer.from(text, 'latin1');
+  return parser.parse(bytes, 0, bytes.length);
+}
+
+describe('TimestampParser', () => {
+  it('parses ISO-8601 with Z exactly like Date.parse, for any instant', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2200, 0, 1) }), async (ms) => {
+        const parser = await createTimestampParser({ format: 'iso' });
+        const text = new Date(ms).toISOString();
+        expect(parse(parser, text)).toBe(ms);
+        expect(parser.status).toBe(TimestampStatus.OK);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('converts offsets to UTC in all offset styles', async () => {
+    for (const text of ['2024-01-01T02:00:00+02:00', '2024-01-01T02:00:00+0200', '2024-01-01T02:00:00+02', '2023-12-31T23:00:00-01:00']) {
+      const parser = await createTimestampParser({ format: 'iso' });
+      expect(parse(parser, text), text).toBe(Date.UTC(2024, 0, 1));
+    }
+  });
+
+  it('flags a change of format within a file as MIXED', async () => {
+    const pairs = [
+      ['2024-01-01T00:00:00Z', '2024-01-01T00:01:00+00:00'],
+      ['2024-01-01T00:00:00Z', '2024-01-01 00:01:00Z'],
+      ['2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00Z'],
+      ['2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000000Z'],
+    ];
+    for (const [first, second] of pairs) {
+      const parser = await createTimestampParser({ format: 'iso' });
+      parse(parser, first as string);
+      expect(parser.status).toBe(TimestampStatus.OK);
+      parse(parser, second as string);
+      expect(parser.status, `${first} then ${second}`).toBe(TimestampStatus.MIXED);
+    }
+    const parser = await createTimestampParser({ format: 'iso' });
+    parse(parser, '2024-01-01T00:00:00+01:00');
+    parse(parser, '2024-07-01T00:00:00+02:00');
+    expect(parser.status).toBe(TimestampStatus.OK); // another offset in the same style is fine
+  });
+
+  it('rejects impossible dates and junk', async () => {
+    const parser = await createTimestampParser({ format: 'iso' });
+    for (const text of ['2023-02-29T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-01-01X00:00:00Z', '2024-1-01T00:00:00Z', '2024-01-01T00:00:00ZZ', '1704067200', '']) {
+      parse(parser, text);
+      expect(parser.status, text).toBe(TimestampStatus.BAD);
+    }
+  });
+
+  it('needs a declared zone for naive times and refuses times a DST jump skips', async () => {
+    const plain = await createTimestampParser({ format: 'iso' });
+    parse(plain, '2024-01-01T00:00:00');
+    expect(plain.status).toBe(TimestampStatus.NO_ZONE);
+    const prague = await createTimestampParser({ format: 'iso', timezone: 'Europe/Prague' });
+    expect(parse(prague, '2024-07-01 12:00:00')).toBe(Date.UTC(2024, 6, 1, 10));
+    parse(prague, '2024-03-31 02:30:00');
+    expect(prague.status).toBe(TimestampStatus.NONEXISTENT);
+    const newYork = await createTimestampParser({ format: 'iso', timezone: 'America/New_York' });
+    expect(parse(newYork, '2024-01-01')).toBe(Date.UTC(2024, 0, 1, 5));
+  });
+
+  it('reads epoch seconds and milliseconds when declared', async () => {
+    const seconds = await createTimestampParser({ format: 'epoch-s' });
+    expect(parse(seconds, '1704067200')).toBe(Date.UTC(2024, 0, 1));
+    expect(parse(seconds, '1704067200.0')).toBe(Date.UTC(2024, 0, 1));
+    const millis = await createTimestampParser({ format: 'epoch-ms' });
+    expect(parse(millis, '1704067200000')).toBe(Date.UTC(2024, 0, 1));
+    parse(millis, '2024-01-01T00:00:00Z');
+    expect(millis.status).toBe(TimestampStatus.BAD);
+  });
+
+  it('labels formats for messages', async () => {
+    const parser = await createTimestampParser({ format: 'iso' });
+    parse(parser, '2024-01-01T00:00:00.000Z');
+    expect(formatLabel(parser.fileFormat)).toBe('YYYY-MM-DDTHH:MM:SS.fffZ');
+  });
+});

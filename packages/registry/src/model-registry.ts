@@ -1,0 +1,189 @@
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { BuffError, fsyncDir } from '@buff/core';
+import { openDriver, type DriverChoice } from './open-driver.js';
+import { fsyncTree } from './run-folder.js';
+import { ModelAliasSchema, ModelEvaluationSchema, ModelNameSchema, type AliasRecord, type ModelAlias, type ModelEvaluation, type ModelVersion } from './model-schemas.js';
+import type { AuditEntry, StorageDriver } from './storage-driver.js';
+
+const VERSIONS = 'model_versions';
+const ALIASES = 'model_aliases';
+const AUDIT = 'models';
+
+export interface ModelRegistryOptions extends DriverChoice {
+  modelsRoot: string;
+}
+
+/** Versions per model name, aliases, evaluations, and promotions that must be earned. */
+export interface ModelRegistry {
+  readonly root: string;
+  registerVersion(name: string, input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null }): Promise<number>;
+  attachEvaluation(name: string, version: number, evaluation: ModelEvaluation, actor: string): Promise<ModelVersion>;
+  promote(name: string, version: number, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
+  rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
+  resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined>;
+  getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
+  listModels(): Promise<Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>>;
+  listVersions(name: string): Promise<ModelVersion[]>;
+  auditLog(name?: string): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the model registry on MODELS_ROOT (created when missing). Versions are copied into
+ * `<MODELS_ROOT>/<name>/v<N>/` with an atomic rename; records and the audit log go through the
+ * same StorageDriver as runs.
+ * @example
+ * const models = await openModelRegistry({ modelsRoot: 'models' });
+ * const v = await models.registerVersion('lstm-btc', { sourceDir, card, evaluation });
+ * await models.promote('lstm-btc', v, { actor: 'ci' }); // PROMOTION_REFUSED unless evaluation.passed
+ */
+export async function openModelRegistry(options: ModelRegistryOptions): Promise<ModelRegistry> {
+  const root = resolve(options.modelsRoot);
+  mkdirSync(root, { recursive: true });
+  return new DriverModelRegistry(root, await openDriver(root, options));
+}
+
+class DriverModelRegistry implements ModelRegistry {
+  constructor(
+    readonly root: string,
+    private readonly driver: StorageDriver,
+  ) {}
+
+  async registerVersion(name: string, input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null }): Promise<number> {
+    const model = checkName(name);
+    const evaluation = input.evaluation == null ? null : checkEvaluation(input.evaluation);
+    if (!existsSync(input.sourceDir) || !statSync(input.sourceDir).isDirectory()) {
+      throw new BuffError('NOT_FOUND', `model folder ${input.sourceDir} does not exist`, { details: { file: input.sourceDir } });
+    }
+    return await this.driver.exclusive(async () => {
+      const version = ((await this.listVersions(model)).at(-1)?.version ?? 0) + 1;
+      const dir = join(this.root, model, `v${version}`);
+      const staging = join(this.root, '.staging', `${model}-v${version}-${randomBytes(4).toString('hex')}`);
+      mkdirSync(join(this.root, '.staging'), { recursive: true });
+      mkdirSync(join(this.root, model), { recursive: true });
+      cpSync(input.sourceDir, staging, { recursive: true });
+      fsyncTree(staging);
+      rmSync(dir, { recursive: true, force: true }); // a copy left by a crash before its record was written
+      renameSync(staging, dir);
+      fsyncDir(join(this.root, model));
+      const record: ModelVersion = { name: model, version, dir, card: input.card, evaluation, registeredAt: new Date().toISOString() };
+      await this.driver.insert(VERSIONS, versionKey(model, version), record);
+      await this.audit(model, 'register', 'registry', { version, passed: evaluation?.passed ?? null });
+      return version;
+    });
+  }
+
+  async attachEvaluation(name: string, version: number, evaluation: ModelEvaluation, actor: string): Promise<ModelVersion> {
+    const model = checkName(name);
+    const checked = checkEvaluation(evaluation);
+    return await this.driver.exclusive(async () => {
+      const record = { ...(await this.mustGet(model, version)), evaluation: checked };
+      await this.driver.putMany(VERSIONS, [{ id: versionKey(model, version), record }]);
+      await this.audit(model, 'evaluate', actor, { version, passed: checked.passed });
+      return record;
+    });
+  }
+
+  async promote(name: string, version: number, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion> {
+    const model = checkName(name);
+    const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
+    return await this.driver.exclusive(async () => {
+      const record = await this.mustGet(model, version);
+      if (record.evaluation?.passed !== true) {
+        const why = record.evaluation ? 'its evaluation did not pass the gates' : 'it has no recorded evaluation';
+        await this.audit(model, 'promotion-refused', options.actor, { version, alias, reason: why });
+        throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${model} v${version} to ${alias}: ${why}`, {
+          details: { key: `${model}@${version}`, rule: 'EVALUATION_PASSED', evaluation: record.evaluation },
+        });
+      }
+      const current = (await this.driver.get(ALIASES, aliasKey(model, alias))) as AliasRecord | undefined;
+      const previous = current && current.version !== version ? [...current.previous, current.version] : (current?.previous ?? []);
+      const next: AliasRecord = { name: model, alias, version, previous };
+      await this.driver.putMany(ALIASES, [{ id: aliasKey(model, alias), record: next }]);
+      await this.audit(model, 'promote', options.actor, { alias, from: current?.version ?? null, to: version, reason: options.reason ?? null, evaluation: record.evaluation });
+      return record;
+    });
+  }
+
+  async rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion> {
+    const model = checkName(name);
+    const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
+    return await this.driver.exclusive(async () => {
+      const current = (await this.driver.get(ALIASES, aliasKey(model, alias))) as AliasRecord | undefined;
+      const target = current?.previous.at(-1);
+      if (!current || target === undefined) {
+        throw new BuffError('INVALID_INPUT', `${model} has no earlier ${alias} to roll back to`, { details: { key: `${model}:${alias}`, rule: 'ROLLBACK' } });
+      }
+      await this.driver.putMany(ALIASES, [{ id: aliasKey(model, alias), record: { ...current, version: target, previous: current.previous.slice(0, -1) } }]);
+      await this.audit(model, 'rollback', options.actor, { alias, from: current.version, to: target, reason: options.reason ?? null });
+      return this.mustGet(model, target);
+    });
+  }
+
+  async resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined> {
+    const model = checkName(name);
+    const pointer = (await this.driver.get(ALIASES, aliasKey(model, ModelAliasSchema.parse(alias)))) as AliasRecord | undefined;
+    return pointer ? this.getVersion(model, pointer.version) : undefined;
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersion | undefined> {
+    return (await this.driver.get(VERSIONS, versionKey(checkName(name), version))) as ModelVersion | undefined;
+  }
+
+  async listVersions(name: string): Promise<ModelVersion[]> {
+    const page = await this.driver.list(VERSIONS, { where: [{ field: 'name', op: 'eq', value: checkName(name) }], sort: { field: 'version', direction: 'asc', type: 'number' }, limit: Number.MAX_SAFE_INTEGER });
+    return page.items as ModelVersion[];
+  }
+
+  async listModels(): Promise<Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>> {
+    const versions = (await this.driver.list(VERSIONS, { limit: Number.MAX_SAFE_INTEGER })).items as ModelVersion[];
+    const aliases = (await this.driver.list(ALIASES, { limit: Number.MAX_SAFE_INTEGER })).items as AliasRecord[];
+    const byName = new Map<string, { name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>();
+    for (const v of versions) {
+      const entry = byName.get(v.name) ?? { name: v.name, versions: 0, latest: 0, aliases: {} };
+      entry.versions += 1;
+      entry.latest = Math.max(entry.latest, v.version);
+      byName.set(v.name, entry);
+    }
+    for (const a of aliases) {
+      const entry = byName.get(a.name);
+      if (entry) entry.aliases[a.alias] = a.version;
+    }
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  auditLog(name?: string): Promise<AuditEntry[]> {
+    return this.driver.readAudit({ collection: AUDIT, ...(name === undefined ? {} : { id: checkName(name) }) });
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  private async mustGet(model: string, version: number): Promise<ModelVersion> {
+    const record = await this.getVersion(model, version);
+    if (!record) throw new BuffError('NOT_FOUND', `model ${model} has no version ${version}`, { details: { key: `${model}@${version}` } });
+    return record;
+  }
+
+  private async audit(model: string, action: string, actor: string, details: Record<string, unknown>): Promise<void> {
+    await this.driver.appendAudit({ at: new Date().toISOString(), collection: AUDIT, id: model, action, actor, details });
+  }
+}
+
+function checkName(name: string): string {
+  const parsed = ModelNameSchema.safeParse(name);
+  if (!parsed.success) throw new BuffError('INVALID_ID', `invalid model name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message}`, { details: { value: name, rule: 'MODEL_NAME' } });
+  return parsed.data;
+}
+
+function checkEvaluation(evaluation: unknown): ModelEvaluation {
+  const parsed = ModelEvaluationSchema.safeParse(evaluation);
+  if (!parsed.success) throw new BuffError('INVALID_INPUT', 'a model evaluation needs a boolean `passed`', { details: { key: 'evaluation.passed', issues: parsed.error.issues } });
+  return parsed.data;
+}
+
+const versionKey = (name: string, version: number): string => `${name}@${version}`;
+const aliasKey = (name: string, alias: string): string => `${name}:${alias}`;
