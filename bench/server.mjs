@@ -13,7 +13,7 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_SERVER_RUNS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 20);
 const CONNECTIONS = 50;
-const root = join(REPO, 'bench', 'tmp', `server-${process.pid}`);
+const root = process.env.BENCH_SERVER_ROOT ?? join(REPO, 'bench', 'tmp', `server-${process.pid}`);
 const runsRoot = join(root, 'runs');
 const dataRoot = join(root, 'data');
 
@@ -125,7 +125,7 @@ try {
   }
 } finally {
   child.kill('SIGTERM');
-  rmSync(root, { recursive: true, force: true });
+  if (!process.env.BENCH_SERVER_KEEP) rmSync(root, { recursive: true, force: true });
 }
 
 console.log('## Server (buff serve, loopback)\n');

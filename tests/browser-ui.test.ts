@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
+import { REAL_DATA_DIR } from './helpers/tmp.js';
 
 const SHOTS = join(REPO_ROOT, 'test-artifacts');
 const TOKEN = 'browser-token';
@@ -112,6 +113,31 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'run-created.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('uploads a real CSV from the form (ingest rules, gaps allowed), builds on it and lands on the run', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/login?next=/runs/new`);
+    await page.fill('#login-form input[name=token]', TOKEN);
+    await Promise.all([page.waitForURL('**/runs/new'), page.click('#login-form button[type=submit]')]);
+    await page.fill('input[name=name]', 'uploaded xrp-eth');
+    await page.uncheck('input[name=symbols][value="BTC-USD"]');
+    await page.setInputFiles('input[name=csv]', join(REAL_DATA_DIR, 'xrp_eth_1m.csv'));
+    await page.fill('input[name=uploadSymbol]', 'XRP-ETH');
+    await page.check('input[name=allowGaps]');
+    await page.selectOption('select[name=timeframe]', '15m');
+    await page.fill('input[name=since]', '2019-10-11T00:00:00Z');
+    await page.fill('input[name=until]', '2019-10-13T11:00:00Z');
+    await page.click('#new-run-form button[type=submit]');
+    await page.waitForURL(/\/runs\/run-[0-9a-f]{16}$/, { timeout: 60_000 });
+    await expect(page.locator('h1').textContent()).resolves.toContain('uploaded xrp-eth');
+    await expectChartsDrawn(page);
+    await expect(page.locator('#inputs-table').textContent()).resolves.toContain('XRP-ETH');
+    await page.screenshot({ path: join(SHOTS, 'run-from-upload.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('shows a server-side validation error on the form and creates nothing', async () => {

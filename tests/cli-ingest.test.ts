@@ -63,3 +63,23 @@ describe('buff ingest csv', () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe('buff ingest arrow', () => {
+  it('ingests a ZSTD feather file (freqtrade layout) and prints the report', async () => {
+    const dataRoot = join(temp.dir, 'data');
+    const result = await runBuff(['ingest', 'arrow', '--input', join(FIXTURES, 'freqtrade-zstd.feather'), '--symbol', 'FT', '--data-root', dataRoot, '--json']);
+    expect(result.code).toBe(0);
+    const json = lastJson<{ dataset: { rows: number }; quality: { rows: number; gapCount: number } }>(result.stdout);
+    expect(json.quality).toMatchObject({ rows: 480, gapCount: 0 });
+    expect(json.dataset.rows).toBe(480);
+  });
+
+  it('exits 3 naming the file on a corrupt Arrow file', async () => {
+    const input = join(FIXTURES, 'valid.csv'); // a CSV is not an Arrow file
+    const result = await runBuff(['ingest', 'arrow', '--input', input, '--symbol', 'FT', '--data-root', join(temp.dir, 'data')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('INVALID_INPUT');
+    expect(result.stderr).toContain(input);
+    expect(existsSync(join(temp.dir, 'data', 'FT'))).toBe(false);
+  });
+});

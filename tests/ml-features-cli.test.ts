@@ -68,6 +68,12 @@ describe('buff features', () => {
     expect(result.stderr).toMatch(/INSUFFICIENT_DATA.*more than 60 bars of history, got 40/);
   });
 
+  it('a missing --symbol is a usage error (exit 2)', async () => {
+    const result = await runBuff(['features', 'check', '--data-root', dataRoot]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('symbol');
+  });
+
   it('a missing dataset is a clear error', async () => {
     const result = await runBuff(['features', '--symbol', 'NOPE', '--data-root', dataRoot]);
     expect(result.code).toBe(3);

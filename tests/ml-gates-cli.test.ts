@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@buff/core';
-import { evaluateLogits, writeEvaluationRecord } from '@buff/ml';
+import { synthesizeBars, writeDataset } from '@buff/ingest';
+import { evaluateLogits, trainModel, writeEvaluationRecord, type TrainResult } from '@buff/ml';
 import { lastJson, runBuff } from './helpers/cli.js';
 import { makeTempDir } from './helpers/tmp.js';
 
@@ -66,5 +67,88 @@ describe('buff promote refuses models that did not earn it', () => {
     const dir = modelDir('coin');
     const result = await runBuff(['promote', '--model', dir, '--models-root', modelsRoot, '--force']);
     expect(result.code).toBe(2);
+  });
+});
+
+describe('buff evaluate, promote, models list/rollback on a small trained model', () => {
+  const dataRoot = join(tmp.dir, 'data');
+  const trainedRoot = join(tmp.dir, 'trained-models');
+  const registryRoot = join(tmp.dir, 'registry');
+  let first: TrainResult;
+  let second: TrainResult;
+
+  const train = (seed: number) =>
+    trainModel({
+      dataRoot,
+      modelsRoot: trainedRoot,
+      model: 'lstm',
+      symbols: ['BTC-USD'],
+      epochs: 2,
+      window: 8,
+      units: 8,
+      batchSize: 256,
+      seed,
+      features: ['ret_1', 'ret_5', 'vol_20', 'rsi_14'],
+    });
+
+  it('trains two tiny models (setup)', async () => {
+    const bars = synthesizeBars({ days: 2, seed: 5, signal: 1, symbol: 'BTC-USD' });
+    await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic', params: { days: 2, seed: 5, signal: 1 } } });
+    first = await train(1);
+    second = await train(2);
+    expect(first.modelId).not.toBe(second.modelId);
+  });
+
+  it('evaluate exits 0 when the gates pass and records evaluation.json (same metrics as training, to 1e-6)', async () => {
+    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--min-accuracy', '0', '--max-calibration-error', '1', '--json']);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const json = lastJson<{ evaluation: { passed: boolean; metrics: { accuracy: number; logLoss: number; ece: number; count: number } } }>(result.stdout);
+    expect(json.evaluation.passed).toBe(true);
+    expect(json.evaluation.metrics.count).toBe(first.evaluation.metrics.count);
+    expect(Math.abs(json.evaluation.metrics.accuracy - first.evaluation.metrics.accuracy)).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(json.evaluation.metrics.logLoss - first.evaluation.metrics.logLoss)).toBeLessThanOrEqual(1e-6);
+    const stored = JSON.parse(readFileSync(join(first.modelDir, 'evaluation.json'), 'utf8'));
+    expect(stored.gates).toEqual({ minAccuracy: 0, maxCalibrationError: 1 });
+    expect(existsSync(join(first.modelDir, 'reports', 'training', 'reliability.svg'))).toBe(true);
+  });
+
+  it('evaluate exits 3 when the gates fail, records the failure, and promote then refuses', async () => {
+    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--min-accuracy', '0.99']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/GATE_FAILED.*accuracy 0\.\d{4} < minAccuracy 0.99/);
+    expect(JSON.parse(readFileSync(join(first.modelDir, 'evaluation.json'), 'utf8')).passed).toBe(false);
+    const promote = await runBuff(['promote', '--model', first.modelDir, '--models-root', registryRoot]);
+    expect(promote.code).toBe(3);
+    expect(promote.stderr).toContain('PROMOTION_REFUSED');
+  });
+
+  it('promote, models list and models rollback once evaluations pass', async () => {
+    for (const model of [first, second]) {
+      const evaluated = await runBuff(['evaluate', '--model', model.modelDir, '--data-root', dataRoot, '--min-accuracy', '0', '--max-calibration-error', '1']);
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      const promoted = await runBuff(['promote', '--model', model.modelDir, '--models-root', registryRoot, '--actor', 'test', '--json']);
+      expect(promoted.code, promoted.stderr + promoted.stdout).toBe(0);
+      expect(lastJson<{ modelId: string }>(promoted.stdout).modelId).toBe(model.modelId);
+    }
+    const listed = await runBuff(['models', 'list', '--models-root', registryRoot]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/lstm-BTC-USD-1m\s+2 version\(s\), latest v2\s+champion=v2/);
+    const rolled = await runBuff(['models', 'rollback', '--name', 'lstm-BTC-USD-1m', '--models-root', registryRoot, '--actor', 'test', '--json']);
+    expect(rolled.code, rolled.stderr + rolled.stdout).toBe(0);
+    expect(lastJson<{ version: number; modelId: string }>(rolled.stdout)).toMatchObject({ version: 1, modelId: first.modelId });
+    const versions = await runBuff(['models', 'list', '--name', 'lstm-BTC-USD-1m', '--models-root', registryRoot]);
+    expect(versions.stdout).toContain(`v1 model ${first.modelId} evaluation passed`);
+  });
+
+  it('evaluate refuses a model whose dataset changed (exit 3, DATASET_MISMATCH) and a broken card', async () => {
+    const other = synthesizeBars({ days: 2, seed: 6, signal: 0, symbol: 'BTC-USD' });
+    await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars: other, source: { kind: 'synthetic' } });
+    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--json']);
+    expect(result.code).toBe(3);
+    expect(lastJson<{ details: { rule: string } }>(result.stdout).details.rule).toBe('DATASET_MISMATCH');
+    writeFileSync(join(second.modelDir, 'model-card.json'), '{"broken": ');
+    const broken = await runBuff(['evaluate', '--model', second.modelDir, '--data-root', dataRoot]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/CORRUPT_ARTIFACT.*model-card.json/);
   });
 });

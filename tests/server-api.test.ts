@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureRun, call, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
+import { buildFixtureRun, call, makeRoots, startTestServer, waitForJob, type TestServer } from './helpers/server.js';
+import { REAL_DATA_DIR } from './helpers/tmp.js';
 
 // The JSON API against a real server on loopback, with the router mounted under /research
 // in a host app (the embedding case), over a run built by the real builder.
@@ -101,5 +102,55 @@ describe('server JSON API (mounted under /research)', () => {
     const lib = await call(`${server.url}/assets/lightweight-charts.js`);
     expect(lib.status).toBe(200);
     expect(lib.text).toContain('LightweightCharts');
+  });
+});
+
+// A real exchange CSV (freqtrade's XRP/ETH 1m test data, 676 gaps) through the upload form's API:
+// rejected without allowGaps (the ingest GAP rule), accepted with it, then ingested and built by a job.
+describe('CSV upload -> ingest -> build job', () => {
+  const roots = makeRoots('buff-upload-');
+  const TOKEN = 'upload-token';
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  let server: TestServer;
+  const csv = readFileSync(join(REAL_DATA_DIR, 'xrp_eth_1m.csv'), 'utf8');
+
+  beforeAll(async () => {
+    server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: true } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    roots.cleanup();
+  });
+
+  it('applies the ingest rules to the upload, then ingests it in the job and builds the run', async () => {
+    const strict = await call(`${server.url}/api/uploads?symbol=XRP-ETH`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+    expect(strict.status).toBe(422);
+    expect(strict.body.code).toBe('GAP');
+    expect(existsSync(join(roots.dataRoot, 'XRP-ETH'))).toBe(false);
+
+    const upload = await call(`${server.url}/api/uploads?symbol=XRP-ETH&allowGaps=true`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+    expect(upload.status).toBe(201);
+    expect(upload.body).toMatchObject({ symbol: 'XRP-ETH', rows: 2469, allowGaps: true });
+    expect(existsSync(join(roots.dataRoot, 'XRP-ETH'))).toBe(false); // ingested by the job, not the upload
+
+    const config = {
+      name: 'xrp-eth upload',
+      strategy: { name: 'sma-cross', params: { fast: 5, slow: 20 } },
+      symbols: ['XRP-ETH'],
+      timeframe: '15m',
+      window: { since: '2019-10-11T00:00:00Z', until: '2019-10-13T11:00:00Z' },
+    };
+    const job = await call(`${server.url}/api/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ config, uploadId: upload.body.id }) });
+    expect(job.status).toBe(202);
+    const done = await waitForJob(`${new URL(server.url).origin}${job.body.statusUrl}`);
+    expect(done, JSON.stringify(done.error)).toMatchObject({ status: 'succeeded' });
+    expect(readdirSync(join(roots.runsRoot, '.buff', 'uploads'))).toEqual([]);
+    const detail = await call(`${server.url}/api/runs/${done.runId}`);
+    expect(detail.body.quality['XRP-ETH']).toMatchObject({ symbol: 'XRP-ETH', rows: 2469, gapsAllowed: true });
+    expect(detail.body.quality['XRP-ETH'].gapCount).toBeGreaterThan(0);
+    const series = await call(`${server.url}/api/runs/${done.runId}/series`);
+    expect(series.body.candleSource).toBe('dataset');
+    expect(series.body.candles.time.length).toBe(detail.body.manifest.inputs[0].rows);
+    expect(server.logs.some((l) => l.msg === 'ingested upload' && typeof l.requestId === 'string')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJsonPretty, sha256Hex, silentLogger, writeFileAtomic, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, sha256Hex, silentLogger, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -78,8 +79,9 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
 
   const staging = await options.runStore.createStaging(runId);
   try {
-    for (const [file, bytes] of Object.entries(files)) writeFileAtomic(join(staging, file), bytes);
-    writeFileAtomic(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
+    // The staging folder is private until publish, which fsyncs it and renames it into place.
+    for (const [file, bytes] of Object.entries(files)) writeFileSync(join(staging, file), bytes);
+    writeFileSync(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
     await options.runStore.publish(runId, staging);
   } catch (err) {
     await options.runStore.discard(staging).catch(() => undefined);

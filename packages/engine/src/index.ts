@@ -17,8 +17,7 @@ export { donchianBreakout } from './strategies/donchian-breakout.js';
 /** Backtest simulation, guardrails and metrics on typed-array columns. */
 export { simulate } from './simulate.js';
 export type { SimulationInput, SimulationResult } from './simulate.js';
-export { createGuardrailMonitor } from './guardrail-monitor.js';
-export type { GuardrailMonitor } from './guardrail-monitor.js';
+export { GuardrailMonitor } from './guardrail-monitor.js';
 export { createDayClock } from './day-clock.js';
 export type { DayClock } from './day-clock.js';
 export { computeMetrics, RunMetricsSchema } from './metrics.js';

@@ -3,7 +3,7 @@ import { createBarWindow, type BarWindowControl } from './bar-window.js';
 import type { Direction, StrategyContext, StrategyDef } from './strategy.js';
 import { ACTION, GUARDRAIL, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import type { ResolvedGuardrails } from './guardrails-config.js';
-import { createGuardrailMonitor } from './guardrail-monitor.js';
+import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog } from './trade-log.js';
 
 /** Everything one backtest needs; bars are already cut to the run window. */
@@ -58,15 +58,20 @@ export function simulate(input: SimulationInput): SimulationResult {
   const decisions = allocateDecisions(totalRows, symbols, strategy.inputNames);
   const equity = allocateEquity(timeline.length);
   const trades = createTradeLog(symbols);
-  const monitor = createGuardrailMonitor(input.guardrails, initialCapital);
+  const monitor = new GuardrailMonitor(input.guardrails, initialCapital);
   const reasonIds = new Map<string, number>();
+  let lastReason = '';
+  let lastReasonId = -1;
   const internReason = (reason: string): number => {
+    if (reason === lastReason) return lastReasonId;
     let id = reasonIds.get(reason);
     if (id === undefined) {
       id = decisions.reasons.length;
       decisions.reasons.push(reason);
       reasonIds.set(reason, id);
     }
+    lastReason = reason;
+    lastReasonId = id;
     return id;
   };
 
@@ -82,8 +87,12 @@ export function simulate(input: SimulationInput): SimulationResult {
   const orderNotional = new Float64Array(k);
   const orderDecisionTs = new Float64Array(k);
   const lastClose = new Float64Array(k);
+  const { ts: dTs, symbol: dSymbol, action: dAction, reason: dReason, guardrail: dGuardrail, position: dPosition, close: dClose, inputs: dInputs } = decisions;
+  const { ts: eTs, equity: eEquity, balance: eBalance, drawdown: eDrawdown, exposure: eExposure, openPositions: eOpen } = equity;
+  const { dayStartBalance: eDayStart, dailyFloor: eDailyFloor, totalFloor: eTotalFloor } = equity;
+  const inputCount = inputs.length;
+  let closedAtEnd = false;
   let balance = initialCapital;
-  let lastEquity = initialCapital;
   let peak = initialCapital;
   let row = 0;
   let tradingDays = 0;
@@ -156,7 +165,7 @@ export function simulate(input: SimulationInput): SimulationResult {
       if (t >= b.ts.length || b.ts[t] !== ts) continue;
       const control = windows[i] as BarWindowControl;
       control.advanceTo(t);
-      inputs.fill(Number.NaN);
+      for (let m = 0; m < inputCount; m++) inputs[m] = Number.NaN;
       context.position = position[i] as Direction;
       context.state = states[i];
       const decision = strategy.decide(control.window, params, context);
@@ -197,40 +206,45 @@ export function simulate(input: SimulationInput): SimulationResult {
       }
       target[i] = wanted;
       orderDecisionTs[i] = ts;
-      decisions.ts[row] = ts;
-      decisions.symbol[row] = i;
-      decisions.action[row] = action;
-      decisions.reason[row] = internReason(reason);
-      decisions.guardrail[row] = guardrail;
-      decisions.position[row] = wanted;
-      decisions.close[row] = b.close[t] as number;
-      for (let m = 0; m < inputs.length; m++) (decisions.inputs[m] as Float64Array)[row] = inputs[m] as number;
+      dTs[row] = ts;
+      dSymbol[row] = i;
+      dAction[row] = action;
+      dReason[row] = internReason(reason);
+      dGuardrail[row] = guardrail;
+      dPosition[row] = wanted;
+      dClose[row] = b.close[t] as number;
+      for (let m = 0; m < inputCount; m++) (dInputs[m] as Float64Array)[row] = inputs[m] as number;
       row++;
-      if (lastBar && position[i] !== 0) closePosition(i, b.close[t] as number, ts, ts);
+      if (lastBar && position[i] !== 0) {
+        closePosition(i, b.close[t] as number, ts, ts);
+        closedAtEnd = true;
+      }
       cursor[i] = t + 1;
     }
 
-    // Closing at the end of data changes the balance: re-mark so the last equity row agrees with the trades.
-    marked = balance;
-    gross = 0;
-    open = 0;
-    for (let i = 0; i < k; i++) {
-      if (position[i] === 0) continue;
-      marked += (quantity[i] as number) * ((lastClose[i] as number) - (entryPrice[i] as number));
-      gross += Math.abs((quantity[i] as number) * (lastClose[i] as number));
-      open++;
+    if (closedAtEnd) {
+      // Closing at the end of data changes the balance: re-mark so the last equity row agrees with the trades.
+      closedAtEnd = false;
+      marked = balance;
+      gross = 0;
+      open = 0;
+      for (let i = 0; i < k; i++) {
+        if (position[i] === 0) continue;
+        marked += (quantity[i] as number) * ((lastClose[i] as number) - (entryPrice[i] as number));
+        gross += Math.abs((quantity[i] as number) * (lastClose[i] as number));
+        open++;
+      }
     }
-    lastEquity = marked;
-    if (lastEquity > peak) peak = lastEquity;
-    equity.ts[step] = ts;
-    equity.equity[step] = lastEquity;
-    equity.balance[step] = balance;
-    equity.drawdown[step] = lastEquity / peak - 1;
-    equity.exposure[step] = lastEquity > 0 ? gross / lastEquity : 0;
-    equity.openPositions[step] = open;
-    equity.dayStartBalance[step] = monitor.dayStartBalance;
-    equity.dailyFloor[step] = monitor.dailyFloor;
-    equity.totalFloor[step] = monitor.totalFloor;
+    if (marked > peak) peak = marked;
+    eTs[step] = ts;
+    eEquity[step] = marked;
+    eBalance[step] = balance;
+    eDrawdown[step] = marked / peak - 1;
+    eExposure[step] = marked > 0 ? gross / marked : 0;
+    eOpen[step] = open;
+    eDayStart[step] = monitor.dayStartBalance;
+    eDailyFloor[step] = monitor.dailyFloor;
+    eTotalFloor[step] = monitor.totalFloor;
   }
 
   return {

@@ -16,42 +16,58 @@ export interface TradeLog {
   columns(): TradeColumns;
 }
 
+const NUMBER_FIELDS = ['entryDecisionTs', 'entryTs', 'entryPrice', 'exitDecisionTs', 'exitTs', 'exitPrice', 'quantity', 'fees', 'pnl', 'returnPct'] as const;
+
 /**
- * A trade log for a run over `symbols`; at most one open trade per symbol.
+ * A trade log for a run over `symbols`; at most one open trade per symbol. Closed trades go
+ * straight into per-column number arrays.
  * @example const log = createTradeLog(['BTC-USD']); log.open(0, {...}); log.close(0, {...}); log.columns().length // 1
  */
 export function createTradeLog(symbols: readonly string[]): TradeLog {
   const openTrades: Array<OpenTrade | undefined> = symbols.map(() => undefined);
-  const rows: Array<OpenTrade & { symbol: number; exitDecisionTs: number; exitTs: number; exitPrice: number; fees: number; pnl: number }> = [];
+  const symbol: number[] = [];
+  const side: number[] = [];
+  const cols = Object.fromEntries(NUMBER_FIELDS.map((name) => [name, [] as number[]])) as Record<(typeof NUMBER_FIELDS)[number], number[]>;
   return {
-    open(symbol, trade) {
-      openTrades[symbol] = trade;
+    open(index, trade) {
+      openTrades[index] = trade;
     },
-    close(symbol, exit) {
-      const trade = openTrades[symbol];
+    close(index, exit) {
+      const trade = openTrades[index];
       if (!trade) return;
-      openTrades[symbol] = undefined;
+      openTrades[index] = undefined;
       const fees = trade.entryFee + exit.exitFee;
-      rows.push({ ...trade, symbol, exitDecisionTs: exit.exitDecisionTs, exitTs: exit.exitTs, exitPrice: exit.exitPrice, fees, pnl: exit.gross - fees });
+      const pnl = exit.gross - fees;
+      symbol.push(index);
+      side.push(trade.side);
+      cols.entryDecisionTs.push(trade.entryDecisionTs);
+      cols.entryTs.push(trade.entryTs);
+      cols.entryPrice.push(trade.entryPrice);
+      cols.exitDecisionTs.push(exit.exitDecisionTs);
+      cols.exitTs.push(exit.exitTs);
+      cols.exitPrice.push(exit.exitPrice);
+      cols.quantity.push(trade.quantity);
+      cols.fees.push(fees);
+      cols.pnl.push(pnl);
+      cols.returnPct.push((100 * pnl) / (trade.quantity * trade.entryPrice));
     },
     columns() {
-      const n = rows.length;
-      const pick = (f: (row: (typeof rows)[number]) => number) => Float64Array.from(rows, f);
+      const f = (name: (typeof NUMBER_FIELDS)[number]) => new Float64Array(cols[name]);
       return {
-        length: n,
-        symbol: Int32Array.from(rows, (r) => r.symbol),
+        length: symbol.length,
+        symbol: new Int32Array(symbol),
         symbols,
-        side: Int8Array.from(rows, (r) => r.side),
-        entryDecisionTs: pick((r) => r.entryDecisionTs),
-        entryTs: pick((r) => r.entryTs),
-        entryPrice: pick((r) => r.entryPrice),
-        exitDecisionTs: pick((r) => r.exitDecisionTs),
-        exitTs: pick((r) => r.exitTs),
-        exitPrice: pick((r) => r.exitPrice),
-        quantity: pick((r) => r.quantity),
-        fees: pick((r) => r.fees),
-        pnl: pick((r) => r.pnl),
-        returnPct: pick((r) => (100 * r.pnl) / (r.quantity * r.entryPrice)),
+        side: new Int8Array(side),
+        entryDecisionTs: f('entryDecisionTs'),
+        entryTs: f('entryTs'),
+        entryPrice: f('entryPrice'),
+        exitDecisionTs: f('exitDecisionTs'),
+        exitTs: f('exitTs'),
+        exitPrice: f('exitPrice'),
+        quantity: f('quantity'),
+        fees: f('fees'),
+        pnl: f('pnl'),
+        returnPct: f('returnPct'),
       };
     },
   };

@@ -50,3 +50,14 @@ describe('Arrow bar tables', () => {
     }
   });
 });
+
+describe('timestamps across the Int64 range used by markets', () => {
+  it('round-trips negative, pre-1970 and far-future millisecond timestamps exactly', () => {
+    const bars = allocateBars(4);
+    bars.ts.set([-86_400_000, 0, 4_102_444_800_000, 2 ** 41 + 12345]);
+    const back = ipcToBars(barsToIpc(bars));
+    expect([...back.ts]).toEqual([...bars.ts]);
+    const raw = barsToTable(bars).getChild('ts')?.data[0]?.values as BigInt64Array;
+    expect([...raw]).toEqual([-86_400_000n, 0n, 4_102_444_800_000n, 2n ** 41n + 12345n]);
+  });
+});

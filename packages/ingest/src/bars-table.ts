@@ -8,7 +8,14 @@ import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
 export function barsToTable(bars: Bars): Table {
   const length = bars.ts.length;
   const ts = new BigInt64Array(length);
-  for (let i = 0; i < length; i++) ts[i] = BigInt(bars.ts[i] as number);
+  // Int64 written as two little-endian 32-bit halves: no BigInt per row on the hot path.
+  const halves = new Int32Array(ts.buffer, ts.byteOffset, length * 2);
+  for (let i = 0; i < length; i++) {
+    const value = bars.ts[i] as number;
+    const hi = Math.floor(value / 4294967296);
+    halves[2 * i] = (value - hi * 4294967296) | 0;
+    halves[2 * i + 1] = hi;
+  }
   const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: ts, length, nullCount: 0 });
   return new Table({
     ts: makeVector(tsData),
@@ -37,7 +44,11 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
     let offset = 0;
     for (const chunk of tsVector.data) {
       const values = chunk.values as BigInt64Array;
-      for (let i = 0; i < chunk.length; i++) ts[offset + i] = Number(values[chunk.offset + i]);
+      const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      for (let i = 0; i < chunk.length; i++) {
+        const j = 2 * (chunk.offset + i);
+        ts[offset + i] = (halves[j + 1] as number) * 4294967296 + ((halves[j] as number) >>> 0);
+      }
       offset += chunk.length;
     }
   } else {

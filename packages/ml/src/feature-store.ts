@@ -33,7 +33,11 @@ export const FeatureManifestSchema = z
   .strict();
 export type FeatureManifest = z.infer<typeof FeatureManifestSchema>;
 
-/** A feature table as Arrow IPC file bytes: `ts` Timestamp(ms, UTC) then one Float32 column per feature. */
+/**
+ * A feature table as Arrow IPC file bytes: `ts` Timestamp(ms, UTC) then one Float32 column per feature.
+ * Deterministic: equal tables give equal bytes (and so equal content ids).
+ * @example const contentId = sha256Hex(featureTableToIpc(table));
+ */
 export function featureTableToIpc(table: FeatureTable): Uint8Array {
   const length = table.ts.length;
   const ts = BigInt64Array.from(table.ts, (v) => BigInt(v));
@@ -44,7 +48,10 @@ export function featureTableToIpc(table: FeatureTable): Uint8Array {
   return tableToIPC(new Table(vectors), 'file');
 }
 
-/** Reads a feature table back from Arrow IPC bytes; `warmup` comes from its manifest entry. */
+/**
+ * Reads a feature table back from Arrow IPC bytes; `warmup` comes from its manifest entry.
+ * @example const table = ipcToFeatureTable(bytes, entry.warmup);
+ */
 export function ipcToFeatureTable(bytes: Uint8Array, warmup: number): FeatureTable {
   const arrow = tableFromIPC(bytes);
   const names = arrow.schema.fields.map((f) => f.name).filter((name) => name !== 'ts');

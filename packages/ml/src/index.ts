@@ -46,12 +46,13 @@ export type { EvaluationRecord, EvaluationRecordInput } from './evaluation/evalu
 export { evaluateLogits } from './evaluation/evaluate-logits.js';
 export type { EvaluateLogitsInput, LabelledLogits } from './evaluation/evaluate-logits.js';
 export { writeEvaluationRecord, readEvaluationRecord, EVALUATION_FILE } from './evaluation/evaluation-file.js';
+export { evaluateModel } from './evaluation/evaluate-model.js';
+export type { EvaluateModelOptions } from './evaluation/evaluate-model.js';
 
 /** Reports: reliability diagram and training curves as SVG. */
 export { renderReliabilityDiagram, writeReliabilityDiagram } from './reports/reliability-diagram.js';
 export { renderTrainingCurves, writeTrainingCurves } from './reports/training-curves.js';
 export type { EpochRecord } from './reports/training-curves.js';
-export { writeModelReports, TRAINING_REPORTS_DIR } from './reports/training-reports.js';
 
 /** Models and training (TensorFlow.js): backend choice, the LSTM and transformer, windows, training, checkpoints, model cards. */
 export { selectBackend, tfjsVersion } from './backend.js';
@@ -63,3 +64,16 @@ export type { LstmConfig } from './models/lstm-model.js';
 export type { SequenceModel, ModelBatch, NamedWeight } from './models/sequence-model.js';
 export { seededRandom, glorotUniform, shuffledIndices } from './models/seeded-random.js';
 export type { SeededRandom } from './models/seeded-random.js';
+export { createTransformerModel, TransformerConfigSchema, positionalEncoding } from './models/transformer-model.js';
+export type { TransformerConfig } from './models/transformer-model.js';
+export { toFeatureMatrix, windowEnds, mergeSamples, windowBatch } from './windows.js';
+export type { FeatureMatrix, SampleSet } from './windows.js';
+export { trainLoop, predictLogits } from './train-loop.js';
+export type { EpochFigures, TrainLoopOptions, TrainLoopResult } from './train-loop.js';
+export { trainModel, parseTrainOptions, TrainOptionsSchema } from './train.js';
+export type { TrainOptions, TrainOptionsInput, TrainHooks, TrainResult } from './train.js';
+export { loadTrainingData, fitPooledStandardizer, standardizedMatrices, splitSamples } from './training-data.js';
+export type { SymbolData, DataSpec } from './training-data.js';
+export { saveCheckpoint, loadCheckpoint, fileSaveHandler, fileLoadHandler, CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE } from './checkpoint.js';
+export { ModelCardSchema, ModelDatasetSchema, readModelCard, modelIdOf, MODEL_CARD_FILE } from './model-card.js';
+export type { ModelCard } from './model-card.js';

@@ -4,7 +4,7 @@ import type { RunRegistry } from '@buff/registry';
 
 /**
  * Server limits; every one has a safe default. Environment overrides (read by `buff serve`):
- * BUFF_RUNS_PER_MINUTE, BUFF_MAX_JOBS, BUFF_MAX_UPLOAD_BYTES, BUFF_MAX_BODY_BYTES.
+ * BUFF_RUNS_PER_MINUTE, BUFF_MAX_JOBS, BUFF_MAX_UPLOAD_BYTES, BUFF_MAX_BODY_BYTES, BUFF_LIST_CACHE_MS.
  */
 export const ServerLimitsSchema = z
   .object({
@@ -18,6 +18,8 @@ export const ServerLimitsSchema = z
     maxUploadBytes: z.number().int().positive().default(20 * 1024 * 1024),
     /** Largest JSON or form body in bytes (413 beyond). */
     maxBodyBytes: z.number().int().positive().default(64 * 1024),
+    /** How long a run listing may be served from cache (ms); runs created by this server clear it. 0 = off. */
+    listCacheMs: z.number().int().nonnegative().default(1000),
     /** Free bytes below which /api/health reports the disk as a problem. */
     minFreeDiskBytes: z.number().int().nonnegative().default(100 * 1024 * 1024),
   })
@@ -54,6 +56,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     maxJobs: pick('BUFF_MAX_JOBS'),
     maxUploadBytes: pick('BUFF_MAX_UPLOAD_BYTES'),
     maxBodyBytes: pick('BUFF_MAX_BODY_BYTES'),
+    listCacheMs: pick('BUFF_LIST_CACHE_MS'),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as ServerLimitsInput;
 }

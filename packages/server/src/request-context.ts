@@ -12,6 +12,9 @@ declare module 'express-serve-static-core' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// unique per process start + a counter: cheaper than random bytes on every request
+const BOOT = randomBytes(4).toString('hex');
+let counter = 0;
 
 /**
  * Gives each request an id (a sane incoming X-Request-Id is kept) and a child logger, and
@@ -20,7 +23,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function requestContext(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomBytes(8).toString('hex');
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `${BOOT}-${(++counter).toString(36)}`;
     req.requestId = id;
     req.log = logger.child({ requestId: id });
     res.setHeader('X-Request-Id', id);

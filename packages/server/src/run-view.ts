@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuffError, type QualityReport, type RunManifest } from '@buff/core';
 import { readQualityReport } from '@buff/ingest';
@@ -35,6 +35,7 @@ export async function readRunView(ctx: ServerContext, id: string): Promise<RunVi
     quality[symbol] = (await readQualityReport(ctx.dataRoot, symbol).catch(() => undefined)) ?? null;
   }
   const sizes = new Map(manifest.artifacts.map((a) => [a.file, a.bytes]));
+  sizes.set('manifest.json', (await stat(join(runDir, 'manifest.json'))).size);
   const artifacts = downloadableNames(manifest).map((file) => ({ file, bytes: sizes.get(file) ?? 0, contentType: artifactContentType(file) }));
   return { record, manifest, metrics, quality, artifacts };
 }

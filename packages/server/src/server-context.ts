@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@buff/core';
 import { openRunRegistry, type RunRegistry } from '@buff/registry';
 import { createJobQueue, type JobQueue } from './job-queue.js';
+import { createListCache, type ListCache } from './list-cache.js';
 import { readKillSwitch } from './kill-switch.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { envFlag, ServerLimitsSchema, type BuffRouterOptions, type ServerLimits } from './options.js';
@@ -17,6 +18,8 @@ export interface ServerContext {
   /** The run registry, opened on first use. */
   registry(): Promise<RunRegistry>;
   queue: JobQueue;
+  /** Short-lived cache of run listings (see limits.listCacheMs). */
+  listCache: ListCache;
   limiter: RateLimiter;
   metrics: ServerMetrics;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     logger,
     registry,
     queue,
+    listCache: createListCache({ ttlMs: limits.listCacheMs, now: options.now }),
     limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
     metrics,
     async close() {

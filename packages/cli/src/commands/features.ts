@@ -12,7 +12,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
     'compute and store the feature table of a dataset (<DATA_ROOT>/<symbol>/features/<timeframe>.arrow)',
     (y) =>
       y
-        .option('symbol', { type: 'string', describe: 'dataset symbol, e.g. BTC-USD' })
+        .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
         .option('timeframe', { type: 'string', default: '1m', describe: 'stored timeframe to compute features of' })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
         .command(
@@ -25,7 +25,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
               .option('max-label-correlation', { type: 'number', default: 0.9, describe: '|corr(feature, label)| above this is a leakage suspect' }),
           async (args) => {
             const out = outputFor(args);
-            const symbol = requireSymbol(args.symbol);
+            const symbol = args.symbol;
             const timeframe = parseTimeframe(args.timeframe);
             const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
             out.root(dataRoot);
@@ -54,7 +54,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
         ),
     async (args) => {
       const out = outputFor(args);
-      const symbol = requireSymbol(args.symbol);
+      const symbol = args.symbol;
       const timeframe = parseTimeframe(args.timeframe);
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
       out.root(dataRoot);
@@ -66,11 +66,6 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
       out.result({ symbol, timeframe, featureTable: entry });
     },
   );
-
-function requireSymbol(symbol: string | undefined): string {
-  if (!symbol) throw new BuffError('INVALID_INPUT', 'name the dataset with --symbol', { details: { key: 'symbol' } });
-  return symbol;
-}
 
 function fixed(value: number | null): string {
   return value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(4);

@@ -1,6 +1,8 @@
 import type { RegisterCommands } from '../context.js';
 import { registerFeaturesCommands } from './features.js';
 import { registerModelsCommands } from './models.js';
+import { registerTrainCommands } from './train.js';
+import { registerEvaluateCommands } from './evaluate.js';
 import { registerDataCommands } from './data.js';
 import { registerIngestCommands } from './ingest.js';
 import { registerResampleCommands } from './resample.js';
@@ -24,5 +26,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerServeCommands,
   registerKillSwitchCommands,
   registerFeaturesCommands,
+  registerTrainCommands,
+  registerEvaluateCommands,
   registerModelsCommands,
 ];

@@ -36,11 +36,11 @@ async function passedEvaluation(modelDir: string) {
   return record;
 }
 
-/** The model card (written by buff train) and the registry name it gives. */
-async function readCard(modelDir: string): Promise<{ name: string; value: Record<string, unknown> }> {
-  const ml = await import('@buff/ml');
-  const card = (await ml.readModelCard(modelDir)) as unknown as Record<string, unknown>;
-  return { name: String(card.name), value: card };
+/** The model card (written by buff train) and the registry name it gives (characters a name cannot hold become _). */
+async function readCard(modelDir: string): Promise<{ name: string; modelId: string; value: Record<string, unknown> }> {
+  const { readModelCard } = await import('@buff/ml');
+  const card = readModelCard(modelDir);
+  return { name: card.name.replace(/[^A-Za-z0-9._-]/g, '_'), modelId: card.modelId, value: card as unknown as Record<string, unknown> };
 }
 
 /** `buff promote --model DIR`: registers the model folder as a new version and moves an alias to it, only if its evaluation passed. */
@@ -62,17 +62,25 @@ const registerPromote: RegisterCommands = (cli) =>
       out.root(modelsRoot);
       const evaluation = await passedEvaluation(args.model);
       const card = await readCard(args.model);
+      if (evaluation.modelId !== card.modelId) {
+        throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${args.model}: evaluation.json is for model ${evaluation.modelId}, the model card is ${card.modelId}`, {
+          details: { file: `${args.model}/evaluation.json`, key: 'modelId', value: evaluation.modelId, rule: 'EVALUATION_MODEL' },
+        });
+      }
       const name = args.name ?? card.name;
       const { openModelRegistry } = await import('@buff/registry');
       const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
       try {
-        const version = await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
         const actor = args.actor ?? whoAmI();
+        // The same model (same card) promoted again reuses its version, with the evaluation just read.
+        const existing = (await registry.listVersions(name)).find((v) => v.card.modelId === card.modelId);
+        const version = existing ? existing.version : await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
+        if (existing) await registry.attachEvaluation(name, version, evaluation, actor);
         await registry.promote(name, version, { alias: args.alias, actor, ...(args.reason ? { reason: args.reason } : {}) });
-        out.line(`promoted ${name} v${version} to ${args.alias} (accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)})`);
-        out.result({ name, version, alias: args.alias, modelId: evaluation.modelId, metrics: evaluation.metrics });
+        out.line(`promoted ${name} v${version} (model ${card.modelId}) to ${args.alias}: accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)}`);
+        out.result({ name, version, alias: args.alias, modelId: card.modelId, registered: !existing, metrics: evaluation.metrics });
       } finally {
-        await registry.close?.();
+        await registry.close();
       }
     },
   );
@@ -94,15 +102,23 @@ const registerModels: RegisterCommands = (cli) =>
           try {
             if (args.name) {
               const versions = await registry.listVersions(args.name);
-              for (const v of versions as unknown as Array<Record<string, unknown>>) out.line(JSON.stringify(v));
+              for (const v of versions) {
+                const metrics = (v.evaluation as { metrics?: { accuracy?: number; ece?: number } } | null)?.metrics;
+                const figures = metrics ? ` accuracy ${metrics.accuracy?.toFixed(4)} ece ${metrics.ece?.toFixed(4)}` : '';
+                out.line(`${v.name} v${v.version} model ${String(v.card.modelId ?? '?')} evaluation ${v.evaluation ? (v.evaluation.passed ? 'passed' : 'failed') : 'none'}${figures}`);
+              }
               out.result({ name: args.name, versions });
             } else {
               const models = await registry.listModels();
-              for (const m of models as unknown as Array<Record<string, unknown>>) out.line(JSON.stringify(m));
+              if (models.length === 0) out.line('no models registered');
+              for (const m of models) {
+                const aliases = Object.entries(m.aliases).map(([alias, v]) => `${alias}=v${v}`).join(' ');
+                out.line(`${m.name}  ${m.versions} version(s), latest v${m.latest}${aliases ? `  ${aliases}` : ''}`);
+              }
               out.result({ models });
             }
           } finally {
-            await registry.close?.();
+            await registry.close();
           }
         },
       )
@@ -123,11 +139,11 @@ const registerModels: RegisterCommands = (cli) =>
           const { openModelRegistry } = await import('@buff/registry');
           const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
           try {
-            const result = await registry.rollback(args.name, { alias: args.alias, actor: args.actor ?? whoAmI(), ...(args.reason ? { reason: args.reason } : {}) });
-            out.line(`rolled ${args.name} ${args.alias} back: ${JSON.stringify(result)}`);
-            out.result({ name: args.name, alias: args.alias, result });
+            const version = await registry.rollback(args.name, { alias: args.alias, actor: args.actor ?? whoAmI(), ...(args.reason ? { reason: args.reason } : {}) });
+            out.line(`${args.name} ${args.alias} rolled back to v${version.version} (model ${String(version.card.modelId ?? '?')})`);
+            out.result({ name: args.name, alias: args.alias, version: version.version, modelId: version.card.modelId ?? null });
           } finally {
-            await registry.close?.();
+            await registry.close();
           }
         },
       )

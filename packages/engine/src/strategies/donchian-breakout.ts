@@ -19,7 +19,8 @@ const STAY_FLAT: StrategyDecision = Object.freeze({ target: 0, reason: 'close in
 function priorChannel(window: BarWindow, period: number): [high: number, low: number] {
   let high = -Infinity;
   let low = Infinity;
-  for (let i = window.t - period; i < window.t; i++) {
+  const t = window.t;
+  for (let i = t - period; i < t; i++) {
     high = Math.max(high, window.high(i));
     low = Math.min(low, window.low(i));
   }

@@ -50,24 +50,37 @@ export class TimestampParser {
 
   private parseIso(b: Uint8Array, s: number, e: number): number {
     const length = e - s;
-    if (length < 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return this.bad();
-    const year = digits(b, s, 4);
-    const month = digits(b, s + 5, 2);
-    const day = digits(b, s + 8, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return this.bad();
     let code = 0;
-    let wall = daysFromCivil(year, month, day) * DAY_MS;
+    let wall: number;
     let p = s + 10;
-    if (p === e) code |= DATE_ONLY;
-    else {
-      const sep = b[p];
-      if (sep === 32) code |= SEP_SPACE;
-      else if (sep !== 84) return this.bad();
-      if (length < 16 || b[p + 3] !== 58) return this.bad();
-      const hour = digits(b, p + 1, 2);
+    if (length >= 16 && this.samePrefix(b, s)) {
+      // Same date and hour as the row before (59 of 60 rows in 1m data): reuse them.
+      wall = this.prefixWall;
+      code = this.prefixCode;
+    } else {
+      if (length < 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return this.bad();
+      const year = digits(b, s, 4);
+      const month = digits(b, s + 5, 2);
+      const day = digits(b, s + 8, 2);
+      if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return this.bad();
+      wall = daysFromCivil(year, month, day) * DAY_MS;
+      if (p === e) code |= DATE_ONLY;
+      else {
+        const sep = b[p];
+        if (sep === 32) code |= SEP_SPACE;
+        else if (sep !== 84) return this.bad();
+        if (length < 16) return this.bad();
+        const hour = digits(b, p + 1, 2);
+        if (hour < 0 || hour > 23) return this.bad();
+        wall += hour * HOUR_MS;
+        this.rememberPrefix(b, s, wall, code);
+      }
+    }
+    if (!(code & DATE_ONLY)) {
+      if (b[p + 3] !== 58) return this.bad();
       const minute = digits(b, p + 4, 2);
-      if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return this.bad();
-      wall += hour * HOUR_MS + minute * MINUTE_MS;
+      if (minute < 0 || minute > 59) return this.bad();
+      wall += minute * MINUTE_MS;
       p += 6;
       if (p < e && b[p] === 58) {
         const second = digits(b, p + 1, 2);
@@ -123,6 +136,26 @@ export class TimestampParser {
     const utc = this.zone.wallToUtc(wall);
     this.status = Number.isNaN(utc) ? TimestampStatus.NONEXISTENT : TimestampStatus.OK;
     return utc;
+  }
+
+  // The first 13 bytes (`YYYY-MM-DDTHH`) of the last full timestamp and what they meant.
+  private readonly prefix = new Uint8Array(13);
+  private prefixValid = false;
+  private prefixWall = 0;
+  private prefixCode = 0;
+
+  private samePrefix(b: Uint8Array, s: number): boolean {
+    if (!this.prefixValid) return false;
+    const prefix = this.prefix;
+    for (let i = 12; i >= 0; i--) if (b[s + i] !== prefix[i]) return false;
+    return true;
+  }
+
+  private rememberPrefix(b: Uint8Array, s: number, wall: number, code: number): void {
+    for (let i = 0; i < 13; i++) this.prefix[i] = b[s + i] as number;
+    this.prefixValid = true;
+    this.prefixWall = wall;
+    this.prefixCode = code;
   }
 
   private parseEpoch(b: Uint8Array, s: number, e: number): number {

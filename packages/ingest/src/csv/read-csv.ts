@@ -119,6 +119,7 @@ class CsvLineParser {
       line++;
       const row = cols.length;
       if (row === cols.capacity) cols.grow();
+      const values = cols.values;
       for (let f = 0; f < fieldCount; f++) {
         const slot = slots[f] as number;
         let q: number;
@@ -139,7 +140,7 @@ class CsvLineParser {
             this.line = line;
             throw this.fieldCountError(buf, p, q, stop, f, next === COMMA, final);
           }
-          (cols.values[slot - 1] as Float64Array)[row] = value;
+          (values[slot - 1] as Float64Array)[row] = value;
         } else {
           q = p;
           let byte = 0;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BuffError } from '@buff/core';
 
@@ -60,9 +60,4 @@ export function createSourceHash(path: string): SourceHash {
       void worker.terminate();
     },
   };
-}
-
-/** The sha256 of a whole file read at once (tests and small inputs). */
-export function sha256OfFile(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }

@@ -33,7 +33,10 @@ export interface FeatureTable {
   warmup: number;
 }
 
-/** Parses feature options (INVALID_CONFIG naming the key on a bad value). */
+/**
+ * Parses feature options, filling defaults (INVALID_CONFIG naming the key on a bad value).
+ * @example parseFeatureOptions({ rsiPeriod: 21 }).returnHorizons // [1, 5, 15, 60]
+ */
 export function parseFeatureOptions(input: FeatureOptionsInput = {}): FeatureOptions {
   const parsed = FeatureOptionsSchema.safeParse(input);
   if (!parsed.success) {
@@ -47,7 +50,10 @@ export function parseFeatureOptions(input: FeatureOptionsInput = {}): FeatureOpt
   return parsed.data;
 }
 
-/** Rows of history every feature needs before it is valid. */
+/**
+ * Rows of history every feature needs before it is valid (60 with the defaults: ret_60, vol_60).
+ * @example featureWarmup(parseFeatureOptions()) // 60
+ */
 export function featureWarmup(options: FeatureOptions): number {
   return Math.max(
     ...options.returnHorizons,

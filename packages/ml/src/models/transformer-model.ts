@@ -110,7 +110,8 @@ export function createTransformerModel(input: z.input<typeof TransformerConfigSc
       return tf.tidy(() => {
         const size = x.shape[0];
         const projected = tf.add(tf.matMul(tf.reshape(x, [size * window, features]), w('input/kernel')), w('input/bias'));
-        const symbol = tf.expandDims(tf.gather(w('symbol_embedding'), symbols), 1);
+        // one-hot · embedding rather than gather: gather's gradient kernel is missing on WASM
+        const symbol = tf.expandDims(tf.matMul(tf.cast(tf.oneHot(symbols, config.symbols), 'float32'), w('symbol_embedding')), 1);
         let h = tf.reshape(tf.add(tf.add(tf.reshape(projected, [size, window, dModel]), positions), symbol), [size * window, dModel]) as tf.Tensor2D;
         for (let b = 0; b < blocks; b++) h = encoderBlock(h, size, `block${b}/`);
         const last = tf.reshape(tf.slice(tf.reshape(h, [size, window, dModel]), [0, window - 1, 0], [size, 1, dModel]), [size, dModel]) as tf.Tensor2D;

@@ -74,6 +74,7 @@ export function mountJobsApi(router: express.Router, ctx: ServerContext, parsers
         setStep('build');
         await assertKillSwitchOff(ctx.runsRoot, 'run creation');
         const built = await buildRun(config, { runStore: registry, dataRoot: ctx.dataRoot, logger: log });
+        ctx.listCache.clear();
         log.info({ runId: built.runId, created: built.created }, 'run built and registered');
         ctx.metrics.jobs.inc({ kind: 'run', status: 'succeeded' });
         return { runId: built.runId };

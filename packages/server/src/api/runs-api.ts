@@ -16,7 +16,7 @@ export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
   router.get('/api/runs', async (req, res) => {
     const query = parseRunsQuery(req.query as Record<string, unknown>);
     const registry = await ctx.registry();
-    const { items, total } = await registry.list(query);
+    const { items, total } = await ctx.listCache.get(query, () => registry.list(query));
     res.json({ items, total, query });
   });
 

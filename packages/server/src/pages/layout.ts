@@ -18,6 +18,8 @@ input,select,button{font:inherit;padding:.25rem .4rem}
 pre{background:#fff;border:1px solid #e3e6eb;padding:.6rem;overflow:auto;max-height:360px;font-size:12px}
 .error{color:#a3001b;background:#fff0f1;border:1px solid #f3b5bd;padding:.6rem}
 .muted{color:#777}
+td.wrap{white-space:normal;word-break:break-all;font-size:12px}
+.card{overflow-x:auto}
 `;
 
 /**

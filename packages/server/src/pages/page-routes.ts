@@ -1,5 +1,6 @@
 import type * as express from 'express';
 import { z } from 'zod';
+import { listStrategies } from '@buff/engine';
 import { ADMIN_COOKIE, presentedToken, tokenMatches } from '../auth.js';
 import { parseRunsQuery } from '../api/runs-query.js';
 import { requireRunsNew } from '../api/jobs-api.js';
@@ -29,8 +30,9 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   router.get('/runs', async (req, res) => {
     const query = parseRunsQuery(req.query as Record<string, unknown>);
     const registry = await ctx.registry();
-    const { items, total } = await registry.list(query);
-    page(res, renderRunsListPage({ base: req.baseUrl, query, items, total, runsNew: ctx.runsNew }));
+    const { items, total } = await ctx.listCache.get(query, () => registry.list(query));
+    const strategies = listStrategies().map((s) => s.name);
+    page(res, renderRunsListPage({ base: req.baseUrl, query, items, total, strategies, runsNew: ctx.runsNew }));
   });
 
   router.get('/runs/new', requireRunsNew(ctx), async (req, res) => {

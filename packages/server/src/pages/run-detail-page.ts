@@ -6,10 +6,20 @@ import { layout } from './layout.js';
 
 const PERCENT_KEYS = /return|drawdown|rate|exposure|cagr/i;
 
+/** Nested metric objects become dotted keys (`guardrailBlocks.total`), so the table stays two columns. */
+function flattenMetrics(value: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(value).flatMap(([key, v]): Array<[string, unknown]> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? flattenMetrics(v as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, v]],
+  );
+}
+
 function metricsTable(metrics: Record<string, unknown> | undefined): Html {
   if (metrics === undefined) return html`<p class="muted">no metrics.json</p>`;
-  const rows = Object.entries(metrics).map(([key, value]) => {
-    const shown = typeof value === 'number' ? (PERCENT_KEYS.test(key) ? formatPercent(value) : formatNumber(value, 4)) : JSON.stringify(value);
+  const rows = flattenMetrics(metrics).map(([key, value]) => {
+    const shown =
+      typeof value === 'number'
+        ? PERCENT_KEYS.test(key) && !/pct|days|count/i.test(key) ? formatPercent(value) : Number.isInteger(value) ? String(value) : formatNumber(value, 4)
+        : value === null ? '–' : String(value);
     return html`<tr><th>${key}</th><td class="num">${shown}</td></tr>`;
   });
   return html`<table id="metrics-table">${rows}</table>`;
@@ -18,7 +28,7 @@ function metricsTable(metrics: Record<string, unknown> | undefined): Html {
 function qualitySection(view: RunView): Html {
   if (view.manifest.inputs.length === 0) return html`<p class="muted">no inputs</p>`;
   const inputs = view.manifest.inputs.map(
-    (input) => html`<tr><td>${input.symbol}</td><td>${input.timeframe}</td><td class="num">${input.rows}</td><td class="num">${input.gapCount}</td><td>${input.first ?? '–'} → ${input.last ?? '–'}</td><td title="${input.contentId}">${input.contentId.slice(0, 12)}…</td><td>${input.source}</td></tr>`,
+    (input) => html`<tr><td>${input.symbol}</td><td>${input.timeframe}</td><td class="num">${input.rows}</td><td class="num">${input.gapCount}</td><td>${input.first ?? '–'} → ${input.last ?? '–'}</td><td title="${input.contentId}">${input.contentId.slice(0, 12)}…</td><td class="wrap">${input.source}</td></tr>`,
   );
   const reports = Object.entries(view.quality).map(([symbol, q]) =>
     q === null

@@ -1,9 +1,9 @@
-import type { RunListQuery, RunRecord } from '@buff/registry';
-import { html, type SafeHtml } from './html.js';
+import { TIMEFRAMES } from '@buff/core';
+import { RunStatusSchema, type RunListQuery, type RunRecord } from '@buff/registry';
+import { html, SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import { formatNumber, formatPercent } from './format.js';
 
-const FILTERS = ['strategy', 'symbol', 'timeframe', 'status', 'tag'] as const;
 const COLUMNS: Array<{ label: string; sort?: RunListQuery['sort']; num?: boolean }> = [
   { label: 'Run', sort: 'id' },
   { label: 'Name', sort: 'name' },
@@ -36,9 +36,9 @@ function row(base: string, run: RunRecord): SafeHtml {
 
 /**
  * /runs: a filter form, a sortable table of runs (headers toggle the sort) and paging links.
- * @example renderRunsListPage({ base: '', query, items, total, runsNew: false })
+ * @example renderRunsListPage({ base: '', query, items, total, strategies: ['sma-cross'], runsNew: false })
  */
-export function renderRunsListPage(page: { base: string; query: RunListQuery; items: RunRecord[]; total: number; runsNew: boolean }): string {
+export function renderRunsListPage(page: { base: string; query: RunListQuery; items: RunRecord[]; total: number; strategies: string[]; runsNew: boolean }): string {
   const { base, query, items, total } = page;
   const header = COLUMNS.map((col) => {
     if (!col.sort) return html`<th>${col.label}</th>`;
@@ -46,7 +46,10 @@ export function renderRunsListPage(page: { base: string; query: RunListQuery; it
     const order = active && query.order === 'desc' ? 'asc' : 'desc';
     return html`<th class="${col.num ? 'num' : ''}"><a href="${queryString(query, { sort: col.sort, order, offset: 0 })}">${col.label}${active ? (query.order === 'desc' ? ' ▼' : ' ▲') : ''}</a></th>`;
   });
-  const filters = FILTERS.map((name) => html`<label>${name}<input name="${name}" value="${query[name] ?? ''}"></label>`);
+  const select = (name: 'strategy' | 'timeframe' | 'status', options: readonly string[]) =>
+    html`<label>${name}<select name="${name}"><option value="">any</option>${options.map((o) => html`<option ${o === query[name] ? new SafeHtml('selected') : ''}>${o}</option>`)}</select></label>`;
+  const text = (name: 'symbol' | 'tag') => html`<label>${name}<input name="${name}" value="${query[name] ?? ''}" size="12"></label>`;
+  const filters = [select('strategy', page.strategies), text('symbol'), select('timeframe', TIMEFRAMES), select('status', RunStatusSchema.options), text('tag')];
   const first = total === 0 ? 0 : query.offset + 1;
   const last = Math.min(total, query.offset + query.limit);
   const prev = query.offset > 0 ? html`<a rel="prev" href="${queryString(query, { offset: Math.max(0, query.offset - query.limit) })}">← previous</a>` : '';
