@@ -31,7 +31,7 @@ describe('run builds are deterministic', () => {
     expect(rb.runId).toBe(ra.runId);
     const fa = filesOf(ra.runDir);
     const fb = filesOf(rb.runDir);
-    expect(Object.keys(fa)).toEqual(['decisions.arrow', 'equity.arrow', 'manifest.json', 'metrics.json', 'trades.arrow']);
+    expect(Object.keys(fa)).toEqual(['days.arrow', 'decisions.arrow', 'equity.arrow', 'manifest.json', 'metrics.json', 'trades.arrow']);
     expect(Object.keys(fb)).toEqual(Object.keys(fa));
     for (const file of Object.keys(fa)) expect(Buffer.compare(fa[file] as Buffer, fb[file] as Buffer), file).toBe(0);
     expect(readFileSync(join(ra.runDir, 'manifest.json'), 'utf8')).not.toMatch(/createdAt|tmp/);

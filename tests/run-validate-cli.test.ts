@@ -41,7 +41,7 @@ describe('buff run validate', () => {
     expect(result.stdout).toContain('ok');
   });
 
-  for (const file of ['decisions.arrow', 'trades.arrow', 'equity.arrow', 'metrics.json']) {
+  for (const file of ['decisions.arrow', 'trades.arrow', 'equity.arrow', 'days.arrow', 'metrics.json']) {
     it(`names ${file} when one byte of it flips (exit 3)`, async () => {
       const result = await validateAfter((dir) => flipByte(join(dir, file), (n) => Math.floor(n / 2)));
       expect(result.code).toBe(3);

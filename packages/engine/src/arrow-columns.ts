@@ -18,6 +18,7 @@ import {
 export type ColumnSpec =
   | { kind: 'timestamp'; values: Float64Array }
   | { kind: 'float64'; values: Float64Array }
+  | { kind: 'float32'; values: Float32Array }
   | { kind: 'int32'; values: Int32Array }
   | { kind: 'int8'; values: Int8Array }
   | { kind: 'dictionary'; codes: Int32Array; dictionary: readonly string[] };
@@ -122,6 +123,7 @@ function readVector(vector: Vector, name: string): ColumnValues {
   }
   const array = vector.toArray() as unknown;
   if (array instanceof Float64Array) return { kind: 'float64', values: array };
+  if (array instanceof Float32Array) return { kind: 'float32', values: array };
   if (array instanceof Int32Array) return { kind: 'int32', values: array };
   if (array instanceof Int8Array) return { kind: 'int8', values: array };
   throw new Error(`column ${name}: unsupported Arrow type ${String(type)}`);

@@ -8,7 +8,7 @@ import { computeRunId } from './run-id.js';
 import { engineVersion, packageVersions } from './engine-version.js';
 import { simulate } from './simulate.js';
 import { computeMetrics } from './metrics.js';
-import { ARTIFACT_FILES, decisionsToIpc, equityToIpc, tradesToIpc } from './run-artifacts.js';
+import { ARTIFACT_FILES, daysToIpc, decisionsToIpc, equityToIpc, tradesToIpc } from './run-artifacts.js';
 
 /** What {@link buildRun} needs besides the config. */
 export interface BuildRunOptions {
@@ -62,6 +62,7 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
   const files: Record<string, Uint8Array> = {
     [ARTIFACT_FILES.decisions]: decisionsToIpc(result.decisions),
     [ARTIFACT_FILES.equity]: equityToIpc(result.equity),
+    [ARTIFACT_FILES.days]: daysToIpc(result.days),
     [ARTIFACT_FILES.metrics]: Buffer.from(canonicalJsonPretty(metrics), 'utf8'),
     [ARTIFACT_FILES.trades]: tradesToIpc(result.trades),
   };

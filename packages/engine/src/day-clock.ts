@@ -1,8 +1,13 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info } from 'luxon';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 /**
  * Day boundaries (local midnight) in an IANA time zone, for guardrails that reset daily.
- * Asks luxon only when a timestamp leaves the cached day, so a 1m run calls it once a day.
+ * Caches the current day, so a 1m run asks the zone about once a day: fixed-offset zones (UTC)
+ * by arithmetic, others from the zone's offset, with luxon's calendar math when an offset
+ * changes inside the day (DST).
  * @example const clock = createDayClock('Europe/Prague'); clock.dayStart(Date.parse('2024-01-01T23:30:00Z')) // 2024-01-01T23:00Z
  */
 export interface DayClock {
@@ -11,14 +16,23 @@ export interface DayClock {
 }
 
 export function createDayClock(timezone: string): DayClock {
+  const zone = Info.normalizeZone(timezone);
   let start = Number.NaN;
   let next = Number.NaN;
+  const viaLuxon = (ts: number): void => {
+    const day = DateTime.fromMillis(ts, { zone }).startOf('day');
+    start = day.toMillis();
+    next = day.plus({ days: 1 }).toMillis();
+  };
   return {
     dayStart(ts: number): number {
       if (ts >= start && ts < next) return start;
-      const day = DateTime.fromMillis(ts, { zone: timezone }).startOf('day');
-      start = day.toMillis();
-      next = day.plus({ days: 1 }).toMillis();
+      const offset = zone.offset(ts) * MINUTE_MS;
+      const candidate = Math.floor((ts + offset) / DAY_MS) * DAY_MS - offset;
+      if (zone.isUniversal || (zone.offset(candidate) * MINUTE_MS === offset && zone.offset(candidate + DAY_MS) * MINUTE_MS === offset)) {
+        start = candidate;
+        next = candidate + DAY_MS;
+      } else viaLuxon(ts);
       return start;
     },
   };

@@ -37,16 +37,17 @@ export class GuardrailMonitor {
     this.bestEndOfDayBalance = initialCapital;
   }
 
-  /** Call first at every timeline step with the balance before that bar's fills. */
-  startBar(ts: number, balance: number): void {
+  /** Call first at every timeline step with the balance before that bar's fills; true when a new day began. */
+  startBar(ts: number, balance: number): boolean {
     const day = this.clock.dayStart(ts);
-    if (day === this.currentDay) return;
+    if (day === this.currentDay) return false;
     if (!Number.isNaN(this.currentDay)) this.bestEndOfDayBalance = Math.max(this.bestEndOfDayBalance, balance);
     this.currentDay = day;
     this.dayStartBalance = balance;
     this.dailyBreached = false;
     this.dailyFloor = balance - this.dailyLimit;
     this.totalFloor = (this.rules.trailing ? this.bestEndOfDayBalance : this.initialCapital) - this.totalLimit;
+    return true;
   }
 
   /** Call with the equity marked to the bar's closes. */

@@ -75,6 +75,11 @@ describe('the day boundary follows the configured time zone', () => {
   const run = (guardrails: ResolvedGuardrails) =>
     simulate(simulationInput({ bars: [a, b], symbols: ['A', 'B'], weights: [0.99, 0.01], strategy: script(), guardrails }));
   const row = (r: ReturnType<typeof simulate>, iso: string) => Array.from(r.equity.ts).indexOf(at(iso));
+  /** The day row in force at `iso`. */
+  const day = (r: ReturnType<typeof simulate>, iso: string) => {
+    const d = Array.from(r.days.start).findLastIndex((start) => start <= at(iso));
+    return { start: new Date(r.days.start[d] as number).toISOString(), balance: r.days.balance[d] as number, dailyFloor: r.days.dailyFloor[d] as number, breached: r.days.dailyBreached[d] };
+  };
   const utcDefault: ResolvedGuardrails = { ...GUARDRAIL_PRESETS.none, maxDailyLossPct: 5, maxTotalLossPct: 10 };
 
   it('ftmo-2step: a position held across midnight Prague (23:00 UTC) is judged against the new day', () => {
@@ -82,10 +87,13 @@ describe('the day boundary follows the configured time zone', () => {
     const i = row(r, '2024-01-15T23:00:00Z');
     const balance = r.equity.balance[i] as number;
     expect(balance).toBeLessThan(9_700); // realized -4% on day 1
-    expect(r.equity.dayStartBalance[i]).toBe(balance); // new day started at 23:00 UTC
-    expect(r.equity.dailyFloor[i]).toBeCloseTo(balance - 500, 9);
+    const today = day(r, '2024-01-15T23:00:00Z');
+    expect(today.start).toBe('2024-01-15T23:00:00.000Z'); // new day started at 23:00 UTC
+    expect(today.balance).toBe(balance);
+    expect(today.dailyFloor).toBeCloseTo(balance - 500, 9);
     expect(r.equity.equity[i]).toBeLessThan(9_500); // below the old day's floor...
-    expect(r.equity.equity[i]).toBeGreaterThan(r.equity.dailyFloor[i] as number); // ...but within the new day's
+    expect(r.equity.equity[i]).toBeGreaterThan(today.dailyFloor); // ...but within the new day's
+    expect(today.breached).toBe(0);
     const b23 = rowsOf(r).find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z');
     expect(b23).toMatchObject({ action: 'enter_long', guardrail: '' });
     expect(r.dailyLossBreachDays).toBe(0);
@@ -94,13 +102,13 @@ describe('the day boundary follows the configured time zone', () => {
   it('default (UTC): the same 23:00 UTC bar still belongs to the old day, breaches it and blocks; midnight UTC resets', () => {
     const r = run(utcDefault);
     const i = row(r, '2024-01-15T23:00:00Z');
-    expect(r.equity.dayStartBalance[i]).toBe(10_000);
-    expect(r.equity.dailyFloor[i]).toBe(9_500);
+    expect(day(r, '2024-01-15T23:00:00Z')).toMatchObject({ start: '2024-01-15T00:00:00.000Z', balance: 10_000, dailyFloor: 9_500, breached: 1 });
     const rows = rowsOf(r);
     expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({ action: 'blocked', guardrail: 'max_daily_loss' });
     expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-16T00:00:00.000Z')).toMatchObject({ action: 'enter_long', guardrail: '' });
     const j = row(r, '2024-01-16T00:00:00Z');
-    expect(r.equity.dayStartBalance[j]).toBe(r.equity.balance[i]);
+    expect(day(r, '2024-01-16T00:00:00Z')).toMatchObject({ start: '2024-01-16T00:00:00.000Z', balance: r.equity.balance[i], breached: 0 });
+    void j;
     expect(r.dailyLossBreachDays).toBe(1);
   });
 

@@ -23,7 +23,7 @@ export type { DayClock } from './day-clock.js';
 export { computeMetrics, RunMetricsSchema } from './metrics.js';
 export type { RunMetrics } from './metrics.js';
 export { ACTIONS, GUARDRAIL_CODES } from './run-columns.js';
-export type { Action, GuardrailCode, DecisionColumns, TradeColumns, EquityColumns } from './run-columns.js';
+export type { Action, GuardrailCode, DecisionColumns, TradeColumns, EquityColumns, DayColumns } from './run-columns.js';
 
 /** The run builder: inputs, run id, artifacts, publish through a RunStore. */
 export { buildRun } from './build-run.js';
@@ -32,7 +32,7 @@ export { loadRunInputs } from './run-inputs.js';
 export type { LoadedInputs } from './run-inputs.js';
 export { computeRunId } from './run-id.js';
 export { engineVersion, packageVersions } from './engine-version.js';
-export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsToIpc, tradesToIpc, equityToIpc } from './run-artifacts.js';
+export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsToIpc, tradesToIpc, equityToIpc, daysToIpc } from './run-artifacts.js';
 export { columnsToIpc, ipcToColumns } from './arrow-columns.js';
 export type { ColumnSpec, ColumnValues } from './arrow-columns.js';
 

@@ -68,14 +68,16 @@ export function computeMetrics(
   let maxDrawdown = 0;
   let exposed = 0;
   let previous = initial;
+  let peak = initial;
   for (let i = 0; i < n; i++) {
     const value = equity.equity[i] as number;
+    if (value > peak) peak = value;
     const r = value / previous - 1;
     previous = value;
     sum += r;
     sumSq += r * r;
     if (r < 0) downSq += r * r;
-    maxDrawdown = Math.min(maxDrawdown, equity.drawdown[i] as number);
+    maxDrawdown = Math.min(maxDrawdown, value / peak - 1);
     if ((equity.openPositions[i] as number) > 0) exposed++;
   }
   const mean = n > 0 ? sum / n : Number.NaN;

@@ -19,6 +19,8 @@ export interface RunArtifactsView {
   decisions: JsonColumns;
   trades: JsonColumns;
   equity: JsonColumns;
+  /** One row per local day: balance at midnight and the guardrail floors (daily, total). */
+  days: JsonColumns;
   /** Rows in decisions.arrow before `maxDecisionRows` thinned them. */
   decisionRows: number;
 }
@@ -51,6 +53,7 @@ export async function readRunArtifacts(runDir: string, options: ReadRunArtifacts
     decisions: toJson(decisions.columns, keep),
     trades: toJson((await load(ARTIFACT_FILES.trades)).columns),
     equity: toJson((await load(ARTIFACT_FILES.equity)).columns),
+    days: toJson((await load(ARTIFACT_FILES.days)).columns),
     decisionRows: decisions.numRows,
   };
 }

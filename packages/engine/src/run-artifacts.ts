@@ -1,8 +1,8 @@
-import { ACTIONS, GUARDRAIL_CODES, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import { ACTIONS, GUARDRAIL_CODES, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import { columnsToIpc, type ColumnSpec } from './arrow-columns.js';
 
 /** File names of a run's artifacts (plus manifest.json). */
-export const ARTIFACT_FILES = { decisions: 'decisions.arrow', trades: 'trades.arrow', equity: 'equity.arrow', metrics: 'metrics.json' } as const;
+export const ARTIFACT_FILES = { decisions: 'decisions.arrow', trades: 'trades.arrow', equity: 'equity.arrow', days: 'days.arrow', metrics: 'metrics.json' } as const;
 
 /** Prefix of the decision columns that hold a strategy's indicator values. */
 export const INPUT_PREFIX = 'input.';
@@ -28,13 +28,11 @@ export const ARTIFACT_COLUMNS = {
     ts: 'timestamp',
     equity: 'float64',
     balance: 'float64',
-    drawdown: 'float64',
-    exposure: 'float64',
-    openPositions: 'int32',
-    dayStartBalance: 'float64',
-    dailyFloor: 'float64',
-    totalFloor: 'float64',
+    drawdown: 'float32',
+    exposure: 'float32',
+    openPositions: 'int8',
   },
+  days: { start: 'timestamp', balance: 'float64', dailyFloor: 'float64', totalFloor: 'float64', dailyBreached: 'int8' },
 } as const satisfies Record<string, Record<string, ColumnSpec['kind']>>;
 
 /**
@@ -80,11 +78,19 @@ export function equityToIpc(e: EquityColumns): Uint8Array {
     ts: { kind: 'timestamp', values: e.ts },
     equity: { kind: 'float64', values: e.equity },
     balance: { kind: 'float64', values: e.balance },
-    drawdown: { kind: 'float64', values: e.drawdown },
-    exposure: { kind: 'float64', values: e.exposure },
-    openPositions: { kind: 'int32', values: e.openPositions },
-    dayStartBalance: { kind: 'float64', values: e.dayStartBalance },
-    dailyFloor: { kind: 'float64', values: e.dailyFloor },
-    totalFloor: { kind: 'float64', values: e.totalFloor },
+    drawdown: { kind: 'float32', values: e.drawdown },
+    exposure: { kind: 'float32', values: e.exposure },
+    openPositions: { kind: 'int8', values: e.openPositions },
+  });
+}
+
+/** days.arrow: one row per local day with the balance at its midnight and the guardrail floors. */
+export function daysToIpc(d: DayColumns): Uint8Array {
+  return columnsToIpc({
+    start: { kind: 'timestamp', values: d.start },
+    balance: { kind: 'float64', values: d.balance },
+    dailyFloor: { kind: 'float64', values: d.dailyFloor },
+    totalFloor: { kind: 'float64', values: d.totalFloor },
+    dailyBreached: { kind: 'int8', values: d.dailyBreached },
   });
 }

@@ -49,17 +49,30 @@ export interface TradeColumns {
   returnPct: Float64Array;
 }
 
-/** One row per timeline step (union of the symbols' bar times), marked at the bars' closes. */
+/**
+ * One row per timeline step (union of the symbols' bar times), marked at the bars' closes.
+ * Drawdown (equity / peak - 1) and exposure (gross notional / equity) are Float32: ratios for charts.
+ */
 export interface EquityColumns {
   length: number;
   ts: Float64Array;
   equity: Float64Array;
   balance: Float64Array;
-  drawdown: Float64Array;
-  exposure: Float64Array;
-  openPositions: Int32Array;
-  dayStartBalance: Float64Array;
+  drawdown: Float32Array;
+  exposure: Float32Array;
+  openPositions: Int8Array;
+}
+
+/** One row per local day (guardrail time zone) of the run: the guardrail floors that held that day. */
+export interface DayColumns {
+  length: number;
+  /** Local midnight (ms, UTC) that started the day. */
+  start: Float64Array;
+  /** Balance at that midnight. */
+  balance: Float64Array;
   /** NaN when the rule is off. */
   dailyFloor: Float64Array;
   totalFloor: Float64Array;
+  /** 1 when equity fell below the daily floor that day. */
+  dailyBreached: Int8Array;
 }

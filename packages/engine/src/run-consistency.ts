@@ -10,6 +10,7 @@ export interface ArtifactTables {
   decisions: Table;
   trades: Table;
   equity: Table;
+  days: Table;
 }
 
 const ENTRY_LONG = new Set(['enter_long', 'reverse_to_long']);
@@ -17,7 +18,7 @@ const ENTRY_SHORT = new Set(['enter_short', 'reverse_to_short']);
 const EXITS = new Set(['exit', 'flatten', 'reverse_to_long', 'reverse_to_short']);
 const RELATIVE_TOLERANCE = 1e-6;
 
-function numbers(table: Table, name: string): Float64Array | Int32Array | Int8Array {
+function numbers(table: Table, name: string): Float64Array | Float32Array | Int32Array | Int8Array {
   const column = table.columns.get(name);
   if (!column || column.kind === 'dictionary') throw new Error(`column ${name} missing`);
   return column.values;
@@ -120,6 +121,13 @@ export function checkRunConsistency(manifest: RunManifest, tables: ArtifactTable
   for (let i = 1; i < equity.numRows; i++) {
     if ((eTs[i] as number) <= (eTs[i - 1] as number)) {
       add(E, 'order', `${E} row ${i}: ts not strictly ascending`);
+      break;
+    }
+  }
+  const dStart = numbers(tables.days, 'start');
+  for (let i = 1; i < tables.days.numRows; i++) {
+    if ((dStart[i] as number) <= (dStart[i - 1] as number)) {
+      add(ARTIFACT_FILES.days, 'order', `${ARTIFACT_FILES.days} row ${i}: day start not strictly ascending`);
       break;
     }
   }

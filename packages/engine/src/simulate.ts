@@ -1,7 +1,7 @@
 import type { Bars } from '@buff/core';
 import { createBarWindow, type BarWindowControl } from './bar-window.js';
 import type { Direction, StrategyContext, StrategyDef } from './strategy.js';
-import { ACTION, GUARDRAIL, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import { ACTION, GUARDRAIL, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import type { ResolvedGuardrails } from './guardrails-config.js';
 import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog } from './trade-log.js';
@@ -27,6 +27,7 @@ export interface SimulationResult {
   decisions: DecisionColumns;
   trades: TradeColumns;
   equity: EquityColumns;
+  days: DayColumns;
   status: 'completed' | 'stopped';
   /** Distinct local days (guardrail time zone) with at least one fill. */
   tradingDays: number;
@@ -89,7 +90,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   const lastClose = new Float64Array(k);
   const { ts: dTs, symbol: dSymbol, action: dAction, reason: dReason, guardrail: dGuardrail, position: dPosition, close: dClose, inputs: dInputs } = decisions;
   const { ts: eTs, equity: eEquity, balance: eBalance, drawdown: eDrawdown, exposure: eExposure, openPositions: eOpen } = equity;
-  const { dayStartBalance: eDayStart, dailyFloor: eDailyFloor, totalFloor: eTotalFloor } = equity;
+  const days = { start: [] as number[], balance: [] as number[], dailyFloor: [] as number[], totalFloor: [] as number[], dailyBreached: [] as number[] };
   const inputCount = inputs.length;
   let closedAtEnd = false;
   let balance = initialCapital;
@@ -118,7 +119,13 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   for (let step = 0; step < timeline.length; step++) {
     const ts = timeline[step] as number;
-    monitor.startBar(ts, balance);
+    if (monitor.startBar(ts, balance)) {
+      days.start.push(monitor.dayStart(ts));
+      days.balance.push(monitor.dayStartBalance);
+      days.dailyFloor.push(monitor.dailyFloor);
+      days.totalFloor.push(monitor.totalFloor);
+      days.dailyBreached.push(0);
+    }
 
     // 1. Fill the orders placed at each symbol's previous bar at this bar's open.
     for (let i = 0; i < k; i++) {
@@ -157,6 +164,7 @@ export function simulate(input: SimulationInput): SimulationResult {
       open++;
     }
     monitor.checkEquity(marked);
+    if (monitor.dailyBreached) days.dailyBreached[days.dailyBreached.length - 1] = 1;
 
     // 3. Decide for each symbol that has a bar now.
     for (let i = 0; i < k; i++) {
@@ -242,15 +250,20 @@ export function simulate(input: SimulationInput): SimulationResult {
     eDrawdown[step] = marked / peak - 1;
     eExposure[step] = marked > 0 ? gross / marked : 0;
     eOpen[step] = open;
-    eDayStart[step] = monitor.dayStartBalance;
-    eDailyFloor[step] = monitor.dailyFloor;
-    eTotalFloor[step] = monitor.totalFloor;
   }
 
   return {
     decisions,
     trades: trades.columns(),
     equity,
+    days: {
+      length: days.start.length,
+      start: new Float64Array(days.start),
+      balance: new Float64Array(days.balance),
+      dailyFloor: new Float64Array(days.dailyFloor),
+      totalFloor: new Float64Array(days.totalFloor),
+      dailyBreached: new Int8Array(days.dailyBreached),
+    },
     status: monitor.stopped ? 'stopped' : 'completed',
     tradingDays,
     dailyLossBreachDays: monitor.dailyBreachDays,
@@ -295,11 +308,8 @@ function allocateEquity(n: number): EquityColumns {
     ts: new Float64Array(n),
     equity: new Float64Array(n),
     balance: new Float64Array(n),
-    drawdown: new Float64Array(n),
-    exposure: new Float64Array(n),
-    openPositions: new Int32Array(n),
-    dayStartBalance: new Float64Array(n),
-    dailyFloor: new Float64Array(n),
-    totalFloor: new Float64Array(n),
+    drawdown: new Float32Array(n),
+    exposure: new Float32Array(n),
+    openPositions: new Int8Array(n),
   };
 }

@@ -61,7 +61,7 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
   }
 
   const tables: Partial<ArtifactTables> = {};
-  for (const kind of ['decisions', 'trades', 'equity'] as const) {
+  for (const kind of ['decisions', 'trades', 'equity', 'days'] as const) {
     const file = ARTIFACT_FILES[kind];
     const bytes = bytesOf.get(file);
     if (!bytes) continue;
@@ -79,7 +79,7 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
       problem(ARTIFACT_FILES.metrics, 'json', `metrics.json is not JSON: ${(err as Error).message}`);
     }
   }
-  if (tables.decisions && tables.trades && tables.equity) {
+  if (tables.decisions && tables.trades && tables.equity && tables.days) {
     for (const p of checkRunConsistency(manifest, tables as ArtifactTables, metrics)) problems.push(p);
   }
   return { ok: problems.length === 0, problems };
@@ -114,7 +114,7 @@ async function readManifest(runDir: string, runId: string, problem: (file: strin
 function readTable(
   bytes: Uint8Array,
   file: string,
-  kind: 'decisions' | 'trades' | 'equity',
+  kind: 'decisions' | 'trades' | 'equity' | 'days',
   problem: (file: string, rule: string, message: string) => void,
 ): { numRows: number; columns: Map<string, ColumnValues> } | undefined {
   let table: ReturnType<typeof ipcToColumns>;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -59,8 +59,8 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   const temp = join(dirname(path), `.${basename(path)}.${owner.pid}.${owner.token}.tmp`);
   const fd = openSync(temp, 'w');
   try {
+    // no fsync: after a crash the lock is stale anyway, and only its complete content matters
     writeSync(fd, JSON.stringify(owner));
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -32,21 +32,31 @@ export function decodeLines<T = unknown>(bytes: Buffer, firstLine = 1): DecodedJ
   // a newline byte never occurs inside a multi-byte UTF-8 sequence, so cutting at it is safe
   const end = bytes.lastIndexOf(10) + 1;
   const text = bytes.toString('utf8', 0, end);
+  const bodies: string[] = [];
   let start = 0;
   let line = firstLine;
   while (start < text.length) {
     const newline = text.indexOf('\n', start);
     const raw = text.slice(start, newline);
     start = newline + 1;
-    const decoded = decodeLine(raw);
-    if ('value' in decoded) entries.push(decoded.value as T);
-    else if (raw.length > 0) garbage.push({ line, problem: decoded.problem });
+    if (raw.length >= 10 && raw[8] === ' ' && checksumOf(raw.slice(9)) === raw.slice(0, 8)) bodies.push(raw.slice(9));
+    else if (raw.length > 0) garbage.push({ line, problem: decodeLine(raw).problem ?? 'unparsable JSON' });
     line += 1;
+  }
+  // checksummed bodies are whole JSON values: one parse of them all is much faster than one per line
+  try {
+    for (const value of JSON.parse(`[${bodies.join(',')}]`) as T[]) entries.push(value);
+  } catch {
+    for (const body of bodies) {
+      const decoded = decodeLine(`${checksumOf(body)} ${body}`);
+      if ('value' in decoded) entries.push(decoded.value as T);
+      else garbage.push({ line: -1, problem: decoded.problem ?? 'unparsable JSON' });
+    }
   }
   return { entries, garbage, consumed: end, tornBytes: bytes.length - end };
 }
 
-function decodeLine(raw: string): { value: unknown } | { problem: string } {
+function decodeLine(raw: string): { value?: unknown; problem?: string } {
   if (raw.length < 10 || raw[8] !== ' ') return { problem: 'not a journal line' };
   const body = raw.slice(9);
   if (checksumOf(body) !== raw.slice(0, 8)) return { problem: 'checksum mismatch' };

@@ -10,17 +10,34 @@ export function valueAt(record: JsonRecord, path: string): unknown {
   return value;
 }
 
-function matches(record: JsonRecord, filter: Filter): boolean {
-  const value = valueAt(record, filter.field);
+/** A field reader with the path split once (the hot loop runs it per record). */
+function reader(path: string): (record: JsonRecord) => unknown {
+  const keys = path.split('.');
+  if (keys.length === 1) return (record) => record[path];
+  return (record) => valueAt(record, path);
+}
+
+function compile(filter: Filter): (record: JsonRecord) => boolean {
+  const read = reader(filter.field);
+  const want = filter.value;
   switch (filter.op) {
     case 'eq':
-      return value === filter.value;
+      return (record) => read(record) === want;
     case 'has':
-      return Array.isArray(value) && value.includes(filter.value);
+      return (record) => {
+        const value = read(record);
+        return Array.isArray(value) && value.includes(want);
+      };
     case 'gte':
-      return typeof value === typeof filter.value && (value as number | string) >= filter.value;
+      return (record) => {
+        const value = read(record);
+        return typeof value === typeof want && (value as number | string) >= want;
+      };
     case 'lte':
-      return typeof value === typeof filter.value && (value as number | string) <= filter.value;
+      return (record) => {
+        const value = read(record);
+        return typeof value === typeof want && (value as number | string) <= want;
+      };
   }
 }
 
@@ -29,23 +46,25 @@ function matches(record: JsonRecord, filter: Filter): boolean {
  * @example queryRecords(records, { where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }], limit: 10, offset: 0 })
  */
 export function queryRecords(records: Iterable<[string, JsonRecord]>, query: ListQuery): { items: JsonRecord[]; total: number } {
+  const tests = query.where.map(compile);
   const hits: Array<[string, JsonRecord]> = [];
-  for (const entry of records) if (query.where.every((filter) => matches(entry[1], filter))) hits.push(entry);
+  outer: for (const entry of records) {
+    for (const test of tests) if (!test(entry[1])) continue outer;
+    hits.push(entry);
+  }
   const sort = query.sort;
   const sign = sort?.direction === 'desc' ? -1 : 1;
-  hits.sort((a, b) => {
-    if (sort) {
-      const byValue = compareValues(typedValue(a[1], sort.field, sort.type), typedValue(b[1], sort.field, sort.type), sign);
-      if (byValue !== 0) return byValue;
-    }
-    return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+  const read = sort ? reader(sort.field) : undefined;
+  const keyed = hits.map(([id, record]) => {
+    const value = read?.(record);
+    return { id, record, key: typeof value === sort?.type ? (value as string | number) : undefined };
   });
-  return { items: hits.slice(query.offset, query.offset + query.limit).map((entry) => entry[1]), total: hits.length };
-}
-
-function typedValue(record: JsonRecord, field: string, type: 'string' | 'number'): string | number | undefined {
-  const value = valueAt(record, field);
-  return typeof value === type ? (value as string | number) : undefined;
+  keyed.sort((a, b) => {
+    const byValue = sort ? compareValues(a.key, b.key, sign) : 0;
+    if (byValue !== 0) return byValue;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return { items: keyed.slice(query.offset, query.offset + query.limit).map((entry) => entry.record), total: hits.length };
 }
 
 /** Missing values last in both directions. */

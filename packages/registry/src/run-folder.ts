@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BuffError, RunIdSchema, RunManifestSchema, type RunManifest } from '@buff/core';
+import { BuffError, RunManifestSchema, type RunManifest } from '@buff/core';
 import { LegacyManifestSchema } from './legacy-manifest.js';
 import { RunStatusSchema, type HeadlineMetrics, type RunRecord } from './run-record.js';
 
@@ -114,13 +114,15 @@ export interface FolderScan {
   ignored: string[];
 }
 
+const RUN_ID = /^(?:run|legacy)-[0-9a-f]{16}$/;
+
 /** The run-id folders directly under RUNS_ROOT (dot folders such as .index and .staging are skipped). */
 export function listRunFolderNames(runsRoot: string): { ids: string[]; ignored: string[] } {
   const ids: string[] = [];
   const ignored: string[] = [];
   for (const entry of readdirSync(runsRoot, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory() && RunIdSchema.safeParse(entry.name).success) ids.push(entry.name);
+    if (RUN_ID.test(entry.name) && entry.isDirectory()) ids.push(entry.name);
     else ignored.push(entry.name);
   }
   return { ids: ids.sort(), ignored: ignored.sort() };

@@ -95,15 +95,16 @@ class FolderRunRegistry implements RunRegistry {
   async publish(id: string, stagingDir: string): Promise<void> {
     const target = this.runDir(id);
     const staging = this.checkStaging(stagingDir);
-    readRunFolder(staging, { check: 'hashes', expectId: id });
+    const checked = readRunFolder(staging, { check: 'hashes', expectId: id });
     if (existsSync(target)) {
       await this.discard(staging);
       await this.ensureIndexed(id);
       return;
     }
-    fsyncTree(staging);
+    // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
     utimesSync(staging, now, now);
+    fsyncTree(staging);
     try {
       renameSync(staging, target);
     } catch (err) {
@@ -113,11 +114,8 @@ class FolderRunRegistry implements RunRegistry {
       await this.ensureIndexed(id);
       return;
     }
-    utimesSync(target, now, now);
-    fsyncDir(target);
     fsyncDir(this.root);
-    fsyncDir(this.stagingRoot);
-    await this.driver.insert(RUNS, id, readRunFolder(target, { check: 'sizes' }));
+    await this.driver.insert(RUNS, id, { ...checked, createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString() });
     this.logger.info({ runId: id, runDir: target }, 'run published');
   }
 

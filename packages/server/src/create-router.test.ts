@@ -85,6 +85,19 @@ describe('createBuffRouter (hand-made run folder)', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
   });
 
+  it('reports health per check and answers 503 when the data root is missing', async () => {
+    const res = await fetch(`${base}/api/health`);
+    const body = (await res.json()) as { ok: boolean; checks: Record<string, { ok: boolean }> };
+    expect(body.checks.registry?.ok).toBe(true);
+    expect(body.checks.strategies?.ok).toBe(true);
+    rmSync(join(temp.dir, 'data'), { recursive: true });
+    const missing = await fetch(`${base}/api/health`);
+    expect(missing.status).toBe(503);
+    expect(((await missing.json()) as { checks: Record<string, { ok: boolean }> }).checks.dataRoot?.ok).toBe(false);
+    mkdirSync(join(temp.dir, 'data'));
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+  });
+
   it('refuses mutations when no admin token is configured', async () => {
     const res = await fetch(`${base}/api/admin/kill-switch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"on":true}' });
     expect(res.status).toBe(403);

@@ -13,6 +13,8 @@ import { createServerContext } from './server-context.js';
 
 /** The router plus a way to stop its jobs and close the registry it opened. */
 export type BuffRouter = Router & {
+  /** Opens the registry now (it is otherwise opened on the first request); rejects if it cannot. */
+  ready(): Promise<void>;
   /** Waits for running jobs, then closes the registry (if the router opened it). */
   close(): Promise<void>;
 };
@@ -50,6 +52,9 @@ export function createBuffRouter(options: BuffRouterOptions): BuffRouter {
   router.use('/api', apiNotFound);
   mountPages(router, ctx, form);
   router.use(errorHandler(ctx));
+  router.ready = async () => {
+    await ctx.registry();
+  };
   router.close = () => ctx.close();
   return router;
 }

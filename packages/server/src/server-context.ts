@@ -34,7 +34,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
   const ownsRegistry = options.registry === undefined;
   let registryPromise: Promise<RunRegistry> | undefined = options.registry ? Promise.resolve(options.registry) : undefined;
   const registry = (): Promise<RunRegistry> => {
-    registryPromise ??= openRunRegistry({ runsRoot: options.runsRoot, logger, create: true });
+    registryPromise ??= openRunRegistry({ runsRoot: options.runsRoot, logger });
     registryPromise.catch(() => (registryPromise = undefined));
     return registryPromise;
   };

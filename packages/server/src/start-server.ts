@@ -22,6 +22,7 @@ export async function startServer(options: BuffRouterOptions & { port?: number; 
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const router = createBuffRouter(routerOptions);
+  await router.ready();
   app.get('/', (_req, res) => res.redirect('/runs'));
   app.use(router);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {

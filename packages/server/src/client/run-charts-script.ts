@@ -31,11 +31,15 @@ export const RUN_CHARTS_SCRIPT = String.raw`
       var bars = [];
       for (var i = 0; i < c.time.length; i++) bars.push({ time: c.time[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i] });
       var price = chartIn('price-chart');
-      var candles = price.addSeries(LC.CandlestickSeries, { upColor: '#1f9d55', downColor: '#cc1f1a', borderVisible: false, wickUpColor: '#1f9d55', wickDownColor: '#cc1f1a' });
+      var top = 0;
+      for (var j = 0; j < c.high.length; j++) if (c.high[j] > top) top = c.high[j];
+      // enough decimals for small prices (e.g. XRP/ETH at 0.0014)
+      var precision = top >= 1000 ? 2 : top >= 1 ? 4 : Math.min(10, Math.ceil(-Math.log10(top || 1)) + 4);
+      var candles = price.addSeries(LC.CandlestickSeries, { upColor: '#1f9d55', downColor: '#cc1f1a', borderVisible: false, wickUpColor: '#1f9d55', wickDownColor: '#cc1f1a', priceFormat: { type: 'price', precision: precision, minMove: Math.pow(10, -precision) } });
       candles.setData(bars);
       LC.createSeriesMarkers(candles, data.markers.map(function (m) {
         var buy = m.side === 'buy';
-        return { time: m.time, position: buy ? 'belowBar' : 'aboveBar', color: buy ? '#1f6feb' : m.side === 'sell' ? '#d97706' : '#6b7280', shape: buy ? 'arrowUp' : m.side === 'sell' ? 'arrowDown' : 'circle', text: m.label || '' };
+        return { time: m.time, position: buy ? 'belowBar' : 'aboveBar', color: buy ? '#1f6feb' : m.side === 'sell' ? '#d97706' : '#6b7280', shape: buy ? 'arrowUp' : m.side === 'sell' ? 'arrowDown' : 'circle', text: m.side === 'blocked' ? m.label : '' };
       }));
       price.timeScale().fitContent();
       var equity = chartIn('equity-chart');
@@ -45,7 +49,11 @@ export const RUN_CHARTS_SCRIPT = String.raw`
       drawdown.addSeries(LC.AreaSeries, { lineColor: '#cc1f1a', topColor: 'rgba(204,31,26,0.05)', bottomColor: 'rgba(204,31,26,0.4)', lineWidth: 1, invertFilledArea: true }).setData(points(data.drawdown));
       drawdown.timeScale().fitContent();
       status.textContent = bars.length + ' bars, ' + data.markers.length + ' decisions marked';
-      requestAnimationFrame(function () { requestAnimationFrame(function () { window.buffCharts.drawn = true; }); });
+      // fit again once autoSize has measured the containers
+      requestAnimationFrame(function () {
+        [price, equity, drawdown].forEach(function (chart) { chart.timeScale().fitContent(); });
+        requestAnimationFrame(function () { window.buffCharts.drawn = true; });
+      });
     })
     .catch(function (err) { fail(err && err.message ? err.message : String(err)); });
 })();

@@ -44,7 +44,8 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
 
   router.get('/runs/:id', async (req, res) => {
     const view = await readRunView(ctx, parseRunId(req.params.id));
-    page(res, renderRunDetailPage({ base: req.baseUrl, view, runsNew: ctx.runsNew }));
+    const symbol = typeof req.query.symbol === 'string' ? req.query.symbol : undefined;
+    page(res, renderRunDetailPage({ base: req.baseUrl, view, symbol, runsNew: ctx.runsNew }));
   });
 
   router.get('/login', (req, res) => {

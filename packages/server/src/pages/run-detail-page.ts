@@ -25,6 +25,12 @@ function metricsTable(metrics: Record<string, unknown> | undefined): Html {
   return html`<table id="metrics-table">${rows}</table>`;
 }
 
+/** `12 rules checked, 676 GAP (allowed)`: the rules with findings, by name. */
+function ruleSummary(rules: Record<string, { checked: number; violations: number }>): string {
+  const found = Object.entries(rules).filter(([, r]) => r.violations > 0).map(([name, r]) => `${r.violations} ${name}`);
+  return `${Object.keys(rules).length} rules checked${found.length ? `, findings: ${found.join(', ')}` : ', no findings'}`;
+}
+
 function qualitySection(view: RunView): Html {
   if (view.manifest.inputs.length === 0) return html`<p class="muted">no inputs</p>`;
   const inputs = view.manifest.inputs.map(
@@ -33,7 +39,7 @@ function qualitySection(view: RunView): Html {
   const reports = Object.entries(view.quality).map(([symbol, q]) =>
     q === null
       ? html`<p>${symbol}: <span class="muted">no ingest quality report (not ingested from a file)</span></p>`
-      : html`<p><strong>${symbol}</strong> ingest ${q.timeframe}: ${q.rows} rows of ${q.expectedRows} expected, ${q.gapCount} gaps (${q.missingBars} missing bars${q.gapsAllowed ? ', allowed' : ''}), ${Object.values(q.rules).reduce((n, r) => n + r.violations, 0)} rule violations, ${q.first ?? '–'} → ${q.last ?? '–'}</p>`,
+      : html`<p><strong>${symbol}</strong> ingest ${q.timeframe}: ${q.rows} rows of ${q.expectedRows} expected, ${q.gapCount} gaps (${q.missingBars} missing bars${q.gapsAllowed ? ', allowed' : ''}), ${ruleSummary(q.rules)}, ${q.first ?? '–'} → ${q.last ?? '–'}</p>`,
   );
   return html`<table id="inputs-table"><thead><tr><th>Symbol</th><th>Timeframe</th><th class="num">Rows</th><th class="num">Gaps</th><th>Span</th><th>Content id</th><th>Source</th></tr></thead><tbody>${inputs}</tbody></table>${reports}`;
 }
@@ -42,17 +48,25 @@ function qualitySection(view: RunView): Html {
  * /runs/:id: charts (price with decisions, equity, drawdown) drawn in the browser from
  * /api/runs/:id/series; metrics, data quality, manifest and artifact downloads server-rendered.
  */
-export function renderRunDetailPage(page: { base: string; view: RunView; runsNew: boolean }): string {
+export function renderRunDetailPage(page: { base: string; view: RunView; symbol?: string; runsNew: boolean }): string {
   const { base, view } = page;
   const run = view.record;
   const api = `${base}/api/runs/${run.id}`;
+  const symbols = [...new Set(view.manifest.inputs.map((input) => input.symbol))];
+  const symbol = page.symbol !== undefined && symbols.includes(page.symbol) ? page.symbol : symbols[0];
+  const seriesUrl = `${api}/series${symbol === undefined ? '' : `?symbol=${encodeURIComponent(symbol)}`}`;
+  // several symbols: a plain GET form switches the price chart (no script needed)
+  const picker =
+    symbols.length > 1
+      ? html`<form method="get" id="symbol-picker"><label>Symbol <select name="symbol" onchange="this.form.submit()">${symbols.map((s) => html`<option ${s === symbol ? new SafeHtml('selected') : ''}>${s}</option>`)}</select></label> <noscript><button>Show</button></noscript></form>`
+      : '';
   const artifacts = view.artifacts.map(
     (a) => html`<tr><td><a href="${api}/artifacts/${a.file}?download=1" download>${a.file}</a></td><td>${a.contentType}</td><td class="num">${formatBytes(a.bytes)}</td></tr>`,
   );
   const body = html`<h1>${run.name} <span class="muted">${run.id}</span></h1>
 <p>${run.strategy} · ${run.symbols.join(', ')} · ${run.timeframe} · ${run.window.since ?? '…'} → ${run.window.until ?? '…'} · ${run.status} · created ${run.createdAt}</p>
-<section id="run-charts" data-series-url="${api}/series">
-<h2>Price and decisions</h2><div id="price-chart" class="chart"></div>
+<section id="run-charts" data-series-url="${seriesUrl}">
+<h2>Price and decisions${symbol ? ` · ${symbol}` : ''}</h2>${picker}<div id="price-chart" class="chart"></div>
 <div class="grid"><div><h2>Equity</h2><div id="equity-chart" class="chart small-chart"></div></div>
 <div><h2>Drawdown</h2><div id="drawdown-chart" class="chart small-chart"></div></div></div>
 <p id="charts-status" class="muted">loading charts…</p></section>

@@ -98,7 +98,7 @@ ${paramSets}
 <label>Options: capital, fees, guardrails, seed (JSON)<textarea name="options" rows="10" cols="80">${JSON.stringify(data.options, null, 2)}</textarea></label>
 <fieldset><legend>Upload a CSV (optional, at most ${formatBytes(page.limits.maxUploadBytes)}; checked with the ingest rules)</legend>
 <label>CSV file<input type="file" name="csv" accept=".csv,text/csv"></label>
-<label>Symbol for the upload<input name="uploadSymbol" pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"></label>
+<label>Symbol for the upload<input name="uploadSymbol" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}"></label>
 <label class="inline"><span><input type="checkbox" name="allowGaps"> allow gaps</span></label></fieldset>
 <p><button type="submit">Create run</button></p>
 <p id="job-status" class="muted" role="status"></p><p id="form-error" class="error" hidden role="alert"></p>
