@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import express from 'express';
-import { pino } from 'pino';
+import { createLogger } from '@buff/core';
 import { buildRun, parseRunConfig } from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
 import { createBuffRouter, type BuffRouterOptions } from '@buff/server';
@@ -65,7 +65,7 @@ export async function startTestServer(options: BuffRouterOptions & { prefix?: st
       done();
     },
   });
-  const logger = pino({ level: 'info' }, sink);
+  const logger = createLogger({ name: 'buff-server-test', level: 'info', destination: sink });
   const app = express();
   const router = createBuffRouter({ logger, ...routerOptions });
   app.get('/host-owned', (_req, res) => res.send('host app route'));

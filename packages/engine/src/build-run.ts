@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, sha256Hex, silentLogger, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -45,50 +46,54 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     return { runId, runDir, created: false };
   }
 
-  const result = simulate({
-    symbols: config.symbols,
-    bars,
-    weights,
-    strategy: def,
-    params,
-    initialCapital: config.capital.initial,
-    feeBps: config.fees.feeBps,
-    slippageBps: config.fees.slippageBps,
-    sizingFraction: config.sizing.fraction,
-    allowShort: config.allowShort,
-    guardrails: config.guardrails,
-  });
-  const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
-  const files: Record<string, Uint8Array> = {
-    [ARTIFACT_FILES.decisions]: decisionsToIpc(result.decisions),
-    [ARTIFACT_FILES.equity]: equityToIpc(result.equity),
-    [ARTIFACT_FILES.days]: daysToIpc(result.days),
-    [ARTIFACT_FILES.metrics]: Buffer.from(canonicalJsonPretty(metrics), 'utf8'),
-    [ARTIFACT_FILES.trades]: tradesToIpc(result.trades),
-  };
-  const manifest: RunManifest = {
-    schemaVersion: 1,
-    id: runId,
-    config: config as unknown as Record<string, unknown>,
-    inputs,
-    engineVersion: version,
-    packages: packageVersions(),
-    artifacts: Object.keys(files)
-      .sort()
-      .map((file) => ({ file, sha256: sha256Hex(files[file] as Uint8Array), bytes: (files[file] as Uint8Array).length })),
-  };
-
   const staging = await options.runStore.createStaging(runId);
   try {
+    const result = simulate({
+      symbols: config.symbols,
+      bars,
+      weights,
+      strategy: def,
+      params,
+      initialCapital: config.capital.initial,
+      feeBps: config.fees.feeBps,
+      slippageBps: config.fees.slippageBps,
+      sizingFraction: config.sizing.fraction,
+      allowShort: config.allowShort,
+      guardrails: config.guardrails,
+    });
+    const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
+    // Each artifact is hashed and written on the thread pool while the next one is encoded.
+    const written = [
+      writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions)),
+      writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity)),
+      writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days)),
+      writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades)),
+      writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8')),
+    ];
+    const artifacts = (await Promise.all(written)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const manifest: RunManifest = {
+      schemaVersion: 1,
+      id: runId,
+      config: config as unknown as Record<string, unknown>,
+      inputs,
+      engineVersion: version,
+      packages: packageVersions(),
+      artifacts,
+    };
     // The staging folder is private until publish, which fsyncs it and renames it into place.
-    for (const [file, bytes] of Object.entries(files)) writeFileSync(join(staging, file), bytes);
-    writeFileSync(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
+    await writeFile(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
     await options.runStore.publish(runId, staging);
+    logger.info({ runId, trades: metrics.tradeCount, status: metrics.status }, 'run built');
   } catch (err) {
     await options.runStore.discard(staging).catch(() => undefined);
     if (await options.runStore.has(runId)) return { runId, runDir, created: false };
     throw err;
   }
-  logger.info({ runId, trades: metrics.tradeCount, status: metrics.status }, 'run built');
   return { runId, runDir, created: true };
+}
+
+/** Writes one artifact into the staging folder and returns its manifest entry (sha256 on the thread pool). */
+async function writeArtifact(dir: string, file: string, bytes: Uint8Array): Promise<ArtifactEntry> {
+  const [digest] = await Promise.all([webcrypto.subtle.digest('SHA-256', bytes), writeFile(join(dir, file), bytes)]);
+  return { file, sha256: Buffer.from(digest).toString('hex'), bytes: bytes.length };
 }

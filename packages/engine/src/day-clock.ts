@@ -17,22 +17,33 @@ export interface DayClock {
 
 export function createDayClock(timezone: string): DayClock {
   const zone = Info.normalizeZone(timezone);
+  const offsetAt = (ts: number): number => zone.offset(ts) * MINUTE_MS;
   let start = Number.NaN;
   let next = Number.NaN;
-  const viaLuxon = (ts: number): void => {
-    const day = DateTime.fromMillis(ts, { zone }).startOf('day');
-    start = day.toMillis();
-    next = day.plus({ days: 1 }).toMillis();
-  };
+  let nextOffset = Number.NaN;
   return {
     dayStart(ts: number): number {
       if (ts >= start && ts < next) return start;
-      const offset = zone.offset(ts) * MINUTE_MS;
+      if (ts >= next && ts < next + DAY_MS) {
+        // The following day, the common case: one offset lookup tells whether it lasts 24 hours.
+        const after = offsetAt(next + DAY_MS);
+        if (after === nextOffset) {
+          start = next;
+          next += DAY_MS;
+          return start;
+        }
+      }
+      const offset = offsetAt(ts);
       const candidate = Math.floor((ts + offset) / DAY_MS) * DAY_MS - offset;
-      if (zone.isUniversal || (zone.offset(candidate) * MINUTE_MS === offset && zone.offset(candidate + DAY_MS) * MINUTE_MS === offset)) {
+      if (zone.isUniversal || (offsetAt(candidate) === offset && offsetAt(candidate + DAY_MS) === offset)) {
         start = candidate;
         next = candidate + DAY_MS;
-      } else viaLuxon(ts);
+      } else {
+        const day = DateTime.fromMillis(ts, { zone }).startOf('day');
+        start = day.toMillis();
+        next = day.plus({ days: 1 }).toMillis();
+      }
+      nextOffset = offsetAt(next);
       return start;
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import { BuffError, Sha256Schema, SymbolSchema, TimeframeSchema } from '@buff/core';
 import { GuardrailsConfigSchema } from './guardrails-config.js';
 
@@ -122,7 +122,7 @@ function checkRules(config: RunConfig, sourceName: string): void {
   }
   if (config.data.provider === 'synthetic' && config.data.datasets) fail('data.datasets', 'pinned datasets need provider "store"');
   if (config.data.provider === 'store' && config.data.synthetic) fail('data.synthetic', 'synthetic options need provider "synthetic"');
-  if (!DateTime.local().setZone(config.guardrails.timezone).isValid) {
+  if (config.guardrails.timezone !== 'UTC' && !IANAZone.isValidZone(config.guardrails.timezone)) {
     fail('guardrails.timezone', `unknown IANA time zone "${config.guardrails.timezone}"`, config.guardrails.timezone);
   }
 }

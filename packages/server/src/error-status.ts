@@ -2,7 +2,8 @@ import { ErrorCode, isBuffError } from '@buff/core';
 
 /**
  * The one table from error code to HTTP status. Every JSON error the server sends takes
- * its status from here; codes not listed are client input problems (400) unless INTERNAL.
+ * its status from here (the type makes it list every code).
+ * @example ERROR_STATUS.KILL_SWITCH_ON // 503
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   MISSING_COLUMN: 422,

@@ -16,7 +16,10 @@ export interface KillSwitchStatus extends KillSwitchState {
   source: 'file' | 'default' | 'unreadable';
 }
 
-/** Paths of the state file and the append-only audit log under a runs root. */
+/**
+ * Paths of the state file and the append-only audit log under a runs root.
+ * @example killSwitchPaths('runs').state // 'runs/.buff/kill-switch.json'
+ */
 export function killSwitchPaths(runsRoot: string): { state: string; audit: string } {
   const dir = join(runsRoot, '.buff');
   return { state: join(dir, 'kill-switch.json'), audit: join(dir, 'kill-switch-audit.jsonl') };
@@ -71,7 +74,10 @@ export async function setKillSwitch(
   return state;
 }
 
-/** Every audit line, oldest first. */
+/**
+ * Every audit line, oldest first.
+ * @example (await readKillSwitchAudit('runs')).at(-1)?.actor
+ */
 export async function readKillSwitchAudit(runsRoot: string): Promise<Array<KillSwitchState & { previous: boolean }>> {
   try {
     const text = await readFile(killSwitchPaths(runsRoot).audit, 'utf8');
@@ -85,6 +91,7 @@ export async function readKillSwitchAudit(runsRoot: string): Promise<Array<KillS
 /**
  * Refuses with KILL_SWITCH_ON (503) when the switch is on; called before every run creation
  * and ingest, so a change takes effect on the next request.
+ * @example await assertKillSwitchOff(runsRoot, 'run creation');
  */
 export async function assertKillSwitchOff(runsRoot: string, action: string): Promise<void> {
   const status = await readKillSwitch(runsRoot);

@@ -5,6 +5,7 @@ import type { RunRegistry } from '@buff/registry';
 /**
  * Server limits; every one has a safe default. Environment overrides (read by `buff serve`):
  * BUFF_RUNS_PER_MINUTE, BUFF_MAX_JOBS, BUFF_MAX_UPLOAD_BYTES, BUFF_MAX_BODY_BYTES, BUFF_LIST_CACHE_MS.
+ * @example ServerLimitsSchema.parse({ runsPerMinute: 2 }).maxBodyBytes // 65536
  */
 export const ServerLimitsSchema = z
   .object({
@@ -43,12 +44,18 @@ export interface BuffRouterOptions {
   now?: () => number;
 }
 
-/** Reads a boolean feature flag from the environment: 1/true/on/yes. */
+/**
+ * Reads a boolean feature flag from the environment: 1/true/on/yes.
+ * @example envFlag('BUFF_FEATURE_RUNS_NEW') // false unless set
+ */
 export function envFlag(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
   return /^(1|true|on|yes)$/i.test(env[name] ?? '');
 }
 
-/** Limits from BUFF_* environment variables (unset ones fall back to the defaults). */
+/**
+ * Limits from BUFF_* environment variables (unset ones fall back to the defaults).
+ * @example createBuffRouter({ runsRoot, dataRoot, limits: limitsFromEnv() })
+ */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimitsInput {
   const pick = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
   const entries = {
