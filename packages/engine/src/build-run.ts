@@ -47,6 +47,7 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
   }
 
   const staging = await options.runStore.createStaging(runId);
+  const written: Array<Promise<ArtifactEntry>> = [];
   try {
     const result = simulate({
       symbols: config.symbols,
@@ -63,13 +64,11 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     });
     const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
     // Each artifact is hashed and written on the thread pool while the next one is encoded.
-    const written = [
-      writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions)),
-      writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity)),
-      writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days)),
-      writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades)),
-      writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8')),
-    ];
+    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions)));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity)));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days)));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades)));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8')));
     const artifacts = (await Promise.all(written)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const manifest: RunManifest = {
       schemaVersion: 1,
@@ -85,6 +84,7 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     await options.runStore.publish(runId, staging);
     logger.info({ runId, trades: metrics.tradeCount, status: metrics.status }, 'run built');
   } catch (err) {
+    await Promise.allSettled(written);
     await options.runStore.discard(staging).catch(() => undefined);
     if (await options.runStore.has(runId)) return { runId, runDir, created: false };
     throw err;
