@@ -21,7 +21,7 @@ export type ColumnSpec =
   | { kind: 'float32'; values: Float32Array }
   | { kind: 'int32'; values: Int32Array }
   | { kind: 'int8'; values: Int8Array }
-  | { kind: 'dictionary'; codes: Int32Array; dictionary: readonly string[] };
+  | { kind: 'dictionary'; codes: Int32Array | Int8Array; dictionary: readonly string[] };
 
 /** A column read back: the same shapes, dictionary columns decoded to codes + their dictionary. */
 export type ColumnValues = ColumnSpec;
@@ -51,7 +51,7 @@ function toVector(spec: ColumnSpec): Vector {
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
       const small = spec.dictionary.length <= 127;
       const type = small ? new Dictionary(new Utf8(), new Int8()) : new Dictionary(new Utf8(), new Int32());
-      const data = small ? new Int8Array(spec.codes) : spec.codes;
+      const data = small ? (spec.codes instanceof Int8Array ? spec.codes : new Int8Array(spec.codes)) : spec.codes instanceof Int32Array ? spec.codes : new Int32Array(spec.codes);
       return makeVector(makeData({ type, data, length: spec.codes.length, nullCount: 0, dictionary }));
     }
     default:

@@ -63,6 +63,13 @@ describe('buildRun', () => {
     expect(view.days.start?.length).toBe(11); // Prague days touched by 10 UTC days
     expect(view.days.dailyFloor?.[0]).toBe(100_000 - 5_000);
     expect(view.metrics.tradeCount).toBe(view.trades.pnl?.length);
+    const thin = await readRunArtifacts(first.runDir, { symbol: 'AAA', maxDecisionRows: 24, maxEquityRows: 24 });
+    const events = view.decisions.action?.filter((a) => a !== 'hold').length ?? 0;
+    expect(events).toBeGreaterThan(0);
+    expect(thin.decisions.action?.filter((a) => a !== 'hold').length).toBe(events);
+    expect(thin.decisions.ts?.length).toBeLessThanOrEqual(24 + events);
+    expect(thin.equity.ts?.length).toBeLessThanOrEqual(25);
+    expect(thin.equity.ts?.at(-1)).toBe(view.equity.ts?.at(-1));
   });
 
   it('changes the id with one config key, and with one input value', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from './simulate.js';
-import { ACTIONS, GUARDRAIL_CODES } from './run-columns.js';
+import { ACTIONS, GUARDRAIL, GUARDRAIL_CODES } from './run-columns.js';
+import { GuardrailMonitor } from './guardrail-monitor.js';
 import { GUARDRAIL_PRESETS, type ResolvedGuardrails } from './guardrails-config.js';
 import { computeMetrics } from './metrics.js';
 import { makeBars, scriptedStrategy, simulationInput, HOUR } from './test-support/bars.js';
@@ -118,5 +119,39 @@ describe('the day boundary follows the configured time zone', () => {
     expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({ action: 'blocked', guardrail: 'max_open_positions' });
     expect(rows.find((x) => x.symbol === 'A' && x.ts === '2024-01-15T12:00:00.000Z')).toMatchObject({ action: 'enter_long', guardrail: 'max_position' });
     expect((r.trades.quantity[0] as number) * (r.trades.entryPrice[0] as number)).toBeCloseTo(5_000, 6);
+  });
+});
+
+describe('GuardrailMonitor', () => {
+  const day = (n: number, hour = 12) => Date.parse(`2024-03-0${n}T${String(hour).padStart(2, '0')}:00:00Z`);
+
+  it('static total loss floor stays at initial - Y%; trailing follows the best end-of-day balance', () => {
+    const rules: ResolvedGuardrails = { ...GUARDRAIL_PRESETS.none, maxTotalLossPct: 10 };
+    const fixed = new GuardrailMonitor(rules, 10_000);
+    const trailing = new GuardrailMonitor({ ...rules, trailing: true }, 10_000);
+    for (const m of [fixed, trailing]) {
+      m.startBar(day(1), 10_000);
+      m.startBar(day(2), 11_000); // balance at the day-2 boundary = end-of-day-1 balance
+      m.startBar(day(3), 10_500);
+    }
+    expect(fixed.totalFloor).toBe(9_000);
+    expect(trailing.totalFloor).toBe(10_000); // best end-of-day balance 11 000 - 10% of initial
+    trailing.checkEquity(9_999);
+    expect(trailing.stopped).toBe(true);
+    fixed.checkEquity(9_999);
+    expect(fixed.stopped).toBe(false);
+  });
+
+  it('a daily breach blocks entries until the next day boundary only', () => {
+    const m = new GuardrailMonitor({ ...GUARDRAIL_PRESETS.none, maxDailyLossPct: 5 }, 10_000);
+    m.startBar(day(1, 10), 10_000);
+    m.checkEquity(9_400);
+    expect(m.blockEntry(0)).toBe(GUARDRAIL.max_daily_loss);
+    m.startBar(day(1, 11), 10_000);
+    expect(m.blockEntry(0)).toBe(GUARDRAIL.max_daily_loss);
+    m.startBar(day(2, 0), 9_600);
+    expect(m.blockEntry(0)).toBe(GUARDRAIL['']);
+    expect(m.dailyFloor).toBe(9_100);
+    expect(m.dailyBreachDays).toBe(1);
   });
 });

@@ -21,21 +21,23 @@ export interface RunArtifactsView {
   equity: JsonColumns;
   /** One row per local day: balance at midnight and the guardrail floors (daily, total). */
   days: JsonColumns;
-  /** Rows in decisions.arrow before `maxDecisionRows` thinned them. */
+  /** Rows in decisions.arrow before the symbol filter and `maxDecisionRows` thinned them. */
   decisionRows: number;
 }
 
 export interface ReadRunArtifactsOptions {
   /** Keep only this symbol's decisions. */
   symbol?: string;
-  /** Thin decisions to about this many rows, evenly, always keeping every row whose action is not `hold`. */
+  /** Thin decisions to about this many rows, evenly, always keeping every event (any action but `hold` and `stopped`). */
   maxDecisionRows?: number;
+  /** Thin equity to about this many rows, evenly (the last row is always kept). */
+  maxEquityRows?: number;
 }
 
 /**
  * Reads a run's manifest, metrics, decisions, trades and equity as JSON-able columns (for the
  * server's API and charts). Does not verify hashes: use validateRun for that.
- * @example const view = await readRunArtifacts('runs/run-0123456789abcdef', { maxDecisionRows: 5000 });
+ * @example const view = await readRunArtifacts('runs/run-0123456789abcdef', { symbol: 'BTC-USD', maxDecisionRows: 5000, maxEquityRows: 5000 });
  */
 export async function readRunArtifacts(runDir: string, options: ReadRunArtifactsOptions = {}): Promise<RunArtifactsView> {
   const readText = async (file: string) =>
@@ -47,12 +49,13 @@ export async function readRunArtifacts(runDir: string, options: ReadRunArtifacts
   const load = async (file: string) => ipcToColumns(await readFile(join(runDir, file)));
   const decisions = await load(ARTIFACT_FILES.decisions);
   const keep = selectRows(decisions.numRows, decisions.columns, options);
+  const equity = await load(ARTIFACT_FILES.equity);
   return {
     manifest,
     metrics,
     decisions: toJson(decisions.columns, keep),
     trades: toJson((await load(ARTIFACT_FILES.trades)).columns),
-    equity: toJson((await load(ARTIFACT_FILES.equity)).columns),
+    equity: toJson(equity.columns, everyNth(equity.numRows, options.maxEquityRows)),
     days: toJson((await load(ARTIFACT_FILES.days)).columns),
     decisionRows: decisions.numRows,
   };
@@ -65,6 +68,7 @@ function selectRows(numRows: number, columns: Map<string, ColumnValues>, options
   if (symbol?.kind !== 'dictionary' || action?.kind !== 'dictionary') return undefined;
   const symbolCode = options.symbol === undefined ? -1 : symbol.dictionary.indexOf(options.symbol);
   const hold = action.dictionary.indexOf('hold');
+  const stopped = action.dictionary.indexOf('stopped');
   let candidates = 0;
   for (let i = 0; i < numRows; i++) if (symbolCode < 0 || symbol.codes[i] === symbolCode) candidates++;
   if (options.symbol !== undefined && symbolCode < 0) candidates = 0;
@@ -73,8 +77,18 @@ function selectRows(numRows: number, columns: Map<string, ColumnValues>, options
   let seen = 0;
   for (let i = 0; i < numRows && candidates > 0; i++) {
     if (symbolCode >= 0 && symbol.codes[i] !== symbolCode) continue;
-    if (seen++ % stride === 0 || action.codes[i] !== hold) rows.push(i);
+    const code = action.codes[i];
+    if (seen++ % stride === 0 || (code !== hold && code !== stopped)) rows.push(i);
   }
+  return Int32Array.from(rows);
+}
+
+function everyNth(numRows: number, max: number | undefined): Int32Array | undefined {
+  if (max === undefined || numRows <= max) return undefined;
+  const stride = Math.ceil(numRows / Math.max(1, max));
+  const rows: number[] = [];
+  for (let i = 0; i < numRows; i += stride) rows.push(i);
+  if (rows[rows.length - 1] !== numRows - 1) rows.push(numRows - 1);
   return Int32Array.from(rows);
 }
 

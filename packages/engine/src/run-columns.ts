@@ -18,12 +18,16 @@ export const GUARDRAIL = Object.fromEntries(GUARDRAIL_CODES.map((name, i) => [na
 export interface DecisionColumns {
   length: number;
   ts: Float64Array;
-  symbol: Int32Array;
+  /** Codes into `symbols` (at most 64 symbols per run). */
+  symbol: Int8Array;
   symbols: readonly string[];
-  action: Int32Array;
+  /** Codes into ACTIONS. */
+  action: Int8Array;
+  /** Codes into `reasons`. */
   reason: Int32Array;
   reasons: string[];
-  guardrail: Int32Array;
+  /** Codes into GUARDRAIL_CODES. */
+  guardrail: Int8Array;
   /** Position the run holds after this decision's order fills (-1, 0, 1). */
   position: Int8Array;
   close: Float64Array;

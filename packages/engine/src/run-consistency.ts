@@ -23,7 +23,7 @@ function numbers(table: Table, name: string): Float64Array | Float32Array | Int3
   if (!column || column.kind === 'dictionary') throw new Error(`column ${name} missing`);
   return column.values;
 }
-function strings(table: Table, name: string): { codes: Int32Array; dictionary: readonly string[] } {
+function strings(table: Table, name: string): { codes: Int32Array | Int8Array; dictionary: readonly string[] } {
   const column = table.columns.get(name);
   if (!column || column.kind !== 'dictionary') throw new Error(`column ${name} missing`);
   return column;

@@ -18,10 +18,13 @@ export interface FsDriverOptions {
 
 type JournalOp = { op: 'put'; c: string; id: string; r: JsonRecord } | { op: 'del'; c: string; id: string } | { op: 'clear'; c: string };
 
-interface Snapshot {
-  format: 1;
-  collections: Record<string, Record<string, JsonRecord>>;
-}
+/**
+ * `.index/snapshot.json`. Format 2 (written now) keeps each collection as two parallel arrays,
+ * which parse faster than one object with a key per record; format 1 is still read.
+ */
+type Snapshot =
+  | { format: 1; collections: Record<string, Record<string, JsonRecord>> }
+  | { format: 2; collections: Record<string, { ids: string[]; records: JsonRecord[] }> };
 
 /**
  * The default driver: an in-memory index loaded from `.index/snapshot.json` plus the
@@ -178,16 +181,14 @@ class FsDriver implements StorageDriver {
   private loadSnapshot(stamp: string): void {
     this.state = new Map();
     if (existsSync(this.snapshotPath)) {
-      let snapshot: Snapshot;
       try {
-        snapshot = JSON.parse(readFileSync(this.snapshotPath, 'utf8')) as Snapshot;
+        this.state = snapshotState(JSON.parse(readFileSync(this.snapshotPath, 'utf8')) as Snapshot);
       } catch (err) {
         throw new BuffError('CORRUPT_ARTIFACT', `index snapshot ${this.snapshotPath} is unreadable; rebuild it with buff index`, {
           cause: err,
           details: { file: this.snapshotPath, rule: 'SNAPSHOT' },
         });
       }
-      for (const [collection, records] of Object.entries(snapshot.collections)) this.state.set(collection, new Map(Object.entries(records)));
     }
     this.snapshotStamp = stamp;
     this.offset = 0;
@@ -222,9 +223,9 @@ class FsDriver implements StorageDriver {
 
   /** Writes the whole index as a new snapshot, then empties the journal (both atomic renames). */
   private compact(): void {
-    const collections: Snapshot['collections'] = {};
-    for (const [collection, records] of this.state) collections[collection] = Object.fromEntries(records);
-    writeFileAtomic(this.snapshotPath, JSON.stringify({ format: 1, collections } satisfies Snapshot));
+    const collections: Record<string, { ids: string[]; records: JsonRecord[] }> = {};
+    for (const [collection, records] of this.state) collections[collection] = { ids: [...records.keys()], records: [...records.values()] };
+    writeFileAtomic(this.snapshotPath, JSON.stringify({ format: 2, collections } satisfies Snapshot));
     // replaying the old journal over the new snapshot is idempotent, so a crash here is harmless
     writeFileAtomic(this.journalPath, '');
     const snapshot = statSync(this.snapshotPath);
@@ -238,6 +239,20 @@ class FsDriver implements StorageDriver {
     if (!existsSync(this.auditPath)) return { entries: [], consumed: 0, tornBytes: 0 };
     return decodeLines<AuditEntry>(readFileSync(this.auditPath));
   }
+}
+
+function snapshotState(snapshot: Snapshot): Map<string, Map<string, JsonRecord>> {
+  const state = new Map<string, Map<string, JsonRecord>>();
+  if (snapshot.format !== 2) {
+    for (const [collection, records] of Object.entries(snapshot.collections)) state.set(collection, new Map(Object.entries(records)));
+    return state;
+  }
+  for (const [collection, { ids, records }] of Object.entries(snapshot.collections)) {
+    const map = new Map<string, JsonRecord>();
+    for (let i = 0; i < ids.length; i += 1) map.set(ids[i] as string, records[i] as JsonRecord);
+    state.set(collection, map);
+  }
+  return state;
 }
 
 function statOrUndefined(path: string): { ino: number; mtimeMs: number; size: number } | undefined {

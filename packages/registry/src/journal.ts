@@ -27,33 +27,71 @@ export interface DecodedJournal<T> {
  * @example decodeLines(readFileSync(path)).entries
  */
 export function decodeLines<T = unknown>(bytes: Buffer, firstLine = 1): DecodedJournal<T> {
-  const entries: T[] = [];
   const garbage: Array<{ line: number; problem: string }> = [];
   // a newline byte never occurs inside a multi-byte UTF-8 sequence, so cutting at it is safe
   const end = bytes.lastIndexOf(10) + 1;
-  const text = bytes.toString('utf8', 0, end);
-  const bodies: string[] = [];
+  // One JSON array out of all good lines, built in a copy of the bytes: each good line's
+  // "<crc> " prefix becomes spaces and its newline a comma; a bad line becomes all spaces.
+  // Checksums are computed on the bytes (crc32 of the UTF-8 body), so no per-line strings.
+  const json = Buffer.allocUnsafe(end + 1);
+  json[0] = 0x5b; // [
+  bytes.copy(json, 1, 0, end);
+  let lastComma = -1;
   let start = 0;
   let line = firstLine;
-  while (start < text.length) {
-    const newline = text.indexOf('\n', start);
-    const raw = text.slice(start, newline);
+  while (start < end) {
+    const newline = bytes.indexOf(10, start);
+    if (newline - start >= 10 && bytes[start + 8] === 0x20 && hexAt(bytes, start) === crc32(bytes.subarray(start + 9, newline))) {
+      json.fill(0x20, start + 1, start + 10);
+      json[newline + 1] = 0x2c; // ,
+      lastComma = newline + 1;
+    } else {
+      if (newline > start) garbage.push({ line, problem: decodeLine(bytes.toString('utf8', start, newline)).problem ?? 'unparsable JSON' });
+      json.fill(0x20, start + 1, newline + 2);
+    }
     start = newline + 1;
-    if (raw.length >= 10 && raw[8] === ' ' && checksumOf(raw.slice(9)) === raw.slice(0, 8)) bodies.push(raw.slice(9));
-    else if (raw.length > 0) garbage.push({ line, problem: decodeLine(raw).problem ?? 'unparsable JSON' });
     line += 1;
   }
-  // checksummed bodies are whole JSON values: one parse of them all is much faster than one per line
-  try {
-    for (const value of JSON.parse(`[${bodies.join(',')}]`) as T[]) entries.push(value);
-  } catch {
-    for (const body of bodies) {
-      const decoded = decodeLine(`${checksumOf(body)} ${body}`);
-      if ('value' in decoded) entries.push(decoded.value as T);
-      else garbage.push({ line: -1, problem: decoded.problem ?? 'unparsable JSON' });
+  let entries: T[];
+  if (lastComma < 0) entries = [];
+  else {
+    json[lastComma] = 0x5d; // ]
+    try {
+      // checksummed bodies are whole JSON values: one parse of them all is much faster than one per line
+      entries = JSON.parse(json.toString('utf8', 0, lastComma + 1)) as T[];
+    } catch {
+      entries = decodeEachLine<T>(bytes, end, garbage);
     }
   }
   return { entries, garbage, consumed: end, tornBytes: bytes.length - end };
+}
+
+/** The slow path: a checksummed line whose JSON is bad (a writer bug) spoils the one-parse path. */
+function decodeEachLine<T>(bytes: Buffer, end: number, garbage: Array<{ line: number; problem: string }>): T[] {
+  const entries: T[] = [];
+  let start = 0;
+  while (start < end) {
+    const newline = bytes.indexOf(10, start);
+    const raw = bytes.toString('utf8', start, newline);
+    start = newline + 1;
+    if (raw.length < 10 || raw[8] !== ' ' || checksumOf(raw.slice(9)) !== raw.slice(0, 8)) continue; // reported already
+    const decoded = decodeLine(raw);
+    if ('value' in decoded) entries.push(decoded.value as T);
+    else garbage.push({ line: -1, problem: decoded.problem ?? 'unparsable JSON' });
+  }
+  return entries;
+}
+
+/** The 8 lowercase hex digits at `at` as a number, or -1 when they are not hex. */
+function hexAt(bytes: Buffer, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i += 1) {
+    const c = bytes[i] as number;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 function decodeLine(raw: string): { value?: unknown; problem?: string } {

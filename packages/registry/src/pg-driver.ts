@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { BuffError } from '@buff/core';
 import { migrate } from './pg-migrations.js';
 import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type Filter, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
@@ -20,7 +20,9 @@ const BATCH = 2_000;
  * @example const driver = await openPgDriver({ url: process.env.BUFF_PG_URL! });
  */
 export async function openPgDriver(options: PgDriverOptions): Promise<StorageDriver> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
+  // loaded here, not at import: fs-only users (a cold `buff runs list`) never pay for the pg module
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
   pool.on('error', () => undefined);
   try {
     await migrate(pool);

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { BuffError, fsyncDir, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
-import { fsyncTree, listRunFolderNames, readRunFolder } from './run-folder.js';
+import { fsyncTree, readRunFolder } from './run-folder.js';
 import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
 import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
 
@@ -170,11 +170,14 @@ class FolderRunRegistry implements RunRegistry {
 
   /** Index vs folders: adds folders missing from the index, drops entries whose folder is gone. */
   async reconcile(): Promise<void> {
-    const { ids: folders } = listRunFolderNames(this.root);
+    // names only (no file types): 100k entries; only the few names missing from the index are stat'ed
+    const names = readdirSync(this.root).filter((name) => RUN_FOLDER.test(name));
     const indexed = new Set(await this.driver.ids(RUNS));
-    const onDisk = new Set(folders);
-    const missing = folders.filter((id) => !indexed.has(id));
-    const gone = [...indexed].filter((id) => !onDisk.has(id));
+    const unindexed = names.filter((id) => !indexed.has(id));
+    const missing = unindexed.filter((id) => isDirectory(join(this.root, id))).sort();
+    const onDisk = new Set(names);
+    // every indexed id has its name on disk when the counts add up (readdir names are unique)
+    const gone = names.length - unindexed.length === indexed.size ? [] : [...indexed].filter((id) => !onDisk.has(id));
     const found: Array<{ id: string; record: RunRecord }> = [];
     for (const id of missing) {
       try {
@@ -213,6 +216,16 @@ class FolderRunRegistry implements RunRegistry {
       if (!match || match[1] !== HOST_TAG || pidAlive(Number(match[2]))) continue;
       rmSync(join(this.stagingRoot, name), { recursive: true, force: true });
     }
+  }
+}
+
+const RUN_FOLDER = /^(?:run|legacy)-[0-9a-f]{16}$/;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

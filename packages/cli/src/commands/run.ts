@@ -26,8 +26,9 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           const text = await readFile(path, 'utf8').catch((err: unknown) => {
             throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, { cause: err, details: { file: args.config, key: 'config' } });
           });
-          const { parseRunConfig, buildRun } = await import('@buff/engine');
+          const { parseRunConfig, resolveStrategy, buildRun } = await import('@buff/engine');
           const config = parseRunConfig(text, args.config);
+          resolveStrategy(config.strategy); // a bad strategy or params fails before the runs root is touched
           const { openRunRegistry } = await import('@buff/registry');
           const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
           try {

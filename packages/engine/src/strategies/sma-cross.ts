@@ -26,27 +26,26 @@ function sumOfClose(window: BarWindow, t: number, period: number): number {
   return sum;
 }
 
-/**
- * Advances the rolling sums to bar t (adds close t, drops the close that left each window).
- * Calls out of order fall back to summing the windows afresh.
- */
+/** The sum over `period` closes ending at t: rolled on from t-1 (add close t, drop close t-period) when in order. */
+function rolledSum(window: BarWindow, t: number, period: number, previous: number, inOrder: boolean): number {
+  if (t + 1 < period) return Number.NaN;
+  if (!inOrder || t + 1 === period) return sumOfClose(window, t, period);
+  return previous + window.close(t) - window.close(t - period);
+}
+
+/** Advances the rolling sums to bar t; a call out of order sums the windows afresh. */
 function advance(window: BarWindow, params: SmaCrossParams, state: SmaState): void {
   const t = window.t;
-  if (state.next !== t) {
-    state.fastSum = t + 1 >= params.fast ? sumOfClose(window, t, params.fast) : Number.NaN;
-    state.slowSum = t + 1 >= params.slow ? sumOfClose(window, t, params.slow) : Number.NaN;
-    state.next = t + 1;
-    return;
-  }
-  const close = window.close(t);
-  state.fastSum = t + 1 === params.fast ? sumOfClose(window, t, params.fast) : state.fastSum + close - (t >= params.fast ? window.close(t - params.fast) : 0);
-  state.slowSum = t + 1 === params.slow ? sumOfClose(window, t, params.slow) : state.slowSum + close - (t >= params.slow ? window.close(t - params.slow) : 0);
+  const inOrder = state.next === t;
+  state.fastSum = rolledSum(window, t, params.fast, state.fastSum, inOrder);
+  state.slowSum = rolledSum(window, t, params.slow, state.slowSum, inOrder);
   state.next = t + 1;
 }
 
 /**
- * Moving-average cross (SMAs kept as rolling sums, one add and one drop per bar): long while the fast SMA of close is above the slow SMA, flat otherwise
- * (short while below when the run allows shorts).
+ * Moving-average cross: long while the fast SMA of close is above the slow SMA, flat otherwise
+ * (short while below when the run allows shorts). The SMAs are kept as rolling sums (one add
+ * and one drop per bar), so a bar costs the same whatever the periods.
  * @example getStrategy('sma-cross') // params { fast: 10, slow: 30 }
  */
 export const smaCross: StrategyDef<SmaCrossParams, SmaState> = {

@@ -1,12 +1,8 @@
 import { BuffError } from '@buff/core';
 import { ruleError } from './rule-error.js';
+import { IGNORED, SOURCE_COLUMNS, type SourceColumn } from './source-columns.js';
 
-/** Source column names Buff understands, in slot order: slot 0 is the timestamp. */
-export const SOURCE_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
-export type SourceColumn = (typeof SOURCE_COLUMNS)[number];
-
-/** Slot of a field that is read but not stored. */
-export const IGNORED = -1;
+export { IGNORED, SOURCE_COLUMNS, type SourceColumn };
 
 export interface ColumnMappingOptions {
   /** Source name -> canonical name, or null to ignore the column. */

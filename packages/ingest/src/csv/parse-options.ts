@@ -1,5 +1,4 @@
-import { BuffError, IngestOptionsSchema, type IngestOptions, type IngestOptionsInput } from '@buff/core';
-import { assertTimestampOptions } from './parse-timestamp.js';
+import { BuffError, IngestOptionsSchema, type IngestOptions, type IngestOptionsInput, type TimestampFormat } from '@buff/core';
 
 /**
  * Validates ingest options with the core schema (unknown keys rejected), turning zod issues
@@ -17,4 +16,13 @@ export function parseIngestOptions(input: IngestOptionsInput): IngestOptions {
   }
   assertTimestampOptions(parsed.data.timestampFormat, parsed.data.timezone);
   return parsed.data;
+}
+
+/** Throws INVALID_CONFIG for a zone given with epoch timestamps (an unknown zone fails when the parser is created). */
+function assertTimestampOptions(format: TimestampFormat, timezone: string | undefined): void {
+  if (format !== 'iso' && timezone !== undefined) {
+    throw new BuffError('INVALID_CONFIG', `timezone "${timezone}" applies to ISO timestamps only, not ${format}`, {
+      details: { key: 'timezone', value: timezone },
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { BuffError, type TimestampFormat } from '@buff/core';
+import type { TimestampFormat } from '@buff/core';
 import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil, daysInMonth } from './civil-time.js';
 import { createZoneConverter, type ZoneConverter } from './zone-converter.js';
 
@@ -239,13 +239,4 @@ function digits(b: Uint8Array, at: number, count: number): number {
     value = value * 10 + d;
   }
   return value;
-}
-
-/** Throws INVALID_CONFIG for an unknown zone; used by callers that validate options early. */
-export function assertTimestampOptions(format: TimestampFormat, timezone: string | undefined): void {
-  if (format !== 'iso' && timezone !== undefined) {
-    throw new BuffError('INVALID_CONFIG', `timezone "${timezone}" applies to ISO timestamps only, not ${format}`, {
-      details: { key: 'timezone', value: timezone },
-    });
-  }
 }

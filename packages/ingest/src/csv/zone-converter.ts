@@ -1,4 +1,3 @@
-import { BuffError } from '@buff/core';
 import { HOUR_MS } from './civil-time.js';
 
 /** Converts naive wall-clock times of one IANA zone to UTC. */
@@ -15,6 +14,8 @@ export interface ZoneConverter {
 export async function createZoneConverter(timezone: string): Promise<ZoneConverter> {
   const { DateTime, IANAZone } = await import('luxon');
   if (!IANAZone.isValidZone(timezone)) {
+    // Loaded here only: the parse worker imports this module and starts faster without core.
+    const { BuffError } = await import('@buff/core');
     throw new BuffError('INVALID_CONFIG', `unknown time zone "${timezone}" (use an IANA name such as Europe/Prague)`, {
       details: { key: 'timezone', value: timezone },
     });

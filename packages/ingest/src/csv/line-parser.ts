@@ -1,0 +1,198 @@
+import type { ErrorCode } from '@buff/core';
+import { ColumnBuffers } from './column-buffers.js';
+import { DecimalParser, NumberStatus, latin1 } from './parse-number.js';
+import { type TimestampParser, TimestampStatus, timestampProblem } from './parse-timestamp.js';
+import type { RulePlace } from './rule-error.js';
+import { SOURCE_COLUMNS } from './source-columns.js';
+
+// This module imports nothing from @buff/core at run time: the parse worker loads it.
+
+const LF = 10;
+const CR = 13;
+const COMMA = 44;
+
+/** Builds the error of a failed rule: `ruleError` on the main thread, a plain record in the parse worker. */
+export type RuleFailure = (code: ErrorCode, place: RulePlace, value: string, reason: string) => Error;
+
+export interface LineParserOptions {
+  /** The file name used in messages. */
+  file: string;
+  timestamps: TimestampParser;
+  fail: RuleFailure;
+  /** Size of the bytes this parser will see, to size its columns from the first chunk. */
+  size: number;
+  /** Maps the header's names to slots; absent when the header is given with `setHeader`. */
+  mapHeader?: (names: string[]) => Int8Array;
+  /** Called once, right after the first data row parsed. */
+  onFirstRow?: () => void;
+}
+
+/**
+ * The byte-level line parser: fed whole lines chunk by chunk, it parses fields straight into
+ * Float64Array columns (no per-line strings). Checks the header, field counts, numbers and
+ * timestamps; the row rules run afterwards on the columns (`checkRows`). Line numbers count from
+ * the first line it sees (the header is line 1 when it parses the header).
+ * @example const parser = new CsvLineParser({ file, timestamps, fail: ruleError, size, mapHeader }); parser.parseLines(buf, 0, n, true); parser.columns
+ */
+export class CsvLineParser {
+  /** 1-based number of the line parsed last. */
+  line = 0;
+  names: string[] = [];
+  columns: ColumnBuffers | undefined;
+  private slots: Int8Array | undefined;
+  private readonly numbers = new DecimalParser();
+  private readonly file: string;
+  private readonly fail: RuleFailure;
+  private onFirstRow: (() => void) | undefined;
+
+  constructor(private readonly options: LineParserOptions) {
+    this.file = options.file;
+    this.fail = options.fail;
+    this.onFirstRow = options.onFirstRow;
+  }
+
+  /** Starts without a header line: the names and slots come from elsewhere (a parse worker). */
+  setHeader(names: string[], slots: Int8Array, capacity: number): void {
+    this.names = names;
+    this.slots = slots;
+    this.columns = new ColumnBuffers(capacity);
+  }
+
+  /** Parses the lines in buf[start, stop); all end in LF except, when `final`, the last. */
+  parseLines(buf: Buffer, start: number, stop: number, final: boolean): void {
+    let p = start;
+    if (this.slots === undefined) p = this.parseHeader(buf, p, stop);
+    const onFirstRow = this.onFirstRow;
+    if (onFirstRow !== undefined && p < stop) {
+      this.onFirstRow = undefined;
+      let lf = buf.indexOf(LF, p);
+      lf = lf < 0 || lf >= stop ? stop : lf + 1;
+      this.parseRows(buf, p, lf, final && lf === stop);
+      onFirstRow();
+      p = lf;
+    }
+    this.parseRows(buf, p, stop, final);
+  }
+
+  private parseRows(buf: Buffer, start: number, stop: number, final: boolean): void {
+    let p = start;
+    const slots = this.slots as Int8Array;
+    const cols = this.columns as ColumnBuffers;
+    const numbers = this.numbers;
+    const timestamps = this.options.timestamps;
+    const fieldCount = slots.length;
+    const lastField = fieldCount - 1;
+    let line = this.line;
+    if (final && p < stop) this.checkLastLine(buf, p, stop);
+    while (p < stop) {
+      line++;
+      const row = cols.length;
+      if (row === cols.capacity) cols.grow();
+      const values = cols.values;
+      for (let f = 0; f < fieldCount; f++) {
+        const slot = slots[f] as number;
+        let q: number;
+        if (slot > 0) {
+          const value = numbers.scan(buf, p, stop);
+          q = numbers.end;
+          let next = q < stop ? (buf[q] as number) : LF;
+          if (next === CR && (q + 1 === stop || buf[q + 1] === LF)) {
+            next = LF;
+            q++;
+          }
+          if (numbers.status !== NumberStatus.OK || (next !== COMMA && next !== LF)) {
+            this.line = line;
+            if (p >= stop || buf[p] === LF || buf[p] === CR) throw this.fieldCountError(buf, p, p, stop, f, false, final);
+            throw this.numberError(buf, p, stop, slot);
+          }
+          if ((f === lastField) === (next === COMMA)) {
+            this.line = line;
+            throw this.fieldCountError(buf, p, q, stop, f, next === COMMA, final);
+          }
+          (values[slot - 1] as Float64Array)[row] = value;
+        } else {
+          q = p;
+          let byte = 0;
+          while (q < stop && (byte = buf[q] as number) !== COMMA && byte !== LF) q++;
+          const atComma = q < stop && byte === COMMA;
+          if ((f === lastField) === atComma) {
+            this.line = line;
+            throw this.fieldCountError(buf, p, q, stop, f, atComma, final);
+          }
+          if (slot === 0) {
+            const end = q > p && buf[q - 1] === CR ? q - 1 : q;
+            const ms = timestamps.parse(buf, p, end);
+            if (timestamps.status !== TimestampStatus.OK) {
+              const problem = timestampProblem(timestamps);
+              throw this.fail(problem.code, { file: this.file, line, column: this.names[f]?.trim() ?? 'timestamp' }, latin1(buf, p, end), problem.reason);
+            }
+            cols.ts[row] = ms;
+          }
+        }
+        p = q + 1;
+      }
+      cols.length = row + 1;
+    }
+    this.line = line;
+  }
+
+  /** The error for a line longer than the reader's buffer allows. */
+  longLineError(buf: Buffer): Error {
+    return this.fail('BAD_ROW', { file: this.file, line: this.line + 1 }, latin1(buf, 0, 80), 'line is longer than 64 MiB');
+  }
+
+  private parseHeader(buf: Buffer, start: number, stop: number): number {
+    let lf = buf.indexOf(LF, start);
+    if (lf < 0 || lf >= stop) lf = stop;
+    const header = latin1(buf, start, lf).replace(/^\u00EF\u00BB\u00BF/, '').replace(/\r$/, '');
+    const names = header.split(',');
+    this.line = 1;
+    const slots = (this.options.mapHeader as (names: string[]) => Int8Array)(names);
+    // Size the columns from the mean line length of this first chunk; they grow if it was short.
+    let lines = 0;
+    for (let at = buf.indexOf(LF, lf + 1); at >= 0 && at < stop; at = buf.indexOf(LF, at + 1)) lines++;
+    const lineBytes = lines > 0 ? (stop - lf - 1) / lines : Math.max(stop - lf - 1, 16);
+    this.setHeader(names, slots, Math.ceil((this.options.size / lineBytes) * 1.05) + 16);
+    return lf + 1;
+  }
+
+  /** A last line without LF and with too few fields is a truncated write, whatever its fields hold. */
+  private checkLastLine(buf: Buffer, p: number, stop: number): void {
+    let commas = 0;
+    for (let i = p; i < stop; i++) if (buf[i] === COMMA) commas++;
+    if (commas < this.names.length - 1) {
+      this.line++;
+      throw this.fieldCountError(buf, p, stop, stop, commas, false, true);
+    }
+  }
+
+  private numberError(buf: Buffer, p: number, stop: number, slot: number): Error {
+    let q = p;
+    while (q < stop && buf[q] !== COMMA && buf[q] !== LF) q++;
+    const end = q > p && buf[q - 1] === CR ? q - 1 : q;
+    this.numbers.parse(buf, p, end);
+    const nonFinite = this.numbers.status === NumberStatus.NON_FINITE;
+    return this.fail(
+      nonFinite ? 'NON_FINITE_NUMBER' : 'BAD_NUMBER',
+      { file: this.file, line: this.line, column: SOURCE_COLUMNS[slot] as string },
+      latin1(buf, p, end),
+      nonFinite ? 'number is not finite' : 'not a decimal number',
+    );
+  }
+
+  private fieldCountError(buf: Buffer, p: number, q: number, stop: number, f: number, atComma: boolean, final: boolean): Error {
+    const fieldCount = this.names.length;
+    let lineEnd = q;
+    while (lineEnd < stop && buf[lineEnd] !== LF) lineEnd++;
+    let lineStart = p;
+    while (lineStart > 0 && buf[lineStart - 1] !== LF) lineStart--;
+    const text = latin1(buf, lineStart, lineEnd).replace(/\r$/, '');
+    const place = { file: this.file, line: this.line };
+    if (atComma) return this.fail('BAD_ROW', place, text, `more fields than the header's ${fieldCount}`);
+    if (final && lineEnd >= stop) {
+      return this.fail('TRUNCATED_LINE', place, text, `last line is cut off: ${f + 1} of ${fieldCount} fields and no final newline`);
+    }
+    const reason = text === '' ? 'empty line' : `${f + 1} of ${fieldCount} fields (header: ${this.names.join(',')})`;
+    return this.fail('BAD_ROW', place, text, reason);
+  }
+}

@@ -1,0 +1,34 @@
+import type { ErrorCode, TimestampFormat } from '@buff/core';
+import type { RulePlace } from './rule-error.js';
+
+/** What the main thread asks a parse worker to parse: one range of lines, header already known. */
+export interface ParseJob {
+  path: string;
+  /** The file name used in messages. */
+  file: string;
+  start: number;
+  end: number;
+  names: string[];
+  slots: Int8Array;
+  /** Initial capacity of the worker's columns. */
+  capacity: number;
+  timestampFormat: TimestampFormat;
+  timezone: string | undefined;
+  /** The timestamp format code of the file's first row (every row must share it). */
+  fileFormat: number | undefined;
+  chunkBytes: number | undefined;
+}
+
+/** A rule failure as plain data; `place.line` counts from the range's first line (1). */
+export interface RuleFailureRecord {
+  code: ErrorCode;
+  place: RulePlace;
+  value: string;
+  reason: string;
+}
+
+/** The worker's answer: its rows (buffers transferred), a rule failure, or a crash. */
+export type ParseReply =
+  | { kind: 'rows'; length: number; lines: number; ts: Float64Array; values: Float64Array[] }
+  | { kind: 'failure'; failure: RuleFailureRecord }
+  | { kind: 'crash'; message: string };

@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ParseJob, ParseReply } from './parse-job.js';
+
+/** A started parse worker: it boots while the caller reads the header, then parses one job. */
+export interface ParseWorker {
+  run(job: ParseJob): Promise<ParseReply>;
+  terminate(): void;
+}
+
+/**
+ * Starts a worker thread for one {@link ParseJob}. From the build it runs `dist/parse-worker.js`;
+ * from TypeScript sources (vitest, tsx) a plain-JS bootstrap registers tsx and loads
+ * `parse-worker.ts`. The promise rejects when the worker fails to start or dies.
+ * @example const worker = startParseWorker(); const reply = await worker.run(job); worker.terminate();
+ */
+export function startParseWorker(): ParseWorker {
+  const worker = createWorker();
+  const reply = new Promise<ParseReply>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the parse worker exited (code ${code}) without an answer`)));
+  });
+  reply.catch(() => undefined); // awaited by run(); a worker terminated early is never asked
+  return {
+    run(job) {
+      worker.postMessage(job);
+      return reply;
+    },
+    terminate() {
+      void worker.terminate();
+    },
+  };
+}
+
+function createWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', here));
+  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(/package\.json$/, 'dist/esm/api/index.mjs');
+  const entry = new URL('./parse-worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, execArgv: [] });
+}

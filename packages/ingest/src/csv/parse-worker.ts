@@ -1,0 +1,49 @@
+// The parse worker's entry (its own tsup entry, dist/parse-worker.js): parses one byte range of a
+// CSV, the second part of a large file, while the main thread parses the first. It loads no
+// @buff/core (the worker starts faster); rule failures travel back as plain records.
+import { closeSync, openSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { RulePlace } from './rule-error.js';
+import { CsvLineParser, type RuleFailure } from './line-parser.js';
+import { createTimestampParser } from './parse-timestamp.js';
+import { parseFileRange } from './parse-range.js';
+import type { ParseJob, ParseReply, RuleFailureRecord } from './parse-job.js';
+
+class RangeFailure extends Error {
+  constructor(readonly record: RuleFailureRecord) {
+    super(record.reason);
+  }
+}
+
+const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFailure({ code, place, value, reason });
+
+async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: ArrayBuffer[] }> {
+  const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
+  if (job.fileFormat !== undefined) timestamps.fileFormat = job.fileFormat;
+  const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
+  parser.setHeader(job.names, job.slots, job.capacity);
+  const fd = openSync(job.path, 'r');
+  try {
+    parseFileRange(fd, parser, { start: job.start, end: job.end, chunkBytes: job.chunkBytes });
+  } finally {
+    closeSync(fd);
+  }
+  const columns = parser.columns!;
+  const ts = columns.ts;
+  const values = columns.values;
+  return {
+    reply: { kind: 'rows', length: columns.length, lines: parser.line, ts, values },
+    transfer: [ts.buffer as ArrayBuffer, ...values.map((v) => v.buffer as ArrayBuffer)],
+  };
+}
+
+parentPort?.once('message', (job: ParseJob) => {
+  parseJob(job).then(
+    ({ reply, transfer }) => parentPort?.postMessage(reply, transfer),
+    (err: unknown) => {
+      const reply: ParseReply =
+        err instanceof RangeFailure ? { kind: 'failure', failure: err.record } : { kind: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+      parentPort?.postMessage(reply);
+    },
+  );
+});
