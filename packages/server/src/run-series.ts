@@ -17,7 +17,8 @@ export interface RunSeries {
 }
 
 const BUY = new Set(['enter_long', 'reverse_to_long']);
-const SELL = new Set(['exit', 'enter_short', 'reverse_to_short', 'flatten', 'stopped']);
+// A stopped run's rows after its `flatten` are all `stopped`: the flatten row is the exit, so `stopped` draws no marker.
+const SELL = new Set(['exit', 'enter_short', 'reverse_to_short', 'flatten']);
 
 function candlesFrom(bars: Bars, since: number, until: number): RunSeries['candles'] {
   const out: RunSeries['candles'] = { time: [], open: [], high: [], low: [], close: [] };
