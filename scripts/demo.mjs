@@ -30,7 +30,8 @@ buff(['data', 'synth', '--symbol', 'SYN-USD', '--days', '7', '--seed', '7', '--d
 buff(['data', 'export', '--symbol', 'SYN-USD', '--timeframe', '1m', '--format', 'csv', '--out', csv, '--data-root', dataRoot]);
 buff(['ingest', 'csv', '--input', csv, '--symbol', 'SYN-CSV', '--data-root', dataRoot]);
 buff(['resample', '--symbol', 'SYN-CSV', '--timeframe', '1h', '--data-root', dataRoot]);
-buff(['run', 'build', '--config', 'configs/run_demo.yml', '--runs-root', runsRoot, '--data-root', dataRoot]);
+const built = JSON.parse(buff(['run', 'build', '--config', 'configs/run_demo.yml', '--runs-root', runsRoot, '--data-root', dataRoot, '--json'], { capture: true }).trim().split('\n').pop());
+buff(['run', 'validate', '--run-id', built.runId, '--runs-root', runsRoot]);
 buff(['data', 'list', '--data-root', dataRoot]);
 buff(['runs', 'list', '--runs-root', runsRoot]);
 if (serve) {

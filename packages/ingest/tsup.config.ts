@@ -1,9 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The parse worker is its own entry: read-csv starts it as dist/parse-worker.js.
+  entry: { index: 'src/index.ts', 'parse-worker': 'src/csv/parse-worker.ts' },
   format: ['esm'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
+  splitting: false,
   clean: true,
   sourcemap: true,
   target: 'node20',

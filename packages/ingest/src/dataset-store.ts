@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RecordBatchFileWriter } from 'apache-arrow';
 import {
   BuffError,
   DatasetManifestSchema,
@@ -18,7 +20,7 @@ import {
   type QualityReport,
   type Timeframe,
 } from '@buff/core';
-import { barsToIpc, ipcToBars } from './bars-table.js';
+import { barsToTable, ipcToBars } from './bars-table.js';
 import { MANIFEST_FILE, QUALITY_FILE, datasetDir, tableFileName, validateSymbol } from './dataset-paths.js';
 import { resample } from './resample.js';
 
@@ -44,20 +46,43 @@ export interface WriteDatasetInput {
 export async function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
   checkBars(input.bars, input.symbol);
-  const bytes = barsToIpc(input.bars);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
   const derivedFrom = base ? (input.derivedFrom ?? base.tables['1m']?.contentId) : undefined;
-  const table = describeTable(input.bars, input.timeframe, bytes, derivedFrom, base ? input.includePartial : undefined);
-  const manifest: DatasetManifest = base
-    ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: table }) }
-    : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': table } };
-  checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
   const quality = input.quality === undefined ? undefined : checkSchema(QualityReportSchema, input.quality, 'quality report');
 
-  const files: Array<{ path: string; data: string | Uint8Array }> = [{ path: join(dir, table.file), data: bytes }];
-  if (quality) files.push({ path: join(dir, QUALITY_FILE), data: `${canonicalJsonPretty(quality)}\n` });
-  files.push({ path: join(dir, MANIFEST_FILE), data: `${canonicalJsonPretty(manifest)}\n` });
-  writeFilesAtomic(dir, files);
+  mkdirSync(dir, { recursive: true });
+  const staged: Array<{ temp: string; path: string }> = [];
+  let synced: ReturnType<typeof stageArrowFile> | undefined;
+  let table: DatasetTable;
+  try {
+    // The Arrow bytes stream to their temp file chunk by chunk while this thread hashes them:
+    // no joined copy of the table, and the sha256 overlaps the write and the fsync.
+    const tablePath = join(dir, tableFileName(input.timeframe));
+    const tableTemp = tempPathFor(tablePath);
+    staged.push({ temp: tableTemp, path: tablePath });
+    synced = stageArrowFile(tableTemp, input.bars);
+    const { sha256, bytes } = await synced.hashed;
+    table = describeTable(input.bars, input.timeframe, sha256, bytes, derivedFrom, base ? input.includePartial : undefined);
+    const manifest: DatasetManifest = base
+      ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: table }) }
+      : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': table } };
+    checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
+    const files: Array<{ path: string; data: string }> = [];
+    if (quality) files.push({ path: join(dir, QUALITY_FILE), data: `${canonicalJsonPretty(quality)}\n` });
+    files.push({ path: join(dir, MANIFEST_FILE), data: `${canonicalJsonPretty(manifest)}\n` });
+    for (const file of files) {
+      const temp = tempPathFor(file.path);
+      staged.push({ temp, path: file.path });
+      writeTempFile(temp, Buffer.from(file.data, 'utf8'));
+    }
+    await synced.done;
+    for (const { temp, path } of staged) renameSync(temp, path);
+    fsyncDir(dir);
+  } catch (err) {
+    await synced?.done.catch(() => undefined);
+    for (const { temp } of staged) rmSync(temp, { force: true });
+    throw err;
+  }
 
   if (!base) {
     for (const timeframe of TIMEFRAMES.slice(1)) rmSync(join(dir, tableFileName(timeframe)), { force: true });
@@ -163,7 +188,7 @@ export async function resampleDataset(
   return writeDataset(dataRoot, { symbol, timeframe, bars: resampled, source: manifest.source, derivedFrom: table.contentId, includePartial });
 }
 
-function describeTable(bars: Bars, timeframe: Timeframe, bytes: Uint8Array, derivedFrom?: string, includePartial?: boolean): DatasetTable {
+function describeTable(bars: Bars, timeframe: Timeframe, sha256: string, byteLength: number, derivedFrom?: string, includePartial?: boolean): DatasetTable {
   const rows = bars.ts.length;
   const step = timeframeMs(timeframe);
   let gapCount = 0;
@@ -171,8 +196,8 @@ function describeTable(bars: Bars, timeframe: Timeframe, bytes: Uint8Array, deri
   return {
     timeframe,
     file: tableFileName(timeframe),
-    contentId: sha256Hex(bytes),
-    bytes: bytes.length,
+    contentId: sha256,
+    bytes: byteLength,
     rows,
     first: rows ? new Date(bars.ts[0] as number).toISOString() : null,
     last: rows ? new Date(bars.ts[rows - 1] as number).toISOString() : null,
@@ -209,29 +234,56 @@ function checkBars(bars: Bars, symbol: string): void {
   }
 }
 
-/** Stages every file to a temp file (fsynced), then renames them in order; on failure removes the temps. */
-function writeFilesAtomic(dir: string, files: Array<{ path: string; data: string | Uint8Array }>): void {
-  mkdirSync(dir, { recursive: true });
-  const staged: Array<{ temp: string; path: string }> = [];
+/** Writes a small temp file and fsyncs it. */
+function writeTempFile(temp: string, bytes: Uint8Array): void {
+  const fd = openSync(temp, 'w');
   try {
-    for (const file of files) {
-      const temp = tempPathFor(file.path);
-      staged.push({ temp, path: file.path });
-      const fd = openSync(temp, 'w');
-      try {
-        const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
-        let offset = 0;
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes the bars' Arrow IPC file bytes (the same bytes as `barsToIpc`) to `temp` as the writer
+ * emits them. The writes and the fsync run on libuv's pool while this thread hashes; `hashed`
+ * settles once every chunk is hashed, `done` once the file is written, fsynced and closed.
+ */
+function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: string; bytes: number }>; done: Promise<void> } {
+  const opened = open(temp, 'w');
+  const writes: Array<Promise<unknown>> = [];
+  const hashed = (async () => {
+    const handle = await opened;
+    const hash = createHash('sha256');
+    let position = 0;
+    for await (const chunk of RecordBatchFileWriter.writeAll(barsToTable(bars), { compressionType: null })) {
+      writes.push(writeChunk(handle, chunk, position));
+      hash.update(chunk);
+      position += chunk.byteLength;
     }
-    for (const { temp, path } of staged) renameSync(temp, path);
-    fsyncDir(dir);
-  } catch (err) {
-    for (const { temp } of staged) rmSync(temp, { force: true });
-    throw err;
+    return { sha256: hash.digest('hex'), bytes: position };
+  })();
+  const done = (async () => {
+    const handle = await opened;
+    try {
+      await hashed;
+      await Promise.all(writes);
+      await handle.sync();
+    } finally {
+      await Promise.allSettled(writes);
+      await handle.close();
+    }
+  })();
+  done.catch(() => undefined); // awaited by the caller, also after a failure
+  return { hashed, done };
+}
+
+async function writeChunk(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, position + offset);
+    offset += bytesWritten;
   }
 }
 

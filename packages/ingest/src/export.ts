@@ -1,4 +1,4 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { createRequire } from 'node:module';
 import { BuffError, VALUE_COLUMNS, sha256Hex, writeFileAtomic, type Bars, type Timeframe } from '@buff/core';
 import { readBars } from './dataset-store.js';
 
@@ -64,6 +64,7 @@ export function barsToCsv(bars: Bars): string {
  * @example writeFileSync('bars.parquet', barsToParquet(bars));
  */
 export function barsToParquet(bars: Bars): Uint8Array {
+  const { parquetWriteBuffer } = loadParquetWriter();
   const buffer = parquetWriteBuffer({
     columnData: [{ name: 'ts', data: bars.ts }, ...VALUE_COLUMNS.map((name) => ({ name, data: bars[name] }))],
     schema: [
@@ -80,4 +81,12 @@ export function barsToParquet(bars: Bars): Uint8Array {
     createdBy: 'buff (hyparquet-writer)',
   });
   return new Uint8Array(buffer);
+}
+
+/**
+ * hyparquet-writer, loaded on first use: an ingest never pays for it. `require` of the ESM
+ * package (Node >= 20.19) keeps {@link barsToParquet} synchronous.
+ */
+function loadParquetWriter(): typeof import('hyparquet-writer') {
+  return createRequire(import.meta.url)('hyparquet-writer') as typeof import('hyparquet-writer');
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BuffError, fsyncDir, writeFileAtomic } from '@buff/core';
 import { acquireLock, type HeldLock } from './file-lock.js';
@@ -286,7 +286,7 @@ function appendDurably(path: string, text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    fdatasyncSync(fd); // the new bytes and the new size: all a reader needs
   } finally {
     closeSync(fd);
   }

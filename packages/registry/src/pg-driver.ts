@@ -55,15 +55,19 @@ class PgDriver implements StorageDriver {
   async list(collection: string, input: ListQueryInput): Promise<{ items: JsonRecord[]; total: number }> {
     const query = ListQuerySchema.parse(input);
     const params: unknown[] = [collection];
-    const where = ['collection = $1', ...query.where.map((filter) => condition(filter, params))].join(' AND ');
+    const where = ['collection = $1', ...conditions(query.where, params)].join(' AND ');
     let order = 'id COLLATE "C"';
+    let key = 'NULL::text';
     if (query.sort) {
       const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
-      const key = query.sort.type === 'string' ? `(${textAt(query.sort.field)}) COLLATE "C"` : numberAt(query.sort.field);
-      order = `${key} ${direction} NULLS LAST, ${order}`;
+      key = query.sort.type === 'string' ? `(${textAt(query.sort.field)}) COLLATE "C"` : numberAt(query.sort.field);
+      order = `k ${direction} NULLS LAST, ${order}`;
     }
     params.push(query.limit, query.offset);
-    const sql = `SELECT record, count(*) OVER () AS total FROM buff_records WHERE ${where} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    // the page is sorted with LIMIT (an index walk or a top-N sort), and the total is a separate
+    // count over the same predicates (an index lookup): no window over every match
+    const sql = `WITH page AS (SELECT record, id, ${key} AS k FROM buff_records WHERE ${where} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length})
+      SELECT record, (SELECT count(*) FROM buff_records WHERE ${where}) AS total FROM page ORDER BY ${order}`;
     const { rows } = await this.pool.query<{ record: JsonRecord; total: string }>(sql, params);
     if (rows.length > 0) return { items: rows.map((row) => row.record), total: Number(rows[0]?.total) };
     const count = await this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM buff_records WHERE ${where}`, params.slice(0, -2));
@@ -102,6 +106,8 @@ class PgDriver implements StorageDriver {
     } finally {
       client.release();
     }
+    // a whole collection was replaced: fresh statistics, so listings plan on what is there now
+    await this.pool.query('ANALYZE buff_records');
   }
 
   async appendAudit(entry: AuditInput): Promise<AuditEntry> {
@@ -173,6 +179,29 @@ function textAt(field: string): string {
 function numberAt(field: string): string {
   const json = `record #> '{${field.split('.').join(',')}}'`;
   return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::float8 END)`;
+}
+
+/** Facet strings are short ASCII JSON texts (see migration 3); other values use JSONB containment. */
+const FACET_VALUE = /^[\x20-\x7e]{1,200}$/;
+
+/**
+ * SQL conditions for the filters. Top-level eq/has filters on strings and booleans become one
+ * `facets @> ARRAY[...]` (exact, GIN-indexed); the rest JSONB containment or a range on the value.
+ */
+function conditions(filters: Filter[], params: unknown[]): string[] {
+  const facets: string[] = [];
+  const rest: string[] = [];
+  for (const filter of filters) {
+    const json = JSON.stringify(filter.value);
+    if ((filter.op === 'eq' || filter.op === 'has') && typeof filter.value !== 'number' && !filter.field.includes('.') && FACET_VALUE.test(json)) {
+      params.push(`${filter.field}${filter.op === 'has' ? '[]' : ''}=`, json);
+      // the JSON text is rendered by the server (jsonb output), exactly as buff_facets renders it
+      facets.push(`$${params.length - 1}::text || ($${params.length}::jsonb)::text`);
+    } else {
+      rest.push(condition(filter, params));
+    }
+  }
+  return facets.length > 0 ? [`facets @> ARRAY[${facets.join(', ')}]`, ...rest] : rest;
 }
 
 function condition(filter: Filter, params: unknown[]): string {

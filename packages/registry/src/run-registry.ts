@@ -2,9 +2,9 @@ import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { BuffError, fsyncDir, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
+import { BuffError, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
-import { fsyncTree, readRunFolder } from './run-folder.js';
+import { readRunFolder, syncPath, syncTree } from './run-folder.js';
 import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
 import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
 
@@ -104,7 +104,7 @@ class FolderRunRegistry implements RunRegistry {
     // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
     utimesSync(staging, now, now);
-    fsyncTree(staging);
+    await syncTree(staging);
     try {
       renameSync(staging, target);
     } catch (err) {
@@ -114,8 +114,14 @@ class FolderRunRegistry implements RunRegistry {
       await this.ensureIndexed(id);
       return;
     }
-    fsyncDir(this.root);
-    await this.driver.insert(RUNS, id, { ...checked, createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString() });
+    // the rename is made durable while the index line is appended; publish returns when both are.
+    // A crash in between leaves a folder without a line (reconciliation adds it) or a line without
+    // a folder (reconciliation drops it); a returned publish is always both.
+    const renameDurable = syncPath(this.root);
+    const indexed = this.driver.insert(RUNS, id, { ...checked, createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString() });
+    const [synced, inserted] = await Promise.allSettled([renameDurable, indexed]);
+    if (synced.status === 'rejected') throw synced.reason;
+    if (inserted.status === 'rejected') throw inserted.reason;
     this.logger.info({ runId: id, runDir: target }, 'run published');
   }
 

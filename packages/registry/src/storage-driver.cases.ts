@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JsonRecord, StorageDriver } from './storage-driver.js';
+import type { Filter, JsonRecord, StorageDriver } from './storage-driver.js';
 
 /** A driver under test, how to open a second instance on the same storage, and how to clean up. */
 export interface DriverFixture {
@@ -91,6 +91,33 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
       expect(page.total).toBe(4);
       const beyond = await driver.list('runs', { where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }], limit: 2, offset: 10 });
       expect(beyond).toEqual({ items: [], total: 3 });
+    });
+
+    it('matches eq and has exactly, whatever the value (short, long, quoted, non-ASCII, boolean, number)', async () => {
+      const long = 'x'.repeat(300);
+      await driver.putMany('runs', [
+        { id: 'p1', record: record('p1', { strategy: 'say "hi"\\ é', symbols: ['rsi'], legacy: true, tags: [long] }) },
+        { id: 'p2', record: record('p2', { strategy: long, symbols: ['say "hi"\\ é', 'ma-cross'], legacy: false, tags: ['true'] }) },
+        { id: 'p3', record: record('p3', { strategy: ['rsi'], symbols: 'rsi', legacy: 'true', tags: [true], level: 3 }) },
+        { id: 'p4', record: record('p4', { strategy: 'rsi', symbols: [], legacy: false, tags: [], level: 3.5 }) },
+      ]);
+      const ids = async (where: Filter[]) => (await driver.list('runs', { where, sort: { field: 'id', direction: 'asc', type: 'string' } })).items.map((r) => r.id);
+      // eq never matches inside an array, has never matches a scalar
+      expect(await ids([{ field: 'strategy', op: 'eq', value: 'rsi' }])).toEqual(['p4']);
+      expect(await ids([{ field: 'symbols', op: 'has', value: 'rsi' }])).toEqual(['p1']);
+      expect(await ids([{ field: 'strategy', op: 'eq', value: 'say "hi"\\ é' }])).toEqual(['p1']);
+      expect(await ids([{ field: 'symbols', op: 'has', value: 'say "hi"\\ é' }])).toEqual(['p2']);
+      expect(await ids([{ field: 'strategy', op: 'eq', value: long }])).toEqual(['p2']);
+      expect(await ids([{ field: 'tags', op: 'has', value: long }])).toEqual(['p1']);
+      // booleans are not strings
+      expect(await ids([{ field: 'legacy', op: 'eq', value: true }])).toEqual(['p1']);
+      expect(await ids([{ field: 'legacy', op: 'eq', value: 'true' }])).toEqual(['p3']);
+      expect(await ids([{ field: 'tags', op: 'has', value: true }])).toEqual(['p3']);
+      expect(await ids([{ field: 'tags', op: 'has', value: 'true' }])).toEqual(['p2']);
+      expect(await ids([{ field: 'level', op: 'eq', value: 3 }])).toEqual(['p3']);
+      // several filters AND together
+      expect(await ids([{ field: 'legacy', op: 'eq', value: false }, { field: 'symbols', op: 'has', value: 'ma-cross' }])).toEqual(['p2']);
+      expect(await ids([{ field: 'legacy', op: 'eq', value: false }, { field: 'strategy', op: 'eq', value: 'nope' }])).toEqual([]);
     });
 
     it('replaces a whole collection', async () => {

@@ -18,7 +18,12 @@ export class ColumnBuffers {
   }
 
   grow(): void {
-    const capacity = Math.ceil(this.capacity * 1.5) + 16;
+    this.reserve(Math.ceil(this.capacity * 1.5) + 16);
+  }
+
+  /** Makes room for `capacity` rows (no-op when there is room). */
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return;
     const resize = (column: Float64Array): Float64Array => {
       const next = new Float64Array(capacity);
       next.set(column.subarray(0, this.length));

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@buff/core';
 import { ColumnBuffers } from './column-buffers.js';
-import { DecimalParser, NumberStatus, latin1 } from './parse-number.js';
+import { DecimalParser, NumberStatus, latin1, scanDecimalInto } from './parse-number.js';
 import { type TimestampParser, TimestampStatus, timestampProblem } from './parse-timestamp.js';
 import type { RulePlace } from './rule-error.js';
 import { SOURCE_COLUMNS } from './source-columns.js';
@@ -38,8 +38,9 @@ export class CsvLineParser {
   /** 1-based number of the line parsed last. */
   line = 0;
   names: string[] = [];
+  /** Slot per field (set from the header); the columns once the header is known. */
+  slots: Int8Array | undefined;
   columns: ColumnBuffers | undefined;
-  private slots: Int8Array | undefined;
   private readonly numbers = new DecimalParser();
   private readonly file: string;
   private readonly fail: RuleFailure;
@@ -83,6 +84,7 @@ export class CsvLineParser {
     const fieldCount = slots.length;
     const lastField = fieldCount - 1;
     let line = this.line;
+    let fastLength = timestamps.fastLength;
     if (final && p < stop) this.checkLastLine(buf, p, stop);
     while (p < stop) {
       line++;
@@ -93,14 +95,20 @@ export class CsvLineParser {
         const slot = slots[f] as number;
         let q: number;
         if (slot > 0) {
-          const value = numbers.scan(buf, p, stop);
-          q = numbers.end;
+          const column = values[slot - 1] as Float64Array;
+          q = scanDecimalInto(buf, p, stop, column, row);
+          let ok = q >= 0;
+          if (!ok) {
+            column[row] = numbers.scan(buf, p, stop);
+            q = numbers.end;
+            ok = numbers.status === NumberStatus.OK;
+          }
           let next = q < stop ? (buf[q] as number) : LF;
           if (next === CR && (q + 1 === stop || buf[q + 1] === LF)) {
             next = LF;
             q++;
           }
-          if (numbers.status !== NumberStatus.OK || (next !== COMMA && next !== LF)) {
+          if (!ok || (next !== COMMA && next !== LF)) {
             this.line = line;
             if (p >= stop || buf[p] === LF || buf[p] === CR) throw this.fieldCountError(buf, p, p, stop, f, false, final);
             throw this.numberError(buf, p, stop, slot);
@@ -109,7 +117,8 @@ export class CsvLineParser {
             this.line = line;
             throw this.fieldCountError(buf, p, q, stop, f, next === COMMA, final);
           }
-          (values[slot - 1] as Float64Array)[row] = value;
+        } else if (slot === 0 && f !== lastField && p + fastLength < stop && buf[p + fastLength] === COMMA && timestamps.parseFastInto(buf, p, cols.ts, row)) {
+          q = p + fastLength; // the file's usual layout, checked byte by byte
         } else {
           q = p;
           let byte = 0;
@@ -127,6 +136,7 @@ export class CsvLineParser {
               throw this.fail(problem.code, { file: this.file, line, column: this.names[f]?.trim() ?? 'timestamp' }, latin1(buf, p, end), problem.reason);
             }
             cols.ts[row] = ms;
+            fastLength = timestamps.fastLength;
           }
         }
         p = q + 1;

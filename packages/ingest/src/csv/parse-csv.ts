@@ -6,6 +6,12 @@ import { createTimestampParser } from './parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
 import { checkRows } from './row-rules.js';
 
+/** Reader settings tests use: tiny chunks, and two threads for small files. */
+export interface ReadTuning {
+  chunkBytes?: number;
+  parallelBytes?: number;
+}
+
 export interface ParsedCsv {
   bars: Bars;
   quality: QualityReport;
@@ -18,8 +24,8 @@ export interface ParsedCsv {
  * first violation throws a BuffError naming the rule, file, line and value.
  * @example const { bars, quality } = await parseCsv('xrp_eth_1m.csv', { symbol: 'XRP-ETH', allowGaps: true });
  */
-export async function parseCsv(path: string, input: IngestOptionsInput & { chunkBytes?: number }): Promise<ParsedCsv> {
-  const { chunkBytes, ...rest } = input;
+export async function parseCsv(path: string, input: IngestOptionsInput & ReadTuning): Promise<ParsedCsv> {
+  const { chunkBytes, parallelBytes, ...rest } = input;
   const options = parseIngestOptions(rest);
   const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
   const { bars, sha256, sourceColumns } = await readCsvColumns(path, {
@@ -27,6 +33,7 @@ export async function parseCsv(path: string, input: IngestOptionsInput & { chunk
     columnMap: options.columnMap,
     timestamps,
     ...(chunkBytes === undefined ? {} : { chunkBytes }),
+    ...(parallelBytes === undefined ? {} : { parallelBytes }),
   });
   const { gaps } = checkRows(bars, {
     timeframeMs: timeframeMs(options.timeframe),

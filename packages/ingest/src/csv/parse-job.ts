@@ -14,8 +14,8 @@ export interface ParseJob {
   capacity: number;
   timestampFormat: TimestampFormat;
   timezone: string | undefined;
-  /** The timestamp format code of the file's first row (every row must share it). */
-  fileFormat: number | undefined;
+  /** The timestamp format code of the file's first row (every row must share it); -1 when unknown. */
+  fileFormat: number;
   chunkBytes: number | undefined;
 }
 

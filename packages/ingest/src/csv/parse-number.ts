@@ -141,6 +141,46 @@ export class DecimalParser {
 
 }
 
+const EXACT_MANTISSA_LIMIT = 2 ** 53;
+
+/**
+ * The hot-loop path for plain decimals (`-12.345`, no `+`, no exponent): parses the number at
+ * `start` straight into `out[index]` (no boxed result) and returns the position after it. Returns
+ * -1 for anything else, and when the digits do not fit an exact double, so that the caller falls
+ * back to {@link DecimalParser} and its checks. A stored value is bit-identical to `Number(text)`:
+ * the mantissa is an exact integer below 2^53 and 10^k (k <= 22) is exact, so one division rounds
+ * correctly.
+ * @example const out = new Float64Array(1); scanDecimalInto(Buffer.from('0.5,'), 0, 4, out, 0); // 3, out[0] === 0.5
+ */
+export function scanDecimalInto(bytes: Uint8Array, start: number, limit: number, out: Float64Array, index: number): number {
+  let pos = start;
+  let c = pos < limit ? (bytes[pos] as number) : 0;
+  const negative = c === MINUS;
+  if (negative) c = ++pos < limit ? (bytes[pos] as number) : 0;
+  let mantissa = 0;
+  const intStart = pos;
+  while (c >= DIGIT_0 && c <= DIGIT_9) {
+    mantissa = mantissa * 10 + (c - DIGIT_0);
+    c = ++pos < limit ? (bytes[pos] as number) : 0;
+  }
+  let digits = pos - intStart;
+  let fraction = 0;
+  if (c === DOT) {
+    c = ++pos < limit ? (bytes[pos] as number) : 0;
+    const fractionStart = pos;
+    while (c >= DIGIT_0 && c <= DIGIT_9) {
+      mantissa = mantissa * 10 + (c - DIGIT_0);
+      c = ++pos < limit ? (bytes[pos] as number) : 0;
+    }
+    fraction = pos - fractionStart;
+    digits += fraction;
+  }
+  if (digits === 0 || c === 101 || c === 69 || mantissa >= EXACT_MANTISSA_LIMIT || fraction > 22) return -1;
+  const value = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
+  out[index] = negative ? -value : value;
+  return pos;
+}
+
 /** Bytes [start, end) as a latin1 string (ASCII input: the exact text). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');

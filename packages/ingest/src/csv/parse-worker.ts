@@ -19,7 +19,7 @@ const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFa
 
 async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: ArrayBuffer[] }> {
   const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
-  if (job.fileFormat !== undefined) timestamps.fileFormat = job.fileFormat;
+  if (job.fileFormat >= 0) timestamps.setFileFormat(job.fileFormat);
   const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
   parser.setHeader(job.names, job.slots, job.capacity);
   const fd = openSync(job.path, 'r');

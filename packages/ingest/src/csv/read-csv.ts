@@ -84,7 +84,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     const before = fstatSync(fd);
     const hash = createHash('sha256');
     let reply: Promise<ParseReply> | undefined;
-    const parser = createParser(options, size, () => {
+    const post = (): void => {
       const capacity = parser.columns?.capacity ?? 16;
       reply = worker.run({
         path,
@@ -99,19 +99,21 @@ async function readInParallel(fd: number, path: string, size: number, split: num
         fileFormat: options.timestamps.fileFormat,
         chunkBytes: options.chunkBytes,
       });
-    });
+    };
+    // The job goes out once the first row fixed the file's timestamp format.
+    const parser = createParser(options, size, post);
     parseFileRange(fd, parser, { start: 0, end: split, chunkBytes: options.chunkBytes, onBytes: (bytes) => hash.update(bytes) });
-    if (parser.slots === undefined) return await readOnOneThread(fd, path, size, options); // no header line in the first part
-    const posted = reply !== undefined;
-    if (!posted) parser.onFirstRow(); // the first part held only the header
+    if (reply === undefined) post(); // the first part held only the header
     hashFileRange(fd, split, size, hash, options.chunkBytes);
-    const answer = await (reply as Promise<ParseReply>);
+    const answer = await (reply as unknown as Promise<ParseReply>).catch((err: unknown): ParseReply => ({ kind: 'crash', message: String(err) }));
     if (answer.kind === 'failure') {
       const { code, place, value, reason } = answer.failure;
       throw ruleError(code, { ...place, line: parser.line + (place.line ?? 0) }, value, reason);
     }
-    if (answer.kind === 'crash') throw new Error(`the parse worker failed on ${options.file}: ${answer.message}`);
-    appendRows(parser, answer);
+    if (answer.kind === 'crash') {
+      // The worker could not run (or died): parse its part here, with the same messages.
+      parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
+    } else appendRows(parser, answer);
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, { details: { file: options.file } });
