@@ -40,6 +40,7 @@ function recordFor(i) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs) => Math.min(...xs);
 async function timeList(list, rounds = 60) {
   const times = [];
   let total = 0;
@@ -48,13 +49,13 @@ async function timeList(list, rounds = 60) {
     total = (await list()).total;
     times.push(performance.now() - t);
   }
-  return { median: median(times.slice(5)), total };
+  return { median: median(times.slice(5)), best: best(times.slice(5)), total };
 }
 
 function coldOpen(root) {
   const script = `const t=performance.now();const {openRunRegistry}=await import(${JSON.stringify(REGISTRY)});const r=await openRunRegistry({runsRoot:${JSON.stringify(root)}});const open=performance.now()-t;const {total}=await r.list({limit:1});process.stdout.write(JSON.stringify({open,total}));`;
   const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
-  return { open: median(runs.map((r) => r.open)), total: runs[0].total };
+  return { open: median(runs.map((r) => r.open)), best: best(runs.map((r) => r.open)), total: runs[0].total };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'buff-bench-registry-'));
@@ -73,15 +74,20 @@ try {
   results.fsList = await timeList(() => registry.list(QUERY));
 
   // register real runs with fsync into the same (N-run) registry
+  // (the first publish also compacts the N-line journal into a snapshot: counted, and shown)
   const REGISTER = 400;
+  const publishMs = [];
   const t = performance.now();
   for (let i = 0; i < REGISTER; i += 1) {
+    const t0 = performance.now();
     const id = fakeRunId(`bench-new-${i}`);
     const staging = await registry.createStaging(id);
     writeFakeRun(staging, id);
     await registry.publish(id, staging);
+    publishMs.push(performance.now() - t0);
   }
   results.registerPerSec = REGISTER / ((performance.now() - t) / 1000);
+  results.publishMs = { median: median(publishMs), max: Math.max(...publishMs) };
   await registry.close();
 
   const compactor = openFsDriver({ root });
@@ -91,7 +97,12 @@ try {
 
   results.pg = await benchPostgres(entries, root);
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  removeTree(root);
+}
+
+/** One `rm -rf` child: much faster than rmSync over N folders. */
+function removeTree(dir) {
+  if (spawnSync('rm', ['-rf', dir]).status !== 0) rmSync(dir, { recursive: true, force: true });
 }
 
 async function benchPostgres(entries, runsRoot) {
@@ -139,7 +150,7 @@ async function startPostgres() {
       try {
         run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        removeTree(dir);
       }
     },
   };
@@ -151,16 +162,17 @@ const lines = [
   '## Registry (issue 4)',
   '',
   `${N.toLocaleString('en-US')} registered runs; list query: strategy=breakout, symbol=SOL-USD, timeframe=1h, newest first, limit 50, offset 100 (${results.fsList.total} matches).`,
+  'Figures are medians on a possibly loaded machine; best = fastest single measurement in the same run.',
   '',
-  '| measure | figure | target | met |',
-  '|---|---|---|---|',
-  `| fs cold open, journal replay of ${N.toLocaleString('en-US')} lines (new process, median of 3) | ${ms(results.coldJournal.open)} | <= 1000 ms | ${pass(results.coldJournal.open <= 1000)} |`,
-  `| fs cold open, compacted snapshot | ${ms(results.coldSnapshot.open)} | <= 1000 ms | ${pass(results.coldSnapshot.open <= 1000)} |`,
-  `| fs filtered paged list (median) | ${ms(results.fsList.median)} | <= 20 ms | ${pass(results.fsList.median <= 20)} |`,
-  `| register with fsync (staging, fsync, rename, journal) | ${results.registerPerSec.toFixed(0)} runs/s | >= 200 runs/s | ${pass(results.registerPerSec >= 200)} |`,
+  '| measure | figure (median) | best | target | met |',
+  '|---|---|---|---|---|',
+  `| fs cold open, journal replay of ${N.toLocaleString('en-US')} lines (new process incl. module import, 3 runs) | ${ms(results.coldJournal.open)} | ${ms(results.coldJournal.best)} | <= 1000 ms | ${pass(results.coldJournal.open <= 1000)} |`,
+  `| fs cold open, compacted snapshot (3 runs) | ${ms(results.coldSnapshot.open)} | ${ms(results.coldSnapshot.best)} | <= 1000 ms | ${pass(results.coldSnapshot.open <= 1000)} |`,
+  `| fs filtered paged list (55 runs) | ${ms(results.fsList.median)} | ${ms(results.fsList.best)} | <= 20 ms | ${pass(results.fsList.median <= 20)} |`,
+  `| register with fsync (staging, fsync, rename, journal; 400 runs incl. the first one's compaction of the journal, ${ms(results.publishMs.max)}; median publish ${ms(results.publishMs.median)}) | ${results.registerPerSec.toFixed(0)} runs/s | - | >= 200 runs/s | ${pass(results.registerPerSec >= 200)} |`,
   results.pg.skipped
-    ? `| postgres filtered paged list | skipped: ${results.pg.skipped} | <= 20 ms | - |`
-    : `| postgres filtered paged list (median; ${results.pg.list.total} matches; bulk load ${results.pg.loadSeconds.toFixed(1)} s) | ${ms(results.pg.list.median)} | <= 20 ms | ${pass(results.pg.list.median <= 20)} |`,
+    ? `| postgres filtered paged list | skipped: ${results.pg.skipped} | - | <= 20 ms | - |`
+    : `| postgres filtered paged list (55 runs; ${results.pg.list.total} matches; bulk load ${results.pg.loadSeconds.toFixed(1)} s) | ${ms(results.pg.list.median)} | ${ms(results.pg.list.best)} | <= 20 ms | ${pass(results.pg.list.median <= 20)} |`,
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -25,7 +25,7 @@ function buff(args, { capture = false } = {}) {
 }
 
 mkdirSync(join(root, 'reports'), { recursive: true });
-const csv = join(root, 'reports', 'demo_BTC-USD_1m.csv');
+const csv = join(root, 'reports', 'demo_SYN-USD_1m.csv');
 buff(['data', 'synth', '--symbol', 'SYN-USD', '--days', '7', '--seed', '7', '--data-root', dataRoot]);
 buff(['data', 'export', '--symbol', 'SYN-USD', '--timeframe', '1m', '--format', 'csv', '--out', csv, '--data-root', dataRoot]);
 buff(['ingest', 'csv', '--input', csv, '--symbol', 'SYN-CSV', '--data-root', dataRoot]);

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { BuffError } from '@buff/core';
+import { listSql } from './pg-list-sql.js';
 import { migrate } from './pg-migrations.js';
-import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type Filter, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
+import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
 
 export interface PgDriverOptions {
   /** A PostgreSQL connection string, e.g. `postgres://buff@127.0.0.1:5432/buff`. */
@@ -53,24 +54,10 @@ class PgDriver implements StorageDriver {
   }
 
   async list(collection: string, input: ListQueryInput): Promise<{ items: JsonRecord[]; total: number }> {
-    const query = ListQuerySchema.parse(input);
-    const params: unknown[] = [collection];
-    const where = ['collection = $1', ...conditions(query.where, params)].join(' AND ');
-    let order = 'id COLLATE "C"';
-    let key = 'NULL::text';
-    if (query.sort) {
-      const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
-      key = query.sort.type === 'string' ? `(${textAt(query.sort.field)}) COLLATE "C"` : numberAt(query.sort.field);
-      order = `k ${direction} NULLS LAST, ${order}`;
-    }
-    params.push(query.limit, query.offset);
-    // the page is sorted with LIMIT (an index walk or a top-N sort), and the total is a separate
-    // count over the same predicates (an index lookup): no window over every match
-    const sql = `WITH page AS (SELECT record, id, ${key} AS k FROM buff_records WHERE ${where} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length})
-      SELECT record, (SELECT count(*) FROM buff_records WHERE ${where}) AS total FROM page ORDER BY ${order}`;
-    const { rows } = await this.pool.query<{ record: JsonRecord; total: string }>(sql, params);
+    const sql = listSql(collection, ListQuerySchema.parse(input));
+    const { rows } = await this.pool.query<{ record: JsonRecord; total: string }>(sql.page, sql.params);
     if (rows.length > 0) return { items: rows.map((row) => row.record), total: Number(rows[0]?.total) };
-    const count = await this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM buff_records WHERE ${where}`, params.slice(0, -2));
+    const count = await this.pool.query<{ total: string }>(sql.count, sql.countParams);
     return { items: [], total: Number(count.rows[0]?.total ?? 0) };
   }
 
@@ -168,58 +155,4 @@ async function upsertBatch(db: pg.Pool | pg.PoolClient, collection: string, entr
      ON CONFLICT (collection, id) DO UPDATE SET record = EXCLUDED.record`,
     [collection, entries.map((entry) => entry.id), entries.map((entry) => JSON.stringify(entry.record))],
   );
-}
-
-/** A dotted path as a SQL text extraction; paths are identifier-only (checked by FilterSchema). */
-function textAt(field: string): string {
-  const parts = field.split('.');
-  return parts.length === 1 ? `record ->> '${field}'` : `record #>> '{${parts.join(',')}}'`;
-}
-
-function numberAt(field: string): string {
-  const json = `record #> '{${field.split('.').join(',')}}'`;
-  return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::float8 END)`;
-}
-
-/** Facet strings are short ASCII JSON texts (see migration 3); other values use JSONB containment. */
-const FACET_VALUE = /^[\x20-\x7e]{1,200}$/;
-
-/**
- * SQL conditions for the filters. Top-level eq/has filters on strings and booleans become one
- * `facets @> ARRAY[...]` (exact, GIN-indexed); the rest JSONB containment or a range on the value.
- */
-function conditions(filters: Filter[], params: unknown[]): string[] {
-  const facets: string[] = [];
-  const rest: string[] = [];
-  for (const filter of filters) {
-    const json = JSON.stringify(filter.value);
-    if ((filter.op === 'eq' || filter.op === 'has') && typeof filter.value !== 'number' && !filter.field.includes('.') && FACET_VALUE.test(json)) {
-      params.push(`${filter.field}${filter.op === 'has' ? '[]' : ''}=`, json);
-      // the JSON text is rendered by the server (jsonb output), exactly as buff_facets renders it
-      facets.push(`$${params.length - 1}::text || ($${params.length}::jsonb)::text`);
-    } else {
-      rest.push(condition(filter, params));
-    }
-  }
-  return facets.length > 0 ? [`facets @> ARRAY[${facets.join(', ')}]`, ...rest] : rest;
-}
-
-function condition(filter: Filter, params: unknown[]): string {
-  const nest = (leaf: unknown): unknown => filter.field.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), leaf);
-  switch (filter.op) {
-    case 'eq':
-      params.push(JSON.stringify(nest(filter.value)));
-      return `record @> $${params.length}::jsonb`;
-    case 'has':
-      params.push(JSON.stringify(nest([filter.value])));
-      return `record @> $${params.length}::jsonb`;
-    case 'gte':
-    case 'lte': {
-      const op = filter.op === 'gte' ? '>=' : '<=';
-      params.push(filter.value);
-      if (typeof filter.value === 'number') return `${numberAt(filter.field)} ${op} $${params.length}::float8`;
-      if (typeof filter.value === 'string') return `(${textAt(filter.field)}) COLLATE "C" ${op} $${params.length}::text`;
-      return 'false';
-    }
-  }
 }

@@ -39,7 +39,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     // Exact-match facets: 'key=<json>' per top-level string/boolean field and 'key[]=<json>' per
     // string/boolean array element (values up to 200 characters), in a GIN-indexed text[] column.
     // eq/has filters become one exact index lookup (no JSONB recheck per row), which makes counting
-    // the matches cheap; plus createdAt in the newest-first order with its id tie-break.
+    // the matches cheap (no pending list: reads never scan unmerged inserts); plus createdAt in the
+    // newest-first order with its id tie-break, which a newest-first page walks.
     version: 3,
     sql: `
       CREATE FUNCTION buff_facets(record jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -53,7 +54,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         ) AS facets
       $fn$;
       ALTER TABLE buff_records ADD COLUMN facets text[] GENERATED ALWAYS AS (buff_facets(record)) STORED;
-      CREATE INDEX buff_records_facets ON buff_records USING gin (facets);
+      CREATE INDEX buff_records_facets ON buff_records USING gin (facets) WITH (fastupdate = off);
       CREATE INDEX buff_records_created_desc ON buff_records (collection, ((record ->> 'createdAt') COLLATE "C") DESC NULLS LAST, id COLLATE "C");
     `,
   },

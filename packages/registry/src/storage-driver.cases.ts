@@ -120,6 +120,31 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
       expect(await ids([{ field: 'legacy', op: 'eq', value: false }, { field: 'strategy', op: 'eq', value: 'nope' }])).toEqual([]);
     });
 
+    it('pages filtered, newest-first listings the same whether the page is small or large', async () => {
+      const at = (day: number) => `2024-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+      await driver.putMany('runs', [
+        ...[1, 2, 3, 4, 5, 6].map((day) => ({ id: `m${day}`, record: record(`m${day}`, { createdAt: at(day), symbols: day % 2 === 0 ? ['ETH-USD'] : ['BTC-USD'] }) })),
+        { id: 'm0', record: record('m0', { createdAt: at(4), symbols: ['ETH-USD'] }) },
+        { id: 'n1', record: record('n1', { strategy: 'rsi', createdAt: at(9), symbols: ['ETH-USD'] }) },
+        { id: 'n2', record: record('n2', { createdAt: undefined, symbols: ['ETH-USD'] }) },
+      ]);
+      const where: Filter[] = [
+        { field: 'strategy', op: 'eq', value: 'ma-cross' },
+        { field: 'symbols', op: 'has', value: 'ETH-USD' },
+      ];
+      const page = async (direction: 'asc' | 'desc', limit: number, offset: number) => {
+        const result = await driver.list('runs', { where, sort: { field: 'createdAt', direction, type: 'string' }, limit, offset });
+        return { ids: result.items.map((r) => r.id), total: result.total };
+      };
+      // missing createdAt last in both directions; equal createdAt by id
+      expect(await page('desc', 50, 0)).toEqual({ ids: ['m6', 'm0', 'm4', 'm2', 'n2'], total: 5 });
+      expect(await page('desc', 1, 1)).toEqual({ ids: ['m0'], total: 5 });
+      expect(await page('desc', 2, 2)).toEqual({ ids: ['m4', 'm2'], total: 5 });
+      expect(await page('asc', 50, 0)).toEqual({ ids: ['m2', 'm0', 'm4', 'm6', 'n2'], total: 5 });
+      expect(await page('asc', 2, 1)).toEqual({ ids: ['m0', 'm4'], total: 5 });
+      expect(await page('desc', 2, 5)).toEqual({ ids: [], total: 5 });
+    });
+
     it('replaces a whole collection', async () => {
       await driver.putMany('runs', [{ id: 'old', record: record('old') }]);
       await driver.insert('models', 'm', { kind: 'model' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DecimalParser, NumberStatus } from './parse-number.js';
+import { DecimalParser, NumberStatus, scanDecimalInto } from './parse-number.js';
 
 function parse(text: string): { value: number; status: number } {
   const parser = new DecimalParser();
@@ -40,3 +40,39 @@ describe('DecimalParser', () => {
     for (const text of ['NaN', 'nan', 'inf', '-Infinity', '1e999']) expect(parse(text).status, text).toBe(NumberStatus.NON_FINITE);
   });
 });
+
+describe('scanDecimalInto (the hot-loop path)', () => {
+  /** What the reader would store: the fast path's value, else DecimalParser's. */
+  function scan(text: string): { value: number; end: number; fast: boolean } {
+    const bytes = Buffer.from(`${text},`, 'latin1');
+    const out = new Float64Array(1);
+    const end = scanDecimalInto(bytes, 0, bytes.length, out, 0);
+    if (end >= 0) return { value: out[0] as number, end, fast: true };
+    const parser = new DecimalParser();
+    const value = parser.scan(bytes, 0, bytes.length);
+    return { value, end: parser.end, fast: false };
+  }
+
+  it('stores exactly Number(text) and stops where DecimalParser stops, or declines', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.integer({ min: 0, max: 26 }), (mantissa, scale) => {
+        const digits = (mantissa < 0n ? -mantissa : mantissa).toString().padStart(scale + 1, '0');
+        const text = `${mantissa < 0n ? '-' : ''}${digits.slice(0, digits.length - scale)}${scale > 0 ? `.${digits.slice(-scale)}` : ''}`;
+        const { value, end } = scan(text);
+        expect(Object.is(value, Number(text)), text).toBe(true);
+        expect(end).toBe(text.length);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('takes plain decimals and leaves signs, exponents and junk to DecimalParser', () => {
+    for (const text of ['0', '-0', '42000.12', '.5', '7.', '-2.5', '9007199254740991', '0.0000000000000000000001']) {
+      const { value, fast } = scan(text);
+      expect(fast, text).toBe(true);
+      expect(Object.is(value, Number(text)), text).toBe(true);
+    }
+    for (const text of ['+1', '1e5', '1E-2', '', '-', '.', 'abc', '9007199254740993', '0.00000000000000000000001']) expect(scan(text).fast, text).toBe(false);
+  });
+});
+

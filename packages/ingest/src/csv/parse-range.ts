@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import type { CsvLineParser } from './line-parser.js';
 
 /** Default read size. */
-export const CHUNK_BYTES = 4 * 2 ** 20;
+export const CHUNK_BYTES = 2 ** 20;
 const MAX_LINE_BYTES = 64 * 2 ** 20;
 const LF = 10;
 

@@ -83,3 +83,39 @@ describe('TimestampParser', () => {
     expect(formatLabel(parser.fileFormat)).toBe('YYYY-MM-DDTHH:MM:SS.fffZ');
   });
 });
+
+describe('TimestampParser.parseFastInto (the hot-loop path)', () => {
+  it('agrees with parse() on the file layout and declines anything else', async () => {
+    const layouts: Array<[(iso: string) => string, number]> = [
+      [(iso) => iso, 1],
+      [(iso) => iso.replace('.000Z', 'Z'), 1000],
+      [(iso) => iso.replace(':00.000Z', 'Z'), 60_000],
+    ];
+    for (const [layout, unit] of layouts) {
+      let accepted = 0;
+      const parser = await createTimestampParser({ format: 'iso' });
+      const reference = await createTimestampParser({ format: 'iso' });
+      const first = Buffer.from(layout('2024-03-05T07:00:00.000Z'));
+      parser.parse(first, 0, first.length);
+      reference.parse(first, 0, first.length);
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 3_599_999 }), fc.nat(23), fc.constantFrom('', '9', 'x', ':', '.'), (offset, at, junk) => {
+          let text = layout(new Date(Date.UTC(2024, 2, 5, 7) + offset - (offset % unit)).toISOString());
+          if (junk !== '' && at < text.length) text = text.slice(0, at) + junk + text.slice(at + 1);
+          const bytes = Buffer.from(text);
+          const out = new Float64Array(1);
+          const fast = parser.parseFastInto(bytes, 0, out, 0);
+          const ms = reference.parse(bytes, 0, bytes.length);
+          if (fast) {
+            accepted++;
+            expect(parser.fastLength).toBe(bytes.length);
+            expect(reference.status, text).toBe(TimestampStatus.OK);
+            expect(out[0], text).toBe(ms);
+          }
+        }),
+        { numRuns: 3000 },
+      );
+      expect(accepted).toBeGreaterThan(100);
+    }
+  });
+});

@@ -29,46 +29,12 @@ export interface RowCheckOptions {
  * Throws the first violation in row order; returns the gaps otherwise.
  * @example const { gaps } = checkRows(bars, { timeframeMs: 60_000, allowGaps: true, placeOf: (i) => ({ file, line: i + 2 }) });
  */
-export function checkRows(bars: Bars, options: RowCheckOptions): RowCheckResult {
-  const { ts, open, high, low, close, volume } = bars;
+export function checkRows(bars: Bars, options: RowCheckOptions, checked?: CheckedRows): RowCheckResult {
+  const { ts } = bars;
   const { timeframeMs: step, placeOf } = options;
   const n = ts.length;
-  let minStep = Number.POSITIVE_INFINITY;
-  let minStepIndex = -1;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i] as number;
-    const o = open[i] as number;
-    const h = high[i] as number;
-    const l = low[i] as number;
-    const c = close[i] as number;
-    const v = volume[i] as number;
-    if (!Number.isFinite(t)) throw ruleError('BAD_TIMESTAMP', placeOf(i, 'timestamp'), String(t), 'timestamp is not a finite number');
-    if (i > 0) {
-      const delta = t - (ts[i - 1] as number);
-      if (delta < 0) {
-        throw ruleError('UNORDERED_TIMESTAMP', placeOf(i, 'timestamp'), isoUtc(t), `timestamp is before the previous row's ${isoUtc(ts[i - 1] as number)}`);
-      }
-      if (delta === 0) throw ruleError('DUPLICATE_TIMESTAMP', placeOf(i, 'timestamp'), isoUtc(t), 'timestamp repeats the previous row');
-      if (delta < minStep) {
-        minStep = delta;
-        minStepIndex = i;
-      }
-    }
-    if (t % step !== 0) {
-      throw ruleError('WRONG_SPACING', placeOf(i, 'timestamp'), isoUtc(t), `timestamp is not aligned to the ${durationLabel(step)} timeframe`);
-    }
-    if (!(Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
-      const column = ['open', 'high', 'low', 'close', 'volume'][[o, h, l, c, v].findIndex((x) => !Number.isFinite(x))] ?? 'open';
-      throw ruleError('NON_FINITE_NUMBER', placeOf(i, column), String(bars[column as 'open'][i]), 'number is not finite');
-    }
-    if (h < o || h < c) {
-      throw ruleError('HIGH_BELOW_OPEN_CLOSE', placeOf(i, 'high'), String(h), `high is below max(open ${o}, close ${c})`);
-    }
-    if (l > o || l > c) {
-      throw ruleError('LOW_ABOVE_OPEN_CLOSE', placeOf(i, 'low'), String(l), `low is above min(open ${o}, close ${c})`);
-    }
-    if (v < 0) throw ruleError('NEGATIVE_VOLUME', placeOf(i, 'volume'), String(v), 'volume is negative');
-  }
+  if (checked !== undefined && 'error' in checked) throw checked.error;
+  const { minStep, minStepIndex } = checkEachRow(bars, checked?.rows ?? 0, n, options, checked?.steps);
   if (n >= 2 && minStep !== step) {
     throw ruleError(
       'WRONG_SPACING',

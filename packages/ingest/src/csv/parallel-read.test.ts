@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestOptionsInput } from '@buff/core';
+import { parseCsv } from './parse-csv.js';
+import { createTimestampParser } from './parse-timestamp.js';
+import { readCsvColumns } from './read-csv.js';
+
+// A file read on two threads (worker for the second part) must give exactly what one thread
+// gives: the same bars and hash, or the same error with the same absolute line.
+
+const ROWS = 3000;
+const START = Date.UTC(2024, 0, 1);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'buff-parallel-read-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Line = (row: number, ts: number) => string;
+const isoLine: Line = (row, ts) => `${new Date(ts).toISOString()},${100 + (row % 7)},${101.25 + (row % 7)},${99.5},${100.5},${(row * 0.37).toFixed(6)}`;
+
+function writeCsv(name: string, line: Line = isoLine, options: { header?: string; eol?: string; finalEol?: boolean } = {}): string {
+  const eol = options.eol ?? '\n';
+  const lines = [options.header ?? 'timestamp,open,high,low,close,volume'];
+  for (let row = 0; row < ROWS; row++) lines.push(line(row, START + row * 60_000));
+  const path = join(dir, name);
+  writeFileSync(path, lines.join(eol) + (options.finalEol === false ? '' : eol));
+  return path;
+}
+
+async function outcome(path: string, options: Partial<IngestOptionsInput>, parallelBytes: number): Promise<unknown> {
+  try {
+    const { bars, quality, sourceSha256 } = await parseCsv(path, { symbol: 'TEST', parallelBytes, chunkBytes: 4096, ...options });
+    return { bars, quality, sourceSha256 };
+  } catch (err) {
+    const { code, message, details } = err as { code: string; message: string; details: unknown };
+    return { code, message, details };
+  }
+}
+
+async function expectSameOnTwoThreads(path: string, options: Partial<IngestOptionsInput> = {}): Promise<unknown> {
+  const single = await outcome(path, options, Number.POSITIVE_INFINITY);
+  const parallel = await outcome(path, options, 1);
+  expect(parallel).toEqual(single);
+  return parallel;
+}
+
+const late = (row: number): boolean => row === Math.floor(ROWS * 0.8);
+
+describe('two-thread CSV read', () => {
+  it('reads the second part on a worker and gives the same bars and hash', async () => {
+    const path = writeCsv('valid.csv');
+    const timestamps = await createTimestampParser({ format: 'iso' });
+    const read = await readCsvColumns(path, { file: path, timestamps, parallelBytes: 1, chunkBytes: 4096 });
+    expect(read.parallel).toBe(true);
+    expect(read.bars.ts.length).toBe(ROWS);
+    const result = (await expectSameOnTwoThreads(path)) as { bars: { ts: Float64Array } };
+    expect(result.bars.ts[ROWS - 1]).toBe(START + (ROWS - 1) * 60_000);
+  });
+
+  it.each<[string, Line, { eol?: string; finalEol?: boolean }?, Partial<IngestOptionsInput>?]>([
+    ['bad number', (row, ts) => (late(row) ? isoLine(row, ts).replace(',100.5,', ',abc,') : isoLine(row, ts))],
+    ['non-finite number', (row, ts) => (late(row) ? isoLine(row, ts).replace(/,[^,]*$/, ',NaN') : isoLine(row, ts))],
+    ['extra field', (row, ts) => (late(row) ? `${isoLine(row, ts)},7` : isoLine(row, ts))],
+    ['empty line', (row, ts) => (late(row) ? '' : isoLine(row, ts))],
+    ['truncated last line', (row, ts) => (row === ROWS - 1 ? isoLine(row, ts).slice(0, 30) : isoLine(row, ts)), { finalEol: false }],
+    ['other timestamp format in the second part', (row, ts) => (row > ROWS * 0.7 ? isoLine(row, ts).replace('Z,', '+00:00,') : isoLine(row, ts))],
+    ['one row in another timestamp format', (row, ts) => (late(row) ? isoLine(row, ts).replace('.000Z,', 'Z,') : isoLine(row, ts))],
+    ['bad timestamp', (row, ts) => (late(row) ? isoLine(row, ts).replace(/^2024-01/, '2024-13') : isoLine(row, ts))],
+    ['duplicate timestamp', (row, ts) => isoLine(row, late(row) ? ts - 60_000 : ts)],
+    ['gap', (row, ts) => isoLine(row, row >= ROWS * 0.8 ? ts + 60_000 : ts)],
+    ['high below open', (row, ts) => (late(row) ? isoLine(row, ts).replace(/^([^,]*,[^,]*,)[^,]*/, (_, head: string) => `${head}1`) : isoLine(row, ts))],
+    ['CRLF line ends', isoLine, { eol: '\r\n' }],
+    ['no final newline', isoLine, { finalEol: false }],
+    ['naive timestamps in a declared zone', (row, ts) => isoLine(row, ts).replace('.000Z,', ','), {}, { timezone: 'Europe/Prague' }],
+    ['epoch milliseconds', (row, ts) => isoLine(row, ts).replace(/^[^,]*/, String(ts)), {}, { timestampFormat: 'epoch-ms' }],
+  ])('%s: same outcome as one thread', async (name, line, shape, options) => {
+    const path = writeCsv(`${name.replace(/\W+/g, '-')}.csv`, line, shape ?? {});
+    await expectSameOnTwoThreads(path, options ?? {});
+  });
+});
