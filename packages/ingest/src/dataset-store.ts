@@ -247,34 +247,44 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
 }
 
 /**
- * Writes the bars' Arrow IPC file bytes (the same bytes as `barsToIpc`) to `temp` as the writer
- * emits them. The writes and the fsync run on libuv's pool while this thread hashes; `hashed`
- * settles once every chunk is hashed, `done` once the file is written, fsynced and closed.
+ * Writes the bars' Arrow IPC file bytes (the same bytes as `barsToIpc`) to `temp` chunk by chunk
+ * as the writer emits them (no joined copy). The writes and then the fsync run on libuv's pool
+ * while this thread hashes the chunks; `hashed` settles with the content id, `done` once the file
+ * is written, fsynced and closed.
  */
 function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: string; bytes: number }>; done: Promise<void> } {
   const opened = open(temp, 'w');
-  const writes: Array<Promise<unknown>> = [];
-  const hashed = (async () => {
-    const handle = await opened;
-    const hash = createHash('sha256');
-    let position = 0;
-    for await (const chunk of RecordBatchFileWriter.writeAll(barsToTable(bars), { compressionType: null })) {
-      writes.push(writeChunk(handle, chunk, position));
-      hash.update(chunk);
-      position += chunk.byteLength;
-    }
-    return { sha256: hash.digest('hex'), bytes: position };
+  const chunks = (async () => {
+    const list: Uint8Array[] = [];
+    for await (const chunk of RecordBatchFileWriter.writeAll(barsToTable(bars), { compressionType: null })) list.push(chunk);
+    return list;
   })();
   const done = (async () => {
-    const handle = await opened;
+    const [handle, list] = await Promise.all([opened, chunks]);
     try {
-      await hashed;
-      await Promise.all(writes);
+      let position = 0;
+      const writes = list.map((chunk) => {
+        const write = writeChunk(handle, chunk, position);
+        position += chunk.byteLength;
+        return write;
+      });
+      await Promise.all(writes).finally(() => Promise.allSettled(writes));
       await handle.sync();
     } finally {
-      await Promise.allSettled(writes);
       await handle.close();
     }
+  })();
+  const hashed = (async () => {
+    const [, list] = await Promise.all([opened, chunks]); // the writes are queued first
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for (const chunk of list) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+      // Let finished writes call back, so that the fsync starts while the rest is hashed.
+      if (chunk.byteLength >= 2 ** 20) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { sha256: hash.digest('hex'), bytes };
   })();
   done.catch(() => undefined); // awaited by the caller, also after a failure
   return { hashed, done };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -170,7 +170,8 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
   }
 }
 
-const ML_VERSION = '0.1.0';
+/** @buff/ml's own version, from its package.json (src/ and dist/ both sit one folder below it). */
+const ML_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Parses train options (INVALID_CONFIG naming the key). */
 export function parseTrainOptions(input: TrainOptionsInput): TrainOptions {

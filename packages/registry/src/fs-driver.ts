@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { BuffError, fsyncDir, writeFileAtomic } from '@buff/core';
 import { acquireLock, type HeldLock } from './file-lock.js';
 import { decodeLines, encodeLine } from './journal.js';
+import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 import { queryRecords } from './query-records.js';
 import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
 
@@ -17,14 +18,6 @@ export interface FsDriverOptions {
 }
 
 type JournalOp = { op: 'put'; c: string; id: string; r: JsonRecord } | { op: 'del'; c: string; id: string } | { op: 'clear'; c: string };
-
-/**
- * `.index/snapshot.json`. Format 2 (written now) keeps each collection as two parallel arrays,
- * which parse faster than one object with a key per record; format 1 is still read.
- */
-type Snapshot =
-  | { format: 1; collections: Record<string, Record<string, JsonRecord>> }
-  | { format: 2; collections: Record<string, { ids: string[]; records: JsonRecord[] }> };
 
 /**
  * The default driver: an in-memory index loaded from `.index/snapshot.json` plus the
@@ -182,7 +175,7 @@ class FsDriver implements StorageDriver {
     this.state = new Map();
     if (existsSync(this.snapshotPath)) {
       try {
-        this.state = snapshotState(JSON.parse(readFileSync(this.snapshotPath, 'utf8')) as Snapshot);
+        this.state = readSnapshot(this.snapshotPath);
       } catch (err) {
         throw new BuffError('CORRUPT_ARTIFACT', `index snapshot ${this.snapshotPath} is unreadable; rebuild it with buff index`, {
           cause: err,
@@ -223,9 +216,7 @@ class FsDriver implements StorageDriver {
 
   /** Writes the whole index as a new snapshot, then empties the journal (both atomic renames). */
   private compact(): void {
-    const collections: Record<string, { ids: string[]; records: JsonRecord[] }> = {};
-    for (const [collection, records] of this.state) collections[collection] = { ids: [...records.keys()], records: [...records.values()] };
-    writeFileAtomic(this.snapshotPath, JSON.stringify({ format: 2, collections } satisfies Snapshot));
+    writeSnapshot(this.snapshotPath, this.state);
     // replaying the old journal over the new snapshot is idempotent, so a crash here is harmless
     writeFileAtomic(this.journalPath, '');
     const snapshot = statSync(this.snapshotPath);
@@ -239,20 +230,6 @@ class FsDriver implements StorageDriver {
     if (!existsSync(this.auditPath)) return { entries: [], consumed: 0, tornBytes: 0 };
     return decodeLines<AuditEntry>(readFileSync(this.auditPath));
   }
-}
-
-function snapshotState(snapshot: Snapshot): Map<string, Map<string, JsonRecord>> {
-  const state = new Map<string, Map<string, JsonRecord>>();
-  if (snapshot.format !== 2) {
-    for (const [collection, records] of Object.entries(snapshot.collections)) state.set(collection, new Map(Object.entries(records)));
-    return state;
-  }
-  for (const [collection, { ids, records }] of Object.entries(snapshot.collections)) {
-    const map = new Map<string, JsonRecord>();
-    for (let i = 0; i < ids.length; i += 1) map.set(ids[i] as string, records[i] as JsonRecord);
-    state.set(collection, map);
-  }
-  return state;
 }
 
 function statOrUndefined(path: string): { ino: number; mtimeMs: number; size: number } | undefined {

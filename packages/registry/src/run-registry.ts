@@ -181,9 +181,8 @@ class FolderRunRegistry implements RunRegistry {
     const indexed = new Set(await this.driver.ids(RUNS));
     const unindexed = names.filter((id) => !indexed.has(id));
     const missing = unindexed.filter((id) => isDirectory(join(this.root, id))).sort();
-    const onDisk = new Set(names);
     // every indexed id has its name on disk when the counts add up (readdir names are unique)
-    const gone = names.length - unindexed.length === indexed.size ? [] : [...indexed].filter((id) => !onDisk.has(id));
+    const gone = names.length - unindexed.length === indexed.size ? [] : absentFrom(indexed, names);
     const found: Array<{ id: string; record: RunRecord }> = [];
     for (const id of missing) {
       try {
@@ -226,6 +225,11 @@ class FolderRunRegistry implements RunRegistry {
 }
 
 const RUN_FOLDER = /^(?:run|legacy)-[0-9a-f]{16}$/;
+
+function absentFrom(indexed: Set<string>, names: string[]): string[] {
+  const onDisk = new Set(names);
+  return [...indexed].filter((id) => !onDisk.has(id));
+}
 
 function isDirectory(path: string): boolean {
   try {

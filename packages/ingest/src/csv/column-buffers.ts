@@ -34,6 +34,13 @@ export class ColumnBuffers {
     this.capacity = capacity;
   }
 
+  /** The rows read so far as views on the columns (no copy; valid until the next grow). */
+  view(): Bars {
+    const rows = (column: Float64Array): Float64Array => column.subarray(0, this.length);
+    const [open, high, low, close, volume] = this.values.map(rows) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    return { ts: rows(this.ts), open, high, low, close, volume };
+  }
+
   toBars(): Bars {
     // A view when little is unused (no copy of a million rows); a trimmed copy otherwise.
     const tight = this.length >= this.capacity * 0.8;

@@ -86,11 +86,22 @@ export class CsvLineParser {
     let line = this.line;
     let fastLength = timestamps.fastLength;
     if (final && p < stop) this.checkLastLine(buf, p, stop);
+    const canonical = isCanonical(slots);
     while (p < stop) {
       line++;
       const row = cols.length;
       if (row === cols.capacity) cols.grow();
       const values = cols.values;
+      if (canonical && fastLength > 0) {
+        // The usual row (`timestamp,open,high,low,close,volume`, the file's timestamp layout,
+        // plain decimals, LF): parsed in one pass; anything else is parsed again field by field.
+        const end = this.parseUsualRow(buf, p, stop, fastLength, cols.ts, values, row);
+        if (end > 0) {
+          cols.length = row + 1;
+          p = end;
+          continue;
+        }
+      }
       for (let f = 0; f < fieldCount; f++) {
         const slot = slots[f] as number;
         let q: number;
@@ -144,6 +155,17 @@ export class CsvLineParser {
       cols.length = row + 1;
     }
     this.line = line;
+  }
+
+  /** Parses a usual row at p and returns the position after its LF, or -1 (nothing is final then). */
+  private parseUsualRow(buf: Buffer, p: number, stop: number, fastLength: number, ts: Float64Array, values: Float64Array[], row: number): number {
+    let q = p + fastLength;
+    if (q >= stop || buf[q] !== COMMA || !this.options.timestamps.parseFastInto(buf, p, ts, row)) return -1;
+    for (let v = 0; v < 5; v++) {
+      q = scanDecimalInto(buf, q + 1, stop, values[v] as Float64Array, row);
+      if (q < 0 || q >= stop || buf[q] !== (v === 4 ? LF : COMMA)) return -1;
+    }
+    return q + 1;
   }
 
   /** The error for a line longer than the reader's buffer allows. */
@@ -205,4 +227,9 @@ export class CsvLineParser {
     const reason = text === '' ? 'empty line' : `${f + 1} of ${fieldCount} fields (header: ${this.names.join(',')})`;
     return this.fail('BAD_ROW', place, text, reason);
   }
+}
+
+/** Whether the header is exactly timestamp, open, high, low, close, volume (slots 0-5 in order). */
+function isCanonical(slots: Int8Array): boolean {
+  return slots.length === 6 && slots.every((slot, index) => slot === index);
 }

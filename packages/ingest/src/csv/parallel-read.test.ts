@@ -73,6 +73,9 @@ describe('two-thread CSV read', () => {
     ['duplicate timestamp', (row, ts) => isoLine(row, late(row) ? ts - 60_000 : ts)],
     ['gap', (row, ts) => isoLine(row, row >= ROWS * 0.8 ? ts + 60_000 : ts)],
     ['high below open', (row, ts) => (late(row) ? isoLine(row, ts).replace(/^([^,]*,[^,]*,)[^,]*/, (_, head: string) => `${head}1`) : isoLine(row, ts))],
+    ['duplicate timestamp in the first part', (row, ts) => isoLine(row, row === 100 ? ts - 60_000 : ts)],
+    ['row rule broken early, number late (read errors first)', (row, ts) =>
+      row === 100 ? isoLine(row, ts).replace(/,[^,]*$/, ',-1') : late(row) ? isoLine(row, ts).replace(',100.5,', ',abc,') : isoLine(row, ts)],
     ['CRLF line ends', isoLine, { eol: '\r\n' }],
     ['no final newline', isoLine, { finalEol: false }],
     ['naive timestamps in a declared zone', (row, ts) => isoLine(row, ts).replace('.000Z,', ','), {}, { timezone: 'Europe/Prague' }],

@@ -4,7 +4,7 @@ import { buildQualityReport } from '../quality-report.js';
 import { parseIngestOptions } from './parse-options.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
-import { checkRows } from './row-rules.js';
+import { checkEachRow, checkRows, type CheckedRows, type RowCheckOptions } from './row-rules.js';
 
 /** Reader settings tests use: tiny chunks, and two threads for small files. */
 export interface ReadTuning {
@@ -28,18 +28,28 @@ export async function parseCsv(path: string, input: IngestOptionsInput & ReadTun
   const { chunkBytes, parallelBytes, ...rest } = input;
   const options = parseIngestOptions(rest);
   const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
+  const rules: RowCheckOptions = {
+    timeframeMs: timeframeMs(options.timeframe),
+    allowGaps: options.allowGaps,
+    placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
+  };
+  // Read errors come first whatever the line: a row-rule error of the first part waits for the worker.
+  let checked: CheckedRows | undefined;
   const { bars, sha256, sourceColumns } = await readCsvColumns(path, {
     file: path,
     columnMap: options.columnMap,
     timestamps,
     ...(chunkBytes === undefined ? {} : { chunkBytes }),
     ...(parallelBytes === undefined ? {} : { parallelBytes }),
+    onFirstPart: (first) => {
+      try {
+        checked = { rows: first.ts.length, steps: checkEachRow(first, 0, first.ts.length, rules) };
+      } catch (error) {
+        checked = { error };
+      }
+    },
   });
-  const { gaps } = checkRows(bars, {
-    timeframeMs: timeframeMs(options.timeframe),
-    allowGaps: options.allowGaps,
-    placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
-  });
+  const { gaps } = checkRows(bars, rules, checked);
   const quality = buildQualityReport({
     symbol: options.symbol,
     timeframe: options.timeframe,

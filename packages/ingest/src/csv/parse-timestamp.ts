@@ -66,18 +66,27 @@ export class TimestampParser {
    */
   parseFastInto(b: Uint8Array, s: number, out: Float64Array, index: number): boolean {
     const length = this.fastLength;
-    if (length === 0 || !this.samePrefix(b, s) || b[s + 13] !== 58 || b[s + length - 1] !== 90) return false;
-    const minute = digits(b, s + 14, 2);
-    if (minute < 0 || minute > 59) return false;
-    let ms = this.prefixWall + minute * MINUTE_MS;
+    const x = this.prefix;
+    if (length === 0 || !this.prefixValid || b[s + length - 1] !== 90 || b[s + 13] !== 58) return false;
+    // `YYYY-MM-DDTHH` as in the cached prefix, the hour (most often different) first; unrolled.
+    if (b[s + 12] !== x[12] || b[s + 11] !== x[11] || b[s + 9] !== x[9] || b[s + 8] !== x[8] || b[s + 10] !== x[10]) return false;
+    if (b[s + 6] !== x[6] || b[s + 5] !== x[5] || b[s + 3] !== x[3] || b[s + 2] !== x[2] || b[s + 1] !== x[1] || b[s] !== x[0]) return false;
+    if (b[s + 4] !== x[4] || b[s + 7] !== x[7]) return false;
+    const m1 = (b[s + 14] as number) - 48;
+    const m2 = (b[s + 15] as number) - 48;
+    if (m1 < 0 || m1 > 5 || m2 < 0 || m2 > 9) return false;
+    let ms = this.prefixWall + (m1 * 10 + m2) * MINUTE_MS;
     if (length > 17) {
-      const second = digits(b, s + 17, 2);
-      if (b[s + 16] !== 58 || second < 0 || second > 59) return false;
-      ms += second * 1000;
+      const s1 = (b[s + 17] as number) - 48;
+      const s2 = (b[s + 18] as number) - 48;
+      if (b[s + 16] !== 58 || s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return false;
+      ms += (s1 * 10 + s2) * 1000;
       if (length > 20) {
-        const fraction = digits(b, s + 20, 3);
-        if (b[s + 19] !== 46 || fraction < 0) return false;
-        ms += fraction;
+        const f1 = (b[s + 20] as number) - 48;
+        const f2 = (b[s + 21] as number) - 48;
+        const f3 = (b[s + 22] as number) - 48;
+        if (b[s + 19] !== 46 || f1 < 0 || f1 > 9 || f2 < 0 || f2 > 9 || f3 < 0 || f3 > 9) return false;
+        ms += f1 * 100 + f2 * 10 + f3;
       }
     }
     out[index] = ms;
