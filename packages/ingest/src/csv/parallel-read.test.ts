@@ -61,7 +61,7 @@ describe('two-thread CSV read', () => {
     expect(result.bars.ts[ROWS - 1]).toBe(START + (ROWS - 1) * 60_000);
   });
 
-  it.each<[string, Line, { eol?: string; finalEol?: boolean }?, Partial<IngestOptionsInput>?]>([
+  it.each<[string, Line, { eol?: string; finalEol?: boolean; header?: string }?, Partial<IngestOptionsInput>?]>([
     ['bad number', (row, ts) => (late(row) ? isoLine(row, ts).replace(',100.5,', ',abc,') : isoLine(row, ts))],
     ['non-finite number', (row, ts) => (late(row) ? isoLine(row, ts).replace(/,[^,]*$/, ',NaN') : isoLine(row, ts))],
     ['extra field', (row, ts) => (late(row) ? `${isoLine(row, ts)},7` : isoLine(row, ts))],
@@ -77,6 +77,10 @@ describe('two-thread CSV read', () => {
     ['row rule broken early, number late (read errors first)', (row, ts) =>
       row === 100 ? isoLine(row, ts).replace(/,[^,]*$/, ',-1') : late(row) ? isoLine(row, ts).replace(',100.5,', ',abc,') : isoLine(row, ts)],
     ['CRLF line ends', isoLine, { eol: '\r\n' }],
+    ['reordered and ignored columns, bad number late', (row, ts) => {
+      const [time, open, ...rest] = isoLine(row, ts).split(',');
+      return [open, time, ...rest, late(row) ? 'x' : '7'].join(',').replace(late(row) ? ',99.5,' : '\u0000', ',9e,');
+    }, { header: 'open,timestamp,high,low,close,volume,trades' }, { columnMap: { trades: null } }],
     ['no final newline', isoLine, { finalEol: false }],
     ['naive timestamps in a declared zone', (row, ts) => isoLine(row, ts).replace('.000Z,', ','), {}, { timezone: 'Europe/Prague' }],
     ['epoch milliseconds', (row, ts) => isoLine(row, ts).replace(/^[^,]*/, String(ts)), {}, { timestampFormat: 'epoch-ms' }],
