@@ -1,12 +1,8 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base';
 
-export default defineConfig({
-  // The parse worker is its own entry: read-csv starts it as dist/parse-worker.js.
+// The parse worker is its own entry: read-csv starts it as dist/parse-worker.js.
+export default packageBuild({
   entry: { index: 'src/index.ts', 'parse-worker': 'src/csv/parse-worker.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   splitting: false,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
 });

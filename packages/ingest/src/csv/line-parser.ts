@@ -59,7 +59,10 @@ export class CsvLineParser {
     this.columns = new ColumnBuffers(capacity);
   }
 
-  /** Parses the lines in buf[start, stop); all end in LF except, when `final`, the last. */
+  /**
+   * Parses the lines in buf[start, stop); all end in LF except, when `final`, the last, and then
+   * buf[stop] must exist and hold a NUL (a sentinel for the number scanner).
+   */
   parseLines(buf: Buffer, start: number, stop: number, final: boolean): void {
     let p = start;
     if (this.slots === undefined) p = this.parseHeader(buf, p, stop);
@@ -107,7 +110,7 @@ export class CsvLineParser {
         let q: number;
         if (slot > 0) {
           const column = values[slot - 1] as Float64Array;
-          q = scanDecimalInto(buf, p, stop, column, row);
+          q = p < stop ? scanDecimalInto(buf, p, column, row) : -1;
           let ok = q >= 0;
           if (!ok) {
             column[row] = numbers.scan(buf, p, stop);
@@ -162,7 +165,7 @@ export class CsvLineParser {
     let q = p + fastLength;
     if (q >= stop || buf[q] !== COMMA || !this.options.timestamps.parseFastInto(buf, p, ts, row)) return -1;
     for (let v = 0; v < 5; v++) {
-      q = scanDecimalInto(buf, q + 1, stop, values[v] as Float64Array, row);
+      q = scanDecimalInto(buf, q + 1, values[v] as Float64Array, row);
       if (q < 0 || q >= stop || buf[q] !== (v === 4 ? LF : COMMA)) return -1;
     }
     return q + 1;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,23 @@ async function expectSameOnTwoThreads(path: string, options: Partial<IngestOptio
 
 const late = (row: number): boolean => row === Math.floor(ROWS * 0.8);
 
+/** The first data row the worker parses, as read-csv splits a small file (worker share 0.3). */
+function boundaryRow(path: string): number {
+  const text = readFileSync(path, 'latin1');
+  const split = text.indexOf('\n', Math.floor(text.length * 0.7)) + 1;
+  return text.slice(0, split).split('\n').length - 2;
+}
+
 describe('two-thread CSV read', () => {
+  it('checks the worker\'s first row against the first part\'s last', async () => {
+    const probe = writeCsv('probe.csv');
+    const row = boundaryRow(probe);
+    const path = writeCsv('boundary.csv', (r, ts) => isoLine(r, r === row ? ts - 60_000 : ts));
+    const result = (await expectSameOnTwoThreads(path)) as { code: string; details: { line: number } };
+    expect(result.code).toBe('DUPLICATE_TIMESTAMP');
+    expect(result.details.line).toBe(row + 2);
+  });
+
   it('reads the second part on a worker and gives the same bars and hash', async () => {
     const path = writeCsv('valid.csv');
     const timestamps = await createTimestampParser({ format: 'iso' });
@@ -76,6 +92,8 @@ describe('two-thread CSV read', () => {
     ['duplicate timestamp in the first part', (row, ts) => isoLine(row, row === 100 ? ts - 60_000 : ts)],
     ['row rule broken early, number late (read errors first)', (row, ts) =>
       row === 100 ? isoLine(row, ts).replace(/,[^,]*$/, ',-1') : late(row) ? isoLine(row, ts).replace(',100.5,', ',abc,') : isoLine(row, ts)],
+    ['row rules broken in both parts (the first part wins)', (row, ts) => isoLine(row, row === 100 || late(row) ? ts - 60_000 : ts)],
+    ['smallest step inside the second part', (row, ts) => isoLine(row, START + row * 180_000 - (row > ROWS * 0.8 ? 60_000 : 0)), {}, { allowGaps: true }],
     ['CRLF line ends', isoLine, { eol: '\r\n' }],
     ['reordered and ignored columns, bad number late', (row, ts) => {
       const [time, open, ...rest] = isoLine(row, ts).split(',');

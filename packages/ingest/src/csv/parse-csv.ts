@@ -4,7 +4,7 @@ import { buildQualityReport } from '../quality-report.js';
 import { parseIngestOptions } from './parse-options.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
-import { checkEachRow, checkRows, type CheckedRows, type RowCheckOptions } from './row-rules.js';
+import { checkRows, type RowCheckOptions } from './row-rules.js';
 
 /** Reader settings tests use: tiny chunks, and two threads for small files. */
 export interface ReadTuning {
@@ -33,21 +33,13 @@ export async function parseCsv(path: string, input: IngestOptionsInput & ReadTun
     allowGaps: options.allowGaps,
     placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
   };
-  // Read errors come first whatever the line: a row-rule error of the first part waits for the worker.
-  let checked: CheckedRows | undefined;
-  const { bars, sha256, sourceColumns } = await readCsvColumns(path, {
+  const { bars, sha256, sourceColumns, checked } = await readCsvColumns(path, {
     file: path,
     columnMap: options.columnMap,
     timestamps,
+    rowRules: rules,
     ...(chunkBytes === undefined ? {} : { chunkBytes }),
     ...(parallelBytes === undefined ? {} : { parallelBytes }),
-    onFirstPart: (first) => {
-      try {
-        checked = { rows: first.ts.length, steps: checkEachRow(first, 0, first.ts.length, rules) };
-      } catch (error) {
-        checked = { error };
-      }
-    },
   });
   const { gaps } = checkRows(bars, rules, checked);
   const quality = buildQualityReport({

@@ -1,4 +1,5 @@
 import type { ErrorCode, TimestampFormat } from '@buff/core';
+import type { StepStats } from './each-row.js';
 import type { RulePlace } from './rule-error.js';
 
 /** What the main thread asks a parse worker to parse: one range of lines, header already known. */
@@ -17,6 +18,8 @@ export interface ParseJob {
   /** The timestamp format code of the file's first row (every row must share it); -1 when unknown. */
   fileFormat: number;
   chunkBytes: number | undefined;
+  /** Run the per-row rules on the worker's rows after the first (main checks the first, against its last). */
+  timeframeMs: number | undefined;
 }
 
 /** A rule failure as plain data; `place.line` counts from the range's first line (1). */
@@ -29,6 +32,9 @@ export interface RuleFailureRecord {
 
 /** The worker's answer: its rows (buffers transferred), a rule failure, or a crash. */
 export type ParseReply =
-  | { kind: 'rows'; length: number; lines: number; ts: Float64Array; values: Float64Array[] }
+  | { kind: 'rows'; length: number; lines: number; ts: Float64Array; values: Float64Array[]; rowCheck?: RowCheckReply }
   | { kind: 'failure'; failure: RuleFailureRecord }
   | { kind: 'crash'; message: string };
+
+/** The per-row rules over the worker's rows 1..: the smallest step (row index local), or the first failure (line local). */
+export type RowCheckReply = { steps: StepStats } | { failure: RuleFailureRecord };

@@ -46,7 +46,7 @@ describe('scanDecimalInto (the hot-loop path)', () => {
   function scan(text: string): { value: number; end: number; fast: boolean } {
     const bytes = Buffer.from(`${text},`, 'latin1');
     const out = new Float64Array(1);
-    const end = scanDecimalInto(bytes, 0, bytes.length, out, 0);
+    const end = scanDecimalInto(bytes, 0, out, 0);
     if (end >= 0) return { value: out[0] as number, end, fast: true };
     const parser = new DecimalParser();
     const value = parser.scan(bytes, 0, bytes.length);

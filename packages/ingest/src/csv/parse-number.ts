@@ -149,28 +149,29 @@ const EXACT_MANTISSA_LIMIT = 2 ** 53;
  * -1 for anything else, and when the digits do not fit an exact double, so that the caller falls
  * back to {@link DecimalParser} and its checks. A stored value is bit-identical to `Number(text)`:
  * the mantissa is an exact integer below 2^53 and 10^k (k <= 22) is exact, so one division rounds
- * correctly.
- * @example const out = new Float64Array(1); scanDecimalInto(Buffer.from('0.5,'), 0, 4, out, 0); // 3, out[0] === 0.5
+ * correctly. No bounds checks: a byte that cannot continue a number (the reader's LF, or the NUL it
+ * puts after a last line without LF) must follow within `bytes`.
+ * @example const out = new Float64Array(1); scanDecimalInto(Buffer.from('0.5,'), 0, out, 0); // 3, out[0] === 0.5
  */
-export function scanDecimalInto(bytes: Uint8Array, start: number, limit: number, out: Float64Array, index: number): number {
+export function scanDecimalInto(bytes: Uint8Array, start: number, out: Float64Array, index: number): number {
   let pos = start;
-  let c = pos < limit ? (bytes[pos] as number) : 0;
+  let c = bytes[pos] as number;
   const negative = c === MINUS;
-  if (negative) c = ++pos < limit ? (bytes[pos] as number) : 0;
+  if (negative) c = bytes[++pos] as number;
   let mantissa = 0;
   const intStart = pos;
   while (c >= DIGIT_0 && c <= DIGIT_9) {
     mantissa = mantissa * 10 + (c - DIGIT_0);
-    c = ++pos < limit ? (bytes[pos] as number) : 0;
+    c = bytes[++pos] as number;
   }
   let digits = pos - intStart;
   let fraction = 0;
   if (c === DOT) {
-    c = ++pos < limit ? (bytes[pos] as number) : 0;
+    c = bytes[++pos] as number;
     const fractionStart = pos;
     while (c >= DIGIT_0 && c <= DIGIT_9) {
       mantissa = mantissa * 10 + (c - DIGIT_0);
-      c = ++pos < limit ? (bytes[pos] as number) : 0;
+      c = bytes[++pos] as number;
     }
     fraction = pos - fractionStart;
     digits += fraction;

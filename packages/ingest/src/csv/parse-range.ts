@@ -40,6 +40,7 @@ export function parseFileRange(fd: number, parser: CsvLineParser, range: FileRan
     if (read > 0) onBytes?.(buf.subarray(carry, carry + read));
     const stop = carry + read;
     if (read === 0) {
+      buf[stop] = 0; // stop < buf.length: the buffer grows before it is full
       if (stop > 0) parser.parseLines(buf, 0, stop, true);
       return;
     }

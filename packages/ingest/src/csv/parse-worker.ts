@@ -7,7 +7,9 @@ import type { RulePlace } from './rule-error.js';
 import { CsvLineParser, type RuleFailure } from './line-parser.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { parseFileRange } from './parse-range.js';
-import type { ParseJob, ParseReply, RuleFailureRecord } from './parse-job.js';
+import type { Bars } from '@buff/core';
+import { checkEachRow } from './each-row.js';
+import type { ParseJob, ParseReply, RowCheckReply, RuleFailureRecord } from './parse-job.js';
 
 class RangeFailure extends Error {
   constructor(readonly record: RuleFailureRecord) {
@@ -16,6 +18,17 @@ class RangeFailure extends Error {
 }
 
 const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFailure({ code, place, value, reason });
+
+/** The per-row rules over rows 1.. of this range (row 0 is checked by the main thread, against its last row). */
+function checkOwnRows(bars: Bars, job: ParseJob): RowCheckReply {
+  try {
+    const placeOf = (index: number, column?: string): RulePlace => ({ file: job.file, line: index + 1, ...(column === undefined ? {} : { column }) });
+    return { steps: checkEachRow(bars, 1, bars.ts.length, { timeframeMs: job.timeframeMs as number, placeOf, fail }) };
+  } catch (err) {
+    if (err instanceof RangeFailure) return { failure: err.record };
+    throw err;
+  }
+}
 
 async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: ArrayBuffer[] }> {
   const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
@@ -31,8 +44,9 @@ async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: A
   const columns = parser.columns!;
   const ts = columns.ts;
   const values = columns.values;
+  const rowCheck = job.timeframeMs === undefined ? undefined : checkOwnRows(columns.view(), job);
   return {
-    reply: { kind: 'rows', length: columns.length, lines: parser.line, ts, values },
+    reply: { kind: 'rows', length: columns.length, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) },
     transfer: [ts.buffer as ArrayBuffer, ...values.map((v) => v.buffer as ArrayBuffer)],
   };
 }

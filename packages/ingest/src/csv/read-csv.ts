@@ -4,7 +4,9 @@ import { BuffError, type Bars } from '@buff/core';
 import { mapColumns } from './column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
-import type { ParseReply } from './parse-job.js';
+import type { ColumnBuffers } from './column-buffers.js';
+import { checkEachRow, type CheckedRows, type EachRowOptions, type StepStats } from './each-row.js';
+import type { ParseReply, RowCheckReply } from './parse-job.js';
 import type { TimestampParser } from './parse-timestamp.js';
 import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
 import { ruleError } from './rule-error.js';
@@ -31,8 +33,11 @@ export interface ReadCsvOptions {
   chunkBytes?: number;
   /** Parse on two threads from this size on (default {@link PARALLEL_PARSE_BYTES}); tests lower it. */
   parallelBytes?: number;
-  /** On two threads: sees this thread's rows while the worker still parses (must not throw). */
-  onFirstPart?: (bars: Bars) => void;
+  /**
+   * The per-row rules to run while reading on two threads (each thread over its own rows); the
+   * outcome comes back as `checked`, for `checkRows` to continue from.
+   */
+  rowRules?: { timeframeMs: number; placeOf: EachRowOptions['placeOf'] };
 }
 
 export interface CsvColumns {
@@ -43,6 +48,8 @@ export interface CsvColumns {
   sourceColumns: number;
   /** Whether a worker thread parsed the second part of the file (false also when it could not run). */
   parallel: boolean;
+  /** Rows already run through the per-row rules (two threads and `rowRules` only), or the first error there. */
+  checked?: CheckedRows;
 }
 
 /**
@@ -106,6 +113,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
         timezone: options.timestamps.timezone,
         fileFormat: options.timestamps.fileFormat,
         chunkBytes: options.chunkBytes,
+        timeframeMs: options.rowRules?.timeframeMs,
       });
     };
     // The job goes out once the first row fixed the file's timestamp format.
@@ -113,21 +121,28 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     parseFileRange(fd, parser, { start: 0, end: split, chunkBytes: options.chunkBytes, onBytes: (bytes) => hash.update(bytes) });
     if (reply === undefined) post(); // the first part held only the header
     hashFileRange(fd, split, size, hash, options.chunkBytes);
-    if (options.onFirstPart !== undefined && parser.columns !== undefined && parser.columns.length > 0) options.onFirstPart(parser.columns.view());
+    // This part's row rules while the worker works; their errors wait: read errors come first.
+    let checked = options.rowRules === undefined || parser.columns === undefined ? undefined : checkRowsOf(parser.columns.view(), 0, options.rowRules);
     const answer = await (reply as unknown as Promise<ParseReply>).catch((err: unknown): ParseReply => ({ kind: 'crash', message: String(err) }));
     if (answer.kind === 'failure') {
       const { code, place, value, reason } = answer.failure;
       throw ruleError(code, { ...place, line: parser.line + (place.line ?? 0) }, value, reason);
     }
     const parallel = answer.kind === 'rows';
-    if (parallel) appendRows(parser, answer);
+    const base = parser.line;
+    if (parallel) {
+      const first = parser.columns?.length ?? 0;
+      appendRows(parser, answer);
+      if (checked !== undefined && options.rowRules !== undefined) checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
+    }
     // The worker could not run (or died): parse its part here, with the same messages.
     else parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, { details: { file: options.file } });
     }
-    return { bars: finish(parser, size, options.file), sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel };
+    const bars = finish(parser, size, options.file);
+    return { bars, sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel, ...(checked === undefined ? {} : { checked }) };
   } finally {
     worker.terminate();
   }
@@ -142,6 +157,51 @@ function createParser(options: ReadCsvOptions, size: number, onFirstRow?: () => 
     mapHeader: (names) => mapColumns(names, { file: options.file, line: 1, columnMap: options.columnMap ?? {} }),
     ...(onFirstRow === undefined ? {} : { onFirstRow }),
   });
+}
+
+/** The per-row rules over rows [from, end) as a CheckedRows: the error is kept, not thrown. */
+function checkRowsOf(bars: Bars, from: number, rules: NonNullable<ReadCsvOptions['rowRules']>, steps?: StepStats): CheckedRows {
+  try {
+    return { rows: bars.ts.length, steps: checkEachRow(bars, from, bars.ts.length, { ...rules, fail: ruleError }, steps) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * The row checks of both parts, in row order: this part's (rows before `first`), the worker's first
+ * row against this part's last, then the worker's own (its lines count from `base`).
+ */
+function joinRowChecks(
+  parser: CsvLineParser,
+  checked: CheckedRows,
+  first: number,
+  base: number,
+  worker: RowCheckReply | undefined,
+  rules: NonNullable<ReadCsvOptions['rowRules']>,
+): CheckedRows {
+  if ('error' in checked || worker === undefined) return checked;
+  const bars = (parser.columns as ColumnBuffers).view();
+  const boundary = checkRowsOf(sliceRows(bars, Math.min(first + 1, bars.ts.length)), first, rules, checked.steps);
+  if ('error' in boundary) return boundary;
+  if ('failure' in worker) {
+    const { code, place, value, reason } = worker.failure;
+    return { error: ruleError(code, { ...place, line: base + (place.line ?? 0) }, value, reason) };
+  }
+  const steps = worker.steps.minStep < boundary.steps.minStep ? { minStep: worker.steps.minStep, minStepIndex: first + worker.steps.minStepIndex } : boundary.steps;
+  return { rows: bars.ts.length, steps };
+}
+
+/** The first `rows` rows as views. */
+function sliceRows(bars: Bars, rows: number): Bars {
+  return {
+    ts: bars.ts.subarray(0, rows),
+    open: bars.open.subarray(0, rows),
+    high: bars.high.subarray(0, rows),
+    low: bars.low.subarray(0, rows),
+    close: bars.close.subarray(0, rows),
+    volume: bars.volume.subarray(0, rows),
+  };
 }
 
 /** The worker's rows after this thread's, in place when the columns have room. */
