@@ -17,20 +17,27 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** Appends bytes or UTF-8 text to the file being written by `writeFileAtomicWith`. */
+export type AtomicWrite = (data: string | Uint8Array) => void;
+
 /**
- * Writes a file atomically: temp file in the same folder, fsync, rename, fsync of the folder.
- * Readers see the old file or the new one, never a part.
- * @example writeFileAtomic('data/BTC-USD/dataset.json', json)
+ * Writes a file atomically from pieces: `fill` calls `write` as often as it likes (no need to
+ * hold the whole file in one string), then the temp file is fsynced and renamed into place and
+ * the folder fsynced. Readers see the old file or the new one, never a part; on any error the
+ * temp file is removed and the old file stays.
+ * @example writeFileAtomicWith('runs/.index/snapshot.json', (write) => { write('{"a":'); write('1}'); });
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicWith(path: string, fill: (write: AtomicWrite) => void): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
     const fd = openSync(temp, 'w');
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      fill((data) => {
+        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        let offset = 0;
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      });
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -41,4 +48,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(temp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Writes a file atomically: temp file in the same folder, fsync, rename, fsync of the folder.
+ * Readers see the old file or the new one, never a part.
+ * @example writeFileAtomic('data/BTC-USD/dataset.json', json)
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  writeFileAtomicWith(path, (write) => write(data));
 }

@@ -28,7 +28,8 @@ export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-
 export type { RunStore } from './run-store.js';
 
 /** Durable files. */
-export { writeFileAtomic, tempPathFor, fsyncDir } from './atomic-file.js';
+export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './atomic-file.js';
+export type { AtomicWrite } from './atomic-file.js';
 
 /** Structured JSON logging (pino). */
 export { createLogger, silentLogger } from './logger.js';

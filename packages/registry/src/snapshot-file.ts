@@ -1,6 +1,5 @@
-import { closeSync, fdatasyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fsyncDir, tempPathFor } from '@buff/core';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicWith } from '@buff/core';
 import type { JsonRecord } from './storage-driver.js';
 
 /**
@@ -35,42 +34,24 @@ export function readSnapshot(path: string): Map<string, Map<string, JsonRecord>>
 }
 
 /**
- * Writes the whole index as a format-2 snapshot, atomically (temp file, fdatasync, rename, fsync of
+ * Writes the whole index as a format-2 snapshot, atomically (temp file, fsync, rename, fsync of
  * the folder), streaming it in chunks. Sorted by id: the same index gives the same bytes.
  * @example writeSnapshot('runs/.index/snapshot.json', new Map([['runs', new Map([['a', { id: 'a' }]])]]));
  */
 export function writeSnapshot(path: string, state: Map<string, Map<string, JsonRecord>>): void {
-  const temp = tempPathFor(path);
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      const put = (text: string) => writeAll(fd, Buffer.from(text, 'utf8'));
-      put('{"format":2,"collections":{');
-      let first = true;
-      for (const [collection, records] of state) {
-        const ids = [...records.keys()].sort();
-        put(`${first ? '' : ','}${JSON.stringify(collection)}:{"ids":${JSON.stringify(ids)},"records":[`);
-        for (let i = 0; i < ids.length; i += CHUNK) {
-          const chunk = JSON.stringify(ids.slice(i, i + CHUNK).map((id) => records.get(id)));
-          put(`${i === 0 ? '' : ','}${chunk.slice(1, -1)}`);
-        }
-        put(']}');
-        first = false;
+  writeFileAtomicWith(path, (put) => {
+    put('{"format":2,"collections":{');
+    let first = true;
+    for (const [collection, records] of state) {
+      const ids = [...records.keys()].sort();
+      put(`${first ? '' : ','}${JSON.stringify(collection)}:{"ids":${JSON.stringify(ids)},"records":[`);
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const chunk = JSON.stringify(ids.slice(i, i + CHUNK).map((id) => records.get(id)));
+        put(`${i === 0 ? '' : ','}${chunk.slice(1, -1)}`);
       }
-      put('}}');
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
+      put(']}');
+      first = false;
     }
-    renameSync(temp, path);
-    fsyncDir(dirname(path));
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    put('}}');
+  });
 }
