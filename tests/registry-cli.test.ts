@@ -51,6 +51,7 @@ describe('buff runs / buff index', () => {
     expect(all.code, all.stderr).toBe(0);
     expect(all.stderr).toContain(`RUNS_ROOT=${root} (flag)`);
     expect(all.stdout).toContain('3 of 3 run(s)');
+    expect(all.stdout).toMatch(/^id +created +strategy +symbols +tf +status +return +sharpe +trades +tags$/m);
     const rsi = await runBuff(['runs', 'list', '--runs-root', root, '--strategy', 'rsi', '--symbol', 'BTC-USD', '--json']);
     const page = lastJson<{ total: number; items: RunRecord[]; roots: Record<string, { path: string }> }>(rsi.stdout);
     expect(page.items.map((r) => r.id)).toEqual([ids[2]]);

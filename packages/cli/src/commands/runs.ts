@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { BuffError } from '@buff/core';
+import { formatTable } from '../text-table.js';
 import type { RunRecord, RunRegistry } from '@buff/registry';
 import { outputFor, type GlobalArgs, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
@@ -27,9 +28,15 @@ export async function openRegistryFor(args: { runsRoot?: string; driver?: 'fs' |
   return registry;
 }
 
-function formatRow(r: RunRecord): string {
+const RUN_COLUMNS = ['id', 'created', 'strategy', 'symbols', 'tf', 'status', 'return', 'sharpe', 'trades', 'tags', ''];
+
+function runCells(r: RunRecord): string[] {
   const num = (v: number | null, digits = 3) => (v === null ? '-' : v.toFixed(digits));
-  return [r.id, r.createdAt, r.strategy, r.symbols.join(','), r.timeframe, r.status, num(r.metrics.totalReturn), num(r.metrics.sharpe, 2), String(r.metrics.tradeCount ?? '-'), r.tags.join(',') || '-', r.legacy ? 'legacy' : ''].join('  ');
+  return [r.id, r.createdAt, r.strategy, r.symbols.join(','), r.timeframe, r.status, num(r.metrics.totalReturn), num(r.metrics.sharpe, 2), String(r.metrics.tradeCount ?? '-'), r.tags.join(',') || '-', r.legacy ? 'legacy' : ''];
+}
+
+function formatRuns(records: RunRecord[]): string {
+  return formatTable(RUN_COLUMNS, records.map(runCells));
 }
 
 /** `buff runs list|show|migrate`: browse the registry and import Phase-1 runs. */
@@ -71,7 +78,7 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
               limit: args.limit,
               offset: args.offset,
             });
-            for (const record of page.items) out.line(formatRow(record));
+            if (page.items.length > 0) out.line(formatRuns(page.items));
             out.line(`${page.items.length} of ${page.total} run(s)`);
             out.result({ total: page.total, items: page.items, problems: registry.problems() });
           } finally {
@@ -93,7 +100,7 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
             const manifestFile = existsSync(join(dir, 'manifest.json')) ? 'manifest.json' : 'legacy.json';
             const manifest = JSON.parse(readFileSync(join(dir, manifestFile), 'utf8')) as Record<string, unknown>;
             const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{ file: string; bytes: number; sha256: string }>;
-            out.line(formatRow(record));
+            out.line(formatRuns([record]));
             out.line(`name: ${record.name}`);
             out.line(`window: ${record.window.since ?? '-'} .. ${record.window.until ?? '-'}`);
             out.line(`folder: ${dir}`);
