@@ -8,5 +8,5 @@ export function makeTempDir(prefix = 'buff-test-'): { dir: string; cleanup: () =
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Folder of the real exchange candles shipped beside the repo. */
-export const REAL_DATA_DIR = new URL('../../../shared/data/real/', import.meta.url).pathname;
+/** Folder of the real exchange candles vendored in the repo (see its README for provenance). */
+export const REAL_DATA_DIR = new URL('../fixtures/real/', import.meta.url).pathname;

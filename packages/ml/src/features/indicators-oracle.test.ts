@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { atr, bollinger, macdSeries, rsi } from './oscillators.js';
 import { ema, sma } from './moving-averages.js';
 
-// Oracle: the technicalindicators package on real exchange candles (../shared/data/real/).
+// Oracle: the technicalindicators package on real exchange candles (tests/fixtures/real/).
 // Conventions that match ours: EMA and Wilder averages seeded with the SMA of the first `period`
 // values; true range starts at bar 1 (needs the previous close); Bollinger uses the population SD.
 // Differences: technicalindicators rounds RSI to 2 decimals (we compare within 0.005) and reports
 // RSI 100 when both averages are 0 (we report 50; such rows are skipped); it divides by a zero
 // Bollinger width (we report %b 0.5; skipped).
-const REAL = new URL('../../../../../shared/data/real/', import.meta.url).pathname;
+const REAL = new URL('../../../../tests/fixtures/real/', import.meta.url).pathname;
 
 function readCsv(file: string): { high: number[]; low: number[]; close: number[] } {
   const lines = readFileSync(REAL + file, 'utf8').trim().split('\n').slice(1);
