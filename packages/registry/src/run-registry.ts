@@ -95,12 +95,13 @@ class FolderRunRegistry implements RunRegistry {
   async publish(id: string, stagingDir: string): Promise<void> {
     const target = this.runDir(id);
     const staging = this.checkStaging(stagingDir);
-    const checked = readRunFolder(staging, { check: 'hashes', expectId: id });
+    // Already published: same id, same content by construction, so nothing to read or hash.
     if (existsSync(target)) {
       await this.discard(staging);
       await this.ensureIndexed(id);
       return;
     }
+    const checked = readRunFolder(staging, { check: 'hashes', expectId: id });
     // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
     utimesSync(staging, now, now);
