@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Float32, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { z } from 'zod';
-import { BuffError, Sha256Schema, TimeframeSchema, canonicalJsonPretty, sha256Hex, writeFileAtomic, type Timeframe } from '@buff/core';
+import { BuffError, Sha256Schema, StoredTableSchema, canonicalJsonPretty, sha256Hex, writeFileAtomic, type Timeframe } from '@buff/core';
 import { readBars, readDatasetManifest } from '@buff/ingest';
 import { FeatureOptionsSchema, computeFeatures, parseFeatureOptions, type FeatureOptionsInput, type FeatureTable } from './features/compute-features.js';
 
@@ -14,11 +14,7 @@ export const FEATURES_MANIFEST = 'features.json';
 /** One stored feature table; `sourceContentId` is the content id of the bars it was computed from. */
 export const FeatureTableEntrySchema = z
   .object({
-    timeframe: TimeframeSchema,
-    file: z.string(),
-    contentId: Sha256Schema,
-    bytes: z.number().int().nonnegative(),
-    rows: z.number().int().nonnegative(),
+    ...StoredTableSchema.shape,
     warmup: z.number().int().nonnegative(),
     names: z.array(z.string()),
     sourceContentId: Sha256Schema,

@@ -5,14 +5,22 @@ import { SymbolSchema } from './ingest-options.js';
 /** A sha256 in lowercase hex. */
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex');
 
-/** One stored (symbol, timeframe) table inside a dataset folder. */
-export const DatasetTableSchema = z
+/** One stored Arrow file of a symbol (bars or features): its timeframe, name, content id and size. */
+export const StoredTableSchema = z
   .object({
     timeframe: TimeframeSchema,
     file: z.string(),
     contentId: Sha256Schema,
     bytes: z.number().int().nonnegative(),
     rows: z.number().int().nonnegative(),
+  })
+  .strict();
+export type StoredTable = z.infer<typeof StoredTableSchema>;
+
+/** One stored (symbol, timeframe) bar table inside a dataset folder, with its span and gaps. */
+export const DatasetTableSchema = z
+  .object({
+    ...StoredTableSchema.shape,
     first: z.string().nullable(),
     last: z.string().nullable(),
     gapCount: z.number().int().nonnegative(),
