@@ -6,10 +6,10 @@
 // Each build gets a fresh runs root (a second build of the same run would be a no-op).
 // Needs `npm run build` (run.mjs does it); BUFF_BENCH_SOURCE=1 runs the TypeScript sources instead.
 // BENCH_ENGINE_ROWS / BENCH_ENGINE_RUNS change the size and the count. Prints a markdown section.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_ENGINE_ROWS ?? 1_000_000);
 const RUNS = Math.max(5, Number(process.env.BENCH_ENGINE_RUNS ?? 5));
@@ -46,27 +46,9 @@ writeFileSync(
   }),
 );
 
-const DUCKDB_READ = `
-import { DuckDBInstance } from '@duckdb/node-api';
-const instance = await DuckDBInstance.create(':memory:');
-const connection = await instance.connect();
-await connection.run("CREATE TABLE t AS SELECT * FROM read_csv('${CSV}')");
-const reader = await connection.runAndReadAll('SELECT count(*) AS n FROM t');
-process.stdout.write(String(reader.getRows()[0][0]) + '\\n');
-`;
 
-function run(args) {
-  const t0 = performance.now();
-  const result = spawnSync(args[0], args.slice(1), { cwd: REPO, encoding: 'utf8', env: { ...process.env, BUFF_LOG_LEVEL: 'warn' }, maxBuffer: 16 * 2 ** 20 });
-  const ms = performance.now() - t0;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return { ms, stdout: result.stdout };
-}
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+
+const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn' });
 
 const buildMs = [];
 const duckMs = [];
@@ -76,7 +58,7 @@ for (let i = 0; i < RUNS; i++) {
   const built = run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', runsRoot, '--data-root', DATA_ROOT, '--json']);
   buildMs.push(built.ms);
   runDir = JSON.parse(built.stdout.trim().split('\n').pop()).runDir;
-  const duck = run([process.execPath, '--input-type=module', '-e', DUCKDB_READ]);
+  const duck = run(duckdbReadCsvArgs(CSV));
   if (Number(duck.stdout.trim()) !== ROWS) throw new Error(`duckdb read ${duck.stdout.trim()} rows, expected ${ROWS}`);
   duckMs.push(duck.ms);
   if (i > 0) rmSync(join(TMP, `runs-${i - 1}`), { recursive: true, force: true });

@@ -6,10 +6,10 @@
 // in-memory table, and the peak RSS of the ingest process (/usr/bin/time -v when present, else the
 // CLI's own process.resourceUsage().maxRSS via BUFF_REPORT_RSS=1). Needs `npm run build` (run.mjs does it).
 // BENCH_INGEST_ROWS / BENCH_INGEST_RUNS change the size and the count. Prints a markdown section.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
 const RUNS = Math.max(5, Number(process.env.BENCH_INGEST_RUNS ?? 5));
@@ -43,14 +43,6 @@ function generateCsv(path, rows) {
   closeSync(fd);
 }
 
-const DUCKDB_READ = `
-import { DuckDBInstance } from '@duckdb/node-api';
-const instance = await DuckDBInstance.create(':memory:');
-const connection = await instance.connect();
-await connection.run("CREATE TABLE t AS SELECT * FROM read_csv('${CSV}')");
-const reader = await connection.runAndReadAll('SELECT count(*) AS n FROM t');
-process.stdout.write(String(reader.getRows()[0][0]) + '\\n');
-`;
 
 const DUCKDB_RESAMPLE = `
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -67,26 +59,15 @@ const reader = await connection.runAndReadAll('SELECT count(*) FROM h');
 process.stdout.write(JSON.stringify({ times, rows: Number(reader.getRows()[0][0]) }) + '\\n');
 `;
 
-function run(args, env = {}) {
-  const start = performance.now();
-  const result = spawnSync(args[0], args.slice(1), { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 16 * 2 ** 20 });
-  const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return { ms, stdout: result.stdout, stderr: result.stderr };
-}
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+const run = timedRun;
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 
 mkdirSync(TMP, { recursive: true });
 if (!existsSync(CSV)) generateCsv(CSV, ROWS);
 if (!existsSync(join(REPO, 'packages/cli/dist/index.js'))) throw new Error('build first: npm run build');
 const ingestArgs = [process.execPath, CLI, 'ingest', 'csv', '--input', CSV, '--symbol', 'BENCH', '--data-root', DATA_ROOT];
-const duckArgs = [process.execPath, '--input-type=module', '-e', DUCKDB_READ];
+const duckArgs = duckdbReadCsvArgs(CSV);
 
 // One untimed warm-up each (page cache, lazy disk), then alternate.
 rmSync(DATA_ROOT, { recursive: true, force: true });
