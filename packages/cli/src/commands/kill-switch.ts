@@ -1,14 +1,7 @@
-import { hostname, userInfo } from 'node:os';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { cliActor } from '../actor.js';
 
-function whoAmI(): string {
-  try {
-    return `cli:${userInfo().username}@${hostname()}`;
-  } catch {
-    return `cli:uid${process.getuid?.() ?? '?'}@${hostname()}`;
-  }
-}
 
 /** `buff kill-switch on|off|status`: stops (or allows) new runs and ingest on a runs root. */
 export const registerKillSwitchCommands: RegisterCommands = (cli) =>
@@ -27,7 +20,7 @@ export const registerKillSwitchCommands: RegisterCommands = (cli) =>
       const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
       out.root(runsRoot);
       if (args.action !== 'status') {
-        await setKillSwitch(runsRoot.path, { on: args.action === 'on', actor: args.actor ?? whoAmI(), reason: args.reason });
+        await setKillSwitch(runsRoot.path, { on: args.action === 'on', actor: args.actor ?? cliActor(), reason: args.reason });
       }
       const status = await readKillSwitch(runsRoot.path);
       out.line(`kill switch: ${status.on ? 'ON' : 'off'}${status.source === 'unreadable' ? ` (failed closed: ${status.reason})` : status.actor ? ` (by ${status.actor} at ${status.changedAt}${status.reason ? `: ${status.reason}` : ''})` : ''}`);

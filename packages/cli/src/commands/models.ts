@@ -1,17 +1,10 @@
-import { hostname, userInfo } from 'node:os';
 import { BuffError, isBuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { cliActor } from '../actor.js';
 
 const ALIASES = ['champion', 'candidate'] as const;
 
-function whoAmI(): string {
-  try {
-    return `cli:${userInfo().username}@${hostname()}`;
-  } catch {
-    return `cli:uid${process.getuid?.() ?? '?'}@${hostname()}`;
-  }
-}
 
 /**
  * The model folder's recorded evaluation, or PROMOTION_REFUSED: a model without an evaluation, or
@@ -71,7 +64,7 @@ const registerPromote: RegisterCommands = (cli) =>
       const { openModelRegistry } = await import('@buff/registry');
       const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
       try {
-        const actor = args.actor ?? whoAmI();
+        const actor = args.actor ?? cliActor();
         // The same model (same card) promoted again reuses its version, with the evaluation just read.
         const existing = (await registry.listVersions(name)).find((v) => v.card.modelId === card.modelId);
         const version = existing ? existing.version : await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
@@ -139,7 +132,7 @@ const registerModels: RegisterCommands = (cli) =>
           const { openModelRegistry } = await import('@buff/registry');
           const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
           try {
-            const version = await registry.rollback(args.name, { alias: args.alias, actor: args.actor ?? whoAmI(), ...(args.reason ? { reason: args.reason } : {}) });
+            const version = await registry.rollback(args.name, { alias: args.alias, actor: args.actor ?? cliActor(), ...(args.reason ? { reason: args.reason } : {}) });
             out.line(`${args.name} ${args.alias} rolled back to v${version.version} (model ${String(version.card.modelId ?? '?')})`);
             out.result({ name: args.name, alias: args.alias, version: version.version, modelId: version.card.modelId ?? null });
           } finally {
