@@ -52,50 +52,45 @@ export function resample(bars: Bars, timeframe: Timeframe, options: ResampleOpti
   const oClose = out.close;
   const oVolume = out.volume;
 
-  // Running aggregates live in locals and are flushed when a bar crosses the bucket end,
-  // so the common case (same bucket) costs two compares and an add.
+  // One bucket per outer step: the inner loop runs over the bucket's bars with the aggregates in
+  // locals (a compare, the order check and three updates per bar), then the bucket is written.
   let k = 0;
-  let bucket = Math.floor(first / tf) * tf;
-  let bucketEnd = bucket + tf;
-  let o = open[0] as number;
-  let h = high[0] as number;
-  let l = low[0] as number;
-  let v = volume[0] as number;
-  let previous = first;
-  for (let i = 1; i < n; i++) {
-    const t = ts[i] as number;
-    if (!(t > previous)) throw unordered(i, previous, t);
-    if (t >= bucketEnd) {
-      oTs[k] = bucket;
-      oOpen[k] = o;
-      oHigh[k] = h;
-      oLow[k] = l;
-      oClose[k] = close[i - 1] as number;
-      oVolume[k] = v;
-      k++;
-      bucket = Math.floor(t / tf) * tf;
-      bucketEnd = bucket + tf;
-      o = open[i] as number;
-      h = high[i] as number;
-      l = low[i] as number;
-      v = volume[i] as number;
-    } else {
-      const hi = high[i] as number;
-      const lo = low[i] as number;
+  let i = 0;
+  let previous = -Infinity;
+  let bucketEnd = 0;
+  while (i < n) {
+    const t0 = ts[i] as number;
+    if (!(t0 > previous)) throw unordered(i, previous, t0);
+    const bucket = Math.floor(t0 / tf) * tf;
+    bucketEnd = bucket + tf;
+    const o = open[i] as number;
+    let h = high[i] as number;
+    let l = low[i] as number;
+    let v = volume[i] as number;
+    previous = t0;
+    let j = i + 1;
+    for (; j < n; j++) {
+      const t = ts[j] as number;
+      if (t >= bucketEnd) break;
+      if (!(t > previous)) throw unordered(j, previous, t);
+      previous = t;
+      const hi = high[j] as number;
       if (hi > h) h = hi;
+      const lo = low[j] as number;
       if (lo < l) l = lo;
-      v += volume[i] as number;
+      v += volume[j] as number;
     }
-    previous = t;
+    oTs[k] = bucket;
+    oOpen[k] = o;
+    oHigh[k] = h;
+    oLow[k] = l;
+    oClose[k] = close[j - 1] as number;
+    oVolume[k] = v;
+    k++;
+    i = j;
   }
-  oTs[k] = bucket;
-  oOpen[k] = o;
-  oHigh[k] = h;
-  oLow[k] = l;
-  oClose[k] = close[n - 1] as number;
-  oVolume[k] = v;
 
-  let count = k + 1;
+  let count = k;
   if (!options.includePartial && previous < bucketEnd - sourceTf) count--;
   return count === capacity ? out : shrink(out, count);
 }
