@@ -33,4 +33,6 @@ export type { AtomicWrite } from './atomic-file.js';
 
 /** Structured JSON logging (pino). */
 export { createLogger, silentLogger } from './logger.js';
+export { packageInfo } from './package-info.js';
+export type { PackageInfo } from './package-info.js';
 export type { Logger, LoggerOptions } from './logger.js';

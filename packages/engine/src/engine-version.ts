@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { packageInfo, type PackageInfo } from '@buff/core';
 
-interface PackageJson {
-  version: string;
-  dependencies?: Record<string, string>;
-}
-
-let cached: PackageJson | undefined;
-
-/** The engine's package.json (src/ and dist/ both sit one folder below it). */
-function enginePackage(): PackageJson {
-  cached ??= JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as PackageJson;
-  return cached;
+/** The engine's package.json (src/ and dist/ both sit one folder below it), or its build-time copy. */
+function enginePackage(): PackageInfo {
+  return packageInfo('@buff/engine', new URL('../package.json', import.meta.url));
 }
 
 /**

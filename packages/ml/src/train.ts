@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { BuffError, TimeframeSchema, canonicalJsonPretty, fsyncDir, silentLogger, type Logger } from '@buff/core';
+import { BuffError, TimeframeSchema, canonicalJsonPretty, fsyncDir, packageInfo, silentLogger, type Logger } from '@buff/core';
 import { selectBackend, type BackendName } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_GATES, GatesSchema, checkGates } from './evaluation/gates.js';
@@ -171,7 +171,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
 }
 
 /** @buff/ml's own version, from its package.json (src/ and dist/ both sit one folder below it). */
-const ML_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const ML_VERSION = packageInfo('@buff/ml', new URL('../package.json', import.meta.url)).version;
 
 /** Parses train options (INVALID_CONFIG naming the key). */
 export function parseTrainOptions(input: TrainOptionsInput): TrainOptions {

@@ -135,8 +135,12 @@ async function readInParallel(fd: number, path: string, size: number, split: num
       appendRows(parser, answer);
       if (checked !== undefined && options.rowRules !== undefined) checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
     }
-    // The worker could not run (or died): parse its part here, with the same messages.
-    else parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
+    // The worker could not run (or died): parse its part here, with the same messages, and say so
+    // (a missing dist/parse-worker.js would otherwise only show as a slower ingest).
+    else {
+      process.emitWarning(`the CSV parse worker did not run (${answer.message.split('\n')[0]}); parsing on one thread`, { code: 'BUFF_PARSE_WORKER' });
+      parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
+    }
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, { details: { file: options.file } });
