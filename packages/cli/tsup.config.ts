@@ -6,8 +6,8 @@ import { packageBuild } from '../../tsup.base';
  * instead of some 700 modules (about 0.1-0.7 s less per process, see bench/RESULTS.md). Nothing
  * imports the CLI, so its private copies cannot meet another copy of the same class.
  * Left outside: packages with native parts, files they find by path, or optional installs.
- * The CSV parse worker is an entry of its own: @buff/ingest starts it as ./parse-worker.js next to
- * the chunk that holds the reader.
+ * The CSV parse worker and the hash worker are entries of their own: @buff/ingest and @buff/core
+ * start them as ./parse-worker.js and ./hash-worker.js next to the chunk that holds their callers.
  */
 const EXTERNAL = [
   '@tensorflow/tfjs',
@@ -27,7 +27,7 @@ const external = new RegExp(`^(${names})(/|$)`);
 const bundled = new RegExp(`^(?!(${names})(/|$))`);
 
 export default packageBuild({
-  entry: { index: 'src/index.ts', 'parse-worker': '../ingest/src/csv/parse-worker.ts' },
+  entry: { index: 'src/index.ts', 'parse-worker': '../ingest/src/csv/parse-worker.ts', 'hash-worker': '../core/src/hash-worker.ts' },
   dts: { entry: { index: 'src/index.ts' } },
   splitting: true,
   noExternal: [bundled],

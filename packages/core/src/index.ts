@@ -5,6 +5,8 @@ export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 /** Canonical JSON and content ids. */
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
 export { sha256Hex, contentId } from './content-id.js';
+export { sha256FileOffThread, sha256DescriptorOffThread } from './hash-off-thread.js';
+export { startSiblingWorker } from './sibling-worker.js';
 
 /** Timeframes. */
 export { TIMEFRAMES, TimeframeSchema, parseTimeframe, timeframeMs } from './timeframe.js';

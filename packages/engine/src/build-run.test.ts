@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBuffError } from '@buff/core';
@@ -119,6 +119,19 @@ describe('buildRun', () => {
       const err = await failure(buildRun(config, { runStore: store, dataRoot: data }));
       expect(isBuffError(err) && [err.code, err.details.key]).toEqual([code, key]);
     }
+  });
+
+  it('refuses a stored input whose bytes no longer match its content id, and publishes nothing', async () => {
+    const data = join(root, 'g', 'data');
+    const runs = join(root, 'g', 'runs');
+    await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }), source: { kind: 'synthetic' } });
+    const table = join(data, 'AAA', '1m.arrow');
+    const bytes = readFileSync(table);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x01; // a value changes; the file still parses
+    writeFileSync(table, bytes);
+    const err = await failure(buildRun({ ...base, symbols: ['AAA'], timeframe: '1m', data: { provider: 'store' } }, { runStore: dirRunStore(runs), dataRoot: data }));
+    expect(isBuffError(err, 'CORRUPT_ARTIFACT') && err.details.file).toBe(table);
+    expect(readdirSync(runs).filter((name) => name.startsWith('run-'))).toEqual([]);
   });
 
   it('refuses a timeframe finer than the stored data', async () => {

@@ -1,7 +1,6 @@
-import { webcrypto } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, sha256FileOffThread, sha256Hex, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -37,7 +36,7 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
   const { def, params } = resolveStrategy(parsed.strategy);
   const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
   const weights = allocationWeights(config);
-  const { bars, inputs } = await loadRunInputs(config, options.dataRoot);
+  const { bars, inputs, verified } = await loadRunInputs(config, options.dataRoot);
   const version = engineVersion();
   const runId = computeRunId(config, inputs, version);
   const runDir = join(options.runStore.root, runId);
@@ -63,12 +62,14 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
       guardrails: config.guardrails,
     });
     const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
-    // Each artifact is hashed and written on the thread pool while the next one is encoded.
-    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions)));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity)));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days)));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades)));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8')));
+    await verified; // the inputs' sha256, computed on the hash worker while this thread simulated
+    // Each artifact is written on the thread pool while the next one is encoded; decisions (the
+    // largest) is hashed from its file on the hash worker, the rest here: both cores hash.
+    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions), 'worker'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8'), 'here'));
     const artifacts = (await Promise.all(written)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const manifest: RunManifest = {
       schemaVersion: 1,
@@ -92,8 +93,13 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
   return { runId, runDir, created: true };
 }
 
-/** Writes one artifact into the staging folder and returns its manifest entry (sha256 on the thread pool). */
-async function writeArtifact(dir: string, file: string, bytes: Uint8Array): Promise<ArtifactEntry> {
-  const [digest] = await Promise.all([webcrypto.subtle.digest('SHA-256', bytes), writeFile(join(dir, file), bytes)]);
-  return { file, sha256: Buffer.from(digest).toString('hex'), bytes: bytes.length };
+/**
+ * Writes one artifact into the staging folder (thread pool) and returns its manifest entry: the
+ * sha256 of the bytes computed on this thread, or of the written file on the hash worker.
+ */
+async function writeArtifact(dir: string, file: string, bytes: Uint8Array, hashOn: 'here' | 'worker'): Promise<ArtifactEntry> {
+  const path = join(dir, file);
+  const sha256 = hashOn === 'here' ? sha256Hex(bytes) : undefined;
+  await writeFile(path, bytes);
+  return { file, sha256: sha256 ?? (await sha256FileOffThread(path)), bytes: bytes.length };
 }

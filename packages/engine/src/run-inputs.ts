@@ -10,7 +10,7 @@ import {
   type RunInput,
   type Timeframe,
 } from '@buff/core';
-import { barsToIpc, findTableByContentId, readBars, readDatasetManifest, resample, synthesizeBars, writeDataset } from '@buff/ingest';
+import { barsToIpc, findTableByContentId, readBarsVerifiedLater, readDatasetManifest, resample, synthesizeBars, writeDataset } from '@buff/ingest';
 import type { RunConfig } from './run-config.js';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +19,11 @@ const DAY_MS = 86_400_000;
 export interface LoadedInputs {
   bars: Bars[];
   inputs: RunInput[];
+  /**
+   * Settles when every stored table read has been hashed against its content id (on the thread
+   * pool, while the caller simulates); rejects with CORRUPT_ARTIFACT. Await it before writing anything.
+   */
+  verified: Promise<void>;
 }
 
 /**
@@ -31,12 +36,14 @@ export interface LoadedInputs {
 export async function loadRunInputs(config: RunConfig, dataRoot: string): Promise<LoadedInputs> {
   const bars: Bars[] = [];
   const inputs: RunInput[] = [];
+  const checks: Array<Promise<void>> = [];
   const since = Date.parse(config.window.since);
   const until = Date.parse(config.window.until);
   for (const [index, symbol] of config.symbols.entries()) {
     if (config.data.provider === 'synthetic') await synthesizeInto(config, dataRoot, symbol, index);
     const pinned = config.data.datasets?.[symbol];
     const loaded = pinned ? await loadPinned(dataRoot, symbol, pinned, config.timeframe) : await loadStored(dataRoot, symbol, index, config.timeframe);
+    checks.push(loaded.verified);
     const windowed = cutWindow(loaded.bars, since, until);
     if (windowed.ts.length === 0) {
       throw new BuffError('INVALID_CONFIG', `no ${config.timeframe} bars of ${symbol} in the window [${config.window.since}, ${config.window.until})`, {
@@ -47,13 +54,16 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
     bars.push(windowed);
     inputs.push(describeInput(symbol, config.timeframe, loaded.contentId, windowed, source));
   }
-  return { bars, inputs };
+  const verified = Promise.all(checks).then(() => undefined);
+  verified.catch(() => undefined); // awaited by the caller; a failure before that is not unhandled
+  return { bars, inputs, verified };
 }
 
 interface LoadedSymbol {
   bars: Bars;
   contentId: string;
   source: string;
+  verified: Promise<void>;
 }
 
 async function loadStored(dataRoot: string, symbol: string, index: number, timeframe: Timeframe): Promise<LoadedSymbol> {
@@ -68,8 +78,8 @@ async function loadStored(dataRoot: string, symbol: string, index: number, timef
     });
   }
   if (tables[timeframe]) {
-    const { bars, table } = await readBars(dataRoot, symbol, timeframe);
-    return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}` };
+    const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, timeframe);
+    return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}`, verified };
   }
   const finest = TIMEFRAMES.find((tf) => tables[tf] !== undefined);
   if (!finest || timeframeMs(finest) > timeframeMs(timeframe)) {
@@ -77,8 +87,8 @@ async function loadStored(dataRoot: string, symbol: string, index: number, timef
       details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
     });
   }
-  const { bars, table } = await readBars(dataRoot, symbol, finest);
-  return resampled(bars, finest, timeframe, table, `store ${symbol}/${table.file}`);
+  const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, finest);
+  return resampled(bars, finest, timeframe, table, `store ${symbol}/${table.file}`, verified);
 }
 
 async function loadPinned(dataRoot: string, symbol: string, contentId: string, timeframe: Timeframe): Promise<LoadedSymbol> {
@@ -98,18 +108,18 @@ async function loadPinned(dataRoot: string, symbol: string, contentId: string, t
       details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
     });
   }
-  const { bars, table } = await readBars(dataRoot, symbol, stored);
+  const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, stored);
   if (table.contentId !== contentId) {
     throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, { details: { key, value: contentId } });
   }
-  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)` };
-  return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`);
+  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified };
+  return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`, verified);
 }
 
 /** Resamples in memory; the derived content id is the sha256 of the Arrow bytes the store would write. */
-function resampled(bars: Bars, from: Timeframe, to: Timeframe, table: DatasetTable, source: string): LoadedSymbol {
+function resampled(bars: Bars, from: Timeframe, to: Timeframe, table: DatasetTable, source: string, verified: Promise<void>): LoadedSymbol {
   const derived = resample(bars, to, { sourceTimeframe: from });
-  return { bars: derived, contentId: sha256Hex(barsToIpc(derived)), source: `${source} ${table.contentId} resampled ${from}->${to}` };
+  return { bars: derived, contentId: sha256Hex(barsToIpc(derived)), source: `${source} ${table.contentId} resampled ${from}->${to}`, verified };
 }
 
 /** Synthesizes the symbol's 1m bars into the store, unless identical ones are there; never overwrites real data. */

@@ -7,6 +7,7 @@ import {
   findTableByContentId,
   listDatasets,
   readBars,
+  readBarsVerifiedLater,
   readDatasetManifest,
   readQualityReport,
   resampleDataset,
@@ -78,6 +79,23 @@ describe('dataset store', () => {
     bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0xff;
     writeFileSync(path, bytes);
     await expectCode(readBars(root, 'BTC-USD', '1m'), 'CORRUPT_ARTIFACT');
+  });
+
+  it('reads bars ahead of their hash check: verified resolves for intact bytes, rejects for flipped or cut ones', async () => {
+    const bars = synthesizeBars({ days: 1, seed: 1 });
+    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE });
+    const intact = await readBarsVerifiedLater(root, 'BTC-USD', '1m');
+    await intact.verified;
+    expect(intact.bars.close).toEqual(bars.close);
+    const path = join(root, 'BTC-USD', '1m.arrow');
+    const bytes = readFileSync(path);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length >> 1] = (flipped[flipped.length >> 1] as number) ^ 0xff;
+    writeFileSync(path, flipped);
+    const late = await readBarsVerifiedLater(root, 'BTC-USD', '1m'); // a flipped value still parses
+    await expectCode(late.verified, 'CORRUPT_ARTIFACT');
+    writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
+    await expectCode(readBarsVerifiedLater(root, 'BTC-USD', '1m'), 'CORRUPT_ARTIFACT'); // cut bytes do not parse
   });
 
   it('rejects a damaged dataset.json as CORRUPT_ARTIFACT and a missing dataset as DATASET_NOT_FOUND', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, readFile, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchFileWriter } from 'apache-arrow';
@@ -11,6 +11,7 @@ import {
   TIMEFRAMES,
   canonicalJsonPretty,
   fsyncDir,
+  sha256DescriptorOffThread,
   sha256Hex,
   tempPathFor,
   timeframeMs,
@@ -97,6 +98,68 @@ export async function writeDataset(dataRoot: string, input: WriteDatasetInput): 
  * @example const { bars, table } = await readBars('data', 'BTC-USD', '1h');
  */
 export async function readBars(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ bars: Bars; table: DatasetTable }> {
+  const { path, bytes, table } = await readTableBytes(dataRoot, symbol, timeframe);
+  checkContentId(path, sha256Hex(bytes), table);
+  return { bars: ipcToBars(bytes, path), table };
+}
+
+/** A stored table read ahead of its hash check: `verified` settles when the sha256 is known. */
+export interface UnverifiedBars {
+  bars: Bars;
+  table: DatasetTable;
+  /** Resolves when the bytes match `dataset.json`, rejects with CORRUPT_ARTIFACT when they do not. Await it before trusting anything computed from `bars`. */
+  verified: Promise<void>;
+}
+
+/**
+ * {@link readBars} with the sha256 check running on the hash worker (core's
+ * `sha256DescriptorOffThread`, over the very file this thread reads) while the caller works with
+ * the bars: a run builder simulates meanwhile and awaits `verified` before it writes anything.
+ * Bytes that do not even parse reject with CORRUPT_ARTIFACT once their hash is known.
+ * @example const { bars, verified } = await readBarsVerifiedLater('data', 'BTC-USD', '1m'); work(bars); await verified;
+ */
+export async function readBarsVerifiedLater(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<UnverifiedBars> {
+  const { path, table } = await findTable(dataRoot, symbol, timeframe);
+  const fd = openTable(path);
+  let hashed: Promise<string>;
+  let bytes: Buffer;
+  try {
+    hashed = sha256DescriptorOffThread(fd);
+    bytes = readFileSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    throw unreadable(path, err);
+  }
+  const verified = hashed.then(
+    (actual) => checkContentId(path, actual, table),
+    (err: unknown) => {
+      throw unreadable(path, err);
+    },
+  );
+  void verified.finally(() => closeSync(fd)).catch(() => undefined); // the worker reads fd until then
+  verified.catch(() => undefined); // the caller may fail before it awaits this
+  let bars: Bars;
+  try {
+    bars = ipcToBars(bytes, path);
+  } catch (err) {
+    await verified; // a hash mismatch is the better message
+    throw err;
+  }
+  return { bars, table, verified };
+}
+
+/** The bytes of a stored table, read in one synchronous call (the thread pool would only add round trips). */
+async function readTableBytes(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ path: string; bytes: Buffer; table: DatasetTable }> {
+  const { path, table } = await findTable(dataRoot, symbol, timeframe);
+  try {
+    return { path, bytes: readFileSync(path), table };
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+/** The table of (symbol, timeframe) in dataset.json and its file; DATASET_NOT_FOUND when not stored. */
+async function findTable(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ path: string; table: DatasetTable }> {
   const manifest = await readDatasetManifest(dataRoot, symbol);
   const table = manifest.tables[timeframe];
   if (!table) {
@@ -104,18 +167,27 @@ export async function readBars(dataRoot: string, symbol: string, timeframe: Time
       details: { key: 'timeframe', value: timeframe },
     });
   }
-  const path = join(datasetDir(dataRoot, symbol), table.file);
-  const bytes = await readFile(path).catch((err: unknown) => {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, { cause: err, details: { file: path } });
-  });
-  const actual = sha256Hex(bytes);
+  return { path: join(datasetDir(dataRoot, symbol), table.file), table };
+}
+
+function openTable(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+function unreadable(path: string, err: unknown): BuffError {
+  return new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, { cause: err, details: { file: path } });
+}
+
+function checkContentId(path: string, actual: string, table: DatasetTable): void {
   if (actual !== table.contentId) {
     throw new BuffError('CORRUPT_ARTIFACT', `${path}: sha256 ${actual.slice(0, 12)} does not match ${MANIFEST_FILE} ${table.contentId.slice(0, 12)}`, {
       details: { file: path, rule: 'CONTENT_ID', value: actual, expected: table.contentId },
     });
   }
-  const bars = ipcToBars(bytes, path);
-  return { bars, table };
 }
 
 /**

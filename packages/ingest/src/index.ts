@@ -15,13 +15,14 @@ export type { Prng } from './prng.js';
 export {
   writeDataset,
   readBars,
+  readBarsVerifiedLater,
   readDatasetManifest,
   readQualityReport,
   listDatasets,
   findTableByContentId,
   resampleDataset,
 } from './dataset-store.js';
-export type { WriteDatasetInput } from './dataset-store.js';
+export type { WriteDatasetInput, UnverifiedBars } from './dataset-store.js';
 export { fetchDataset } from './fetch-dataset.js';
 export type { FetchDatasetOptions } from './fetch-dataset.js';
 export { validateSymbol, datasetDir, MANIFEST_FILE, QUALITY_FILE } from './dataset-paths.js';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { BuffError, RunManifestSchema, type RunManifest } from '@buff/core';
+import { BuffError, RunManifestSchema, sha256FileOffThread, type RunManifest } from '@buff/core';
 import { LegacyManifestSchema } from './legacy-manifest.js';
 import { RunStatusSchema, type HeadlineMetrics, type RunRecord } from './run-record.js';
 
@@ -17,22 +17,48 @@ export type FolderCheck = 'sizes' | 'hashes';
  * @example const record = readRunFolder('runs/run-0123456789abcdef', { check: 'hashes' });
  */
 export function readRunFolder(dir: string, options: { check?: FolderCheck; expectId?: string; tags?: string[] } = {}): RunRecord {
+  const { record, files } = readFolder(dir, options);
+  if ((options.check ?? 'sizes') === 'hashes') for (const entry of files) checkHash(join(dir, entry.file), entry, sha256OfFile(join(dir, entry.file)));
+  return record;
+}
+
+/**
+ * {@link readRunFolder} with the hash check on two cores: the largest files alternate between
+ * core's hash worker and this thread (publish hashes a 1M-bar run's 66 MB in about half the time).
+ * @example const record = await readRunFolderHashed('runs/.staging/run-0123456789abcdef-1', { expectId: 'run-0123456789abcdef' });
+ */
+export async function readRunFolderHashed(dir: string, options: { expectId?: string; tags?: string[] } = {}): Promise<RunRecord> {
+  const { record, files } = readFolder(dir, { ...options, check: 'sizes' });
+  const bySize = [...files].sort((a, b) => b.bytes - a.bytes);
+  const elsewhere = bySize.filter((_, index) => index % 2 === 0);
+  const offThread = elsewhere.map(async (entry) => checkHash(join(dir, entry.file), entry, await sha256FileOffThread(join(dir, entry.file))));
+  const settled = Promise.allSettled(offThread);
+  try {
+    for (const entry of bySize.filter((_, index) => index % 2 === 1)) checkHash(join(dir, entry.file), entry, sha256OfFile(join(dir, entry.file)));
+  } finally {
+    for (const result of await settled) if (result.status === 'rejected') throw result.reason;
+  }
+  return record;
+}
+
+/** The record of a run folder and the files its manifest lists (checked for presence and size). */
+function readFolder(dir: string, options: { check?: FolderCheck; expectId?: string; tags?: string[] }): { record: RunRecord; files: ListedFile[] } {
   const expectId = options.expectId ?? basename(dir);
   const createdAt = new Date(Math.round(statSync(dir).mtimeMs)).toISOString();
   const legacyPath = join(dir, 'legacy.json');
   if (!existsSync(join(dir, 'manifest.json')) && existsSync(legacyPath)) {
     const legacy = parseJsonFile(legacyPath, LegacyManifestSchema);
     if (legacy.id !== expectId) corrupt(legacyPath, 'ID_MISMATCH', `legacy.json names ${legacy.id}, folder is ${expectId}`);
-    checkFiles(dir, legacy.files, options.check ?? 'sizes');
-    return { id: legacy.id, ...legacy.listing, createdAt, status: 'legacy', tags: options.tags ?? [], legacy: true };
+    checkSizes(dir, legacy.files);
+    return { record: { id: legacy.id, ...legacy.listing, createdAt, status: 'legacy', tags: options.tags ?? [], legacy: true }, files: legacy.files };
   }
   const manifestPath = join(dir, 'manifest.json');
   const manifest = parseJsonFile(manifestPath, RunManifestSchema);
   if (manifest.id !== expectId) corrupt(manifestPath, 'ID_MISMATCH', `manifest names ${manifest.id}, folder is ${expectId}`);
-  checkFiles(dir, manifest.artifacts, options.check ?? 'sizes');
+  checkSizes(dir, manifest.artifacts);
   const metricsPath = join(dir, 'metrics.json');
   const metrics = existsSync(metricsPath) ? (parseJsonFile(metricsPath) as Record<string, unknown>) : {};
-  return { ...listingOf(manifest), createdAt, ...statusAndMetrics(metrics), tags: options.tags ?? [], legacy: false };
+  return { record: { ...listingOf(manifest), createdAt, ...statusAndMetrics(metrics), tags: options.tags ?? [], legacy: false }, files: manifest.artifacts };
 }
 
 function listingOf(manifest: RunManifest): Pick<RunRecord, 'id' | 'name' | 'strategy' | 'symbols' | 'timeframe' | 'window'> {
@@ -63,17 +89,27 @@ function statusAndMetrics(metrics: Record<string, unknown>): { status: RunRecord
   };
 }
 
-function checkFiles(dir: string, files: Array<{ file: string; sha256: string; bytes: number }>, check: FolderCheck): void {
+interface ListedFile {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+function checkSizes(dir: string, files: ListedFile[]): void {
   for (const entry of files) {
     const path = join(dir, entry.file);
     if (!existsSync(path)) corrupt(path, 'MISSING_ARTIFACT', `artifact ${entry.file} listed in the manifest is missing`);
     const size = statSync(path).size;
     if (size !== entry.bytes) corrupt(path, 'SIZE_MISMATCH', `artifact ${entry.file} has ${size} bytes, manifest says ${entry.bytes}`);
-    if (check === 'hashes') {
-      const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-      if (sha256 !== entry.sha256) corrupt(path, 'HASH_MISMATCH', `artifact ${entry.file} has sha256 ${sha256}, manifest says ${entry.sha256}`);
-    }
   }
+}
+
+function checkHash(path: string, entry: ListedFile, sha256: string): void {
+  if (sha256 !== entry.sha256) corrupt(path, 'HASH_MISMATCH', `artifact ${entry.file} has sha256 ${sha256}, manifest says ${entry.sha256}`);
+}
+
+function sha256OfFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 function parseJsonFile<T>(path: string, schema: z.ZodType<T>): T;

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { BuffError, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
-import { readRunFolder, syncPath, syncTree } from './run-folder.js';
+import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
 import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
 import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
 
@@ -101,11 +101,14 @@ class FolderRunRegistry implements RunRegistry {
       await this.ensureIndexed(id);
       return;
     }
-    const checked = readRunFolder(staging, { check: 'hashes', expectId: id });
     // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
     utimesSync(staging, now, now);
-    await syncTree(staging);
+    // every artifact hashed against the manifest while the tree is fsynced, both on the thread pool
+    const [hashed, treeSynced] = await Promise.allSettled([readRunFolderHashed(staging, { expectId: id }), syncTree(staging)]);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    if (treeSynced.status === 'rejected') throw treeSynced.reason;
+    const checked = hashed.value;
     try {
       renameSync(staging, target);
     } catch (err) {

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '@buff/core';
 import type { ParseJob, ParseReply } from './parse-job.js';
 
 /** A started parse worker: it boots while the caller reads the header, then parses one job. */
@@ -16,7 +15,7 @@ export interface ParseWorker {
  * @example const worker = startParseWorker(); const reply = await worker.run(job); worker.terminate();
  */
 export function startParseWorker(): ParseWorker {
-  const worker = createWorker();
+  const worker: Worker = startSiblingWorker(import.meta.url, 'parse-worker');
   const reply = new Promise<ParseReply>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -32,13 +31,4 @@ export function startParseWorker(): ParseWorker {
       void worker.terminate();
     },
   };
-}
-
-function createWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', here));
-  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(/package\.json$/, 'dist/esm/api/index.mjs');
-  const entry = new URL('./parse-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
 }

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import type { HashReply, HashRequest } from './hash-job.js';
+import { startSiblingWorker } from './sibling-worker.js';
+
+/**
+ * sha256 of whole files on a worker thread, so the main thread keeps working (a run builder
+ * simulates while its inputs are verified; publish hashes one artifact here and one there).
+ * One worker per process, started on first use and unref'd (it never keeps the process alive).
+ * When the worker cannot start, the file is hashed on this thread and a warning says so.
+ */
+let worker: Worker | undefined;
+let failed = false;
+let nextId = 1;
+const pending = new Map<number, { resolve: (hex: string) => void; reject: (err: Error) => void; request: HashRequest }>();
+
+/**
+ * sha256 (hex) of the file at `path`, read and hashed on the hash worker.
+ * @example const hex = await sha256FileOffThread('runs/run-0123456789abcdef/decisions.arrow');
+ */
+export function sha256FileOffThread(path: string): Promise<string> {
+  return send({ id: nextId++, path });
+}
+
+/**
+ * sha256 (hex) of the open file `fd`, from its first byte to its end, read on the hash worker.
+ * Keep `fd` open until the promise settles: the worker reads the very file the caller opened.
+ * @example const fd = openSync(file, 'r'); const pending = sha256DescriptorOffThread(fd); parse(readFileSync(fd)); await pending; closeSync(fd);
+ */
+export function sha256DescriptorOffThread(fd: number): Promise<string> {
+  return send({ id: nextId++, fd });
+}
+
+function send(request: HashRequest): Promise<string> {
+  const thread = failed ? undefined : (worker ?? start());
+  if (thread === undefined) return Promise.resolve().then(() => hashHere(request));
+  return new Promise((resolve, reject) => {
+    pending.set(request.id, { resolve, reject, request });
+    if (pending.size === 1) thread.ref();
+    thread.postMessage(request);
+  });
+}
+
+function start(): Worker | undefined {
+  try {
+    const thread = startSiblingWorker(import.meta.url, 'hash-worker');
+    thread.unref();
+    thread.on('message', (reply: HashReply) => {
+      const job = pending.get(reply.id);
+      if (job === undefined) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) thread.unref();
+      if ('sha256' in reply) job.resolve(reply.sha256);
+      else job.reject(new Error(`cannot hash ${job.request.path ?? `descriptor ${job.request.fd}`}: ${reply.error}`));
+    });
+    thread.on('error', (err) => fallBack(err));
+    thread.on('exit', (code) => fallBack(new Error(`the hash worker exited (code ${code})`)));
+    worker = thread;
+    return thread;
+  } catch (err) {
+    fallBack(err);
+    return undefined;
+  }
+}
+
+/** The worker is gone: warn once, then hash what it was asked here. */
+function fallBack(err: unknown): void {
+  if (failed) return;
+  failed = true;
+  worker = undefined;
+  process.emitWarning(`the hash worker did not run (${String(err).split('\n')[0]}); hashing on the main thread`, { code: 'BUFF_HASH_WORKER' });
+  const jobs = [...pending.values()];
+  pending.clear();
+  for (const job of jobs) {
+    try {
+      job.resolve(hashHere(job.request));
+    } catch (error) {
+      job.reject(error as Error);
+    }
+  }
+}
+
+function hashHere(request: HashRequest): string {
+  const fd = request.fd ?? openSync(request.path as string, 'r');
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(4 * 2 ** 20);
+    for (let position = 0; ; ) {
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read <= 0) break;
+      hash.update(buffer.subarray(0, read));
+      position += read;
+    }
+    return hash.digest('hex');
+  } finally {
+    if (request.fd === undefined) closeSync(fd);
+  }
+}
