@@ -6,7 +6,7 @@
 // Each build gets a fresh runs root (a second build of the same run would be a no-op).
 // Needs `npm run build` (run.mjs does it); BUFF_BENCH_SOURCE=1 runs the TypeScript sources instead.
 // BENCH_ENGINE_ROWS / BENCH_ENGINE_RUNS change the size and the count. Prints a markdown section.
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
@@ -64,6 +64,13 @@ for (let i = 0; i < RUNS; i++) {
   if (i > 0) rmSync(join(TMP, `runs-${i - 1}`), { recursive: true, force: true });
 }
 
+// The floor: the same command on one day of the same bars (node, the CLI bundle, every module a
+// build loads, the registry, a tiny simulation and publish).
+const TINY_CONFIG = join(TMP, 'run-floor.json');
+writeFileSync(TINY_CONFIG, JSON.stringify({ ...JSON.parse(readFileSync(CONFIG, 'utf8')), name: 'bench floor', window: { since: start, until: '2024-01-02T00:00:00.000Z' } }));
+const floorMs = [];
+for (let i = 0; i < RUNS; i++) floorMs.push(run([...CLI, 'run', 'build', '--config', TINY_CONFIG, '--runs-root', join(TMP, `floor-${i}`), '--data-root', DATA_ROOT, '--json']).ms);
+
 const build = median(buildMs);
 const duck = median(duckMs);
 const size = (file) => (statSync(join(runDir, file)).size / 2 ** 20).toFixed(1);
@@ -78,6 +85,7 @@ const lines = [
   '| --- | ---: | --- |',
   `| \`buff run build\` (read + verify Arrow, strategy, simulate, metrics, write + publish artifacts) | ${build.toFixed(0)} | ${buildMs.map((v) => v.toFixed(0)).join(', ')} |`,
   `| DuckDB reads the same bars' CSV into a table (node + @duckdb/node-api) | ${duck.toFixed(0)} | ${duckMs.map((v) => v.toFixed(0)).join(', ')} |`,
+  `| floor: \`buff run build\` of one day (1,440 bars) of the same data | ${median(floorMs).toFixed(0)} | ${floorMs.map((v) => v.toFixed(0)).join(', ')} |`,
   '',
   `Ratio build / DuckDB read: **${ratio.toFixed(2)}x** (target <= 1.0: ${ratio <= 1 ? 'met' : 'NOT met'}).`,
   `Artifacts: decisions.arrow ${size('decisions.arrow')} MiB (one row per bar), equity.arrow ${size('equity.arrow')} MiB, trades.arrow ${size('trades.arrow')} MiB.`,

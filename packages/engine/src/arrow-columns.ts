@@ -3,6 +3,7 @@ import {
   Dictionary,
   Int32,
   Int8,
+  RecordBatchFileWriter,
   Table,
   TimestampMillisecond,
   Utf8,
@@ -42,7 +43,13 @@ function toInt64(values: Float64Array): BigInt64Array {
   return out;
 }
 
-function toVector(spec: ColumnSpec): Vector {
+/**
+ * One column as an Arrow vector. A dictionary column gets an explicit dictionary id (`dictionaryId`,
+ * its position among the table's dictionaries): left to apache-arrow, the id comes from a
+ * process-wide counter, and the same columns would give different bytes in a process that had
+ * built another table before.
+ */
+function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
   switch (spec.kind) {
     case 'timestamp':
       return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: toInt64(spec.values), length: spec.values.length, nullCount: 0 }));
@@ -50,7 +57,7 @@ function toVector(spec: ColumnSpec): Vector {
       // Int8 codes when the dictionary is small (actions, symbols, reasons): a quarter of the bytes.
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
       const small = spec.dictionary.length <= 127;
-      const type = small ? new Dictionary(new Utf8(), new Int8()) : new Dictionary(new Utf8(), new Int32());
+      const type = small ? new Dictionary(new Utf8(), new Int8(), dictionaryId) : new Dictionary(new Utf8(), new Int32(), dictionaryId);
       const data = small ? (spec.codes instanceof Int8Array ? spec.codes : new Int8Array(spec.codes)) : spec.codes instanceof Int32Array ? spec.codes : new Int32Array(spec.codes);
       return makeVector(makeData({ type, data, length: spec.codes.length, nullCount: 0, dictionary }));
     }
@@ -64,9 +71,25 @@ function toVector(spec: ColumnSpec): Vector {
  * @example columnsToIpc({ ts: { kind: 'timestamp', values: ts }, equity: { kind: 'float64', values: equity } })
  */
 export function columnsToIpc(columns: Record<string, ColumnSpec>): Uint8Array {
+  return tableToIPC(columnsToTable(columns), 'file');
+}
+
+/**
+ * The bytes of {@link columnsToIpc} as the Arrow writer emits them (metadata, then each column's
+ * buffer as it is): no joined copy of the table, for writing straight to a file.
+ * @example const chunks = await columnsToIpcChunks(columns); for (const chunk of chunks) write(chunk);
+ */
+export async function columnsToIpcChunks(columns: Record<string, ColumnSpec>): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of RecordBatchFileWriter.writeAll(columnsToTable(columns))) chunks.push(chunk);
+  return chunks;
+}
+
+function columnsToTable(columns: Record<string, ColumnSpec>): Table {
   const vectors: Record<string, Vector> = {};
-  for (const [name, spec] of Object.entries(columns)) vectors[name] = toVector(spec);
-  return tableToIPC(new Table(vectors), 'file');
+  let dictionaries = 0;
+  for (const [name, spec] of Object.entries(columns)) vectors[name] = toVector(spec, spec.kind === 'dictionary' ? dictionaries++ : -1);
+  return new Table(vectors);
 }
 
 /**

@@ -72,6 +72,15 @@ describe('buildRun', () => {
     expect(thin.equity.ts?.at(-1)).toBe(view.equity.ts?.at(-1));
   });
 
+  it('writes the same bytes when the same run is built again in the same process', async () => {
+    const first = await build(base, 'same-1');
+    const second = await build(base, 'same-2'); // this process has built other tables since
+    expect(second.runId).toBe(first.runId);
+    for (const file of readdirSync(first.runDir)) {
+      expect(readFileSync(join(second.runDir, file)).equals(readFileSync(join(first.runDir, file))), file).toBe(true);
+    }
+  });
+
   it('changes the id with one config key, and with one input value', async () => {
     const a = await build(base, 'b');
     const fee = await build({ ...base, fees: { feeBps: 11 } }, 'b');

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, sha256FileOffThread, sha256Hex, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, sha256FileOffThread, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -8,7 +9,8 @@ import { computeRunId } from './run-id.js';
 import { engineVersion, packageVersions } from './engine-version.js';
 import { simulate } from './simulate.js';
 import { computeMetrics } from './metrics.js';
-import { ARTIFACT_FILES, daysToIpc, decisionsToIpc, equityToIpc, tradesToIpc } from './run-artifacts.js';
+import { columnsToIpcChunks } from './arrow-columns.js';
+import { ARTIFACT_FILES, daysColumns, decisionsColumns, equityColumns, tradesColumns } from './run-artifacts.js';
 
 /** What {@link buildRun} needs besides the config. */
 export interface BuildRunOptions {
@@ -65,11 +67,12 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     await verified; // the inputs' sha256, computed on the hash worker while this thread simulated
     // Each artifact is written on the thread pool while the next one is encoded; decisions (the
     // largest) is hashed from its file on the hash worker, the rest here: both cores hash.
-    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, decisionsToIpc(result.decisions), 'worker'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, equityToIpc(result.equity), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.days, daysToIpc(result.days), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, tradesToIpc(result.trades), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, Buffer.from(canonicalJsonPretty(metrics), 'utf8'), 'here'));
+    // The Arrow bytes go to disk as the writer emits them (no joined copy of a table).
+    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions)), 'worker'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity)), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.days, await columnsToIpcChunks(daysColumns(result.days)), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, await columnsToIpcChunks(tradesColumns(result.trades)), 'here'));
+    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, [Buffer.from(canonicalJsonPretty(metrics), 'utf8')], 'here'));
     const artifacts = (await Promise.all(written)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const manifest: RunManifest = {
       schemaVersion: 1,
@@ -94,12 +97,25 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
 }
 
 /**
- * Writes one artifact into the staging folder (thread pool) and returns its manifest entry: the
- * sha256 of the bytes computed on this thread, or of the written file on the hash worker.
+ * Writes one artifact's chunks into the staging folder (thread pool) and returns its manifest
+ * entry: the sha256 of the chunks computed on this thread, or of the written file on the hash worker.
  */
-async function writeArtifact(dir: string, file: string, bytes: Uint8Array, hashOn: 'here' | 'worker'): Promise<ArtifactEntry> {
+async function writeArtifact(dir: string, file: string, chunks: Uint8Array[], hashOn: 'here' | 'worker'): Promise<ArtifactEntry> {
   const path = join(dir, file);
-  const sha256 = hashOn === 'here' ? sha256Hex(bytes) : undefined;
-  await writeFile(path, bytes);
-  return { file, sha256: sha256 ?? (await sha256FileOffThread(path)), bytes: bytes.length };
+  const hash = hashOn === 'here' ? createHash('sha256') : undefined;
+  const handle = await open(path, 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of chunks) {
+      hash?.update(chunk);
+      for (let offset = 0; offset < chunk.byteLength; ) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, bytes + offset);
+        offset += bytesWritten;
+      }
+      bytes += chunk.byteLength;
+    }
+  } finally {
+    await handle.close();
+  }
+  return { file, sha256: hash?.digest('hex') ?? (await sha256FileOffThread(path)), bytes };
 }

@@ -1,6 +1,9 @@
 import { ACTIONS, GUARDRAIL_CODES, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import { columnsToIpc, type ColumnSpec } from './arrow-columns.js';
 
+/** Named columns of an artifact, in file order. */
+export type ArtifactColumns = Record<string, ColumnSpec>;
+
 /** File names of a run's artifacts (plus manifest.json). */
 export const ARTIFACT_FILES = { decisions: 'decisions.arrow', trades: 'trades.arrow', equity: 'equity.arrow', days: 'days.arrow', metrics: 'metrics.json' } as const;
 
@@ -41,7 +44,12 @@ export const ARTIFACT_COLUMNS = {
  * @example writeFileSync('decisions.arrow', decisionsToIpc(result.decisions));
  */
 export function decisionsToIpc(d: DecisionColumns): Uint8Array {
-  const columns: Record<string, ColumnSpec> = {
+  return columnsToIpc(decisionsColumns(d));
+}
+
+/** The columns of decisions.arrow. */
+export function decisionsColumns(d: DecisionColumns): ArtifactColumns {
+  const columns: ArtifactColumns = {
     ts: { kind: 'timestamp', values: d.ts },
     symbol: { kind: 'dictionary', codes: d.symbol, dictionary: d.symbols },
     action: { kind: 'dictionary', codes: d.action, dictionary: ACTIONS },
@@ -51,12 +59,17 @@ export function decisionsToIpc(d: DecisionColumns): Uint8Array {
     close: { kind: 'float64', values: d.close },
   };
   d.inputNames.forEach((name, m) => (columns[`${INPUT_PREFIX}${name}`] = { kind: 'float64', values: d.inputs[m] as Float64Array }));
-  return columnsToIpc(columns);
+  return columns;
 }
 
 /** trades.arrow: one row per closed trade. */
 export function tradesToIpc(t: TradeColumns): Uint8Array {
-  return columnsToIpc({
+  return columnsToIpc(tradesColumns(t));
+}
+
+/** The columns of trades.arrow. */
+export function tradesColumns(t: TradeColumns): ArtifactColumns {
+  return {
     symbol: { kind: 'dictionary', codes: t.symbol, dictionary: t.symbols },
     side: { kind: 'int8', values: t.side },
     entryDecisionTs: { kind: 'timestamp', values: t.entryDecisionTs },
@@ -69,28 +82,38 @@ export function tradesToIpc(t: TradeColumns): Uint8Array {
     fees: { kind: 'float64', values: t.fees },
     pnl: { kind: 'float64', values: t.pnl },
     returnPct: { kind: 'float64', values: t.returnPct },
-  });
+  };
 }
 
 /** equity.arrow: one row per timeline step, marked to the closes. */
 export function equityToIpc(e: EquityColumns): Uint8Array {
-  return columnsToIpc({
+  return columnsToIpc(equityColumns(e));
+}
+
+/** The columns of equity.arrow. */
+export function equityColumns(e: EquityColumns): ArtifactColumns {
+  return {
     ts: { kind: 'timestamp', values: e.ts },
     equity: { kind: 'float64', values: e.equity },
     balance: { kind: 'float64', values: e.balance },
     drawdown: { kind: 'float32', values: e.drawdown },
     exposure: { kind: 'float32', values: e.exposure },
     openPositions: { kind: 'int8', values: e.openPositions },
-  });
+  };
 }
 
 /** days.arrow: one row per local day with the balance at its midnight and the guardrail floors. */
 export function daysToIpc(d: DayColumns): Uint8Array {
-  return columnsToIpc({
+  return columnsToIpc(daysColumns(d));
+}
+
+/** The columns of days.arrow. */
+export function daysColumns(d: DayColumns): ArtifactColumns {
+  return {
     start: { kind: 'timestamp', values: d.start },
     balance: { kind: 'float64', values: d.balance },
     dailyFloor: { kind: 'float64', values: d.dailyFloor },
     totalFloor: { kind: 'float64', values: d.totalFloor },
     dailyBreached: { kind: 'int8', values: d.dailyBreached },
-  });
+  };
 }
