@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { HashReply, HashRequest } from './hash-job.js';
 import { startSiblingWorker } from './sibling-worker.js';
@@ -7,7 +7,8 @@ import { startSiblingWorker } from './sibling-worker.js';
 /**
  * sha256 of whole files on a worker thread, so the main thread keeps working (a run builder
  * simulates while its inputs are verified; publish hashes one artifact here and one there).
- * One worker per process, started on first use and unref'd (it never keeps the process alive).
+ * One worker per process, started on first use and unref'd (it never keeps the process alive);
+ * files under OFF_THREAD_MIN_BYTES are hashed on the calling thread.
  * When the worker cannot start, the file is hashed on this thread and a warning says so.
  */
 let worker: Worker | undefined;
@@ -32,7 +33,11 @@ export function sha256DescriptorOffThread(fd: number): Promise<string> {
   return send({ id: nextId++, fd });
 }
 
+/** Smaller files are hashed on the calling thread: the worker's start and a message cost more. */
+export const OFF_THREAD_MIN_BYTES = 4 * 2 ** 20;
+
 function send(request: HashRequest): Promise<string> {
+  if (sizeOf(request) < OFF_THREAD_MIN_BYTES) return Promise.resolve().then(() => hashHere(request));
   const thread = failed ? undefined : (worker ?? start());
   if (thread === undefined) return Promise.resolve().then(() => hashHere(request));
   return new Promise((resolve, reject) => {
@@ -78,6 +83,15 @@ function fallBack(err: unknown): void {
     } catch (error) {
       job.reject(error as Error);
     }
+  }
+}
+
+/** The file's size, or Infinity when it cannot be read (the worker then reports why). */
+function sizeOf(request: HashRequest): number {
+  try {
+    return request.fd === undefined ? statSync(request.path as string).size : fstatSync(request.fd).size;
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
 }
 
