@@ -13,7 +13,7 @@ export { TIMEFRAMES, TimeframeSchema, parseTimeframe, timeframeMs } from './time
 export type { Timeframe } from './timeframe.js';
 
 /** Canonical bars as typed-array columns. */
-export { BAR_COLUMNS, VALUE_COLUMNS, allocateBars, barCount, sliceBars } from './bars.js';
+export { BAR_COLUMNS, VALUE_COLUMNS, allocateBars, barCount, countGaps, sliceBars } from './bars.js';
 export type { Bars, BarColumn, ValueColumn } from './bars.js';
 
 /** Schemas (types derived with z.infer). */
@@ -31,6 +31,7 @@ export type { RunStore } from './run-store.js';
 
 /** Durable files. */
 export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './atomic-file.js';
+export { writeChunks } from './file-chunks.js';
 export type { AtomicWrite } from './atomic-file.js';
 
 /** Structured JSON logging (pino). */

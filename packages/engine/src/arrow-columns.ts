@@ -3,7 +3,6 @@ import {
   Dictionary,
   Int32,
   Int8,
-  RecordBatchFileWriter,
   Table,
   TimestampMillisecond,
   Utf8,
@@ -14,6 +13,7 @@ import {
   vectorFromArray,
   type Vector,
 } from 'apache-arrow';
+import { isMillisecondTimestamps, msToInt64, tableToIpcChunks, timestampsToMs } from '@buff/ingest';
 
 /** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
 export type ColumnSpec =
@@ -27,22 +27,6 @@ export type ColumnSpec =
 /** A column read back: the same shapes, dictionary columns decoded to codes + their dictionary. */
 export type ColumnValues = ColumnSpec;
 
-const TWO_32 = 4294967296;
-
-/** ms epoch floats as Int64 without a BigInt per value (fast path for non-negative integers). */
-function toInt64(values: Float64Array): BigInt64Array {
-  const out = new BigInt64Array(values.length);
-  const words = new Int32Array(out.buffer);
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i] as number;
-    if (x >= 0 && x < 2 ** 53 && Number.isInteger(x)) {
-      words[2 * i] = x >>> 0;
-      words[2 * i + 1] = Math.floor(x / TWO_32);
-    } else out[i] = BigInt(Math.trunc(x));
-  }
-  return out;
-}
-
 /**
  * One column as an Arrow vector. A dictionary column gets an explicit dictionary id (`dictionaryId`,
  * its position among the table's dictionaries): left to apache-arrow, the id comes from a
@@ -52,7 +36,7 @@ function toInt64(values: Float64Array): BigInt64Array {
 function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
   switch (spec.kind) {
     case 'timestamp':
-      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: toInt64(spec.values), length: spec.values.length, nullCount: 0 }));
+      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(spec.values), length: spec.values.length, nullCount: 0 }));
     case 'dictionary': {
       // Int8 codes when the dictionary is small (actions, symbols, reasons): a quarter of the bytes.
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
@@ -79,10 +63,8 @@ export function columnsToIpc(columns: Record<string, ColumnSpec>): Uint8Array {
  * buffer as it is): no joined copy of the table, for writing straight to a file.
  * @example const chunks = await columnsToIpcChunks(columns); for (const chunk of chunks) write(chunk);
  */
-export async function columnsToIpcChunks(columns: Record<string, ColumnSpec>): Promise<Uint8Array[]> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of RecordBatchFileWriter.writeAll(columnsToTable(columns))) chunks.push(chunk);
-  return chunks;
+export function columnsToIpcChunks(columns: Record<string, ColumnSpec>): Promise<Uint8Array[]> {
+  return tableToIpcChunks(columnsToTable(columns));
 }
 
 function columnsToTable(columns: Record<string, ColumnSpec>): Table {
@@ -108,20 +90,7 @@ export function ipcToColumns(bytes: Uint8Array): { numRows: number; columns: Map
 
 function readVector(vector: Vector, name: string): ColumnValues {
   const type = vector.type;
-  if (DataType.isTimestamp(type)) {
-    const values = new Float64Array(vector.length);
-    let offset = 0;
-    for (const chunk of vector.data) {
-      const raw = chunk.values as BigInt64Array;
-      const words = new Int32Array(raw.buffer, raw.byteOffset, raw.length * 2);
-      for (let i = 0; i < chunk.length; i++) {
-        const j = 2 * (chunk.offset + i);
-        values[offset + i] = (words[j + 1] as number) * TWO_32 + ((words[j] as number) >>> 0);
-      }
-      offset += chunk.length;
-    }
-    return { kind: 'timestamp', values };
-  }
+  if (isMillisecondTimestamps(vector)) return { kind: 'timestamp', values: timestampsToMs(vector) };
   if (DataType.isDictionary(type)) {
     const dictionary: string[] = [];
     const lookup = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, sha256FileOffThread, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, sha256FileOffThread, silentLogger, writeChunks, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -102,20 +102,13 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
  */
 async function writeArtifact(dir: string, file: string, chunks: Uint8Array[], hashOn: 'here' | 'worker'): Promise<ArtifactEntry> {
   const path = join(dir, file);
-  const hash = hashOn === 'here' ? createHash('sha256') : undefined;
+  const sha256 = hashOn === 'here' ? chunks.reduce((hash, chunk) => hash.update(chunk), createHash('sha256')).digest('hex') : undefined;
   const handle = await open(path, 'w');
-  let bytes = 0;
+  let bytes: number;
   try {
-    for (const chunk of chunks) {
-      hash?.update(chunk);
-      for (let offset = 0; offset < chunk.byteLength; ) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, bytes + offset);
-        offset += bytesWritten;
-      }
-      bytes += chunk.byteLength;
-    }
+    bytes = await writeChunks(handle, chunks);
   } finally {
     await handle.close();
   }
-  return { file, sha256: hash?.digest('hex') ?? (await sha256FileOffThread(path)), bytes };
+  return { file, sha256: sha256 ?? (await sha256FileOffThread(path)), bytes };
 }

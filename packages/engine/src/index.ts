@@ -32,8 +32,9 @@ export { loadRunInputs } from './run-inputs.js';
 export type { LoadedInputs } from './run-inputs.js';
 export { computeRunId } from './run-id.js';
 export { engineVersion, packageVersions } from './engine-version.js';
-export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsToIpc, tradesToIpc, equityToIpc, daysToIpc } from './run-artifacts.js';
-export { columnsToIpc, ipcToColumns } from './arrow-columns.js';
+export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsColumns, tradesColumns, equityColumns, daysColumns } from './run-artifacts.js';
+export type { ArtifactColumns } from './run-artifacts.js';
+export { columnsToIpc, columnsToIpcChunks, ipcToColumns } from './arrow-columns.js';
 export type { ColumnSpec, ColumnValues } from './arrow-columns.js';
 
 /** Reading and validating published runs. */

@@ -1,5 +1,5 @@
 import { ACTIONS, GUARDRAIL_CODES, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
-import { columnsToIpc, type ColumnSpec } from './arrow-columns.js';
+import type { ColumnSpec } from './arrow-columns.js';
 
 /** Named columns of an artifact, in file order. */
 export type ArtifactColumns = Record<string, ColumnSpec>;
@@ -39,15 +39,10 @@ export const ARTIFACT_COLUMNS = {
 } as const satisfies Record<string, Record<string, ColumnSpec['kind']>>;
 
 /**
- * decisions.arrow: one row per bar and symbol (ts, symbol, action, reason, guardrail, position
- * after the order, the bar's close for plotting, and `input.<name>` indicator values).
- * @example writeFileSync('decisions.arrow', decisionsToIpc(result.decisions));
+ * The columns of decisions.arrow: one row per bar and symbol (ts, symbol, action, reason, guardrail,
+ * position after the order, the bar's close for plotting, and `input.<name>` indicator values).
+ * @example writeFileSync('decisions.arrow', columnsToIpc(decisionsColumns(result.decisions)));
  */
-export function decisionsToIpc(d: DecisionColumns): Uint8Array {
-  return columnsToIpc(decisionsColumns(d));
-}
-
-/** The columns of decisions.arrow. */
 export function decisionsColumns(d: DecisionColumns): ArtifactColumns {
   const columns: ArtifactColumns = {
     ts: { kind: 'timestamp', values: d.ts },
@@ -62,12 +57,7 @@ export function decisionsColumns(d: DecisionColumns): ArtifactColumns {
   return columns;
 }
 
-/** trades.arrow: one row per closed trade. */
-export function tradesToIpc(t: TradeColumns): Uint8Array {
-  return columnsToIpc(tradesColumns(t));
-}
-
-/** The columns of trades.arrow. */
+/** The columns of trades.arrow: one row per closed trade. */
 export function tradesColumns(t: TradeColumns): ArtifactColumns {
   return {
     symbol: { kind: 'dictionary', codes: t.symbol, dictionary: t.symbols },
@@ -85,12 +75,7 @@ export function tradesColumns(t: TradeColumns): ArtifactColumns {
   };
 }
 
-/** equity.arrow: one row per timeline step, marked to the closes. */
-export function equityToIpc(e: EquityColumns): Uint8Array {
-  return columnsToIpc(equityColumns(e));
-}
-
-/** The columns of equity.arrow. */
+/** The columns of equity.arrow: one row per timeline step, marked to the closes. */
 export function equityColumns(e: EquityColumns): ArtifactColumns {
   return {
     ts: { kind: 'timestamp', values: e.ts },
@@ -102,12 +87,7 @@ export function equityColumns(e: EquityColumns): ArtifactColumns {
   };
 }
 
-/** days.arrow: one row per local day with the balance at its midnight and the guardrail floors. */
-export function daysToIpc(d: DayColumns): Uint8Array {
-  return columnsToIpc(daysColumns(d));
-}
-
-/** The columns of days.arrow. */
+/** The columns of days.arrow: one row per local day with the balance at its midnight and the guardrail floors. */
 export function daysColumns(d: DayColumns): ArtifactColumns {
   return {
     start: { kind: 'timestamp', values: d.start },

@@ -1,6 +1,7 @@
 import {
   BuffError,
   TIMEFRAMES,
+  countGaps,
   isBuffError,
   sha256Hex,
   sliceBars,
@@ -161,9 +162,7 @@ function lowerBound(ts: Float64Array, value: number): number {
 
 function describeInput(symbol: string, timeframe: Timeframe, contentId: string, bars: Bars, source: string): RunInput {
   const rows = bars.ts.length;
-  const step = timeframeMs(timeframe);
-  let gapCount = 0;
-  for (let i = 1; i < rows; i++) if ((bars.ts[i] as number) - (bars.ts[i - 1] as number) > step) gapCount++;
+  const gapCount = countGaps(bars.ts, timeframeMs(timeframe));
   return {
     symbol,
     timeframe,

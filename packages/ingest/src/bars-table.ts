@@ -1,4 +1,5 @@
-import { DataType, Precision, Table, TimeUnit, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { DataType, Precision, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { isMillisecondTimestamps, msToInt64, timestampsToMs } from './arrow-timestamps.js';
 import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
 
 /**
@@ -7,16 +8,7 @@ import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
  */
 export function barsToTable(bars: Bars): Table {
   const length = bars.ts.length;
-  const ts = new BigInt64Array(length);
-  // Int64 written as two little-endian 32-bit halves: no BigInt per row on the hot path.
-  const halves = new Int32Array(ts.buffer, ts.byteOffset, length * 2);
-  for (let i = 0; i < length; i++) {
-    const value = bars.ts[i] as number;
-    const hi = Math.floor(value / 4294967296);
-    halves[2 * i] = (value - hi * 4294967296) | 0;
-    halves[2 * i + 1] = hi;
-  }
-  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: ts, length, nullCount: 0 });
+  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts), length, nullCount: 0 });
   return new Table({
     ts: makeVector(tsData),
     open: makeVector(bars.open),
@@ -39,23 +31,12 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
     }
   }
   const tsVector = table.getChild('ts') as Vector;
-  const ts = new Float64Array(table.numRows);
-  if (DataType.isTimestamp(tsVector.type) && tsVector.type.unit === TimeUnit.MILLISECOND) {
-    let offset = 0;
-    for (const chunk of tsVector.data) {
-      const values = chunk.values as BigInt64Array;
-      const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-      for (let i = 0; i < chunk.length; i++) {
-        const j = 2 * (chunk.offset + i);
-        ts[offset + i] = (halves[j + 1] as number) * 4294967296 + ((halves[j] as number) >>> 0);
-      }
-      offset += chunk.length;
-    }
-  } else {
+  if (!isMillisecondTimestamps(tsVector)) {
     throw new BuffError('INVALID_INPUT', `${source}: column "ts" must be Timestamp(ms, UTC), got ${String(tsVector.type)}`, {
       details: { file: source, column: 'ts' },
     });
   }
+  const ts = timestampsToMs(tsVector);
   const bars = { ts } as Bars;
   for (const column of VALUE_COLUMNS) {
     const vector = table.getChild(column) as Vector;

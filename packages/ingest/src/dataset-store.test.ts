@@ -13,6 +13,7 @@ import {
   resampleDataset,
   writeDataset,
 } from './dataset-store.js';
+import { barsToIpc } from './bars-table.js';
 import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from './inventory.js';
 import { synthesizeBars } from './synthetic.js';
 
@@ -70,6 +71,14 @@ describe('dataset store', () => {
     expect(await readQualityReport(root, 'BTC-USD')).toEqual(quality);
     await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
     expect(await readQualityReport(root, 'BTC-USD')).toBeUndefined();
+  });
+
+  it('stores exactly the bytes of barsToIpc, so an in-memory resample gets the content id the store would', async () => {
+    const bars = synthesizeBars({ days: 3, seed: 5 });
+    const table = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE });
+    const expected = sha256Hex(barsToIpc(bars));
+    expect(sha256Hex(readFileSync(join(root, 'BTC-USD', '1m.arrow')))).toBe(expected);
+    expect(table.contentId).toBe(expected);
   });
 
   it('detects a corrupted Arrow file (CORRUPT_ARTIFACT)', async () => {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, readFile, readdir, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchFileWriter } from 'apache-arrow';
 import {
   BuffError,
   DatasetManifestSchema,
@@ -10,11 +9,13 @@ import {
   SymbolSchema,
   TIMEFRAMES,
   canonicalJsonPretty,
+  countGaps,
   fsyncDir,
   sha256DescriptorOffThread,
   sha256Hex,
   tempPathFor,
   timeframeMs,
+  writeChunks,
   type Bars,
   type DatasetManifest,
   type DatasetTable,
@@ -22,6 +23,7 @@ import {
   type Timeframe,
 } from '@buff/core';
 import { barsToTable, ipcToBars } from './bars-table.js';
+import { tableToIpcChunks } from './ipc-chunks.js';
 import { MANIFEST_FILE, QUALITY_FILE, datasetDir, tableFileName, validateSymbol } from './dataset-paths.js';
 import { resample } from './resample.js';
 
@@ -262,9 +264,7 @@ export async function resampleDataset(
 
 function describeTable(bars: Bars, timeframe: Timeframe, sha256: string, byteLength: number, derivedFrom?: string, includePartial?: boolean): DatasetTable {
   const rows = bars.ts.length;
-  const step = timeframeMs(timeframe);
-  let gapCount = 0;
-  for (let i = 1; i < rows; i++) if ((bars.ts[i] as number) - (bars.ts[i - 1] as number) > step) gapCount++;
+  const gapCount = countGaps(bars.ts, timeframeMs(timeframe));
   return {
     timeframe,
     file: tableFileName(timeframe),
@@ -326,21 +326,11 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
  */
 function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: string; bytes: number }>; done: Promise<void> } {
   const opened = open(temp, 'w');
-  const chunks = (async () => {
-    const list: Uint8Array[] = [];
-    for await (const chunk of RecordBatchFileWriter.writeAll(barsToTable(bars), { compressionType: null })) list.push(chunk);
-    return list;
-  })();
+  const chunks = tableToIpcChunks(barsToTable(bars));
   const done = (async () => {
     const [handle, list] = await Promise.all([opened, chunks]);
     try {
-      let position = 0;
-      const writes = list.map((chunk) => {
-        const write = writeChunk(handle, chunk, position);
-        position += chunk.byteLength;
-        return write;
-      });
-      await Promise.all(writes).finally(() => Promise.allSettled(writes));
+      await writeChunks(handle, list);
       await handle.sync();
     } finally {
       await handle.close();
@@ -360,13 +350,6 @@ function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: s
   })();
   done.catch(() => undefined); // awaited by the caller, also after a failure
   return { hashed, done };
-}
-
-async function writeChunk(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let offset = 0; offset < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, position + offset);
-    offset += bytesWritten;
-  }
 }
 
 /** The slice of a zod schema used here (zod is core's dependency, not ours). */

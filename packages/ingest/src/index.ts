@@ -1,5 +1,7 @@
 /** Canonical bars as Arrow tables and IPC bytes. */
 export { barsToTable, tableToBars, barsToIpc, ipcToBars } from './bars-table.js';
+export { msToInt64, timestampsToMs, isMillisecondTimestamps } from './arrow-timestamps.js';
+export { tableToIpcChunks } from './ipc-chunks.js';
 
 /** Resampling to higher timeframes (UTC-epoch buckets, complete buckets only unless asked). */
 export { resample } from './resample.js';

@@ -1,4 +1,4 @@
-import { BuffError, allocateBars, timeframeMs, type Bars, type Timeframe } from '@buff/core';
+import { BuffError, allocateBars, sliceBars, timeframeMs, type Bars, type Timeframe } from '@buff/core';
 
 /** Options of {@link resample}. */
 export interface ResampleOptions {
@@ -92,18 +92,7 @@ export function resample(bars: Bars, timeframe: Timeframe, options: ResampleOpti
 
   let count = k;
   if (!options.includePartial && previous < bucketEnd - sourceTf) count--;
-  return count === capacity ? out : shrink(out, count);
-}
-
-function shrink(bars: Bars, count: number): Bars {
-  return {
-    ts: bars.ts.slice(0, count),
-    open: bars.open.slice(0, count),
-    high: bars.high.slice(0, count),
-    low: bars.low.slice(0, count),
-    close: bars.close.slice(0, count),
-    volume: bars.volume.slice(0, count),
-  };
+  return count === capacity ? out : sliceBars(out, 0, count);
 }
 
 function unordered(index: number, previous: number, value: number): BuffError {

@@ -125,7 +125,8 @@ export function isStale(path: string, staleMs: number): boolean {
   return Date.now() - mtimeMs > staleMs;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (EPERM counts as alive). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

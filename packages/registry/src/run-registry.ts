@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utime
 import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { BuffError, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
+import { pidAlive } from './file-lock.js';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
 import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
@@ -240,14 +241,5 @@ function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

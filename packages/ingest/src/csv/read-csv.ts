@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { BuffError, type Bars } from '@buff/core';
+import { BuffError, sliceBars, type Bars } from '@buff/core';
 import { mapColumns } from './column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
@@ -186,7 +186,7 @@ function joinRowChecks(
 ): CheckedRows {
   if ('error' in checked || worker === undefined) return checked;
   const bars = (parser.columns as ColumnBuffers).view();
-  const boundary = checkRowsOf(sliceRows(bars, Math.min(first + 1, bars.ts.length)), first, rules, checked.steps);
+  const boundary = checkRowsOf(sliceBars(bars, 0, Math.min(first + 1, bars.ts.length)), first, rules, checked.steps);
   if ('error' in boundary) return boundary;
   if ('failure' in worker) {
     const { code, place, value, reason } = worker.failure;
@@ -194,18 +194,6 @@ function joinRowChecks(
   }
   const steps = worker.steps.minStep < boundary.steps.minStep ? { minStep: worker.steps.minStep, minStepIndex: first + worker.steps.minStepIndex } : boundary.steps;
   return { rows: bars.ts.length, steps };
-}
-
-/** The first `rows` rows as views. */
-function sliceRows(bars: Bars, rows: number): Bars {
-  return {
-    ts: bars.ts.subarray(0, rows),
-    open: bars.open.subarray(0, rows),
-    high: bars.high.subarray(0, rows),
-    low: bars.low.subarray(0, rows),
-    close: bars.close.subarray(0, rows),
-    volume: bars.volume.subarray(0, rows),
-  };
 }
 
 /** The worker's rows after this thread's, in place when the columns have room. */
