@@ -48,7 +48,8 @@ writeFileSync(
 
 
 
-const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn' });
+// BUFF_CODE_CACHE=require: a build without its code cache fails instead of measuring the slow start.
+const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' });
 
 const buildMs = [];
 const duckMs = [];

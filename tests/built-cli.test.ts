@@ -25,10 +25,10 @@ interface Manifest {
 const manifestOf = (runsRoot: string, id: string): Manifest => JSON.parse(readFileSync(join(runsRoot, id, 'manifest.json'), 'utf8')) as Manifest;
 
 describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
-  it('ingests a 25+ MiB CSV on two threads: dist/parse-worker.js runs', async () => {
+  it('ingests a 25+ MiB CSV on two threads: dist/parse-worker.cjs runs', async () => {
     assertCliBuilt(); // every test fails (never skips) without the bundle: runBuilt checks too
     // The absence of the fallback warning proves something only if this bundle can emit it.
-    const chunks = readdirSync(DIST).filter((name) => name.endsWith('.js'));
+    const chunks = readdirSync(DIST).filter((name) => name.endsWith('.cjs'));
     expect(chunks.some((name) => readFileSync(join(DIST, name), 'utf8').includes('BUFF_PARSE_WORKER')), `${DIST} is older than the sources: run npm run build`).toBe(true);
     const input = join(temp.dir, 'big.csv');
     writeMinuteCsv(input, ROWS);

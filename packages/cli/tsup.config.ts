@@ -1,13 +1,15 @@
 import { packageBuild } from '../../tsup.base';
 
 /**
- * The `buff` command is one bundle: the workspace packages and their pure-JS dependencies are
- * compiled into dist/ (split into chunks that load on demand), so a command loads a few files
- * instead of some 700 modules (about 0.1-0.7 s less per process, see bench/RESULTS.md). Nothing
- * imports the CLI, so its private copies cannot meet another copy of the same class.
+ * The `buff` command is one CommonJS bundle: the workspace packages and their pure-JS dependencies
+ * are compiled into dist/index.cjs, and `npm run build` then records a V8 code cache for it
+ * (scripts/code-cache.mjs), which bin/buff.js hands to V8 so a command starts without parsing and
+ * compiling its code again (about 60 ms less per process, see bench/RESULTS.md). CommonJS because
+ * Node 20 can load a code cache only for a script (vm.Script), not for an ES module.
+ * Nothing imports the CLI, so its private copies cannot meet another copy of the same class.
  * Left outside: packages with native parts, files they find by path, or optional installs.
  * The CSV parse worker and the hash worker are entries of their own: @buff/ingest and @buff/core
- * start them as ./parse-worker.js and ./hash-worker.js next to the chunk that holds their callers.
+ * start them as ./parse-worker.cjs and ./hash-worker.cjs next to the bundle.
  */
 const EXTERNAL = [
   '@tensorflow/tfjs',
@@ -28,16 +30,16 @@ const bundled = new RegExp(`^(?!(${names})(/|$))`);
 
 export default packageBuild({
   entry: { index: 'src/index.ts', 'parse-worker': '../ingest/src/csv/parse-worker.ts', 'hash-worker': '../core/src/hash-worker.ts' },
+  format: ['cjs'],
+  // import.meta.url (workers and files found next to the code) becomes the bundle's own file URL.
+  shims: true,
   dts: { entry: { index: 'src/index.ts' } },
-  splitting: true,
   noExternal: [bundled],
   external: [external],
   esbuildOptions(options) {
     options.conditions = ['source', 'import', 'node'];
-    // Less for V8 to parse at every start; identifiers stay, so stack traces keep their names.
+    // Less for V8 to parse; identifiers stay, so stack traces keep their names.
     options.minifyWhitespace = true;
     options.minifySyntax = true;
   },
-  // Bundled CommonJS (yargs, pino) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __buffCreateRequire } from 'node:module';\nconst require = __buffCreateRequire(import.meta.url);" },
 });

@@ -3,31 +3,36 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, type CliResult } from './cli.js';
 
-/** The bundle `npm run build` writes (root `prepare` runs it on install). */
-export const BUILT_CLI_INDEX = join(REPO_ROOT, 'packages/cli/dist/index.js');
-const BUILT_CLI_BIN = join(REPO_ROOT, 'packages/cli/bin/buff.js');
+/** The bundle `npm run build` writes (root `prepare` runs it on install), and its V8 code cache. */
+export const BUILT_CLI_INDEX = join(REPO_ROOT, 'packages/cli/dist/index.cjs');
+export const BUILT_CLI_CODE_CACHE = `${BUILT_CLI_INDEX}.v8cache`;
+export const BUILT_CLI_BIN = join(REPO_ROOT, 'packages/cli/bin/buff.js');
 
 /** Throws (never skips) when the bundle is missing, so a test of the bundle cannot pass without it. */
 export function assertCliBuilt(): void {
   if (!existsSync(BUILT_CLI_INDEX)) throw new Error(`${BUILT_CLI_INDEX} is missing: run \`npm run build\` at the repo root`);
 }
 
-/** Starts the published entry `packages/cli/bin/buff.js ARGS` (the bundle) with BUFF_LOG_LEVEL=warn. */
-function spawnBuilt(args: string[]) {
+/**
+ * Starts the published entry `packages/cli/bin/buff.js ARGS` (the bundle) with BUFF_LOG_LEVEL=warn
+ * and BUFF_CODE_CACHE=require: the command fails unless it ran with the build's code cache.
+ */
+function spawnBuilt(args: string[], bin = BUILT_CLI_BIN, env: Record<string, string> = {}) {
   assertCliBuilt();
-  return spawn(process.execPath, [BUILT_CLI_BIN, ...args], {
+  return spawn(process.execPath, [bin, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BUFF_LOG_LEVEL: 'warn' },
+    env: { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /**
- * Runs `buff ARGS` from the bundle in a child process, like `runBuff` does from the sources.
+ * Runs `buff ARGS` from the bundle in a child process, like `runBuff` does from the sources
+ * (`bin`: another copy of bin/buff.js; `env`: extra variables, e.g. BUFF_CODE_CACHE).
  * @example const { code, stdout } = await runBuilt(['data', 'list', '--data-root', dir]);
  */
-export function runBuilt(args: string[]): Promise<CliResult> {
-  const child = spawnBuilt(args);
+export function runBuilt(args: string[], options: { bin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const child = spawnBuilt(args, options.bin, options.env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

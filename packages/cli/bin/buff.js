@@ -1,12 +1,6 @@
 #!/usr/bin/env node
-// The published entry: runs the built CLI. In this repo `npm ci` builds it (root `prepare`).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The published entry: runs the built CLI (dist/index.cjs, with its code cache; see load-bundle.js).
+// In this repo `npm install` builds it (root `prepare`).
+import { loadBundle } from './load-bundle.js';
 
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-if (!existsSync(dist)) {
-  process.stderr.write('buff: the CLI is not built; run `npm run build` at the repo root\n');
-  process.exit(1);
-}
-const { main } = await import(dist);
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await loadBundle().exports.main(process.argv.slice(2));
