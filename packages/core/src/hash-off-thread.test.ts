@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from './content-id.js';
-import { sha256DescriptorOffThread, sha256FileOffThread } from './hash-off-thread.js';
+import { sha256ChunksOffThread, sha256DescriptorOffThread, sha256FileOffThread } from './hash-off-thread.js';
 
 const root = mkdtempSync(join(tmpdir(), 'buff-hash-worker-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,6 +36,18 @@ describe('sha256 on the hash worker', () => {
     } finally {
       closeSync(fd);
     }
+  });
+
+  it('hashes chunks in memory in order: shared ones, copied ones, and small views of a large buffer', async () => {
+    const bytes = sample(5);
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    shared.set(bytes);
+    const cut = 5 * 2 ** 20 + 7;
+    const whole = new Uint8Array(bytes); // its own buffer
+    const chunks = [whole.subarray(0, 10), shared.subarray(10, cut), whole.subarray(cut, cut + 3), shared.subarray(cut + 3)];
+    expect(await sha256ChunksOffThread(chunks)).toBe(sha256Hex(bytes));
+    expect(whole.byteLength, 'the caller keeps its bytes').toBe(bytes.length);
+    expect(await sha256ChunksOffThread([shared.subarray(0, 100)])).toBe(sha256Hex(bytes.subarray(0, 100))); // small: here
   });
 
   it('rejects, naming the file, when it cannot be read', async () => {

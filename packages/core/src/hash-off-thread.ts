@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import type { HashReply, HashRequest } from './hash-job.js';
+import { sha256OfChunks, type HashReply, type HashRequest } from './hash-job.js';
 import { startSiblingWorker } from './sibling-worker.js';
 
 /**
@@ -33,6 +33,17 @@ export function sha256DescriptorOffThread(fd: number): Promise<string> {
   return send({ id: nextId++, fd });
 }
 
+/**
+ * sha256 (hex) of `chunks` in order, hashed on the hash worker. Views of a SharedArrayBuffer are
+ * shared with the worker; other chunks are copied to it (small ones cost nothing; a large one
+ * costs a copy, so allocate big columns in shared memory). Do not change the bytes until it settles.
+ * @example const hex = await sha256ChunksOffThread(await columnsToIpcChunks(columns));
+ */
+export function sha256ChunksOffThread(chunks: readonly Uint8Array[]): Promise<string> {
+  const shareable = chunks.map((chunk) => (chunk.buffer instanceof SharedArrayBuffer || chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice()));
+  return send({ id: nextId++, chunks: shareable });
+}
+
 /** Smaller files are hashed on the calling thread: the worker's start and a message cost more. */
 export const OFF_THREAD_MIN_BYTES = 4 * 2 ** 20;
 
@@ -57,7 +68,7 @@ function start(): Worker | undefined {
       pending.delete(reply.id);
       if (pending.size === 0) thread.unref();
       if ('sha256' in reply) job.resolve(reply.sha256);
-      else job.reject(new Error(`cannot hash ${job.request.path ?? `descriptor ${job.request.fd}`}: ${reply.error}`));
+      else job.reject(new Error(`cannot hash ${job.request.path ?? (job.request.fd === undefined ? 'bytes in memory' : `descriptor ${job.request.fd}`)}: ${reply.error}`));
     });
     thread.on('error', (err) => fallBack(err));
     thread.on('exit', (code) => fallBack(new Error(`the hash worker exited (code ${code})`)));
@@ -86,8 +97,9 @@ function fallBack(err: unknown): void {
   }
 }
 
-/** The file's size, or Infinity when it cannot be read (the worker then reports why). */
+/** The file's (or the chunks') size, or Infinity when it cannot be read (the worker then reports why). */
 function sizeOf(request: HashRequest): number {
+  if (request.chunks !== undefined) return request.chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   try {
     return request.fd === undefined ? statSync(request.path as string).size : fstatSync(request.fd).size;
   } catch {
@@ -96,6 +108,7 @@ function sizeOf(request: HashRequest): number {
 }
 
 function hashHere(request: HashRequest): string {
+  if (request.chunks !== undefined) return sha256OfChunks(request.chunks);
   const fd = request.fd ?? openSync(request.path as string, 'r');
   try {
     const hash = createHash('sha256');

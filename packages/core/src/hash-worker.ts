@@ -1,10 +1,11 @@
 // The hash worker's entry (its own build entry, dist/hash-worker.js): sha256 of files, read by path
 // or from a file descriptor the main thread holds open (workers share the process's descriptors),
-// so large files are hashed on the second core. Imports nothing but node built-ins.
+// or of bytes in shared memory, so large files are hashed on the second core. Imports nothing but
+// node built-ins.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { HashReply, HashRequest } from './hash-job.js';
+import { sha256OfChunks, type HashReply, type HashRequest } from './hash-job.js';
 
 const CHUNK = 4 * 2 ** 20;
 const buffer = Buffer.allocUnsafe(CHUNK);
@@ -22,6 +23,7 @@ function hashDescriptor(fd: number): string {
 
 function answer(request: HashRequest): HashReply {
   try {
+    if (request.chunks !== undefined) return { id: request.id, sha256: sha256OfChunks(request.chunks) };
     if (request.fd !== undefined) return { id: request.id, sha256: hashDescriptor(request.fd) };
     const fd = openSync(request.path as string, 'r');
     try {

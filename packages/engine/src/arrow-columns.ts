@@ -14,6 +14,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { isMillisecondTimestamps, msToInt64, tableToIpcChunks, timestampsToMs } from '@buff/ingest';
+import { sharedArray } from './run-columns.js';
 
 /** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
 export type ColumnSpec =
@@ -36,7 +37,8 @@ export type ColumnValues = ColumnSpec;
 function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
   switch (spec.kind) {
     case 'timestamp':
-      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(spec.values), length: spec.values.length, nullCount: 0 }));
+      // In shared memory like the other big columns: the hash worker reads the encoded table without a copy.
+      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(spec.values, sharedArray(BigInt64Array, spec.values.length)), length: spec.values.length, nullCount: 0 }));
     case 'dictionary': {
       // Int8 codes when the dictionary is small (actions, symbols, reasons): a quarter of the bytes.
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());

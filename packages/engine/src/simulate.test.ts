@@ -84,7 +84,7 @@ describe('no look-ahead by construction', () => {
     expect(isBuffError(caught, 'LOOK_AHEAD')).toBe(true);
   });
 
-  it('the window exposes no arrays to reach around the accessors', () => {
+  it('the window exposes no arrays to reach around the accessors, and no way to move itself', () => {
     let seen: string[] = [];
     const inspector: StrategyDef = {
       description: 'inspects',
@@ -92,8 +92,13 @@ describe('no look-ahead by construction', () => {
       inputNames: [],
       warmup: () => 1,
       decide: (window) => {
-        seen = Object.keys(window);
+        const own = Object.getOwnPropertyNames(window);
+        const proto = Object.getPrototypeOf(window) as object;
+        const ctor = (proto as { constructor: object }).constructor;
+        seen = [...own, ...Object.getOwnPropertyNames(proto).filter((name) => name !== 'constructor')];
         for (const key of seen) expect(ArrayBuffer.isView((window as unknown as Record<string, unknown>)[key])).toBe(false);
+        expect(own).toEqual([]); // columns and the visible end are private class fields
+        expect(Object.getOwnPropertyNames(ctor).filter((name) => !['length', 'name', 'prototype'].includes(name))).toEqual([]);
         expect(Object.isFrozen(window)).toBe(true);
         return { target: 0, reason: 'look' };
       },

@@ -1,7 +1,7 @@
 import type { Bars } from '@buff/core';
 import { createBarWindow, type BarWindowControl } from './bar-window.js';
 import type { Direction, StrategyContext, StrategyDef } from './strategy.js';
-import { ACTION, GUARDRAIL, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import { ACTION, GUARDRAIL, sharedArray, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import type { ResolvedGuardrails } from './guardrails-config.js';
 import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog } from './trade-log.js';
@@ -56,8 +56,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   const slip = input.slippageBps / 10_000;
   const totalRows = bars.reduce((sum, b) => sum + b.ts.length, 0);
   const timeline = mergeTimeline(bars);
-  const decisions = allocateDecisions(totalRows, symbols, strategy.inputNames);
-  const equity = allocateEquity(timeline.length);
+  // One symbol: its bars are the timeline and the decision rows, so ts and close are its own columns.
+  const single = k === 1 ? (bars[0] as Bars) : undefined;
+  const decisions = allocateDecisions(totalRows, symbols, strategy.inputNames, single);
+  const equity = allocateEquity(timeline.length, single?.ts);
   const trades = createTradeLog(symbols);
   const monitor = new GuardrailMonitor(input.guardrails, initialCapital);
   const reasonIds = new Map<string, number>();
@@ -214,13 +216,15 @@ export function simulate(input: SimulationInput): SimulationResult {
       }
       target[i] = wanted;
       orderDecisionTs[i] = ts;
-      dTs[row] = ts;
+      if (single === undefined) {
+        dTs[row] = ts;
+        dClose[row] = b.close[t] as number;
+      }
       dSymbol[row] = i;
       dAction[row] = action;
       dReason[row] = internReason(reason);
       dGuardrail[row] = guardrail;
       dPosition[row] = wanted;
-      dClose[row] = b.close[t] as number;
       for (let m = 0; m < inputCount; m++) (dInputs[m] as Float64Array)[row] = inputs[m] as number;
       row++;
       if (lastBar && position[i] !== 0) {
@@ -244,7 +248,7 @@ export function simulate(input: SimulationInput): SimulationResult {
       }
     }
     if (marked > peak) peak = marked;
-    eTs[step] = ts;
+    if (single === undefined) eTs[step] = ts;
     eEquity[step] = marked;
     eBalance[step] = balance;
     eDrawdown[step] = marked / peak - 1;
@@ -285,31 +289,32 @@ function mergeTimeline(bars: readonly Bars[]): Float64Array {
   return all.slice(0, n);
 }
 
-function allocateDecisions(n: number, symbols: readonly string[], inputNames: readonly string[]): DecisionColumns {
+/** Columns in shared memory (see sharedArray); ts and close are those of `bars` when given (one symbol). */
+function allocateDecisions(n: number, symbols: readonly string[], inputNames: readonly string[], bars?: Bars): DecisionColumns {
   return {
     length: n,
-    ts: new Float64Array(n),
-    symbol: new Int8Array(n),
+    ts: bars?.ts ?? sharedArray(Float64Array, n),
+    symbol: sharedArray(Int8Array, n),
     symbols,
-    action: new Int8Array(n),
-    reason: new Int32Array(n),
+    action: sharedArray(Int8Array, n),
+    reason: sharedArray(Int32Array, n),
     reasons: [],
-    guardrail: new Int8Array(n),
-    position: new Int8Array(n),
-    close: new Float64Array(n),
+    guardrail: sharedArray(Int8Array, n),
+    position: sharedArray(Int8Array, n),
+    close: bars?.close ?? sharedArray(Float64Array, n),
     inputNames,
-    inputs: inputNames.map(() => new Float64Array(n)),
+    inputs: inputNames.map(() => sharedArray(Float64Array, n)),
   };
 }
 
-function allocateEquity(n: number): EquityColumns {
+function allocateEquity(n: number, timeline?: Float64Array): EquityColumns {
   return {
     length: n,
-    ts: new Float64Array(n),
-    equity: new Float64Array(n),
-    balance: new Float64Array(n),
-    drawdown: new Float32Array(n),
-    exposure: new Float32Array(n),
-    openPositions: new Int8Array(n),
+    ts: timeline ?? sharedArray(Float64Array, n),
+    equity: sharedArray(Float64Array, n),
+    balance: sharedArray(Float64Array, n),
+    drawdown: sharedArray(Float32Array, n),
+    exposure: sharedArray(Float32Array, n),
+    openPositions: sharedArray(Int8Array, n),
   };
 }

@@ -4,11 +4,10 @@ const TWO_32 = 4294967296;
 
 /**
  * Millisecond timestamps (integral floats) as Int64, written as two little-endian 32-bit halves:
- * no BigInt per value on the hot path.
+ * no BigInt per value on the hot path. `out` (as long as `ms`) receives them, e.g. in shared memory.
  * @example makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts), length, nullCount: 0 })
  */
-export function msToInt64(ms: Float64Array): BigInt64Array {
-  const out = new BigInt64Array(ms.length);
+export function msToInt64(ms: Float64Array, out = new BigInt64Array(ms.length)): BigInt64Array {
   const halves = new Int32Array(out.buffer, out.byteOffset, ms.length * 2);
   for (let i = 0; i < ms.length; i++) {
     const value = ms[i] as number;

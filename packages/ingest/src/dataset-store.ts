@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -11,7 +10,8 @@ import {
   canonicalJsonPretty,
   countGaps,
   fsyncDir,
-  sha256DescriptorOffThread,
+  sha256ChunksOffThread,
+  sha256OfChunksYielding,
   sha256Hex,
   tempPathFor,
   timeframeMs,
@@ -115,30 +115,30 @@ export interface UnverifiedBars {
 
 /**
  * {@link readBars} with the sha256 check running on the hash worker (core's
- * `sha256DescriptorOffThread`, over the very file this thread reads) while the caller works with
- * the bars: a run builder simulates meanwhile and awaits `verified` before it writes anything.
+ * `sha256ChunksOffThread`, over the very bytes the bars are views of, in shared memory) while the
+ * caller works with the bars: a run builder simulates meanwhile and awaits `verified` before it
+ * writes anything.
  * Bytes that do not even parse reject with CORRUPT_ARTIFACT once their hash is known.
  * @example const { bars, verified } = await readBarsVerifiedLater('data', 'BTC-USD', '1m'); work(bars); await verified;
  */
 export async function readBarsVerifiedLater(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<UnverifiedBars> {
   const { path, table } = await findTable(dataRoot, symbol, timeframe);
   const fd = openTable(path);
-  let hashed: Promise<string>;
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    hashed = sha256DescriptorOffThread(fd);
-    bytes = readFileSync(fd);
+    bytes = readShared(fd, path);
   } catch (err) {
-    closeSync(fd);
     throw unreadable(path, err);
+  } finally {
+    closeSync(fd);
   }
-  const verified = hashed.then(
+  // The very bytes parsed below are hashed, on the hash worker (shared memory: no copy).
+  const verified = sha256ChunksOffThread([bytes]).then(
     (actual) => checkContentId(path, actual, table),
     (err: unknown) => {
       throw unreadable(path, err);
     },
   );
-  void verified.finally(() => closeSync(fd)).catch(() => undefined); // the worker reads fd until then
   verified.catch(() => undefined); // the caller may fail before it awaits this
   let bars: Bars;
   try {
@@ -148,6 +148,21 @@ export async function readBarsVerifiedLater(dataRoot: string, symbol: string, ti
     throw err;
   }
   return { bars, table, verified };
+}
+
+/**
+ * A whole file read into shared memory (one synchronous read): the hash worker and the Arrow
+ * columns (views of these bytes) use it without a copy.
+ */
+function readShared(fd: number, path: string): Uint8Array {
+  const size = fstatSync(fd).size;
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  for (let offset = 0; offset < size; ) {
+    const read = readSync(fd, bytes, offset, size - offset, offset);
+    if (read === 0) throw new Error(`${path} ended at byte ${offset} of ${size} while it was read`);
+    offset += read;
+  }
+  return bytes;
 }
 
 /** The bytes of a stored table, read in one synchronous call (the thread pool would only add round trips). */
@@ -338,15 +353,7 @@ function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: s
   })();
   const hashed = (async () => {
     const [, list] = await Promise.all([opened, chunks]); // the writes are queued first
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for (const chunk of list) {
-      hash.update(chunk);
-      bytes += chunk.byteLength;
-      // Let finished writes call back, so that the fsync starts while the rest is hashed.
-      if (chunk.byteLength >= 2 ** 20) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return { sha256: hash.digest('hex'), bytes };
+    return sha256OfChunksYielding(list); // finished writes call back between chunks: the fsync starts early
   })();
   done.catch(() => undefined); // awaited by the caller, also after a failure
   return { hashed, done };
