@@ -1,11 +1,12 @@
 // Run builder speed (issue 3): one symbol of 1,000,000 synthetic 1m bars already in a dataset store,
-// then alternating whole processes, median of >= 5 each:
+// then (after a flush to disk and one untimed warm-up each) alternating whole processes, median of >= 5 each:
 //   `node packages/cli/bin/buff.js run build` with sma-cross on 1m (read + verify the stored Arrow,
 //   strategy on every bar, simulation, metrics, decisions/trades/equity Arrow + manifest, publish)
 //   vs a node process that reads the same bars' CSV into a DuckDB table (@duckdb/node-api).
 // Each build gets a fresh runs root (a second build of the same run would be a no-op).
 // Needs `npm run build` (run.mjs does it); BUFF_BENCH_SOURCE=1 runs the TypeScript sources instead.
 // BENCH_ENGINE_ROWS / BENCH_ENGINE_RUNS change the size and the count. Prints a markdown section.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +51,13 @@ writeFileSync(
 
 // BUFF_CODE_CACHE=require: a build without its code cache fails instead of measuring the slow start.
 const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' });
+
+// The 160 MB of inputs just written are flushed first (a build fsyncs its artifacts, and would
+// otherwise wait behind their writeback), then one untimed warm-up each, as in the ingest bench.
+execFileSync('sync');
+run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', join(TMP, 'runs-warm-up'), '--data-root', DATA_ROOT, '--json']);
+run(duckdbReadCsvArgs(CSV));
+rmSync(join(TMP, 'runs-warm-up'), { recursive: true, force: true });
 
 const buildMs = [];
 const duckMs = [];

@@ -44,6 +44,11 @@ export function sha256ChunksOffThread(chunks: readonly Uint8Array[]): Promise<st
   return send({ id: nextId++, chunks: shareable });
 }
 
+/** Whether the hash worker has a job in hand (a caller with work of its own may hash here instead). */
+export function hashWorkerBusy(): boolean {
+  return pending.size > 0;
+}
+
 /** Smaller files are hashed on the calling thread: the worker's start and a message cost more. */
 export const OFF_THREAD_MIN_BYTES = 4 * 2 ** 20;
 

@@ -6,6 +6,8 @@ export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
 export { sha256Hex, contentId } from './content-id.js';
 export { sha256FileOffThread, sha256DescriptorOffThread, sha256ChunksOffThread } from './hash-off-thread.js';
+export { writeArtifactFile, fileIdentity, sameFile } from './artifact-file.js';
+export type { FileIdentity, WrittenArtifact } from './artifact-file.js';
 export { startSiblingWorker } from './sibling-worker.js';
 
 /** Timeframes. */

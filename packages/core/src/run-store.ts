@@ -1,3 +1,5 @@
+import type { ArtifactEntry } from './schemas/run-manifest.js';
+
 /**
  * Where the run builder puts a run. The registry implements it: it hands out a staging
  * folder, publishes it atomically under the run id and indexes it. The engine never imports
@@ -10,6 +12,12 @@ export interface RunStore {
   has(runId: string): Promise<boolean>;
   /** A fresh, empty staging folder for the run's artifacts. */
   createStaging(runId: string): Promise<string>;
+  /**
+   * Writes one artifact (its bytes in order) into a staging folder durably and returns its manifest
+   * entry (sha256 and size). Publish need not hash again a file the store wrote this way and that
+   * is unchanged since (same inode, size and mtime); every other listed file it hashes.
+   */
+  writeArtifact(stagingDir: string, file: string, chunks: readonly Uint8Array[]): Promise<ArtifactEntry>;
   /** Atomically moves a complete staging folder into place under `runId` and indexes it. */
   publish(runId: string, stagingDir: string): Promise<void>;
   /** Removes a staging folder that will not be published. */

@@ -1,6 +1,6 @@
-import { open, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, sha256ChunksOffThread, sha256OfChunksYielding, silentLogger, writeChunks, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import { canonicalJsonPretty, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -64,14 +64,15 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     });
     const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
     await verified; // the inputs' sha256, computed on the hash worker while this thread simulated
-    // Each artifact is written and fsynced on the thread pool while the next one is encoded;
-    // decisions (the largest) is hashed on the hash worker from shared memory, the rest here:
-    // both cores hash. The Arrow bytes go to disk as the writer emits them (no joined copy).
-    written.push(writeArtifact(staging, ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions)), 'worker'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity)), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.days, await columnsToIpcChunks(daysColumns(result.days)), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.trades, await columnsToIpcChunks(tradesColumns(result.trades)), 'here'));
-    written.push(writeArtifact(staging, ARTIFACT_FILES.metrics, [Buffer.from(canonicalJsonPretty(metrics), 'utf8')], 'here'));
+    // The store writes and fsyncs each artifact on the thread pool while the next one is encoded,
+    // hashing it meanwhile: decisions (the largest, in shared memory) on the hash worker, the rest
+    // here. The Arrow bytes go to disk as the writer emits them (no joined copy of a table).
+    const write = (file: string, chunks: Uint8Array[]) => written.push(options.runStore.writeArtifact(staging, file, chunks));
+    write(ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions)));
+    write(ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity)));
+    write(ARTIFACT_FILES.days, await columnsToIpcChunks(daysColumns(result.days)));
+    write(ARTIFACT_FILES.trades, await columnsToIpcChunks(tradesColumns(result.trades)));
+    write(ARTIFACT_FILES.metrics, [Buffer.from(canonicalJsonPretty(metrics), 'utf8')]);
     const artifacts = (await Promise.all(written)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const manifest: RunManifest = {
       schemaVersion: 1,
@@ -93,30 +94,4 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     throw err;
   }
   return { runId, runDir, created: true };
-}
-
-/**
- * Writes one artifact's chunks into the staging folder and fsyncs it (thread pool), and returns its
- * manifest entry. The sha256 is computed while the bytes go to disk: on the hash worker, which
- * reads the chunks in shared memory, or on this thread between the writes' callbacks.
- */
-async function writeArtifact(dir: string, file: string, chunks: Uint8Array[], hashOn: 'here' | 'worker'): Promise<ArtifactEntry> {
-  const hashed = hashOn === 'worker' ? sha256ChunksOffThread(chunks) : undefined;
-  const stored = storeChunks(join(dir, file), chunks);
-  const sha256 = hashed ?? sha256OfChunksYielding(chunks).then(({ sha256: hex }) => hex);
-  // Both settle before this does: a failed artifact never leaves a write running into a discarded folder.
-  const [hex, bytes] = await Promise.all([sha256, stored]).finally(() => Promise.allSettled([sha256, stored]));
-  return { file, sha256: hex, bytes };
-}
-
-/** Writes chunks to a new file and fsyncs it, so publish finds the bytes already on disk. */
-async function storeChunks(path: string, chunks: Uint8Array[]): Promise<number> {
-  const handle = await open(path, 'w');
-  try {
-    const bytes = await writeChunks(handle, chunks);
-    await handle.sync();
-    return bytes;
-  } finally {
-    await handle.close();
-  }
 }

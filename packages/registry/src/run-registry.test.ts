@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,34 @@ describe('RunRegistry (fs)', () => {
     await expect(registry.publish(id, staging)).rejects.toMatchObject({ code: 'CORRUPT_ARTIFACT' });
     expect(await registry.has(id)).toBe(false);
     expect((await registry.list()).total).toBe(0);
+  });
+
+  it('writeArtifact returns the manifest entry; publish trusts it only while the file is the same', async () => {
+    const id = fakeRunId(4);
+    const staging = await registry.createStaging(id);
+    const manifest = writeFakeRun(staging, id, { payloadBytes: 5000 });
+    const payload = readFileSync(join(staging, 'decisions.bin'));
+    const entry = await registry.writeArtifact(staging, 'decisions.bin', [payload.subarray(0, 100), payload.subarray(100)]);
+    expect(entry).toEqual(manifest.artifacts[0]);
+    await registry.publish(id, staging);
+    expect(await registry.has(id)).toBe(true);
+
+    // Rewritten after writeArtifact with other bytes: hashed again, refused. The identity is the
+    // inode, size and mtime (ns), so the rewrite is given another mtime as a later write would get.
+    for (const [n, rewrite] of [
+      [5, (bytes: Buffer) => Buffer.alloc(bytes.length + 1, 'x')],
+      [6, (bytes: Buffer) => Buffer.alloc(bytes.length, 'x')],
+    ] as const) {
+      const other = fakeRunId(n);
+      const dir = await registry.createStaging(other);
+      writeFakeRun(dir, other, { payloadBytes: 5000 });
+      const file = join(dir, 'decisions.bin');
+      await registry.writeArtifact(dir, 'decisions.bin', [readFileSync(file)]);
+      writeFileSync(file, rewrite(readFileSync(file)));
+      utimesSync(file, new Date('2001-01-01T00:00:00Z'), new Date('2001-01-01T00:00:00Z'));
+      await expect(registry.publish(other, dir)).rejects.toMatchObject({ code: 'CORRUPT_ARTIFACT' });
+      expect(await registry.has(other)).toBe(false);
+    }
   });
 
   it('tags runs and filters on tags; tags survive a rebuild', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { BuffError, RunIdSchema, silentLogger, type Logger, type RunStore } from '@buff/core';
+import { BuffError, RunIdSchema, fileIdentity, sameFile, silentLogger, writeArtifactFile, type ArtifactEntry, type FileIdentity, type Logger, type RunStore } from '@buff/core';
 import { pidAlive } from './file-lock.js';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
@@ -66,6 +66,8 @@ class FolderRunRegistry implements RunRegistry {
   private readonly stagingRoot: string;
   private readonly folderProblems: DriverProblem[] = [];
   private stagingSwept = false;
+  /** Artifacts this registry wrote into staging folders (path -> sha256 and file identity), until publish or discard. */
+  private readonly writtenArtifacts = new Map<string, { sha256: string; identity: FileIdentity }>();
 
   constructor(
     readonly root: string,
@@ -92,6 +94,17 @@ class FolderRunRegistry implements RunRegistry {
     return dir;
   }
 
+  /**
+   * Writes an artifact into a staging folder (fsynced) and returns its manifest entry; publish
+   * trusts this sha256 while the file keeps its inode, size and mtime, instead of reading it again.
+   */
+  async writeArtifact(stagingDir: string, file: string, chunks: readonly Uint8Array[]): Promise<ArtifactEntry> {
+    const staging = this.checkStaging(stagingDir);
+    const { entry, identity } = await writeArtifactFile(staging, file, chunks);
+    this.writtenArtifacts.set(join(staging, file), { sha256: entry.sha256, identity });
+    return entry;
+  }
+
   /** Checks, fsyncs and renames the staging folder into `<root>/<id>`, then records it. A no-op when the id exists. */
   async publish(id: string, stagingDir: string): Promise<void> {
     const target = this.runDir(id);
@@ -105,8 +118,14 @@ class FolderRunRegistry implements RunRegistry {
     // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
     utimesSync(staging, now, now);
-    // every artifact hashed against the manifest while the tree is fsynced, both on the thread pool
-    const [hashed, treeSynced] = await Promise.allSettled([readRunFolderHashed(staging, { expectId: id }), syncTree(staging)]);
+    // every artifact checked against the manifest while the tree is fsynced: hashed again, unless
+    // this registry wrote it (writeArtifact) and it is the same file still
+    const alreadyHashed = (path: string, entry: { sha256: string }): boolean => {
+      const written = this.writtenArtifacts.get(path);
+      return written !== undefined && written.sha256 === entry.sha256 && sameFile(written.identity, fileIdentity(path));
+    };
+    const hashing = readRunFolderHashed(staging, { expectId: id, alreadyHashed }).finally(() => this.forgetArtifacts(staging));
+    const [hashed, treeSynced] = await Promise.allSettled([hashing, syncTree(staging)]);
     if (hashed.status === 'rejected') throw hashed.reason;
     if (treeSynced.status === 'rejected') throw treeSynced.reason;
     const checked = hashed.value;
@@ -131,7 +150,9 @@ class FolderRunRegistry implements RunRegistry {
   }
 
   async discard(dir: string): Promise<void> {
-    rmSync(this.checkStaging(dir), { recursive: true, force: true });
+    const staging = this.checkStaging(dir);
+    this.forgetArtifacts(staging);
+    rmSync(staging, { recursive: true, force: true });
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
@@ -208,6 +229,10 @@ class FolderRunRegistry implements RunRegistry {
   private async ensureIndexed(id: string): Promise<void> {
     if (await this.driver.get(RUNS, id)) return;
     await this.driver.insert(RUNS, id, readRunFolder(this.runDir(id), { check: 'sizes' }));
+  }
+
+  private forgetArtifacts(staging: string): void {
+    for (const path of this.writtenArtifacts.keys()) if (path.startsWith(staging + sep)) this.writtenArtifacts.delete(path);
   }
 
   private checkStaging(dir: string): string {

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunStore } from '@buff/core';
+import { writeArtifactFile, type RunStore } from '@buff/core';
 
 /** A minimal RunStore for engine unit tests (the real one is @buff/registry): staging + rename. */
 export function dirRunStore(root: string): RunStore {
@@ -9,6 +9,7 @@ export function dirRunStore(root: string): RunStore {
     root,
     has: async (runId) => existsSync(join(root, runId)),
     createStaging: async (runId) => mkdtempSync(join(root, '.staging', `${runId}-`)),
+    writeArtifact: async (stagingDir, file, chunks) => (await writeArtifactFile(stagingDir, file, chunks)).entry,
     publish: async (runId, stagingDir) => renameSync(stagingDir, join(root, runId)),
     discard: async (stagingDir) => rmSync(stagingDir, { recursive: true, force: true }),
   };
