@@ -1,9 +1,11 @@
-import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fsync, openSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sha256OfChunksYielding, writeChunks } from './file-chunks.js';
-import { hashWorkerBusy, OFF_THREAD_MIN_BYTES, sha256ChunksOffThread } from './hash-off-thread.js';
+import { hashWorkerIdle, OFF_THREAD_MIN_BYTES, sha256ChunksOffThread } from './hash-off-thread.js';
 import type { ArtifactEntry } from './schemas/run-manifest.js';
+
+const fsyncAsync = promisify(fsync);
 
 /** Which file a path named when it was checked: inode, size and modification time (ns). */
 export interface FileIdentity {
@@ -20,15 +22,15 @@ export interface WrittenArtifact {
 
 /**
  * Writes an artifact's bytes (`chunks`, in order) to `<dir>/<file>` and fsyncs it, on the thread
- * pool, while their sha256 is computed: on the hash worker when they are large and it is free
- * (views of a SharedArrayBuffer reach it without a copy), else on this thread between the writes'
- * callbacks. Both settle before this does, so a failure never leaves a write running.
+ * pool, while their sha256 is computed: on the hash worker when they are large and it is running
+ * and free (views of a SharedArrayBuffer reach it without a copy), else on this thread between
+ * the writes' callbacks (no worker is started for it). Both settle before this does, so a failure never leaves a write running.
  * @example const { entry } = await writeArtifactFile(staging, 'equity.arrow', await columnsToIpcChunks(columns));
  */
 export async function writeArtifactFile(dir: string, file: string, chunks: readonly Uint8Array[]): Promise<WrittenArtifact> {
   const path = join(dir, file);
   const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  const hashed = size >= OFF_THREAD_MIN_BYTES && !hashWorkerBusy() ? sha256ChunksOffThread(chunks) : undefined;
+  const hashed = size >= OFF_THREAD_MIN_BYTES && hashWorkerIdle() ? sha256ChunksOffThread(chunks) : undefined;
   const stored = storeChunks(path, chunks);
   const sha256 = hashed ?? sha256OfChunksYielding(chunks).then((result) => result.sha256);
   const [hex, bytes] = await Promise.all([sha256, stored]).finally(() => Promise.allSettled([sha256, stored]));
@@ -48,14 +50,14 @@ export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
 }
 
-/** Writes chunks to a new file and fsyncs it. */
+/** Writes chunks to a new file and fsyncs it; the writes are queued before this returns (no open round trip). */
 async function storeChunks(path: string, chunks: readonly Uint8Array[]): Promise<number> {
-  const handle = await open(path, 'w');
+  const fd = openSync(path, 'w');
   try {
-    const bytes = await writeChunks(handle, chunks);
-    await handle.sync();
+    const bytes = await writeChunks(fd, chunks);
+    await fsyncAsync(fd);
     return bytes;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,26 +1,30 @@
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { write } from 'node:fs';
+import { promisify } from 'node:util';
+
+const writeAsync = promisify(write);
 
 /**
- * Writes `chunks` back to back from the start of an open file, every write issued at once on the
- * thread pool (no joined copy of the chunks); resolves with the byte count once all have landed,
- * and only after every write settled when one fails (so the caller may close the handle then).
- * @example const handle = await open(path, 'w'); const bytes = await writeChunks(handle, chunks); await handle.close();
+ * Writes `chunks` back to back from the start of the open file `fd`, every write issued at once on
+ * the thread pool (no joined copy of the chunks, and they start before this call returns); resolves
+ * with the byte count once all have landed, and only after every write settled when one fails (so
+ * the caller may close the file then).
+ * @example const fd = openSync(path, 'w'); const bytes = await writeChunks(fd, chunks); closeSync(fd);
  */
-export async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<number> {
+export async function writeChunks(fd: number, chunks: readonly Uint8Array[]): Promise<number> {
   let position = 0;
   const writes = chunks.map((chunk) => {
-    const write = writeAt(handle, chunk, position);
+    const written = writeAt(fd, chunk, position);
     position += chunk.byteLength;
-    return write;
+    return written;
   });
   await Promise.all(writes).finally(() => Promise.allSettled(writes));
   return position;
 }
 
-async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+async function writeAt(fd: number, bytes: Uint8Array, position: number): Promise<void> {
   for (let offset = 0; offset < bytes.byteLength; ) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset, position + offset);
+    const { bytesWritten } = await writeAsync(fd, bytes, offset, bytes.byteLength - offset, position + offset);
     offset += bytesWritten;
   }
 }
@@ -29,7 +33,7 @@ async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number):
  * sha256 (hex) and byte count of `chunks`, hashed on this thread with a turn of the event loop after
  * every chunk of 1 MiB or more: writes queued on the thread pool call back meanwhile, so the next
  * writes (or an fsync) start while the rest is hashed.
- * @example const [{ sha256 }, bytes] = await Promise.all([sha256OfChunksYielding(chunks), writeChunks(handle, chunks)]);
+ * @example const [{ sha256 }, bytes] = await Promise.all([sha256OfChunksYielding(chunks), writeChunks(fd, chunks)]);
  */
 export async function sha256OfChunksYielding(chunks: readonly Uint8Array[]): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import { sha256OfChunks, type HashReply, type HashRequest } from './hash-job.js';
+import { answerHashRequest, type HashReply, type HashRequest } from './hash-job.js';
 import { startSiblingWorker } from './sibling-worker.js';
 
 /**
  * sha256 of whole files on a worker thread, so the main thread keeps working (a run builder
  * simulates while its inputs are verified; publish hashes one artifact here and one there).
- * One worker per process, started on first use and unref'd (it never keeps the process alive);
- * files under OFF_THREAD_MIN_BYTES are hashed on the calling thread.
+ * One worker per process, started on first use (or adopted: a CSV parse worker stays on as the
+ * hash worker) and unref'd (it never keeps the process alive); files under OFF_THREAD_MIN_BYTES
+ * are hashed on the calling thread.
  * When the worker cannot start, the file is hashed on this thread and a warning says so.
  */
 let worker: Worker | undefined;
@@ -44,9 +44,20 @@ export function sha256ChunksOffThread(chunks: readonly Uint8Array[]): Promise<st
   return send({ id: nextId++, chunks: shareable });
 }
 
-/** Whether the hash worker has a job in hand (a caller with work of its own may hash here instead). */
-export function hashWorkerBusy(): boolean {
-  return pending.size > 0;
+/** Whether a hash worker is running with no job in hand (a caller may then hash there without waiting for a start-up). */
+export function hashWorkerIdle(): boolean {
+  return worker !== undefined && pending.size === 0;
+}
+
+/**
+ * Makes `thread` this process's hash worker when there is none yet (it must answer HashRequest
+ * messages with answerHashRequest). Returns false, leaving `thread` to the caller, otherwise.
+ * @example if (!adoptHashWorker(parseWorker)) void parseWorker.terminate();
+ */
+export function adoptHashWorker(thread: Worker): boolean {
+  if (worker !== undefined || failed) return false;
+  attach(thread);
+  return true;
 }
 
 /** Smaller files are hashed on the calling thread: the worker's start and a message cost more. */
@@ -65,24 +76,27 @@ function send(request: HashRequest): Promise<string> {
 
 function start(): Worker | undefined {
   try {
-    const thread = startSiblingWorker(import.meta.url, 'hash-worker');
-    thread.unref();
-    thread.on('message', (reply: HashReply) => {
-      const job = pending.get(reply.id);
-      if (job === undefined) return;
-      pending.delete(reply.id);
-      if (pending.size === 0) thread.unref();
-      if ('sha256' in reply) job.resolve(reply.sha256);
-      else job.reject(new Error(`cannot hash ${job.request.path ?? (job.request.fd === undefined ? 'bytes in memory' : `descriptor ${job.request.fd}`)}: ${reply.error}`));
-    });
-    thread.on('error', (err) => fallBack(err));
-    thread.on('exit', (code) => fallBack(new Error(`the hash worker exited (code ${code})`)));
-    worker = thread;
-    return thread;
+    return attach(startSiblingWorker(import.meta.url, 'hash-worker'));
   } catch (err) {
     fallBack(err);
     return undefined;
   }
+}
+
+function attach(thread: Worker): Worker {
+  thread.unref();
+  thread.on('message', (reply: HashReply) => {
+    const job = pending.get(reply.id);
+    if (job === undefined) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) thread.unref();
+    if ('sha256' in reply) job.resolve(reply.sha256);
+    else job.reject(hashError(job.request, reply.error));
+  });
+  thread.on('error', (err) => fallBack(err));
+  thread.on('exit', (code) => fallBack(new Error(`the hash worker exited (code ${code})`)));
+  worker = thread;
+  return thread;
 }
 
 /** The worker is gone: warn once, then hash what it was asked here. */
@@ -113,19 +127,11 @@ function sizeOf(request: HashRequest): number {
 }
 
 function hashHere(request: HashRequest): string {
-  if (request.chunks !== undefined) return sha256OfChunks(request.chunks);
-  const fd = request.fd ?? openSync(request.path as string, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(4 * 2 ** 20);
-    for (let position = 0; ; ) {
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read <= 0) break;
-      hash.update(buffer.subarray(0, read));
-      position += read;
-    }
-    return hash.digest('hex');
-  } finally {
-    if (request.fd === undefined) closeSync(fd);
-  }
+  const reply = answerHashRequest(request);
+  if ('error' in reply) throw hashError(request, reply.error);
+  return reply.sha256;
+}
+
+function hashError(request: HashRequest, message: string): Error {
+  return new Error(`cannot hash ${request.path ?? (request.fd === undefined ? 'bytes in memory' : `descriptor ${request.fd}`)}: ${message}`);
 }

@@ -5,7 +5,10 @@ export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 /** Canonical JSON and content ids. */
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
 export { sha256Hex, contentId } from './content-id.js';
-export { sha256FileOffThread, sha256DescriptorOffThread, sha256ChunksOffThread } from './hash-off-thread.js';
+export { sha256FileOffThread, sha256DescriptorOffThread, sha256ChunksOffThread, adoptHashWorker, hashWorkerIdle } from './hash-off-thread.js';
+export { answerHashRequest } from './hash-job.js';
+export type { HashRequest, HashReply } from './hash-job.js';
+export { sharedArray } from './shared-array.js';
 export { writeArtifactFile, fileIdentity, sameFile } from './artifact-file.js';
 export type { FileIdentity, WrittenArtifact } from './artifact-file.js';
 export { startSiblingWorker } from './sibling-worker.js';

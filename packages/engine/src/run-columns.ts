@@ -81,13 +81,3 @@ export interface DayColumns {
   dailyBreached: Int8Array;
 }
 
-type TypedArrayClass<A> = { new (buffer: SharedArrayBuffer): A; readonly BYTES_PER_ELEMENT: number };
-
-/**
- * A zeroed typed array of `length` in shared memory: the hash worker reads an artifact's columns
- * without a copy (decisions and equity of a 1m run are tens of MiB).
- * @example const equity = sharedArray(Float64Array, steps);
- */
-export function sharedArray<A>(Type: TypedArrayClass<A>, length: number): A {
-  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
-}

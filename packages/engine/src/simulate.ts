@@ -1,7 +1,7 @@
-import type { Bars } from '@buff/core';
+import { sharedArray, type Bars } from '@buff/core';
 import { createBarWindow, type BarWindowControl } from './bar-window.js';
 import type { Direction, StrategyContext, StrategyDef } from './strategy.js';
-import { ACTION, GUARDRAIL, sharedArray, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import { ACTION, GUARDRAIL, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
 import type { ResolvedGuardrails } from './guardrails-config.js';
 import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog } from './trade-log.js';

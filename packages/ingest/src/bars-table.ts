@@ -1,6 +1,6 @@
 import { DataType, Precision, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { isMillisecondTimestamps, msToInt64, timestampsToMs } from './arrow-timestamps.js';
-import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
+import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@buff/core';
 
 /**
  * Canonical bars as an Arrow table: `ts` Timestamp(ms, UTC) then Float64 open, high, low, close, volume.
@@ -8,7 +8,8 @@ import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
  */
 export function barsToTable(bars: Bars): Table {
   const length = bars.ts.length;
-  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts), length, nullCount: 0 });
+  // In shared memory like the reader's columns: the hash worker reads the encoded table without a copy.
+  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts, sharedArray(BigInt64Array, length)), length, nullCount: 0 });
   return new Table({
     ts: makeVector(tsData),
     open: makeVector(bars.open),

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import {
   BuffError,
   DatasetManifestSchema,
@@ -11,16 +11,16 @@ import {
   countGaps,
   fsyncDir,
   sha256ChunksOffThread,
-  sha256OfChunksYielding,
   sha256Hex,
   tempPathFor,
   timeframeMs,
-  writeChunks,
+  writeArtifactFile,
   type Bars,
   type DatasetManifest,
   type DatasetTable,
   type QualityReport,
   type Timeframe,
+  type WrittenArtifact,
 } from '@buff/core';
 import { barsToTable, ipcToBars } from './bars-table.js';
 import { tableToIpcChunks } from './ipc-chunks.js';
@@ -32,7 +32,11 @@ export interface WriteDatasetInput {
   symbol: string;
   timeframe: Timeframe;
   bars: Bars;
-  quality?: QualityReport;
+  /**
+   * The quality report, or a function that checks the bars and returns it: it runs on this thread
+   * while the table's bytes are written and hashed elsewhere, and when it throws nothing is stored.
+   */
+  quality?: QualityReport | (() => QualityReport);
   source: DatasetManifest['source'];
   ingestOptions?: Record<string, unknown>;
   derivedFrom?: string;
@@ -42,48 +46,48 @@ export interface WriteDatasetInput {
 /**
  * Stores a (symbol, timeframe) table as `<dataRoot>/<symbol>/<timeframe>.arrow` and records it in
  * `dataset.json` (content id = sha256 of the Arrow bytes). Every file is staged to a temp file
- * first, then renamed, `dataset.json` last. Writing 1m starts the dataset afresh: its derived
- * tables (and a quality report not given again) are removed. A derived table needs the 1m table.
+ * first, then renamed, `dataset.json` last; on any failure the temp files (and folders this call
+ * created) are removed. Writing 1m starts the dataset afresh: its derived tables (and a quality
+ * report not given again) are removed. A derived table needs the 1m table.
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
 export async function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
-  checkBars(input.bars, input.symbol);
+  validateSymbol(input.symbol);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
   const derivedFrom = base ? (input.derivedFrom ?? base.tables['1m']?.contentId) : undefined;
-  const quality = input.quality === undefined ? undefined : checkSchema(QualityReportSchema, input.quality, 'quality report');
 
-  mkdirSync(dir, { recursive: true });
+  checkColumnLengths(input.bars, input.symbol);
+  const created = mkdirSync(dir, { recursive: true });
   const staged: Array<{ temp: string; path: string }> = [];
-  let synced: ReturnType<typeof stageArrowFile> | undefined;
-  let table: DatasetTable;
+  let table: Promise<WrittenArtifact> | undefined;
+  let dataset: DatasetTable;
+  let quality: QualityReport | undefined;
   try {
-    // The Arrow bytes stream to their temp file chunk by chunk while this thread hashes them:
-    // no joined copy of the table, and the sha256 overlaps the write and the fsync.
+    // The Arrow bytes stream to their temp file (and are fsynced) on the thread pool as the writer
+    // emits them, hashed on the hash worker when one runs (else here), while this thread checks.
     const tablePath = join(dir, tableFileName(input.timeframe));
     const tableTemp = tempPathFor(tablePath);
     staged.push({ temp: tableTemp, path: tablePath });
-    synced = stageArrowFile(tableTemp, input.bars);
-    const { sha256, bytes } = await synced.hashed;
-    table = describeTable(input.bars, input.timeframe, sha256, bytes, derivedFrom, base ? input.includePartial : undefined);
+    table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars)));
+    table.catch(() => undefined); // awaited below, also after a failure
+    const report = typeof input.quality === 'function' ? input.quality() : input.quality;
+    checkAscending(input.bars, input.symbol);
+    quality = report === undefined ? undefined : checkSchema(QualityReportSchema, report, 'quality report');
+    if (quality) stageSmallFile(staged, join(dir, QUALITY_FILE), `${canonicalJsonPretty(quality)}\n`);
+    const { sha256, bytes } = (await table).entry;
+    dataset = describeTable(input.bars, input.timeframe, sha256, bytes, derivedFrom, base ? input.includePartial : undefined);
     const manifest: DatasetManifest = base
-      ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: table }) }
-      : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': table } };
+      ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: dataset }) }
+      : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': dataset } };
     checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
-    const files: Array<{ path: string; data: string }> = [];
-    if (quality) files.push({ path: join(dir, QUALITY_FILE), data: `${canonicalJsonPretty(quality)}\n` });
-    files.push({ path: join(dir, MANIFEST_FILE), data: `${canonicalJsonPretty(manifest)}\n` });
-    for (const file of files) {
-      const temp = tempPathFor(file.path);
-      staged.push({ temp, path: file.path });
-      writeTempFile(temp, Buffer.from(file.data, 'utf8'));
-    }
-    await synced.done;
+    stageSmallFile(staged, join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`);
     for (const { temp, path } of staged) renameSync(temp, path);
     fsyncDir(dir);
   } catch (err) {
-    await synced?.done.catch(() => undefined);
+    await table?.catch(() => undefined); // no write left running into a removed file
     for (const { temp } of staged) rmSync(temp, { force: true });
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
     throw err;
   }
 
@@ -91,7 +95,14 @@ export async function writeDataset(dataRoot: string, input: WriteDatasetInput): 
     for (const timeframe of TIMEFRAMES.slice(1)) rmSync(join(dir, tableFileName(timeframe)), { force: true });
     if (!quality) rmSync(join(dir, QUALITY_FILE), { force: true });
   }
-  return table;
+  return dataset;
+}
+
+/** Writes a small file's temp (fsynced) and adds it to `staged`. */
+function stageSmallFile(staged: Array<{ temp: string; path: string }>, path: string, data: string): void {
+  const temp = tempPathFor(path);
+  staged.push({ temp, path });
+  writeTempFile(temp, Buffer.from(data, 'utf8'));
 }
 
 /**
@@ -303,14 +314,17 @@ function sortTables(tables: Record<string, DatasetTable>): Record<string, Datase
   return sorted;
 }
 
-function checkBars(bars: Bars, symbol: string): void {
-  validateSymbol(symbol);
+function checkColumnLengths(bars: Bars, symbol: string): void {
   const n = bars.ts.length;
   for (const column of ['open', 'high', 'low', 'close', 'volume'] as const) {
     if (bars[column].length !== n) {
       throw new BuffError('INVALID_INPUT', `${symbol}: column ${column} has ${bars[column].length} rows, ts has ${n}`, { details: { column } });
     }
   }
+}
+
+function checkAscending(bars: Bars, symbol: string): void {
+  const n = bars.ts.length;
   for (let i = 0; i < n; i++) {
     const t = bars.ts[i] as number;
     if (!Number.isInteger(t) || (i > 0 && !(t > (bars.ts[i - 1] as number)))) {
@@ -331,32 +345,6 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * Writes the bars' Arrow IPC file bytes (the same bytes as `barsToIpc`) to `temp` chunk by chunk
- * as the writer emits them (no joined copy). The writes and then the fsync run on libuv's pool
- * while this thread hashes the chunks; `hashed` settles with the content id, `done` once the file
- * is written, fsynced and closed.
- */
-function stageArrowFile(temp: string, bars: Bars): { hashed: Promise<{ sha256: string; bytes: number }>; done: Promise<void> } {
-  const opened = open(temp, 'w');
-  const chunks = tableToIpcChunks(barsToTable(bars));
-  const done = (async () => {
-    const [handle, list] = await Promise.all([opened, chunks]);
-    try {
-      await writeChunks(handle, list);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  })();
-  const hashed = (async () => {
-    const [, list] = await Promise.all([opened, chunks]); // the writes are queued first
-    return sha256OfChunksYielding(list); // finished writes call back between chunks: the fsync starts early
-  })();
-  done.catch(() => undefined); // awaited by the caller, also after a failure
-  return { hashed, done };
 }
 
 /** The slice of a zod schema used here (zod is core's dependency, not ours). */

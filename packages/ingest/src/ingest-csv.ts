@@ -1,5 +1,5 @@
 import type { IngestOptionsInput } from '@buff/core';
-import { parseCsv } from './csv/parse-csv.js';
+import { readCsvForIngest } from './csv/parse-csv.js';
 import { parseIngestOptions } from './csv/parse-options.js';
 import { storeIngest, type IngestResult, type IngestTargets } from './csv/store-ingest.js';
 
@@ -18,6 +18,7 @@ export type IngestCsvOptions = IngestOptionsInput & IngestTargets;
  */
 export async function ingestCsv(path: string, options: IngestCsvOptions): Promise<IngestResult> {
   const { dataRoot, out, ...input } = options;
-  const parsed = await parseCsv(path, input);
-  return storeIngest(parsed, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
+  // The row rules and the quality report run while the table is written (nothing stays if they fail).
+  const read = await readCsvForIngest(path, input);
+  return storeIngest({ bars: read.bars, quality: read.finish, sourceSha256: read.sourceSha256 }, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
 }

@@ -2,7 +2,8 @@ import type { Bars } from '@buff/core';
 
 /**
  * Growable Float64Array columns for the CSV reader: `ts` plus the five values in slot order
- * (open, high, low, close, volume). Grows by 1.5x; `toBars` trims to the rows read.
+ * (open, high, low, close, volume), in shared memory (the hash worker reads the stored table's
+ * bytes without a copy). Grows by 1.5x; `toBars` trims to the rows read.
  * @example const cols = new ColumnBuffers(1024); cols.ts[0] = 0; cols.length = 1; cols.toBars();
  */
 export class ColumnBuffers {
@@ -13,8 +14,8 @@ export class ColumnBuffers {
 
   constructor(capacity: number) {
     this.capacity = Math.max(capacity, 16);
-    this.ts = new Float64Array(this.capacity);
-    this.values = Array.from({ length: 5 }, () => new Float64Array(this.capacity));
+    this.ts = sharedColumn(this.capacity);
+    this.values = Array.from({ length: 5 }, () => sharedColumn(this.capacity));
   }
 
   grow(): void {
@@ -25,7 +26,7 @@ export class ColumnBuffers {
   reserve(capacity: number): void {
     if (capacity <= this.capacity) return;
     const resize = (column: Float64Array): Float64Array => {
-      const next = new Float64Array(capacity);
+      const next = sharedColumn(capacity);
       next.set(column.subarray(0, this.length));
       return next;
     };
@@ -49,4 +50,9 @@ export class ColumnBuffers {
     const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     return { ts: trim(this.ts), open, high, low, close, volume };
   }
+}
+
+/** A Float64Array in shared memory (written out here: the parse worker loads nothing from @buff/core). */
+function sharedColumn(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }

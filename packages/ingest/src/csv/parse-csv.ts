@@ -25,6 +25,24 @@ export interface ParsedCsv {
  * @example const { bars, quality } = await parseCsv('xrp_eth_1m.csv', { symbol: 'XRP-ETH', allowGaps: true });
  */
 export async function parseCsv(path: string, input: IngestOptionsInput & ReadTuning): Promise<ParsedCsv> {
+  const read = await readCsvForIngest(path, input);
+  return { bars: read.bars, quality: read.finish(), sourceSha256: read.sourceSha256 };
+}
+
+/** A CSV read with its field rules passed; `finish` runs the rest (row rules, quality report) and throws the first violation. */
+export interface ReadCsv {
+  bars: Bars;
+  sourceSha256: string;
+  finish: () => QualityReport;
+}
+
+/**
+ * The two halves of {@link parseCsv}: reads the file (field rules, and the row rules each thread
+ * ran as it read), and leaves the remaining checks to `finish`, which an ingest runs while the
+ * table is being written (nothing is stored when it throws).
+ * @example const read = await readCsvForIngest(path, options); const quality = read.finish();
+ */
+export async function readCsvForIngest(path: string, input: IngestOptionsInput & ReadTuning): Promise<ReadCsv> {
   const { chunkBytes, parallelBytes, ...rest } = input;
   const options = parseIngestOptions(rest);
   const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
@@ -41,16 +59,18 @@ export async function parseCsv(path: string, input: IngestOptionsInput & ReadTun
     ...(chunkBytes === undefined ? {} : { chunkBytes }),
     ...(parallelBytes === undefined ? {} : { parallelBytes }),
   });
-  const { gaps } = checkRows(bars, rules, checked);
-  const quality = buildQualityReport({
-    symbol: options.symbol,
-    timeframe: options.timeframe,
-    source: basename(path),
-    bars,
-    gaps,
-    gapsAllowed: options.allowGaps,
-    kind: 'csv',
-    sourceColumns,
-  });
-  return { bars, quality, sourceSha256: sha256 };
+  const finish = (): QualityReport => {
+    const { gaps } = checkRows(bars, rules, checked);
+    return buildQualityReport({
+      symbol: options.symbol,
+      timeframe: options.timeframe,
+      source: basename(path),
+      bars,
+      gaps,
+      gapsAllowed: options.allowGaps,
+      kind: 'csv',
+      sourceColumns,
+    });
+  };
+  return { bars, sourceSha256: sha256, finish };
 }

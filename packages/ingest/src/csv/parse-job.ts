@@ -30,7 +30,7 @@ export interface RuleFailureRecord {
   reason: string;
 }
 
-/** The worker's answer: its rows (buffers transferred), a rule failure, or a crash. */
+/** The worker's answer: its rows (columns in shared memory), a rule failure, or a crash. */
 export type ParseReply =
   | { kind: 'rows'; length: number; lines: number; ts: Float64Array; values: Float64Array[]; rowCheck?: RowCheckReply }
   | { kind: 'failure'; failure: RuleFailureRecord }

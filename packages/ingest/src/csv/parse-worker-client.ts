@@ -1,10 +1,15 @@
 import type { Worker } from 'node:worker_threads';
-import { startSiblingWorker } from '@buff/core';
+import { adoptHashWorker, startSiblingWorker } from '@buff/core';
 import type { ParseJob, ParseReply } from './parse-job.js';
 
 /** A started parse worker: it boots while the caller reads the header, then parses one job. */
 export interface ParseWorker {
   run(job: ParseJob): Promise<ParseReply>;
+  /**
+   * Once its job is answered: stays on as the process's hash worker (it answers hash requests
+   * then) when there is none yet, else is terminated. The ingest that follows hashes its table there.
+   */
+  retire(): void;
   terminate(): void;
 }
 
@@ -12,7 +17,7 @@ export interface ParseWorker {
  * Starts a worker thread for one {@link ParseJob}. From the build it runs `dist/parse-worker.js`;
  * from TypeScript sources (vitest, tsx) a plain-JS bootstrap registers tsx and loads
  * `parse-worker.ts`. The promise rejects when the worker fails to start or dies.
- * @example const worker = startParseWorker(); const reply = await worker.run(job); worker.terminate();
+ * @example const worker = startParseWorker(); const reply = await worker.run(job); worker.retire();
  */
 export function startParseWorker(): ParseWorker {
   const worker: Worker = startSiblingWorker(import.meta.url, 'parse-worker');
@@ -26,6 +31,9 @@ export function startParseWorker(): ParseWorker {
     run(job) {
       worker.postMessage(job);
       return reply;
+    },
+    retire() {
+      if (!adoptHashWorker(worker)) void worker.terminate();
     },
     terminate() {
       void worker.terminate();

@@ -1,13 +1,14 @@
 // The parse worker's entry (its own tsup entry, dist/parse-worker.js): parses one byte range of a
 // CSV, the second part of a large file, while the main thread parses the first. It loads no
-// @buff/core (the worker starts faster); rule failures travel back as plain records.
+// @buff/core before its job is done (the worker starts faster); rule failures travel back as plain
+// records. Afterwards it may serve as the hash worker.
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { RulePlace } from './rule-error.js';
 import { CsvLineParser, type RuleFailure } from './line-parser.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { parseFileRange } from './parse-range.js';
-import type { Bars } from '@buff/core';
+import type { Bars, HashRequest } from '@buff/core';
 import { checkEachRow } from './each-row.js';
 import type { ParseJob, ParseReply, RowCheckReply, RuleFailureRecord } from './parse-job.js';
 
@@ -30,7 +31,7 @@ function checkOwnRows(bars: Bars, job: ParseJob): RowCheckReply {
   }
 }
 
-async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: ArrayBuffer[] }> {
+async function parseJob(job: ParseJob): Promise<ParseReply> {
   const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
   if (job.fileFormat >= 0) timestamps.setFileFormat(job.fileFormat);
   const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
@@ -45,15 +46,16 @@ async function parseJob(job: ParseJob): Promise<{ reply: ParseReply; transfer: A
   const ts = columns.ts;
   const values = columns.values;
   const rowCheck = job.timeframeMs === undefined ? undefined : checkOwnRows(columns.view(), job);
-  return {
-    reply: { kind: 'rows', length: columns.length, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) },
-    transfer: [ts.buffer as ArrayBuffer, ...values.map((v) => v.buffer as ArrayBuffer)],
-  };
+  // The columns are in shared memory: the main thread reads them where they are.
+  return { kind: 'rows', length: columns.length, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) };
 }
 
 parentPort?.once('message', (job: ParseJob) => {
   parseJob(job).then(
-    ({ reply, transfer }) => parentPort?.postMessage(reply, transfer),
+    (reply) => {
+      parentPort?.postMessage(reply);
+      void serveHashRequests();
+    },
     (err: unknown) => {
       const reply: ParseReply =
         err instanceof RangeFailure ? { kind: 'failure', failure: err.record } : { kind: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
@@ -61,3 +63,13 @@ parentPort?.once('message', (job: ParseJob) => {
     },
   );
 });
+
+/**
+ * After its parse job the worker may stay on as the process's hash worker (core's adoptHashWorker):
+ * it then answers hash requests like core's own hash worker. Core is loaded only now, so the
+ * worker starts parsing without it.
+ */
+async function serveHashRequests(): Promise<void> {
+  const { answerHashRequest } = await import('@buff/core');
+  parentPort?.on('message', (request: HashRequest) => parentPort?.postMessage(answerHashRequest(request)));
+}

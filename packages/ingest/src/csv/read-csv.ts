@@ -95,6 +95,7 @@ async function readOnOneThread(fd: number, path: string, size: number, options: 
 
 async function readInParallel(fd: number, path: string, size: number, split: number, options: ReadCsvOptions): Promise<CsvColumns> {
   const worker: ParseWorker = startParseWorker(); // boots while the header and first row are read
+  let answered = false;
   try {
     const before = fstatSync(fd);
     const hash = createHash('sha256');
@@ -129,6 +130,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
       throw ruleError(code, { ...place, line: parser.line + (place.line ?? 0) }, value, reason);
     }
     const parallel = answer.kind === 'rows';
+    answered = parallel;
     const base = parser.line;
     if (parallel) {
       const first = parser.columns?.length ?? 0;
@@ -148,7 +150,9 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     const bars = finish(parser, size, options.file);
     return { bars, sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel, ...(checked === undefined ? {} : { checked }) };
   } finally {
-    worker.terminate();
+    // A worker that answered stays on as the hash worker (the store hashes the table there).
+    if (answered) worker.retire();
+    else worker.terminate();
   }
 }
 

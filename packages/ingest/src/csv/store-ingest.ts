@@ -22,28 +22,32 @@ export interface IngestTargets {
 }
 
 /**
- * Writes validated bars to the targets, each atomically (temp + rename), and builds the result.
- * Called only after every rule passed, so a rejected file leaves nothing behind.
+ * Writes bars to the targets, each atomically (temp + rename), and builds the result. `quality` is
+ * the report, or the checks that produce it: they run before anything is renamed into place (while
+ * the store writes the table's temp file), so a rejected file leaves nothing behind.
  * @example await storeIngest({ bars, quality, sourceSha256 }, options, { kind: 'csv', path }, { dataRoot: 'data' });
  */
 export async function storeIngest(
-  parsed: { bars: Bars; quality: QualityReport; sourceSha256: string },
+  parsed: { bars: Bars; quality: QualityReport | (() => QualityReport); sourceSha256: string },
   options: IngestOptions,
   source: { kind: DatasetManifest['source']['kind']; path: string },
   targets: IngestTargets,
 ): Promise<IngestResult> {
-  const { bars, quality, sourceSha256 } = parsed;
+  const { bars, sourceSha256 } = parsed;
+  let report: QualityReport | undefined;
+  const checked = (): QualityReport => (report ??= typeof parsed.quality === 'function' ? parsed.quality() : parsed.quality);
   let dataset: DatasetTable | undefined;
   if (targets.dataRoot !== undefined) {
     dataset = await writeDataset(targets.dataRoot, {
       symbol: options.symbol,
       timeframe: options.timeframe,
       bars,
-      quality,
+      quality: checked,
       source: { kind: source.kind, file: basename(source.path), sha256: sourceSha256 },
       ingestOptions: { ...options },
     });
   }
+  const quality = checked();
   if (targets.out !== undefined) writeFileAtomic(targets.out, barsToIpc(bars));
   let table: Table | undefined;
   return {
