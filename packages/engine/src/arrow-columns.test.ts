@@ -25,4 +25,13 @@ describe('Arrow artifact columns', () => {
     expect(back.get('equity')).toEqual(columns.equity);
     expect(back.get('action')).toEqual({ kind: 'dictionary', codes: Int32Array.from(ts, (_, i) => i % 3), dictionary: ['hold', 'enter_long', 'exit'] });
   });
+
+  it('a timestamp column with its Int64 values given writes the same bytes as one converted from ms', () => {
+    const int64 = BigInt64Array.from(ts, (ms) => BigInt(ms));
+    const given = columnsToIpc({ ...columns, ts: { kind: 'timestamp', values: ts, int64 } });
+    expect(Buffer.from(given).equals(Buffer.from(columnsToIpc(columns)))).toBe(true);
+    // Values of another length are not used (the ms decide).
+    const short = columnsToIpc({ ...columns, ts: { kind: 'timestamp', values: ts, int64: int64.subarray(1) } });
+    expect(Buffer.from(short).equals(Buffer.from(columnsToIpc(columns)))).toBe(true);
+  });
 });

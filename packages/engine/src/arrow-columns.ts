@@ -18,7 +18,7 @@ import { sharedArray } from '@buff/core';
 
 /** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
 export type ColumnSpec =
-  | { kind: 'timestamp'; values: Float64Array }
+  | { kind: 'timestamp'; values: Float64Array; /** The same instants as stored Int64 ms, when at hand (no conversion). */ int64?: BigInt64Array | undefined }
   | { kind: 'float64'; values: Float64Array }
   | { kind: 'float32'; values: Float32Array }
   | { kind: 'int32'; values: Int32Array }
@@ -37,8 +37,7 @@ export type ColumnValues = ColumnSpec;
 function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
   switch (spec.kind) {
     case 'timestamp':
-      // In shared memory like the other big columns: the hash worker reads the encoded table without a copy.
-      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(spec.values, sharedArray(BigInt64Array, spec.values.length)), length: spec.values.length, nullCount: 0 }));
+      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: int64Of(spec), length: spec.values.length, nullCount: 0 }));
     case 'dictionary': {
       // Int8 codes when the dictionary is small (actions, symbols, reasons): a quarter of the bytes.
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
@@ -50,6 +49,15 @@ function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
     default:
       return makeVector(spec.values);
   }
+}
+
+/**
+ * A timestamp column's Int64 values: those given (when they match in length), else converted into
+ * shared memory like the other big columns (the hash worker reads the encoded table without a copy).
+ */
+function int64Of(spec: { values: Float64Array; int64?: BigInt64Array | undefined }): BigInt64Array {
+  if (spec.int64 !== undefined && spec.int64.length === spec.values.length) return spec.int64;
+  return msToInt64(spec.values, sharedArray(BigInt64Array, spec.values.length));
 }
 
 /**

@@ -9,6 +9,7 @@ import { parseRunConfig, type RunConfigInput } from './run-config.js';
 import { validateRun } from './validate-run.js';
 import { readRunArtifacts } from './read-run-artifacts.js';
 import { dirRunStore } from './test-support/dir-run-store.js';
+import { columnsToIpc, ipcToColumns } from './arrow-columns.js';
 
 const root = mkdtempSync(join(tmpdir(), 'buff-engine-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -95,6 +96,23 @@ describe('buildRun', () => {
     const two = await buildRun(config, { runStore: dirRunStore(join(root, 'c', 'runs')), dataRoot: data });
     expect(two.runId).not.toBe(one.runId);
     expect(two.created).toBe(true);
+  });
+
+  it('a run of one stored symbol writes the stored timestamps of its window, as the ms would convert', async () => {
+    const data = join(root, 'one', 'data');
+    const bars = synthesizeBars({ days: 3, seed: 4, symbol: 'AAA' });
+    await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars, source: { kind: 'synthetic' } });
+    const from = 6 * 60; // the window starts inside the table: the reused Int64 values are a slice
+    const to = from + 36 * 60;
+    const window = { since: new Date(bars.ts[from] as number).toISOString(), until: new Date(bars.ts[to] as number).toISOString() };
+    const run = await buildRun({ ...base, symbols: ['AAA'], timeframe: '1m', window, data: { provider: 'store' } }, { runStore: dirRunStore(join(root, 'one', 'runs')), dataRoot: data });
+    for (const file of ['decisions.arrow', 'equity.arrow']) {
+      const bytes = readFileSync(join(run.runDir, file));
+      const { columns } = ipcToColumns(bytes);
+      expect(Array.from(columns.get('ts')?.kind === 'timestamp' ? columns.get('ts')!.values as Float64Array : []), file).toEqual(Array.from(bars.ts.subarray(from, to)));
+      // Encoded again from the ms read back (converted, not reused): the same bytes.
+      expect(Buffer.from(columnsToIpc(Object.fromEntries(columns))).equals(bytes), file).toBe(true);
+    }
   });
 
   it('reads a stored derived table or pins a table by content id', async () => {

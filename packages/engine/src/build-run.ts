@@ -37,7 +37,7 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
   const { def, params } = resolveStrategy(parsed.strategy);
   const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
   const weights = allocationWeights(config);
-  const { bars, inputs, verified } = await loadRunInputs(config, options.dataRoot);
+  const { bars, inputs, verified, tsInt64 } = await loadRunInputs(config, options.dataRoot);
   const version = engineVersion();
   const runId = computeRunId(config, inputs, version);
   const runDir = join(options.runStore.root, runId);
@@ -68,8 +68,10 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
     // hashing it meanwhile: decisions (the largest, in shared memory) on the hash worker, the rest
     // here. The Arrow bytes go to disk as the writer emits them (no joined copy of a table).
     const write = (file: string, chunks: Uint8Array[]) => written.push(options.runStore.writeArtifact(staging, file, chunks));
-    write(ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions)));
-    write(ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity)));
+    // One stored symbol: decisions and equity carry its ts column itself, so its stored Int64 values serve.
+    const storedTs = (ts: Float64Array): BigInt64Array | undefined => (bars.length === 1 && ts === bars[0]?.ts ? tsInt64[0] : undefined);
+    write(ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions, storedTs(result.decisions.ts))));
+    write(ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity, storedTs(result.equity.ts))));
     write(ARTIFACT_FILES.days, await columnsToIpcChunks(daysColumns(result.days)));
     write(ARTIFACT_FILES.trades, await columnsToIpcChunks(tradesColumns(result.trades)));
     write(ARTIFACT_FILES.metrics, [Buffer.from(canonicalJsonPretty(metrics), 'utf8')]);

@@ -41,11 +41,12 @@ export const ARTIFACT_COLUMNS = {
 /**
  * The columns of decisions.arrow: one row per bar and symbol (ts, symbol, action, reason, guardrail,
  * position after the order, the bar's close for plotting, and `input.<name>` indicator values).
+ * `tsInt64`: the same ts as Int64 ms when at hand (a run of one stored symbol), to skip a conversion.
  * @example writeFileSync('decisions.arrow', columnsToIpc(decisionsColumns(result.decisions)));
  */
-export function decisionsColumns(d: DecisionColumns): ArtifactColumns {
+export function decisionsColumns(d: DecisionColumns, tsInt64?: BigInt64Array): ArtifactColumns {
   const columns: ArtifactColumns = {
-    ts: { kind: 'timestamp', values: d.ts },
+    ts: { kind: 'timestamp', values: d.ts, int64: tsInt64 },
     symbol: { kind: 'dictionary', codes: d.symbol, dictionary: d.symbols },
     action: { kind: 'dictionary', codes: d.action, dictionary: ACTIONS },
     reason: { kind: 'dictionary', codes: d.reason, dictionary: d.reasons },
@@ -75,10 +76,10 @@ export function tradesColumns(t: TradeColumns): ArtifactColumns {
   };
 }
 
-/** The columns of equity.arrow: one row per timeline step, marked to the closes. */
-export function equityColumns(e: EquityColumns): ArtifactColumns {
+/** The columns of equity.arrow: one row per timeline step, marked to the closes (`tsInt64` as for decisions). */
+export function equityColumns(e: EquityColumns, tsInt64?: BigInt64Array): ArtifactColumns {
   return {
-    ts: { kind: 'timestamp', values: e.ts },
+    ts: { kind: 'timestamp', values: e.ts, int64: tsInt64 },
     equity: { kind: 'float64', values: e.equity },
     balance: { kind: 'float64', values: e.balance },
     drawdown: { kind: 'float32', values: e.drawdown },

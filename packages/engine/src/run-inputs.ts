@@ -25,6 +25,11 @@ export interface LoadedInputs {
    * pool, while the caller simulates); rejects with CORRUPT_ARTIFACT. Await it before writing anything.
    */
   verified: Promise<void>;
+  /**
+   * Per symbol, the windowed ts as the stored Int64 values (a view) when the bars are a stored table
+   * read as is (not resampled): artifacts with these timestamps reuse them instead of converting back.
+   */
+  tsInt64: Array<BigInt64Array | undefined>;
 }
 
 /**
@@ -36,6 +41,7 @@ export interface LoadedInputs {
  */
 export async function loadRunInputs(config: RunConfig, dataRoot: string): Promise<LoadedInputs> {
   const bars: Bars[] = [];
+  const tsInt64: Array<BigInt64Array | undefined> = [];
   const inputs: RunInput[] = [];
   const checks: Array<Promise<void>> = [];
   const since = Date.parse(config.window.since);
@@ -45,7 +51,9 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
     const pinned = config.data.datasets?.[symbol];
     const loaded = pinned ? await loadPinned(dataRoot, symbol, pinned, config.timeframe) : await loadStored(dataRoot, symbol, index, config.timeframe);
     checks.push(loaded.verified);
-    const windowed = cutWindow(loaded.bars, since, until);
+    const from = lowerBound(loaded.bars.ts, since);
+    const to = lowerBound(loaded.bars.ts, until);
+    const windowed = sliceBars(loaded.bars, from, to);
     if (windowed.ts.length === 0) {
       throw new BuffError('INVALID_CONFIG', `no ${config.timeframe} bars of ${symbol} in the window [${config.window.since}, ${config.window.until})`, {
         details: { key: 'window', value: symbol, rule: 'EMPTY_WINDOW' },
@@ -53,11 +61,12 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
     }
     const source = config.data.provider === 'synthetic' ? `synthetic ${loaded.source}` : loaded.source;
     bars.push(windowed);
+    tsInt64.push(loaded.tsInt64?.subarray(from, to));
     inputs.push(describeInput(symbol, config.timeframe, loaded.contentId, windowed, source));
   }
   const verified = Promise.all(checks).then(() => undefined);
   verified.catch(() => undefined); // awaited by the caller; a failure before that is not unhandled
-  return { bars, inputs, verified };
+  return { bars, inputs, verified, tsInt64 };
 }
 
 interface LoadedSymbol {
@@ -65,6 +74,7 @@ interface LoadedSymbol {
   contentId: string;
   source: string;
   verified: Promise<void>;
+  tsInt64?: BigInt64Array | undefined;
 }
 
 async function loadStored(dataRoot: string, symbol: string, index: number, timeframe: Timeframe): Promise<LoadedSymbol> {
@@ -79,8 +89,8 @@ async function loadStored(dataRoot: string, symbol: string, index: number, timef
     });
   }
   if (tables[timeframe]) {
-    const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, timeframe);
-    return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}`, verified };
+    const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, timeframe);
+    return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}`, verified, tsInt64 };
   }
   const finest = TIMEFRAMES.find((tf) => tables[tf] !== undefined);
   if (!finest || timeframeMs(finest) > timeframeMs(timeframe)) {
@@ -109,11 +119,11 @@ async function loadPinned(dataRoot: string, symbol: string, contentId: string, t
       details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
     });
   }
-  const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, stored);
+  const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored);
   if (table.contentId !== contentId) {
     throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, { details: { key, value: contentId } });
   }
-  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified };
+  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
   return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`, verified);
 }
 
@@ -145,10 +155,6 @@ async function synthesizeInto(config: RunConfig, dataRoot: string, symbol: strin
 }
 
 /** Bars with since <= ts < until (views, no copy). */
-function cutWindow(bars: Bars, since: number, until: number): Bars {
-  return sliceBars(bars, lowerBound(bars.ts, since), lowerBound(bars.ts, until));
-}
-
 function lowerBound(ts: Float64Array, value: number): number {
   let lo = 0;
   let hi = ts.length;

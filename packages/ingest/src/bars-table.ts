@@ -25,6 +25,14 @@ export function barsToTable(bars: Bars): Table {
  * @example const bars = tableToBars(tableFromIPC(bytes));
  */
 export function tableToBars(table: Table, source = 'arrow table'): Bars {
+  return readBarsTable(table, source).bars;
+}
+
+/**
+ * {@link tableToBars}, plus the ts column's Int64 values as stored when the table is one record
+ * batch (a view, no copy): a writer of the same timestamps can reuse them instead of converting back.
+ */
+export function readBarsTable(table: Table, source = 'arrow table'): { bars: Bars; tsInt64: BigInt64Array | undefined } {
   const names = table.schema.fields.map((field) => field.name);
   for (const column of BAR_COLUMNS) {
     if (!names.includes(column)) {
@@ -48,7 +56,9 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
     }
     bars[column] = vector.toArray() as Float64Array;
   }
-  return bars;
+  const only = tsVector.data.length === 1 ? tsVector.data[0] : undefined;
+  const tsInt64 = only === undefined ? undefined : (only.values as BigInt64Array).subarray(only.offset, only.offset + only.length);
+  return { bars, tsInt64 };
 }
 
 /** Canonical bars as Arrow IPC file bytes (deterministic for equal bars). */

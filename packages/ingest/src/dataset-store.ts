@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import {
   BuffError,
   DatasetManifestSchema,
@@ -22,7 +23,7 @@ import {
   type Timeframe,
   type WrittenArtifact,
 } from '@buff/core';
-import { barsToTable, ipcToBars } from './bars-table.js';
+import { barsToTable, ipcToBars, readBarsTable } from './bars-table.js';
 import { tableToIpcChunks } from './ipc-chunks.js';
 import { MANIFEST_FILE, QUALITY_FILE, datasetDir, tableFileName, validateSymbol } from './dataset-paths.js';
 import { resample } from './resample.js';
@@ -122,6 +123,8 @@ export interface UnverifiedBars {
   table: DatasetTable;
   /** Resolves when the bytes match `dataset.json`, rejects with CORRUPT_ARTIFACT when they do not. Await it before trusting anything computed from `bars`. */
   verified: Promise<void>;
+  /** The ts column's Int64 values as stored (a view of the bytes read), when the table is one record batch. */
+  tsInt64: BigInt64Array | undefined;
 }
 
 /**
@@ -152,13 +155,14 @@ export async function readBarsVerifiedLater(dataRoot: string, symbol: string, ti
   );
   verified.catch(() => undefined); // the caller may fail before it awaits this
   let bars: Bars;
+  let tsInt64: BigInt64Array | undefined;
   try {
-    bars = ipcToBars(bytes, path);
+    ({ bars, tsInt64 } = readBarsTable(tableFromIPC(bytes), path));
   } catch (err) {
     await verified; // a hash mismatch is the better message
     throw err;
   }
-  return { bars, table, verified };
+  return { bars, table, verified, tsInt64 };
 }
 
 /**
