@@ -1,5 +1,5 @@
 // Run builder speed (issue 3): one symbol of 1,000,000 synthetic 1m bars already in a dataset store,
-// then (after a flush to disk and one untimed warm-up each) alternating whole processes, median of >= 5 each:
+// then (after a flush to disk and untimed warm-up rounds) alternating whole processes, median of >= 5 each:
 //   `node packages/cli/bin/buff.js run build` with sma-cross on 1m (read + verify the stored Arrow,
 //   strategy on every bar, simulation, metrics, decisions/trades/equity Arrow + manifest, publish)
 //   vs a node process that reads the same bars' CSV into a DuckDB table (@duckdb/node-api).
@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_ENGINE_ROWS ?? 1_000_000);
-const RUNS = Math.max(5, Number(process.env.BENCH_ENGINE_RUNS ?? 5));
+const RUNS = Math.max(5, Number(process.env.BENCH_ENGINE_RUNS ?? 7));
+const WARM_UPS = 2;
 const SOURCE = process.env.BUFF_BENCH_SOURCE === '1';
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const TMP = join(REPO, 'bench/tmp/engine');
@@ -53,11 +54,14 @@ writeFileSync(
 const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' });
 
 // The 160 MB of inputs just written are flushed first (a build fsyncs its artifacts, and would
-// otherwise wait behind their writeback), then one untimed warm-up each, as in the ingest bench.
+// otherwise wait behind their writeback), then untimed warm-up rounds of both (right after
+// `npm run build` the first rounds of both commands run slow on this machine).
 execFileSync('sync');
-run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', join(TMP, 'runs-warm-up'), '--data-root', DATA_ROOT, '--json']);
-run(duckdbReadCsvArgs(CSV));
-rmSync(join(TMP, 'runs-warm-up'), { recursive: true, force: true });
+for (let i = 0; i < WARM_UPS; i++) {
+  run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', join(TMP, 'runs-warm-up'), '--data-root', DATA_ROOT, '--json']);
+  run(duckdbReadCsvArgs(CSV));
+  rmSync(join(TMP, 'runs-warm-up'), { recursive: true, force: true });
+}
 
 const buildMs = [];
 const duckMs = [];
@@ -88,7 +92,7 @@ const lines = [
   '## Run builder (issue 3)',
   '',
   `${ROWS.toLocaleString('en-US')} bars of one symbol, 1m, \`sma-cross\` (10/30), ftmo-2step guardrails, data already in the store.`,
-  `Whole processes, median of ${RUNS} alternating runs${SOURCE ? ' (TypeScript sources via tsx)' : ' (built packages)'}.`,
+  `Whole processes, median of ${RUNS} alternating runs after a flush to disk and ${WARM_UPS} warm-up rounds${SOURCE ? " (TypeScript sources via tsx)" : " (built packages)"}.`,
   '',
   '| what | median ms | runs (ms) |',
   '| --- | ---: | --- |',

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
-const RUNS = Math.max(5, Number(process.env.BENCH_INGEST_RUNS ?? 5));
+const RUNS = Math.max(5, Number(process.env.BENCH_INGEST_RUNS ?? 7));
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const TMP = join(REPO, 'bench/tmp');
 const CSV = join(TMP, `ingest-${ROWS}.csv`);
