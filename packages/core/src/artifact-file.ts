@@ -32,7 +32,7 @@ export async function writeArtifactFile(dir: string, file: string, chunks: reado
   const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   const hashed = size >= OFF_THREAD_MIN_BYTES && hashWorkerIdle() ? sha256ChunksOffThread(chunks) : undefined;
   const stored = storeChunks(path, chunks);
-  const sha256 = hashed ?? sha256OfChunksYielding(chunks).then((result) => result.sha256);
+  const sha256 = hashed ?? sha256OfChunksYielding(chunks);
   const [hex, bytes] = await Promise.all([sha256, stored]).finally(() => Promise.allSettled([sha256, stored]));
   return { entry: { file, sha256: hex, bytes }, identity: fileIdentity(path) };
 }

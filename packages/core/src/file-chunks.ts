@@ -30,18 +30,16 @@ async function writeAt(fd: number, bytes: Uint8Array, position: number): Promise
 }
 
 /**
- * sha256 (hex) and byte count of `chunks`, hashed on this thread with a turn of the event loop after
- * every chunk of 1 MiB or more: writes queued on the thread pool call back meanwhile, so the next
- * writes (or an fsync) start while the rest is hashed.
- * @example const [{ sha256 }, bytes] = await Promise.all([sha256OfChunksYielding(chunks), writeChunks(fd, chunks)]);
+ * sha256 (hex) of `chunks`, hashed on this thread with a turn of the event loop after every chunk
+ * of 1 MiB or more: writes queued on the thread pool call back meanwhile, so the next writes (or an
+ * fsync) start while the rest is hashed.
+ * @example const [sha256, bytes] = await Promise.all([sha256OfChunksYielding(chunks), writeChunks(fd, chunks)]);
  */
-export async function sha256OfChunksYielding(chunks: readonly Uint8Array[]): Promise<{ sha256: string; bytes: number }> {
+export async function sha256OfChunksYielding(chunks: readonly Uint8Array[]): Promise<string> {
   const hash = createHash('sha256');
-  let bytes = 0;
   for (const chunk of chunks) {
     hash.update(chunk);
-    bytes += chunk.byteLength;
     if (chunk.byteLength >= 2 ** 20) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { sha256: hash.digest('hex'), bytes };
+  return hash.digest('hex');
 }

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** A request to the hash worker: a file by path, by a descriptor the caller keeps open, or bytes in memory. */
+/** A request to the hash worker: a file by path, or bytes in memory. */
 export interface HashRequest {
   id: number;
   path?: string;
-  fd?: number;
   /** Hashed in order; views of a SharedArrayBuffer reach the worker without a copy. */
   chunks?: Uint8Array[];
 }
@@ -29,10 +28,9 @@ let readBuffer: Buffer | undefined;
 export function answerHashRequest(request: HashRequest): HashReply {
   try {
     if (request.chunks !== undefined) return { id: request.id, sha256: sha256OfChunks(request.chunks) };
-    if (request.fd !== undefined) return { id: request.id, sha256: hashDescriptor(request.fd) };
     const fd = openSync(request.path as string, 'r');
     try {
-      return { id: request.id, sha256: hashDescriptor(fd) };
+      return { id: request.id, sha256: hashFile(fd) };
     } finally {
       closeSync(fd);
     }
@@ -41,7 +39,7 @@ export function answerHashRequest(request: HashRequest): HashReply {
   }
 }
 
-function hashDescriptor(fd: number): string {
+function hashFile(fd: number): string {
   readBuffer ??= Buffer.allocUnsafe(READ_BYTES);
   const hash = createHash('sha256');
   for (let position = 0; ; ) {

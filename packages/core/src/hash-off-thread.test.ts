@@ -1,9 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from './content-id.js';
-import { sha256ChunksOffThread, sha256DescriptorOffThread, sha256FileOffThread } from './hash-off-thread.js';
+import { sha256ChunksOffThread, sha256FileOffThread } from './hash-off-thread.js';
 
 const root = mkdtempSync(join(tmpdir(), 'buff-hash-worker-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,18 +24,6 @@ describe('sha256 on the hash worker', () => {
     const empty = join(root, 'empty.bin');
     writeFileSync(empty, '');
     expect(await sha256FileOffThread(empty)).toBe(sha256Hex(new Uint8Array(0)));
-  });
-
-  it('hashes the file behind an open descriptor, from its first byte', async () => {
-    const path = join(root, 'fd.bin');
-    const bytes = sample(9);
-    writeFileSync(path, bytes);
-    const fd = openSync(path, 'r');
-    try {
-      expect(await sha256DescriptorOffThread(fd)).toBe(sha256Hex(bytes));
-    } finally {
-      closeSync(fd);
-    }
   });
 
   it('hashes chunks in memory in order: shared ones, copied ones, and small views of a large buffer', async () => {

@@ -1,4 +1,4 @@
-import { fstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { answerHashRequest, type HashReply, type HashRequest } from './hash-job.js';
 import { startSiblingWorker } from './sibling-worker.js';
@@ -22,15 +22,6 @@ const pending = new Map<number, { resolve: (hex: string) => void; reject: (err: 
  */
 export function sha256FileOffThread(path: string): Promise<string> {
   return send({ id: nextId++, path });
-}
-
-/**
- * sha256 (hex) of the open file `fd`, from its first byte to its end, read on the hash worker.
- * Keep `fd` open until the promise settles: the worker reads the very file the caller opened.
- * @example const fd = openSync(file, 'r'); const pending = sha256DescriptorOffThread(fd); parse(readFileSync(fd)); await pending; closeSync(fd);
- */
-export function sha256DescriptorOffThread(fd: number): Promise<string> {
-  return send({ id: nextId++, fd });
 }
 
 /**
@@ -120,7 +111,7 @@ function fallBack(err: unknown): void {
 function sizeOf(request: HashRequest): number {
   if (request.chunks !== undefined) return request.chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   try {
-    return request.fd === undefined ? statSync(request.path as string).size : fstatSync(request.fd).size;
+    return statSync(request.path as string).size;
   } catch {
     return Number.POSITIVE_INFINITY;
   }
@@ -133,5 +124,5 @@ function hashHere(request: HashRequest): string {
 }
 
 function hashError(request: HashRequest, message: string): Error {
-  return new Error(`cannot hash ${request.path ?? (request.fd === undefined ? 'bytes in memory' : `descriptor ${request.fd}`)}: ${message}`);
+  return new Error(`cannot hash ${request.path ?? 'bytes in memory'}: ${message}`);
 }

@@ -1,5 +1,4 @@
-// The hash worker's entry (its own build entry, dist/hash-worker.js): sha256 of files, read by path
-// or from a file descriptor the main thread holds open (workers share the process's descriptors),
+// The hash worker's entry (its own build entry, dist/hash-worker.js): sha256 of files read by path,
 // or of bytes in shared memory, so large files are hashed on the second core. Imports nothing but
 // node built-ins.
 import { parentPort } from 'node:worker_threads';

@@ -5,7 +5,7 @@ export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 /** Canonical JSON and content ids. */
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
 export { sha256Hex, contentId } from './content-id.js';
-export { sha256FileOffThread, sha256DescriptorOffThread, sha256ChunksOffThread, adoptHashWorker, hashWorkerIdle } from './hash-off-thread.js';
+export { sha256FileOffThread, sha256ChunksOffThread, adoptHashWorker, hashWorkerIdle } from './hash-off-thread.js';
 export { answerHashRequest } from './hash-job.js';
 export type { HashRequest, HashReply } from './hash-job.js';
 export { sharedArray } from './shared-array.js';
@@ -36,7 +36,6 @@ export type { RunStore } from './run-store.js';
 
 /** Durable files. */
 export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './atomic-file.js';
-export { writeChunks, sha256OfChunksYielding } from './file-chunks.js';
 export type { AtomicWrite } from './atomic-file.js';
 
 /** Structured JSON logging (pino). */

@@ -59,33 +59,33 @@ class VisibleBars implements BarWindow {
   }
 
   ts(i: number): number {
-    if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.ts[i] as number;
+    return this.#at(this.#bars.ts, i);
   }
 
   open(i: number): number {
-    if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.open[i] as number;
+    return this.#at(this.#bars.open, i);
   }
 
   high(i: number): number {
-    if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.high[i] as number;
+    return this.#at(this.#bars.high, i);
   }
 
   low(i: number): number {
-    if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.low[i] as number;
+    return this.#at(this.#bars.low, i);
   }
 
   close(i: number): number {
-    if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.close[i] as number;
+    return this.#at(this.#bars.close, i);
   }
 
   volume(i: number): number {
+    return this.#at(this.#bars.volume, i);
+  }
+
+  /** Value i of a column, or LOOK_AHEAD when i is not a visible bar. */
+  #at(column: Float64Array, i: number): number {
     if (!(i >= 0 && i < this.#end)) this.#refuse(i);
-    return this.#bars.volume[i] as number;
+    return column[i] as number;
   }
 
   #refuse(i: number): never {

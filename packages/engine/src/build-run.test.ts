@@ -109,7 +109,9 @@ describe('buildRun', () => {
     for (const file of ['decisions.arrow', 'equity.arrow']) {
       const bytes = readFileSync(join(run.runDir, file));
       const { columns } = ipcToColumns(bytes);
-      expect(Array.from(columns.get('ts')?.kind === 'timestamp' ? columns.get('ts')!.values as Float64Array : []), file).toEqual(Array.from(bars.ts.subarray(from, to)));
+      const ts = columns.get('ts');
+      if (ts?.kind !== 'timestamp') throw new Error(`${file}: no timestamp column ts`);
+      expect(Array.from(ts.values), file).toEqual(Array.from(bars.ts.subarray(from, to)));
       // Encoded again from the ms read back (converted, not reused): the same bytes.
       expect(Buffer.from(columnsToIpc(Object.fromEntries(columns))).equals(bytes), file).toBe(true);
     }

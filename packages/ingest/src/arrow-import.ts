@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { CompressionType, DataType, TimeUnit, compressionRegistry, tableFromIPC, type Data, type Table, type Vector } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
-import { BuffError, allocateBars, timeframeMs, type Bars, type IngestOptions, type IngestOptionsInput } from '@buff/core';
+import { BuffError, allocateBars, timeframeMs, type IngestOptions, type IngestOptionsInput } from '@buff/core';
 import { IGNORED, SOURCE_COLUMNS, mapColumns } from './csv/column-mapping.js';
 import { parseIngestOptions } from './csv/parse-options.js';
 import { createTimestampParser, timestampProblem, TimestampStatus } from './csv/parse-timestamp.js';
