@@ -4,6 +4,7 @@ import { DecimalParser, NumberStatus, latin1, scanDecimalInto } from './parse-nu
 import { type TimestampParser, TimestampStatus, timestampProblem } from './parse-timestamp.js';
 import type { RulePlace } from './rule-error.js';
 import { SOURCE_COLUMNS } from './source-columns.js';
+import { parseUsualRows } from './usual-rows.js';
 
 // This module imports nothing from @buff/core at run time: the parse worker loads it.
 
@@ -91,20 +92,19 @@ export class CsvLineParser {
     if (final && p < stop) this.checkLastLine(buf, p, stop);
     const canonical = isCanonical(slots);
     while (p < stop) {
+      if (canonical && fastLength > 0) {
+        const before = cols.length;
+        p = parseUsualRows(buf, p, stop, timestamps, cols);
+        if (cols.length > before) {
+          line += cols.length - before;
+          continue;
+        }
+      }
+      // A row the hot loop stopped at (anything unusual, or full columns): field by field.
       line++;
       const row = cols.length;
       if (row === cols.capacity) cols.grow();
       const values = cols.values;
-      if (canonical && fastLength > 0) {
-        // The usual row (`timestamp,open,high,low,close,volume`, the file's timestamp layout,
-        // plain decimals, LF): parsed in one pass; anything else is parsed again field by field.
-        const end = this.parseUsualRow(buf, p, stop, fastLength, cols.ts, values, row);
-        if (end > 0) {
-          cols.length = row + 1;
-          p = end;
-          continue;
-        }
-      }
       for (let f = 0; f < fieldCount; f++) {
         const slot = slots[f] as number;
         let q: number;
@@ -158,17 +158,6 @@ export class CsvLineParser {
       cols.length = row + 1;
     }
     this.line = line;
-  }
-
-  /** Parses a usual row at p and returns the position after its LF, or -1 (nothing is final then). */
-  private parseUsualRow(buf: Buffer, p: number, stop: number, fastLength: number, ts: Float64Array, values: Float64Array[], row: number): number {
-    let q = p + fastLength;
-    if (q >= stop || buf[q] !== COMMA || !this.options.timestamps.parseFastInto(buf, p, ts, row)) return -1;
-    for (let v = 0; v < 5; v++) {
-      q = scanDecimalInto(buf, q + 1, values[v] as Float64Array, row);
-      if (q < 0 || q >= stop || buf[q] !== (v === 4 ? LF : COMMA)) return -1;
-    }
-    return q + 1;
   }
 
   /** The error for a line longer than the reader's buffer allows. */

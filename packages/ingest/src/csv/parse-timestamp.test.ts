@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createTimestampParser, TimestampStatus, formatLabel, type TimestampParser } from './parse-timestamp.js';
+import { createTimestampParser, TimestampParser, TimestampStatus, formatLabel } from './parse-timestamp.js';
 
 function parse(parser: TimestampParser, text: string): number {
   const bytes = Buffer.from(text, 'latin1');
@@ -116,6 +116,36 @@ describe('TimestampParser.parseFastInto (the hot-loop path)', () => {
         { numRuns: 3000 },
       );
       expect(accepted).toBeGreaterThan(100);
+    }
+  });
+
+  it('takes a new date and hour only when parse() would (calendar, separator, digits)', async () => {
+    const layouts: Array<(iso: string) => string> = [(iso) => iso, (iso) => iso.replace('T', ' ').replace('.000Z', 'Z')];
+    for (const layout of layouts) {
+      let accepted = 0;
+      const parser = await createTimestampParser({ format: 'iso' });
+      const first = Buffer.from(layout('2024-03-05T07:00:00.000Z'));
+      parser.parse(first, 0, first.length);
+      const start = Date.UTC(1899, 0, 1);
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 220 * 365 * 24 }), fc.nat(12), fc.constantFrom('', '0', '1', '2', '3', '9', 'T', ' ', '-'), (hours, at, junk) => {
+          let text = layout(new Date(start + hours * 3_600_000).toISOString());
+          if (junk !== '') text = text.slice(0, at) + junk + text.slice(at + 1);
+          const bytes = Buffer.from(text);
+          const out = new Float64Array(1);
+          const fast = parser.parseFastInto(bytes, 0, out, 0);
+          const reference = new TimestampParser('iso', undefined);
+          reference.setFileFormat(parser.fileFormat);
+          const ms = reference.parse(bytes, 0, bytes.length);
+          if (fast) {
+            accepted++;
+            expect(reference.status, text).toBe(TimestampStatus.OK);
+            expect(out[0], text).toBe(ms);
+          } else if (junk === '') throw new Error(`declined ${text}`);
+        }),
+        { numRuns: 4000 },
+      );
+      expect(accepted).toBeGreaterThan(1000);
     }
   });
 });

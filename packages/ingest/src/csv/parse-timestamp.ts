@@ -69,9 +69,14 @@ export class TimestampParser {
     const x = this.prefix;
     if (length === 0 || !this.prefixValid || b[s + length - 1] !== 90 || b[s + 13] !== 58) return false;
     // `YYYY-MM-DDTHH` as in the cached prefix, the hour (most often different) first; unrolled.
-    if (b[s + 12] !== x[12] || b[s + 11] !== x[11] || b[s + 9] !== x[9] || b[s + 8] !== x[8] || b[s + 10] !== x[10]) return false;
-    if (b[s + 6] !== x[6] || b[s + 5] !== x[5] || b[s + 3] !== x[3] || b[s + 2] !== x[2] || b[s + 1] !== x[1] || b[s] !== x[0]) return false;
-    if (b[s + 4] !== x[4] || b[s + 7] !== x[7]) return false;
+    if (
+      (b[s + 12] !== x[12] || b[s + 11] !== x[11] || b[s + 9] !== x[9] || b[s + 8] !== x[8] || b[s + 10] !== x[10] ||
+        b[s + 6] !== x[6] || b[s + 5] !== x[5] || b[s + 3] !== x[3] || b[s + 2] !== x[2] || b[s + 1] !== x[1] || b[s] !== x[0] ||
+        b[s + 4] !== x[4] || b[s + 7] !== x[7]) &&
+      !this.takeHour(b, s)
+    ) {
+      return false;
+    }
     const m1 = (b[s + 14] as number) - 48;
     const m2 = (b[s + 15] as number) - 48;
     if (m1 < 0 || m1 > 5 || m2 < 0 || m2 > 9) return false;
@@ -183,6 +188,22 @@ export class TimestampParser {
     const utc = this.zone.wallToUtc(wall);
     this.status = Number.isNaN(utc) ? TimestampStatus.NONEXISTENT : TimestampStatus.OK;
     return utc;
+  }
+
+  /**
+   * A new date and hour for {@link parseFastInto}: when b[s, s+13) is a valid `YYYY-MM-DDTHH` with
+   * the file's separator, it becomes the cached prefix. Kept out of line (once an hour in 1m data).
+   */
+  private takeHour(b: Uint8Array, s: number): boolean {
+    const separator = this.fileFormat & SEP_SPACE ? 32 : 84;
+    if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== separator) return false;
+    const year = digits(b, s, 4);
+    const month = digits(b, s + 5, 2);
+    const day = digits(b, s + 8, 2);
+    const hour = digits(b, s + 11, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23) return false;
+    this.rememberPrefix(b, s, daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS, this.fileFormat & SEP_SPACE);
+    return true;
   }
 
   // The first 13 bytes (`YYYY-MM-DDTHH`) of the last full timestamp and what they meant.

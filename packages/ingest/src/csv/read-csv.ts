@@ -15,12 +15,14 @@ import { createSourceHash, type SourceHash } from './source-hash.js';
 /** Files at least this large are parsed on two threads (below, the worker's start-up costs more than it saves). */
 export const PARALLEL_PARSE_BYTES = 24 * 2 ** 20;
 /**
- * The worker's share of the bytes: this thread also hashes the whole file (about a third of the
- * cost of parsing it) while the worker first starts up (about the cost of parsing 13 MiB here),
- * so both finish together at 2/3 - 6.5 MiB / size (0.57 for the benchmark's 68 MB).
+ * The worker's share of the bytes. This thread also hashes the whole file (about a third of the
+ * cost of parsing it), so both finish together when the worker parses about 2/3; 0.7 measured
+ * best. A worker started just now first boots (about the cost of parsing 13 MiB here), so it
+ * gets 2/3 - 6.5 MiB / size (0.57 for the benchmark's 68 MB); one started ahead of need (the
+ * `buff` command's, see offerParseWorker) has booted, or nearly.
  */
-function workerShare(size: number): number {
-  return Math.min(0.6, Math.max(0.3, 2 / 3 - (6.5 * 2 ** 20) / size));
+function workerShare(size: number, early: boolean): number {
+  return early ? 0.7 : Math.min(0.6, Math.max(0.3, 2 / 3 - (6.5 * 2 ** 20) / size));
 }
 const LF = 10;
 
@@ -71,8 +73,10 @@ export async function readCsvColumns(path: string, options: ReadCsvOptions): Pro
   try {
     const size = fstatSync(fd).size;
     if (size >= (options.parallelBytes ?? PARALLEL_PARSE_BYTES)) {
-      const split = findSplit(fd, size, Math.floor(size * (1 - workerShare(size))));
-      if (split < size) return await readInParallel(fd, path, size, split, options);
+      const worker = startParseWorker(); // boots while the header and first row are read
+      const split = findSplit(fd, size, Math.floor(size * (1 - workerShare(size, worker.early))));
+      if (split < size) return await readInParallel(fd, path, size, split, worker, options);
+      worker.terminate();
     }
     return await readOnOneThread(fd, path, size, options);
   } finally {
@@ -93,8 +97,7 @@ async function readOnOneThread(fd: number, path: string, size: number, options: 
   }
 }
 
-async function readInParallel(fd: number, path: string, size: number, split: number, options: ReadCsvOptions): Promise<CsvColumns> {
-  const worker: ParseWorker = startParseWorker(); // boots while the header and first row are read
+async function readInParallel(fd: number, path: string, size: number, split: number, worker: ParseWorker, options: ReadCsvOptions): Promise<CsvColumns> {
   let answered = false;
   try {
     const before = fstatSync(fd);
