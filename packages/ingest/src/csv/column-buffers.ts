@@ -3,50 +3,104 @@ import type { Bars } from '@buff/core';
 /**
  * Growable Float64Array columns for the CSV reader: `ts` plus the five values in slot order
  * (open, high, low, close, volume), in shared memory (the hash worker reads the stored table's
- * bytes without a copy). Grows by 1.5x; `toBars` trims to the rows read.
+ * bytes, and a parse worker writes its rows, without a copy). Rows are [first, length); a row may
+ * be written below `capacity`, which may stop short of the arrays' end (the rest is another
+ * thread's). Growing moves the rows to new arrays of their own, from index 0, by 1.5x.
  * @example const cols = new ColumnBuffers(1024); cols.ts[0] = 0; cols.length = 1; cols.toBars();
  */
 export class ColumnBuffers {
   ts: Float64Array;
   values: Float64Array[];
+  first = 0;
   length = 0;
   capacity: number;
 
-  constructor(capacity: number) {
-    this.capacity = Math.max(capacity, 16);
-    this.ts = sharedColumn(this.capacity);
-    this.values = Array.from({ length: 5 }, () => sharedColumn(this.capacity));
+  /** New columns for `capacity` rows, or rows from `first` on in given (shared) columns, up to `capacity`. */
+  constructor(capacity: number, columns?: { ts: Float64Array; values: Float64Array[]; first: number }) {
+    if (columns === undefined) {
+      this.capacity = Math.max(capacity, 16);
+      this.ts = sharedColumn(this.capacity);
+      this.values = Array.from({ length: 5 }, () => sharedColumn(this.capacity));
+    } else {
+      this.capacity = Math.min(capacity, columns.ts.length);
+      this.ts = columns.ts;
+      this.values = columns.values;
+      this.first = columns.first;
+      this.length = columns.first;
+    }
+  }
+
+  /** The number of rows. */
+  get rows(): number {
+    return this.length - this.first;
   }
 
   grow(): void {
-    this.reserve(Math.ceil(this.capacity * 1.5) + 16);
+    this.reserve(Math.ceil(this.rows * 1.5) + this.first + 16);
   }
 
-  /** Makes room for `capacity` rows (no-op when there is room). */
+  /** Makes room for rows up to index `capacity` (no-op when there is room); new arrays start at 0. */
   reserve(capacity: number): void {
     if (capacity <= this.capacity) return;
+    const size = capacity - this.first;
     const resize = (column: Float64Array): Float64Array => {
-      const next = sharedColumn(capacity);
-      next.set(column.subarray(0, this.length));
+      const next = sharedColumn(size);
+      next.set(column.subarray(this.first, this.length));
       return next;
     };
     this.ts = resize(this.ts);
     this.values = this.values.map(resize);
-    this.capacity = capacity;
+    this.length -= this.first;
+    this.first = 0;
+    this.capacity = size;
+  }
+
+  /**
+   * Moves these rows to new columns of `end` rows, of which this thread keeps [0, workerFirst)
+   * (it grows into arrays of its own beyond), and returns what a parse worker fills from
+   * `workerFirst` on. {@link joinWorkerRows} then closes the gap between the two without copying the worker's rows.
+   */
+  shareFrom(workerFirst: number, end: number): { ts: Float64Array; values: Float64Array[]; first: number } {
+    const next = new ColumnBuffers(end);
+    next.ts.set(this.ts.subarray(this.first, this.length));
+    next.values.forEach((column, slot) => column.set((this.values[slot] as Float64Array).subarray(this.first, this.length)));
+    this.ts = next.ts;
+    this.values = next.values;
+    this.length = this.rows;
+    this.first = 0;
+    this.capacity = workerFirst;
+    return { ts: next.ts, values: next.values, first: workerFirst };
+  }
+
+  /**
+   * After {@link shareFrom}: whether the worker's `rows` rows at `workerFirst` are in these very
+   * columns (neither side grew), and then joins them: this thread's rows move up to end at
+   * `workerFirst` (one copy of the smaller part, within memory already touched). False: nothing changed.
+   */
+  joinWorkerRows(shared: { ts: Float64Array }, workerFirst: number, rows: number): boolean {
+    if (this.ts !== shared.ts || this.first !== 0 || this.length > workerFirst) return false;
+    const own = this.length;
+    const to = workerFirst - own;
+    this.ts.copyWithin(to, 0, own);
+    for (const column of this.values) column.copyWithin(to, 0, own);
+    this.first = to;
+    this.length = workerFirst + rows;
+    this.capacity = this.length;
+    return true;
   }
 
   /** The rows read so far as views on the columns (no copy; valid until the next grow). */
   view(): Bars {
-    const rows = (column: Float64Array): Float64Array => column.subarray(0, this.length);
+    const rows = (column: Float64Array): Float64Array => column.subarray(this.first, this.length);
     const [open, high, low, close, volume] = this.values.map(rows) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     return { ts: rows(this.ts), open, high, low, close, volume };
   }
 
   toBars(): Bars {
-    // A view when little is unused (no copy of a million rows); a trimmed copy otherwise.
-    const tight = this.length >= this.capacity * 0.8;
+    // Views when little of the room is unused (no copy of a million rows); trimmed copies otherwise.
+    const tight = this.rows >= (this.capacity - this.first) * 0.8;
     const trim = (column: Float64Array): Float64Array =>
-      column.length === this.length ? column : tight ? column.subarray(0, this.length) : column.slice(0, this.length);
+      this.first === 0 && column.length === this.length ? column : tight ? column.subarray(this.first, this.length) : column.slice(this.first, this.length);
     const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     return { ts: trim(this.ts), open, high, low, close, volume };
   }

@@ -53,11 +53,11 @@ export class CsvLineParser {
     this.onFirstRow = options.onFirstRow;
   }
 
-  /** Starts without a header line: the names and slots come from elsewhere (a parse worker). */
-  setHeader(names: string[], slots: Int8Array, capacity: number): void {
+  /** Starts without a header line: the names and slots come from elsewhere (a parse worker), and the columns to fill. */
+  setHeader(names: string[], slots: Int8Array, columns: ColumnBuffers): void {
     this.names = names;
     this.slots = slots;
-    this.columns = new ColumnBuffers(capacity);
+    this.columns = columns;
   }
 
   /**
@@ -102,8 +102,8 @@ export class CsvLineParser {
       }
       // A row the hot loop stopped at (anything unusual, or full columns): field by field.
       line++;
+      if (cols.length === cols.capacity) cols.grow();
       const row = cols.length;
-      if (row === cols.capacity) cols.grow();
       const values = cols.values;
       for (let f = 0; f < fieldCount; f++) {
         const slot = slots[f] as number;
@@ -176,7 +176,7 @@ export class CsvLineParser {
     let lines = 0;
     for (let at = buf.indexOf(LF, lf + 1); at >= 0 && at < stop; at = buf.indexOf(LF, at + 1)) lines++;
     const lineBytes = lines > 0 ? (stop - lf - 1) / lines : Math.max(stop - lf - 1, 16);
-    this.setHeader(names, slots, Math.ceil((this.options.size / lineBytes) * 1.05) + 16);
+    this.setHeader(names, slots, new ColumnBuffers(Math.ceil((this.options.size / lineBytes) * 1.05) + 16));
     return lf + 1;
   }
 

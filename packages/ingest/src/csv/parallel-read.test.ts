@@ -100,6 +100,11 @@ describe('two-thread CSV read', () => {
       return [open, time, ...rest, late(row) ? 'x' : '7'].join(',').replace(late(row) ? ',99.5,' : '\u0000', ',9e,');
     }, { header: 'open,timestamp,high,low,close,volume,trades' }, { columnMap: { trades: null } }],
     ['no final newline', isoLine, { finalEol: false }],
+    // The shared columns are sized from the first chunk's lines: longer ones there make both threads outgrow them.
+    ['long lines first (both threads outgrow the shared columns)', (row, ts) => `${isoLine(row, ts)}${row < 80 ? '0'.repeat(60) : ''}`],
+    ['long lines at both ends (the first part outgrows its share, the worker stays in place)', (row, ts) =>
+      `${isoLine(row, ts)}${row < 80 || row > ROWS * 0.6 ? '0'.repeat(60) : ''}`],
+    ['long lines last (a wide gap between the two parts)', (row, ts) => `${isoLine(row, ts)}${row > ROWS * 0.5 ? '0'.repeat(60) : ''}`],
     ['naive timestamps in a declared zone', (row, ts) => isoLine(row, ts).replace('.000Z,', ','), {}, { timezone: 'Europe/Prague' }],
     ['epoch milliseconds', (row, ts) => isoLine(row, ts).replace(/^[^,]*/, String(ts)), {}, { timestampFormat: 'epoch-ms' }],
   ])('%s: same outcome as one thread', async (name, line, shape, options) => {

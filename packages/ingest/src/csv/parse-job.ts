@@ -11,8 +11,11 @@ export interface ParseJob {
   end: number;
   names: string[];
   slots: Int8Array;
-  /** Initial capacity of the worker's columns. */
-  capacity: number;
+  /**
+   * Where the worker writes its rows: from index `first` of these shared columns, below `end`
+   * (beyond, it grows into columns of its own).
+   */
+  columns: { ts: Float64Array; values: Float64Array[]; first: number; end: number };
   timestampFormat: TimestampFormat;
   timezone: string | undefined;
   /** The timestamp format code of the file's first row (every row must share it); -1 when unknown. */
@@ -30,9 +33,12 @@ export interface RuleFailureRecord {
   reason: string;
 }
 
-/** The worker's answer: its rows (columns in shared memory), a rule failure, or a crash. */
+/**
+ * The worker's answer: its rows [first, first + rows) of its columns (in shared memory; `inPlace`:
+ * the job's own columns), a rule failure, or a crash.
+ */
 export type ParseReply =
-  | { kind: 'rows'; length: number; lines: number; ts: Float64Array; values: Float64Array[]; rowCheck?: RowCheckReply }
+  | { kind: 'rows'; first: number; rows: number; inPlace: boolean; lines: number; ts: Float64Array; values: Float64Array[]; rowCheck?: RowCheckReply }
   | { kind: 'failure'; failure: RuleFailureRecord }
   | { kind: 'crash'; message: string };
 

@@ -5,6 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { RulePlace } from './rule-error.js';
+import { ColumnBuffers } from './column-buffers.js';
 import { CsvLineParser, type RuleFailure } from './line-parser.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { parseFileRange } from './parse-range.js';
@@ -35,7 +36,8 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
   if (job.fileFormat >= 0) timestamps.setFileFormat(job.fileFormat);
   const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
-  parser.setHeader(job.names, job.slots, job.capacity);
+  const { ts: sharedTs, values: sharedValues, first, end } = job.columns;
+  parser.setHeader(job.names, job.slots, new ColumnBuffers(end, { ts: sharedTs, values: sharedValues, first }));
   const fd = openSync(job.path, 'r');
   try {
     parseFileRange(fd, parser, { start: job.start, end: job.end, chunkBytes: job.chunkBytes });
@@ -46,8 +48,9 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const ts = columns.ts;
   const values = columns.values;
   const rowCheck = job.timeframeMs === undefined ? undefined : checkOwnRows(columns.view(), job);
-  // The columns are in shared memory: the main thread reads them where they are.
-  return { kind: 'rows', length: columns.length, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) };
+  // The columns are in shared memory (the job's own unless they had to grow): the main thread reads them where they are.
+  const inPlace = ts === sharedTs;
+  return { kind: 'rows', first: columns.first, rows: columns.rows, inPlace, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) };
 }
 
 parentPort?.once('message', (job: ParseJob) => {

@@ -6,7 +6,7 @@ import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
 import type { ColumnBuffers } from './column-buffers.js';
 import { checkEachRow, type CheckedRows, type EachRowOptions, type StepStats } from './each-row.js';
-import type { ParseReply, RowCheckReply } from './parse-job.js';
+import type { ParseJob, ParseReply, RowCheckReply } from './parse-job.js';
 import type { TimestampParser } from './parse-timestamp.js';
 import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
 import { ruleError } from './rule-error.js';
@@ -103,8 +103,15 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     const before = fstatSync(fd);
     const hash = createHash('sha256');
     let reply: Promise<ParseReply> | undefined;
+    let shared: ParseJob['columns'] | undefined;
     const post = (): void => {
-      const capacity = parser.columns?.capacity ?? 16;
+      // One set of shared columns: the worker's rows from an index safely past this part's rows
+      // (estimated from the lines seen so far, +10%), so that they need no copy afterwards.
+      const cols = parser.columns as ColumnBuffers;
+      const rows = cols.capacity; // this file's estimated rows (+5%)
+      const workerFirst = Math.ceil(((rows * split) / size) * 1.1) + 64;
+      const end = workerFirst + Math.ceil(((rows * (size - split)) / size) * 1.1) + 64;
+      shared = { ...cols.shareFrom(workerFirst, end), end };
       reply = worker.run({
         path,
         file: options.file,
@@ -112,7 +119,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
         end: size,
         names: parser.names,
         slots: parser.slots as Int8Array,
-        capacity: Math.ceil((capacity * (size - split)) / size) + 16,
+        columns: shared,
         timestampFormat: options.timestamps.format,
         timezone: options.timestamps.timezone,
         fileFormat: options.timestamps.fileFormat,
@@ -136,8 +143,10 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     answered = parallel;
     const base = parser.line;
     if (parallel) {
-      const first = parser.columns?.length ?? 0;
-      appendRows(parser, answer);
+      const cols = parser.columns as ColumnBuffers;
+      const first = cols.rows;
+      if (!(answer.inPlace && shared !== undefined && cols.joinWorkerRows(shared, answer.first, answer.rows))) appendRows(cols, answer);
+      parser.line += answer.lines;
       if (checked !== undefined && options.rowRules !== undefined) checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
     }
     // The worker could not run (or died): parse its part here, with the same messages, and say so
@@ -203,21 +212,19 @@ function joinRowChecks(
   return { rows: bars.ts.length, steps };
 }
 
-/** The worker's rows after this thread's, in place when the columns have room. */
-function appendRows(parser: CsvLineParser, answer: Extract<ParseReply, { kind: 'rows' }>): void {
-  const cols = parser.columns;
-  if (cols === undefined) return;
+/** The worker's rows copied after this thread's (when they are not already in the same columns). */
+function appendRows(cols: ColumnBuffers, answer: Extract<ParseReply, { kind: 'rows' }>): void {
+  cols.reserve(cols.length + answer.rows);
   const start = cols.length;
-  cols.reserve(start + answer.length);
-  cols.ts.set(answer.ts.subarray(0, answer.length), start);
-  cols.values.forEach((column, slot) => column.set((answer.values[slot] as Float64Array).subarray(0, answer.length), start));
-  cols.length = start + answer.length;
-  parser.line += answer.lines;
+  const end = answer.first + answer.rows;
+  cols.ts.set(answer.ts.subarray(answer.first, end), start);
+  cols.values.forEach((column, slot) => column.set((answer.values[slot] as Float64Array).subarray(answer.first, end), start));
+  cols.length = start + answer.rows;
 }
 
 function finish(parser: CsvLineParser, size: number, file: string): Bars {
   const cols = parser.columns;
-  if (cols === undefined || cols.length === 0) {
+  if (cols === undefined || cols.rows === 0) {
     const empty = size === 0;
     throw ruleError('EMPTY_FILE', { file, line: Math.max(parser.line, 1) }, empty ? '' : parser.names.join(','), empty ? 'file is empty' : 'file has a header but no rows');
   }
