@@ -9,7 +9,6 @@ import {
   SymbolSchema,
   TIMEFRAMES,
   canonicalJsonPretty,
-  countGaps,
   fsyncDir,
   sha256ChunksOffThread,
   sha256Hex,
@@ -73,11 +72,11 @@ export async function writeDataset(dataRoot: string, input: WriteDatasetInput): 
     table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars)));
     table.catch(() => undefined); // awaited below, also after a failure
     const report = typeof input.quality === 'function' ? input.quality() : input.quality;
-    checkAscending(input.bars, input.symbol);
+    const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
     quality = report === undefined ? undefined : checkSchema(QualityReportSchema, report, 'quality report');
     if (quality) stageSmallFile(staged, join(dir, QUALITY_FILE), `${canonicalJsonPretty(quality)}\n`);
     const { sha256, bytes } = (await table).entry;
-    dataset = describeTable(input.bars, input.timeframe, sha256, bytes, derivedFrom, base ? input.includePartial : undefined);
+    dataset = describeTable(input.bars, input.timeframe, { sha256, bytes, gapCount }, derivedFrom, base ? input.includePartial : undefined);
     const manifest: DatasetManifest = base
       ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: dataset }) }
       : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': dataset } };
@@ -292,14 +291,20 @@ export async function resampleDataset(
   return writeDataset(dataRoot, { symbol, timeframe, bars: resampled, source: manifest.source, derivedFrom: table.contentId, includePartial });
 }
 
-function describeTable(bars: Bars, timeframe: Timeframe, sha256: string, byteLength: number, derivedFrom?: string, includePartial?: boolean): DatasetTable {
+function describeTable(
+  bars: Bars,
+  timeframe: Timeframe,
+  file: { sha256: string; bytes: number; gapCount: number },
+  derivedFrom?: string,
+  includePartial?: boolean,
+): DatasetTable {
   const rows = bars.ts.length;
-  const gapCount = countGaps(bars.ts, timeframeMs(timeframe));
+  const { sha256, bytes, gapCount } = file;
   return {
     timeframe,
     file: tableFileName(timeframe),
     contentId: sha256,
-    bytes: byteLength,
+    bytes,
     rows,
     first: rows ? new Date(bars.ts[0] as number).toISOString() : null,
     last: rows ? new Date(bars.ts[rows - 1] as number).toISOString() : null,
@@ -327,16 +332,21 @@ function checkColumnLengths(bars: Bars, symbol: string): void {
   }
 }
 
-function checkAscending(bars: Bars, symbol: string): void {
+/** Checks that ts are integer ms, strictly ascending (every writer, not only an ingest), and counts the gaps (steps above `stepMs`) in the same pass. */
+function checkAscending(bars: Bars, symbol: string, stepMs: number): number {
   const n = bars.ts.length;
+  let gaps = 0;
   for (let i = 0; i < n; i++) {
     const t = bars.ts[i] as number;
-    if (!Number.isInteger(t) || (i > 0 && !(t > (bars.ts[i - 1] as number)))) {
+    const step = i > 0 ? t - (bars.ts[i - 1] as number) : 1;
+    if (!Number.isInteger(t) || !(step > 0)) {
       throw new BuffError('UNORDERED_TIMESTAMP', `${symbol}: ts must be integer ms, strictly ascending (bar ${i}: ${t})`, {
         details: { index: i, value: String(t), rule: 'UNORDERED_TIMESTAMP' },
       });
     }
+    if (step > stepMs) gaps++;
   }
+  return gaps;
 }
 
 /** Writes a small temp file and fsyncs it. */

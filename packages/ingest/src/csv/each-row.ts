@@ -6,15 +6,30 @@ import type { RulePlace } from './rule-error.js';
 /** What {@link checkEachRow} needs: the timeframe, where a row is, and how to build an error. */
 export interface EachRowOptions {
   timeframeMs: number;
+  /** Gaps are kept (all of them) when allowed; else only the first is, for the GAP error. */
+  allowGaps: boolean;
   /** Where row `index` (0-based) is, for messages: a CSV line or an Arrow row. */
   placeOf: (index: number, column?: string) => RulePlace;
   fail: RuleFailure;
 }
 
-/** The smallest step between consecutive rows seen so far, and the row where it was (-1: none). */
+/** A run of missing bars, as open times in epoch ms. */
+export interface GapRange {
+  fromMs: number;
+  toMs: number;
+  missing: number;
+}
+
+/**
+ * What the rows seen so far showed: the smallest step between consecutive rows and the row where
+ * it was (-1: none), and the gaps (steps above the timeframe) in row order, with the row after
+ * the first one (-1: none).
+ */
 export interface StepStats {
   minStep: number;
   minStepIndex: number;
+  gaps: GapRange[];
+  firstGapIndex: number;
 }
 
 /** Rows [0, rows) already run through {@link checkEachRow}, or the per-row error found there. */
@@ -23,16 +38,19 @@ export type CheckedRows = { rows: number; steps: StepStats } | { error: unknown 
 /**
  * The per-row rules (finite values, ordering, alignment, OHLC shape, volume) for rows
  * [from, to), each row against the one before it; throws the first violation. Returns the
- * smallest step, continuing from `steps`. The CSV reader runs it on the first part of a file
- * while a worker still parses the rest, and the worker on its own rows (it loads no @buff/core:
- * `fail` builds the errors).
- * @example const steps = checkEachRow(bars, 0, bars.ts.length, { timeframeMs: 60_000, placeOf, fail: ruleError });
+ * smallest step and the gaps, continuing from `steps`. The CSV reader runs it on the first part
+ * of a file while a worker still parses the rest, and the worker on its own rows (it loads no
+ * @buff/core: `fail` builds the errors).
+ * @example const steps = checkEachRow(bars, 0, bars.ts.length, { timeframeMs: 60_000, allowGaps: true, placeOf, fail: ruleError });
  */
 export function checkEachRow(bars: Bars, from: number, to: number, options: EachRowOptions, steps?: StepStats): StepStats {
   const { ts, open, high, low, close, volume } = bars;
   const { timeframeMs: step, placeOf, fail } = options;
   let minStep = steps?.minStep ?? Number.POSITIVE_INFINITY;
   let minStepIndex = steps?.minStepIndex ?? -1;
+  const gaps = steps?.gaps ?? [];
+  let firstGapIndex = steps?.firstGapIndex ?? -1;
+  const allowGaps = options.allowGaps;
   for (let i = from; i < to; i++) {
     const t = ts[i] as number;
     const o = open[i] as number;
@@ -51,6 +69,10 @@ export function checkEachRow(bars: Bars, from: number, to: number, options: Each
         minStep = delta;
         minStepIndex = i;
       }
+      if (delta > step && (allowGaps || firstGapIndex < 0)) {
+        if (firstGapIndex < 0) firstGapIndex = i;
+        gaps.push({ fromMs: (ts[i - 1] as number) + step, toMs: t - step, missing: delta / step - 1 });
+      }
     }
     // A row one step after an aligned row is aligned: `%` on epoch ms (not small integers) is slow.
     if ((i === 0 || t - (ts[i - 1] as number) !== step) && t % step !== 0) {
@@ -68,5 +90,20 @@ export function checkEachRow(bars: Bars, from: number, to: number, options: Each
     }
     if (v < 0) throw fail('NEGATIVE_VOLUME', placeOf(i, 'volume'), String(v), 'volume is negative');
   }
-  return { minStep, minStepIndex };
+  return { minStep, minStepIndex, gaps, firstGapIndex };
+}
+
+/**
+ * The stats of rows that follow `earlier`'s (their indices count from `offset`), appended.
+ * @example const all = appendStepStats(mainStats, workerStats, firstWorkerRow);
+ */
+export function appendStepStats(earlier: StepStats, later: StepStats, offset: number): StepStats {
+  const laterWins = later.minStep < earlier.minStep;
+  const firstGapIndex = earlier.firstGapIndex >= 0 ? earlier.firstGapIndex : later.firstGapIndex >= 0 ? offset + later.firstGapIndex : -1;
+  return {
+    minStep: laterWins ? later.minStep : earlier.minStep,
+    minStepIndex: laterWins ? offset + later.minStepIndex : earlier.minStepIndex,
+    gaps: earlier.gaps.concat(later.gaps),
+    firstGapIndex,
+  };
 }

@@ -22,7 +22,7 @@ export interface ParseJob {
   fileFormat: number;
   chunkBytes: number | undefined;
   /** Run the per-row rules on the worker's rows after the first (main checks the first, against its last). */
-  timeframeMs: number | undefined;
+  rowRules: { timeframeMs: number; allowGaps: boolean } | undefined;
 }
 
 /** A rule failure as plain data; `place.line` counts from the range's first line (1). */

@@ -25,7 +25,7 @@ const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFa
 function checkOwnRows(bars: Bars, job: ParseJob): RowCheckReply {
   try {
     const placeOf = (index: number, column?: string): RulePlace => ({ file: job.file, line: index + 1, ...(column === undefined ? {} : { column }) });
-    return { steps: checkEachRow(bars, 1, bars.ts.length, { timeframeMs: job.timeframeMs as number, placeOf, fail }) };
+    return { steps: checkEachRow(bars, 1, bars.ts.length, { ...(job.rowRules as NonNullable<ParseJob['rowRules']>), placeOf, fail }) };
   } catch (err) {
     if (err instanceof RangeFailure) return { failure: err.record };
     throw err;
@@ -47,7 +47,7 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const columns = parser.columns!;
   const ts = columns.ts;
   const values = columns.values;
-  const rowCheck = job.timeframeMs === undefined ? undefined : checkOwnRows(columns.view(), job);
+  const rowCheck = job.rowRules === undefined ? undefined : checkOwnRows(columns.view(), job);
   // The columns are in shared memory (the job's own unless they had to grow): the main thread reads them where they are.
   const inPlace = ts === sharedTs;
   return { kind: 'rows', first: columns.first, rows: columns.rows, inPlace, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) };

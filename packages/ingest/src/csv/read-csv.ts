@@ -5,7 +5,7 @@ import { mapColumns } from './column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
 import type { ColumnBuffers } from './column-buffers.js';
-import { checkEachRow, type CheckedRows, type EachRowOptions, type StepStats } from './each-row.js';
+import { appendStepStats, checkEachRow, type CheckedRows, type EachRowOptions, type StepStats } from './each-row.js';
 import type { ParseJob, ParseReply, RowCheckReply } from './parse-job.js';
 import type { TimestampParser } from './parse-timestamp.js';
 import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
@@ -39,7 +39,7 @@ export interface ReadCsvOptions {
    * The per-row rules to run while reading on two threads (each thread over its own rows); the
    * outcome comes back as `checked`, for `checkRows` to continue from.
    */
-  rowRules?: { timeframeMs: number; placeOf: EachRowOptions['placeOf'] };
+  rowRules?: { timeframeMs: number; allowGaps: boolean; placeOf: EachRowOptions['placeOf'] };
 }
 
 export interface CsvColumns {
@@ -124,7 +124,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
         timezone: options.timestamps.timezone,
         fileFormat: options.timestamps.fileFormat,
         chunkBytes: options.chunkBytes,
-        timeframeMs: options.rowRules?.timeframeMs,
+        rowRules: options.rowRules === undefined ? undefined : { timeframeMs: options.rowRules.timeframeMs, allowGaps: options.rowRules.allowGaps },
       });
     };
     // The job goes out once the first row fixed the file's timestamp format.
@@ -208,8 +208,7 @@ function joinRowChecks(
     const { code, place, value, reason } = worker.failure;
     return { error: ruleError(code, { ...place, line: base + (place.line ?? 0) }, value, reason) };
   }
-  const steps = worker.steps.minStep < boundary.steps.minStep ? { minStep: worker.steps.minStep, minStepIndex: first + worker.steps.minStepIndex } : boundary.steps;
-  return { rows: bars.ts.length, steps };
+  return { rows: bars.ts.length, steps: appendStepStats(boundary.steps, worker.steps, first) };
 }
 
 /** The worker's rows copied after this thread's (when they are not already in the same columns). */

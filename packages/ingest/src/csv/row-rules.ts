@@ -1,16 +1,9 @@
 import type { Bars } from '@buff/core';
 import { durationLabel, isoUtc } from './civil-time.js';
-import { checkEachRow, type CheckedRows, type StepStats } from './each-row.js';
+import { checkEachRow, type CheckedRows, type GapRange, type StepStats } from './each-row.js';
 import { ruleError, type RulePlace } from './rule-error.js';
 
-export type { CheckedRows, StepStats };
-
-/** A run of missing bars, as open times in epoch ms. */
-export interface GapRange {
-  fromMs: number;
-  toMs: number;
-  missing: number;
-}
+export type { CheckedRows, GapRange, StepStats };
 
 export interface RowCheckResult {
   gaps: GapRange[];
@@ -37,7 +30,7 @@ export function checkRows(bars: Bars, options: RowCheckOptions, checked?: Checke
   const { timeframeMs: step, placeOf } = options;
   const n = ts.length;
   if (checked !== undefined && 'error' in checked) throw checked.error;
-  const { minStep, minStepIndex } = checkEachRow(bars, checked?.rows ?? 0, n, { ...options, fail: ruleError }, checked?.steps);
+  const { minStep, minStepIndex, gaps, firstGapIndex } = checkEachRow(bars, checked?.rows ?? 0, n, { ...options, fail: ruleError }, checked?.steps);
   if (n >= 2 && minStep !== step) {
     throw ruleError(
       'WRONG_SPACING',
@@ -46,24 +39,17 @@ export function checkRows(bars: Bars, options: RowCheckOptions, checked?: Checke
       `the smallest step between rows is ${durationLabel(minStep)}, not the declared ${durationLabel(step)} (is this ${durationLabel(minStep)} data?)`,
     );
   }
-  const gaps: GapRange[] = [];
-  let missingBars = 0;
-  for (let i = 1; i < n; i++) {
-    const previous = ts[i - 1] as number;
-    const delta = (ts[i] as number) - previous;
-    if (delta === step) continue;
-    const gap = { fromMs: previous + step, toMs: (ts[i] as number) - step, missing: delta / step - 1 };
-    if (!options.allowGaps) {
-      throw ruleError(
-        'GAP',
-        placeOf(i, 'timestamp'),
-        isoUtc(ts[i] as number),
-        `${gap.missing} missing bar(s) from ${isoUtc(gap.fromMs)} to ${isoUtc(gap.toMs)} before this row (allow with allowGaps / --allow-gaps)`,
-      );
-    }
-    gaps.push(gap);
-    missingBars += gap.missing;
+  const gap = gaps[0];
+  if (!options.allowGaps && gap !== undefined) {
+    throw ruleError(
+      'GAP',
+      placeOf(firstGapIndex, 'timestamp'),
+      isoUtc(ts[firstGapIndex] as number),
+      `${gap.missing} missing bar(s) from ${isoUtc(gap.fromMs)} to ${isoUtc(gap.toMs)} before this row (allow with allowGaps / --allow-gaps)`,
+    );
   }
+  let missingBars = 0;
+  for (const { missing } of gaps) missingBars += missing;
   return { gaps, missingBars };
 }
 
