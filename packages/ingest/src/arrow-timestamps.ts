@@ -1,4 +1,5 @@
 import { DataType, TimeUnit, type Vector } from 'apache-arrow';
+import { writeInt64Ms } from './int64-ms.js';
 
 const TWO_32 = 4294967296;
 
@@ -8,13 +9,7 @@ const TWO_32 = 4294967296;
  * @example makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts), length, nullCount: 0 })
  */
 export function msToInt64(ms: Float64Array, out = new BigInt64Array(ms.length)): BigInt64Array {
-  const halves = new Int32Array(out.buffer, out.byteOffset, ms.length * 2);
-  for (let i = 0; i < ms.length; i++) {
-    const value = ms[i] as number;
-    const hi = Math.floor(value / TWO_32);
-    halves[2 * i] = (value - hi * TWO_32) | 0;
-    halves[2 * i + 1] = hi;
-  }
+  writeInt64Ms(ms, out, 0, ms.length);
   return out;
 }
 

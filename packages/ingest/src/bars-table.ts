@@ -4,12 +4,14 @@ import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@
 
 /**
  * Canonical bars as an Arrow table: `ts` Timestamp(ms, UTC) then Float64 open, high, low, close, volume.
+ * `tsInt64`: `bars.ts` already as Int64 ms (used as it is; the caller vouches for it).
  * @example const table = barsToTable(bars); table.numRows
  */
-export function barsToTable(bars: Bars): Table {
+export function barsToTable(bars: Bars, tsInt64?: BigInt64Array): Table {
   const length = bars.ts.length;
   // In shared memory like the reader's columns: the hash worker reads the encoded table without a copy.
-  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: msToInt64(bars.ts, sharedArray(BigInt64Array, length)), length, nullCount: 0 });
+  const int64 = tsInt64 !== undefined && tsInt64.length === length ? tsInt64 : msToInt64(bars.ts, sharedArray(BigInt64Array, length));
+  const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: int64, length, nullCount: 0 });
   return new Table({
     ts: makeVector(tsData),
     open: makeVector(bars.open),

@@ -129,6 +129,14 @@ describe('dataset store', () => {
     if (existsSync(join(root, 'BTC-USD'))) expect(readdirSync(join(root, 'BTC-USD'))).toEqual([]);
   });
 
+  it('stores a given tsInt64 as it is: the table a conversion would store', async () => {
+    const bars = synthesizeBars({ days: 1, seed: 1 });
+    const plain = await writeDataset(root, { symbol: 'PLAIN', timeframe: '1m', bars, source: SOURCE });
+    const tsInt64 = BigInt64Array.from(bars.ts, (ms) => BigInt(ms));
+    const given = await writeDataset(root, { symbol: 'GIVEN', timeframe: '1m', bars, source: SOURCE }, tsInt64);
+    expect(given.contentId).toBe(plain.contentId);
+  });
+
   it('keeps the previous version intact when a write fails midway', async () => {
     const first = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
     const bars = synthesizeBars({ days: 1, seed: 2 });

@@ -48,10 +48,12 @@ export interface WriteDatasetInput {
  * `dataset.json` (content id = sha256 of the Arrow bytes). Every file is staged to a temp file
  * first, then renamed, `dataset.json` last; on any failure the temp files (and folders this call
  * created) are removed. Writing 1m starts the dataset afresh: its derived tables (and a quality
- * report not given again) are removed. A derived table needs the 1m table.
+ * report not given again) are removed. A derived table needs the 1m table. `tsInt64`: `bars.ts`
+ * as Int64 ms when the caller has them (the two-thread CSV reader writes them from `ts` as it
+ * reads): stored as given, neither converted again nor checked (the caller vouches for them).
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
-export async function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
+export async function writeDataset(dataRoot: string, input: WriteDatasetInput, tsInt64?: BigInt64Array): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
   validateSymbol(input.symbol);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
@@ -69,7 +71,7 @@ export async function writeDataset(dataRoot: string, input: WriteDatasetInput): 
     const tablePath = join(dir, tableFileName(input.timeframe));
     const tableTemp = tempPathFor(tablePath);
     staged.push({ temp: tableTemp, path: tablePath });
-    table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars)));
+    table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars, tsInt64)));
     table.catch(() => undefined); // awaited below, also after a failure
     const report = typeof input.quality === 'function' ? input.quality() : input.quality;
     const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));

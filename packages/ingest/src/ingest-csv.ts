@@ -20,5 +20,6 @@ export async function ingestCsv(path: string, options: IngestCsvOptions): Promis
   const { dataRoot, out, ...input } = options;
   // The row rules and the quality report run while the table is written (nothing stays if they fail).
   const read = await readCsvForIngest(path, input);
-  return storeIngest({ bars: read.bars, quality: read.finish, sourceSha256: read.sourceSha256 }, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
+  const { bars, tsInt64, finish, sourceSha256 } = read;
+  return storeIngest({ bars, tsInt64, quality: finish, sourceSha256 }, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
 }

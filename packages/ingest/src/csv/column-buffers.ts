@@ -1,30 +1,35 @@
 import type { Bars } from '@buff/core';
+import { writeInt64Ms } from '../int64-ms.js';
 
 /**
  * Growable Float64Array columns for the CSV reader: `ts` plus the five values in slot order
  * (open, high, low, close, volume), in shared memory (the hash worker reads the stored table's
  * bytes, and a parse worker writes its rows, without a copy). Rows are [first, length); a row may
  * be written below `capacity`, which may stop short of the arrays' end (the rest is another
- * thread's). Growing moves the rows to new arrays of their own, from index 0, by 1.5x.
+ * thread's). Growing moves the rows to new arrays of their own, from index 0, by 1.5x. `int64`
+ * holds `ts` as the Arrow table stores it once {@link fillInt64} ran over the rows.
  * @example const cols = new ColumnBuffers(1024); cols.ts[0] = 0; cols.length = 1; cols.toBars();
  */
 export class ColumnBuffers {
   ts: Float64Array;
   values: Float64Array[];
+  int64: BigInt64Array;
   first = 0;
   length = 0;
   capacity: number;
 
   /** New columns for `capacity` rows, or rows from `first` on in given (shared) columns, up to `capacity`. */
-  constructor(capacity: number, columns?: { ts: Float64Array; values: Float64Array[]; first: number }) {
+  constructor(capacity: number, columns?: SharedColumns) {
     if (columns === undefined) {
       this.capacity = Math.max(capacity, 16);
       this.ts = sharedColumn(this.capacity);
       this.values = Array.from({ length: 5 }, () => sharedColumn(this.capacity));
+      this.int64 = new BigInt64Array(new SharedArrayBuffer(this.capacity * 8));
     } else {
       this.capacity = Math.min(capacity, columns.ts.length);
       this.ts = columns.ts;
       this.values = columns.values;
+      this.int64 = columns.int64;
       this.first = columns.first;
       this.length = columns.first;
     }
@@ -50,6 +55,9 @@ export class ColumnBuffers {
     };
     this.ts = resize(this.ts);
     this.values = this.values.map(resize);
+    const int64 = new BigInt64Array(new SharedArrayBuffer(size * 8));
+    int64.set(this.int64.subarray(this.first, this.length));
+    this.int64 = int64;
     this.length -= this.first;
     this.first = 0;
     this.capacity = size;
@@ -60,16 +68,18 @@ export class ColumnBuffers {
    * (it grows into arrays of its own beyond), and returns what a parse worker fills from
    * `workerFirst` on. {@link joinWorkerRows} then closes the gap between the two without copying the worker's rows.
    */
-  shareFrom(workerFirst: number, end: number): { ts: Float64Array; values: Float64Array[]; first: number } {
+  shareFrom(workerFirst: number, end: number): SharedColumns {
     const next = new ColumnBuffers(end);
     next.ts.set(this.ts.subarray(this.first, this.length));
     next.values.forEach((column, slot) => column.set((this.values[slot] as Float64Array).subarray(this.first, this.length)));
+    next.int64.set(this.int64.subarray(this.first, this.length));
     this.ts = next.ts;
     this.values = next.values;
+    this.int64 = next.int64;
     this.length = this.rows;
     this.first = 0;
     this.capacity = workerFirst;
-    return { ts: next.ts, values: next.values, first: workerFirst };
+    return { ts: next.ts, values: next.values, int64: next.int64, first: workerFirst };
   }
 
   /**
@@ -83,10 +93,21 @@ export class ColumnBuffers {
     const to = workerFirst - own;
     this.ts.copyWithin(to, 0, own);
     for (const column of this.values) column.copyWithin(to, 0, own);
+    this.int64.copyWithin(to, 0, own);
     this.first = to;
     this.length = workerFirst + rows;
     this.capacity = this.length;
     return true;
+  }
+
+  /** Writes `int64` for the rows so far (each thread for its own, after its part). */
+  fillInt64(): void {
+    writeInt64Ms(this.ts, this.int64, this.first, this.length);
+  }
+
+  /** `int64` of the rows (a view; valid once {@link fillInt64} covered them all). */
+  int64View(): BigInt64Array {
+    return this.int64.subarray(this.first, this.length);
   }
 
   /** The rows read so far as views on the columns (no copy; valid until the next grow). */
@@ -104,6 +125,14 @@ export class ColumnBuffers {
     const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     return { ts: trim(this.ts), open, high, low, close, volume };
   }
+}
+
+/** Columns shared with a parse worker: it writes its rows from `first` on. */
+export interface SharedColumns {
+  ts: Float64Array;
+  values: Float64Array[];
+  int64: BigInt64Array;
+  first: number;
 }
 
 /** A Float64Array in shared memory (written out here: the parse worker loads nothing from @buff/core). */

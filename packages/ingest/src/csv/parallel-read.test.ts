@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestOptionsInput } from '@buff/core';
-import { parseCsv } from './parse-csv.js';
+import { writeDataset } from '../dataset-store.js';
+import { parseCsv, readCsvForIngest } from './parse-csv.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
 
@@ -75,6 +76,19 @@ describe('two-thread CSV read', () => {
     expect(read.bars.ts.length).toBe(ROWS);
     const result = (await expectSameOnTwoThreads(path)) as { bars: { ts: Float64Array } };
     expect(result.bars.ts[ROWS - 1]).toBe(START + (ROWS - 1) * 60_000);
+  });
+
+  it('writes the ts column as Int64 on both threads: the stored table is the one a one-thread read stores', async () => {
+    const path = writeCsv('int64.csv');
+    const one = await readCsvForIngest(path, { symbol: 'ONE', parallelBytes: Number.POSITIVE_INFINITY, chunkBytes: 4096 });
+    const two = await readCsvForIngest(path, { symbol: 'ONE', parallelBytes: 1, chunkBytes: 4096 });
+    expect(one.tsInt64).toBeUndefined();
+    expect(Array.from(two.tsInt64 ?? [], Number)).toEqual(Array.from(two.bars.ts));
+    const root = join(dir, 'int64-store');
+    const stored = await Promise.all(
+      [one, two].map((read, i) => writeDataset(root, { symbol: `S${i}`, timeframe: '1m', bars: read.bars, source: { kind: 'csv', file: 'int64.csv', sha256: read.sourceSha256 } }, read.tsInt64)),
+    );
+    expect(stored[1]?.contentId).toBe(stored[0]?.contentId);
   });
 
   it.each<[string, Line, { eol?: string; finalEol?: boolean; header?: string }?, Partial<IngestOptionsInput>?]>([

@@ -32,6 +32,8 @@ export async function parseCsv(path: string, input: IngestOptionsInput & ReadTun
 /** A CSV read with its field rules passed; `finish` runs the rest (row rules, quality report) and throws the first violation. */
 export interface ReadCsv {
   bars: Bars;
+  /** `bars.ts` as Int64 ms, when the read wrote it (two threads). */
+  tsInt64?: BigInt64Array | undefined;
   sourceSha256: string;
   finish: () => QualityReport;
 }
@@ -51,7 +53,7 @@ export async function readCsvForIngest(path: string, input: IngestOptionsInput &
     allowGaps: options.allowGaps,
     placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
   };
-  const { bars, sha256, sourceColumns, checked } = await readCsvColumns(path, {
+  const { bars, tsInt64, sha256, sourceColumns, checked } = await readCsvColumns(path, {
     file: path,
     columnMap: options.columnMap,
     timestamps,
@@ -72,5 +74,5 @@ export async function readCsvForIngest(path: string, input: IngestOptionsInput &
       sourceColumns,
     });
   };
-  return { bars, sourceSha256: sha256, finish };
+  return { bars, tsInt64, sourceSha256: sha256, finish };
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode, TimestampFormat } from '@buff/core';
+import type { SharedColumns } from './column-buffers.js';
 import type { StepStats } from './each-row.js';
 import type { RulePlace } from './rule-error.js';
 
@@ -15,7 +16,7 @@ export interface ParseJob {
    * Where the worker writes its rows: from index `first` of these shared columns, below `end`
    * (beyond, it grows into columns of its own).
    */
-  columns: { ts: Float64Array; values: Float64Array[]; first: number; end: number };
+  columns: SharedColumns & { end: number };
   timestampFormat: TimestampFormat;
   timezone: string | undefined;
   /** The timestamp format code of the file's first row (every row must share it); -1 when unknown. */
@@ -35,10 +36,10 @@ export interface RuleFailureRecord {
 
 /**
  * The worker's answer: its rows [first, first + rows) of its columns (in shared memory; `inPlace`:
- * the job's own columns), a rule failure, or a crash.
+ * the job's own columns; `int64` filled), a rule failure, or a crash.
  */
 export type ParseReply =
-  | { kind: 'rows'; first: number; rows: number; inPlace: boolean; lines: number; ts: Float64Array; values: Float64Array[]; rowCheck?: RowCheckReply }
+  | { kind: 'rows'; first: number; rows: number; inPlace: boolean; lines: number; ts: Float64Array; values: Float64Array[]; int64: BigInt64Array; rowCheck?: RowCheckReply }
   | { kind: 'failure'; failure: RuleFailureRecord }
   | { kind: 'crash'; message: string };
 

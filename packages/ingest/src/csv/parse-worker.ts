@@ -36,8 +36,8 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
   if (job.fileFormat >= 0) timestamps.setFileFormat(job.fileFormat);
   const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
-  const { ts: sharedTs, values: sharedValues, first, end } = job.columns;
-  parser.setHeader(job.names, job.slots, new ColumnBuffers(end, { ts: sharedTs, values: sharedValues, first }));
+  const { end, ...shared } = job.columns;
+  parser.setHeader(job.names, job.slots, new ColumnBuffers(end, shared));
   const fd = openSync(job.path, 'r');
   try {
     parseFileRange(fd, parser, { start: job.start, end: job.end, chunkBytes: job.chunkBytes });
@@ -49,8 +49,9 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const values = columns.values;
   const rowCheck = job.rowRules === undefined ? undefined : checkOwnRows(columns.view(), job);
   // The columns are in shared memory (the job's own unless they had to grow): the main thread reads them where they are.
-  const inPlace = ts === sharedTs;
-  return { kind: 'rows', first: columns.first, rows: columns.rows, inPlace, lines: parser.line, ts, values, ...(rowCheck === undefined ? {} : { rowCheck }) };
+  columns.fillInt64();
+  const inPlace = ts === shared.ts;
+  return { kind: 'rows', first: columns.first, rows: columns.rows, inPlace, lines: parser.line, ts, values, int64: columns.int64, ...(rowCheck === undefined ? {} : { rowCheck }) };
 }
 
 parentPort?.once('message', (job: ParseJob) => {

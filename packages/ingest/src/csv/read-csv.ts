@@ -50,6 +50,8 @@ export interface CsvColumns {
   sourceColumns: number;
   /** Whether a worker thread parsed the second part of the file (false also when it could not run). */
   parallel: boolean;
+  /** `bars.ts` as Int64 (the Arrow table's ts), when the threads wrote it as they read (two threads). */
+  tsInt64?: BigInt64Array;
   /** Rows already run through the per-row rules (two threads and `rowRules` only), or the first error there. */
   checked?: CheckedRows;
 }
@@ -134,6 +136,7 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     hashFileRange(fd, split, size, hash, options.chunkBytes);
     // This part's row rules while the worker works; their errors wait: read errors come first.
     let checked = options.rowRules === undefined || parser.columns === undefined ? undefined : checkRowsOf(parser.columns.view(), 0, options.rowRules);
+    parser.columns?.fillInt64(); // the worker fills its own
     const answer = await (reply as unknown as Promise<ParseReply>).catch((err: unknown): ParseReply => ({ kind: 'crash', message: String(err) }));
     if (answer.kind === 'failure') {
       const { code, place, value, reason } = answer.failure;
@@ -154,13 +157,15 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     else {
       process.emitWarning(`the CSV parse worker did not run (${answer.message.split('\n')[0]}); parsing on one thread`, { code: 'BUFF_PARSE_WORKER' });
       parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
+      parser.columns?.fillInt64();
     }
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, { details: { file: options.file } });
     }
     const bars = finish(parser, size, options.file);
-    return { bars, sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel, ...(checked === undefined ? {} : { checked }) };
+    const tsInt64 = (parser.columns as ColumnBuffers).int64View();
+    return { bars, tsInt64, sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel, ...(checked === undefined ? {} : { checked }) };
   } finally {
     // A worker that answered stays on as the hash worker (the store hashes the table there).
     if (answered) worker.retire();
@@ -218,6 +223,7 @@ function appendRows(cols: ColumnBuffers, answer: Extract<ParseReply, { kind: 'ro
   const end = answer.first + answer.rows;
   cols.ts.set(answer.ts.subarray(answer.first, end), start);
   cols.values.forEach((column, slot) => column.set((answer.values[slot] as Float64Array).subarray(answer.first, end), start));
+  cols.int64.set(answer.int64.subarray(answer.first, end), start);
   cols.length = start + answer.rows;
 }
 

@@ -28,7 +28,7 @@ export interface IngestTargets {
  * @example await storeIngest({ bars, quality, sourceSha256 }, options, { kind: 'csv', path }, { dataRoot: 'data' });
  */
 export async function storeIngest(
-  parsed: { bars: Bars; quality: QualityReport | (() => QualityReport); sourceSha256: string },
+  parsed: { bars: Bars; tsInt64?: BigInt64Array | undefined; quality: QualityReport | (() => QualityReport); sourceSha256: string },
   options: IngestOptions,
   source: { kind: DatasetManifest['source']['kind']; path: string },
   targets: IngestTargets,
@@ -45,7 +45,7 @@ export async function storeIngest(
       quality: checked,
       source: { kind: source.kind, file: basename(source.path), sha256: sourceSha256 },
       ingestOptions: { ...options },
-    });
+    }, parsed.tsInt64);
   }
   const quality = checked();
   if (targets.out !== undefined) writeFileAtomic(targets.out, barsToIpc(bars));

@@ -1,0 +1,18 @@
+// No imports: the CSV parse worker uses this without loading apache-arrow or @buff/core.
+
+const TWO_32 = 4294967296;
+
+/**
+ * Millisecond timestamps (integral floats) ms[from, to) as Int64 into out[from, to), written as
+ * two little-endian 32-bit halves: no BigInt per value on the hot path.
+ * @example writeInt64Ms(bars.ts, out, 0, bars.ts.length)
+ */
+export function writeInt64Ms(ms: Float64Array, out: BigInt64Array, from: number, to: number): void {
+  const halves = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+  for (let i = from; i < to; i++) {
+    const value = ms[i] as number;
+    const hi = Math.floor(value / TWO_32);
+    halves[2 * i] = (value - hi * TWO_32) | 0;
+    halves[2 * i + 1] = hi;
+  }
+}
