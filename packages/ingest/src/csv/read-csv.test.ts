@@ -23,4 +23,21 @@ describe('readCsvColumns', () => {
       expect(bars.volume[39], `chunkBytes ${chunkBytes}`).toBe(1);
     }
   });
+
+  it('rejects a row with a field missing or extra amid usual rows (the hot loop hands it over)', async () => {
+    const line = (i: number) => `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},1,2,0.5,1.5,7`;
+    const cases: Array<[string, string, string]> = [
+      ['no volume', line(120).replace(/,7$/, ''), '5 of 6 fields'],
+      ['no close and volume', line(120).replace(/,1\.5,7$/, ''), '4 of 6 fields'],
+      ['one field too many', `${line(120)},9`, 'more fields'],
+    ];
+    for (const [name, bad, reason] of cases) {
+      const rows = Array.from({ length: 200 }, (_, i) => (i === 120 ? bad : line(i)));
+      const path = join(dir, `${name.replace(/\W+/g, '-')}.csv`);
+      writeFileSync(path, `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
+      const read = readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }) });
+      await expect(read, name).rejects.toMatchObject({ code: 'BAD_ROW', details: { line: 122 } });
+      await expect(readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }) }), name).rejects.toThrow(reason);
+    }
+  });
 });
