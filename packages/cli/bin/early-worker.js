@@ -3,14 +3,15 @@
 // loads the code and reads the file's first row; @buff/ingest takes it (offerParseWorker). Only a
 // guess from the arguments: when it is wrong the worker is never asked, and it does not keep the
 // process alive. Any doubt (another command, no such file) starts nothing.
-import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+'use strict';
+const { statSync } = require('node:fs');
+const { Worker } = require('node:worker_threads');
 
 /** @buff/ingest's PARALLEL_PARSE_BYTES (a test keeps the two equal): smaller files are read on one thread. */
-export const EARLY_PARSE_BYTES = 24 * 2 ** 20;
+const EARLY_PARSE_BYTES = 24 * 2 ** 20;
 
 /** The worker for `argv` when it ingests a CSV of at least EARLY_PARSE_BYTES, else undefined. */
-export function startEarlyParseWorker(argv, bundle) {
+function startEarlyParseWorker(argv, bundle) {
   if (argv[0] !== 'ingest' || argv[1] !== 'csv') return undefined;
   const input = optionValue(argv, '--input');
   if (input === undefined) return undefined;
@@ -29,3 +30,5 @@ function optionValue(argv, name) {
   }
   return undefined;
 }
+
+module.exports = { EARLY_PARSE_BYTES, startEarlyParseWorker };

@@ -6,22 +6,24 @@
 // or other V8 flags); the code is then compiled as usual.
 // BUFF_CODE_CACHE=off skips the cache; BUFF_CODE_CACHE=require makes an unusable cache an error
 // (the tests and the benchmark use it, so they cannot measure or pass on the slow path unnoticed).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS like the rest of bin/ (bin/package.json): a command starts without Node's ES module loader.
+'use strict';
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { createRequire } = Module;
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-export const BUNDLE = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
-export const CODE_CACHE = `${BUNDLE}.v8cache`;
+const BUNDLE = join(__dirname, '../dist/index.cjs');
+const CODE_CACHE = `${BUNDLE}.v8cache`;
 const DIGEST_BYTES = 32;
 
 /**
  * Runs the bundle and returns its exports, the compiled script (for writeCodeCache) and whether
  * the code cache was used. `mode`: 'on' (use it when valid), 'off', or 'require'.
  */
-export function loadBundle(mode = process.env.BUFF_CODE_CACHE ?? 'on') {
+function loadBundle(mode = process.env.BUFF_CODE_CACHE ?? 'on') {
   if (!['on', 'off', 'require'].includes(mode)) throw new Error(`BUFF_CODE_CACHE must be on, off or require, not ${JSON.stringify(mode)}`);
   if (!existsSync(BUNDLE)) {
     process.stderr.write('buff: the CLI is not built; run `npm run build` at the repo root\n');
@@ -47,7 +49,7 @@ export function loadBundle(mode = process.env.BUFF_CODE_CACHE ?? 'on') {
 }
 
 /** Writes the code cache of a loaded bundle (whatever it has compiled so far), atomically. */
-export function writeCodeCache(loaded) {
+function writeCodeCache(loaded) {
   const temp = `${CODE_CACHE}.tmp-${process.pid}`;
   try {
     writeFileSync(temp, Buffer.concat([loaded.digest, loaded.script.createCachedData()]));
@@ -66,3 +68,5 @@ function readCache(digest) {
   }
   return bytes.subarray(0, DIGEST_BYTES).equals(digest) ? bytes.subarray(DIGEST_BYTES) : undefined;
 }
+
+module.exports = { BUNDLE, CODE_CACHE, loadBundle, writeCodeCache };
