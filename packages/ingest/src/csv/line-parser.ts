@@ -11,6 +11,8 @@ import { parseUsualRows } from './usual-rows.js';
 const LF = 10;
 const CR = 13;
 const COMMA = 44;
+/** How much of the first chunk sizes the columns. */
+const SAMPLE_BYTES = 64 * 1024;
 
 /** Builds the error of a failed rule: `ruleError` on the main thread, a plain record in the parse worker. */
 export type RuleFailure = (code: ErrorCode, place: RulePlace, value: string, reason: string) => Error;
@@ -172,10 +174,15 @@ export class CsvLineParser {
     const names = header.split(',');
     this.line = 1;
     const slots = (this.options.mapHeader as (names: string[]) => Int8Array)(names);
-    // Size the columns from the mean line length of this first chunk; they grow if it was short.
+    // Size the columns from the mean length of the lines in the next 64 KiB; they grow if it was short.
+    const sample = Math.min(stop, lf + 1 + SAMPLE_BYTES);
     let lines = 0;
-    for (let at = buf.indexOf(LF, lf + 1); at >= 0 && at < stop; at = buf.indexOf(LF, at + 1)) lines++;
-    const lineBytes = lines > 0 ? (stop - lf - 1) / lines : Math.max(stop - lf - 1, 16);
+    let lastLf = lf;
+    for (let at = buf.indexOf(LF, lf + 1); at >= 0 && at < sample; at = buf.indexOf(LF, at + 1)) {
+      lines++;
+      lastLf = at;
+    }
+    const lineBytes = lines > 0 ? (lastLf - lf) / lines : Math.max(stop - lf - 1, 16);
     this.setHeader(names, slots, new ColumnBuffers(Math.ceil((this.options.size / lineBytes) * 1.05) + 16));
     return lf + 1;
   }
