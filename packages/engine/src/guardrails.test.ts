@@ -63,7 +63,7 @@ describe('the day boundary follows the configured time zone', () => {
     const ts = start + i * HOUR;
     aCloses.push(ts >= at('2024-01-15T23:00:00Z') ? 97 : ts === at('2024-01-15T14:00:00Z') ? 96 : 100);
   }
-  const aOpens = aCloses.map((c, i) => (i === 0 ? 100 : (aCloses[i - 1] as number)));
+  const aOpens = aCloses.map((_, i) => (i === 0 ? 100 : (aCloses[i - 1] as number)));
   const a = makeBars(aOpens, aCloses, start);
   const b = makeBars(aCloses.map(() => 50), aCloses.map(() => 50), start);
   const script = () =>
