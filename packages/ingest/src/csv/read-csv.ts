@@ -76,9 +76,13 @@ export async function readCsvColumns(path: string, options: ReadCsvOptions): Pro
     const size = fstatSync(fd).size;
     if (size >= (options.parallelBytes ?? PARALLEL_PARSE_BYTES)) {
       const worker = startParseWorker(); // boots while the header and first row are read
-      const split = findSplit(fd, size, Math.floor(size * (1 - workerShare(size, worker.early))));
+      let split = size;
+      try {
+        split = findSplit(fd, size, Math.floor(size * (1 - workerShare(size, worker.early))));
+      } finally {
+        if (split >= size) worker.terminate(); // a file of one line, or a failed read
+      }
       if (split < size) return await readInParallel(fd, path, size, split, worker, options);
-      worker.terminate();
     }
     return await readOnOneThread(fd, path, size, options);
   } finally {
