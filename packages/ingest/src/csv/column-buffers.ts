@@ -48,19 +48,15 @@ export class ColumnBuffers {
   reserve(capacity: number): void {
     if (capacity <= this.capacity) return;
     const size = capacity - this.first;
-    const resize = (column: Float64Array): Float64Array => {
-      const next = sharedColumn(size);
-      next.set(column.subarray(this.first, this.length));
-      return next;
-    };
-    this.ts = resize(this.ts);
-    this.values = this.values.map(resize);
-    const int64 = new BigInt64Array(new SharedArrayBuffer(size * 8));
-    int64.set(this.int64.subarray(this.first, this.length));
-    this.int64 = int64;
-    this.length -= this.first;
-    this.first = 0;
+    this.moveTo(new ColumnBuffers(size));
     this.capacity = size;
+  }
+
+  /** Copies `rows` rows from index `first` of `source` after these rows (growing when needed). */
+  appendRows(source: Columns, first: number, rows: number): void {
+    this.reserve(this.length + rows);
+    copyRows(source, first, first + rows, this, this.length);
+    this.length += rows;
   }
 
   /**
@@ -70,14 +66,7 @@ export class ColumnBuffers {
    */
   shareFrom(workerFirst: number, end: number): SharedColumns {
     const next = new ColumnBuffers(end);
-    next.ts.set(this.ts.subarray(this.first, this.length));
-    next.values.forEach((column, slot) => column.set((this.values[slot] as Float64Array).subarray(this.first, this.length)));
-    next.int64.set(this.int64.subarray(this.first, this.length));
-    this.ts = next.ts;
-    this.values = next.values;
-    this.int64 = next.int64;
-    this.length = this.rows;
-    this.first = 0;
+    this.moveTo(next);
     this.capacity = workerFirst;
     return { ts: next.ts, values: next.values, int64: next.int64, first: workerFirst };
   }
@@ -98,6 +87,16 @@ export class ColumnBuffers {
     this.length = workerFirst + rows;
     this.capacity = this.length;
     return true;
+  }
+
+  /** Moves the rows to the start of `next`'s arrays, which become these columns (capacity is the caller's). */
+  private moveTo(next: ColumnBuffers): void {
+    copyRows(this, this.first, this.length, next, 0);
+    this.ts = next.ts;
+    this.values = next.values;
+    this.int64 = next.int64;
+    this.length = this.rows;
+    this.first = 0;
   }
 
   /** Writes `int64` for the rows so far (each thread for its own, after its part). */
@@ -127,12 +126,19 @@ export class ColumnBuffers {
   }
 }
 
+/** The arrays of a set of columns. */
+type Columns = Pick<ColumnBuffers, 'ts' | 'values' | 'int64'>;
+
 /** Columns shared with a parse worker: it writes its rows from `first` on. */
-export interface SharedColumns {
-  ts: Float64Array;
-  values: Float64Array[];
-  int64: BigInt64Array;
+export interface SharedColumns extends Columns {
   first: number;
+}
+
+/** Copies rows [from, to) of every column of `source` into `target`, from row `at`. */
+function copyRows(source: Columns, from: number, to: number, target: Columns, at: number): void {
+  target.ts.set(source.ts.subarray(from, to), at);
+  target.values.forEach((column, slot) => column.set((source.values[slot] as Float64Array).subarray(from, to), at));
+  target.int64.set(source.int64.subarray(from, to), at);
 }
 
 /** A Float64Array in shared memory (written out here: the parse worker loads nothing from @buff/core). */

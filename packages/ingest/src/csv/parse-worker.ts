@@ -22,10 +22,10 @@ class RangeFailure extends Error {
 const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFailure({ code, place, value, reason });
 
 /** The per-row rules over rows 1.. of this range (row 0 is checked by the main thread, against its last row). */
-function checkOwnRows(bars: Bars, job: ParseJob): RowCheckReply {
+function checkOwnRows(bars: Bars, file: string, rules: NonNullable<ParseJob['rowRules']>): RowCheckReply {
   try {
-    const placeOf = (index: number, column?: string): RulePlace => ({ file: job.file, line: index + 1, ...(column === undefined ? {} : { column }) });
-    return { steps: checkEachRow(bars, 1, bars.ts.length, { ...(job.rowRules as NonNullable<ParseJob['rowRules']>), placeOf, fail }) };
+    const placeOf = (index: number, column?: string): RulePlace => ({ file, line: index + 1, ...(column === undefined ? {} : { column }) });
+    return { steps: checkEachRow(bars, 1, bars.ts.length, { ...rules, placeOf, fail }) };
   } catch (err) {
     if (err instanceof RangeFailure) return { failure: err.record };
     throw err;
@@ -47,7 +47,7 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   const columns = parser.columns!;
   const ts = columns.ts;
   const values = columns.values;
-  const rowCheck = job.rowRules === undefined ? undefined : checkOwnRows(columns.view(), job);
+  const rowCheck = job.rowRules === undefined ? undefined : checkOwnRows(columns.view(), job.file, job.rowRules);
   // The columns are in shared memory (the job's own unless they had to grow): the main thread reads them where they are.
   columns.fillInt64();
   const inPlace = ts === shared.ts;

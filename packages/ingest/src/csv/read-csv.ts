@@ -152,7 +152,8 @@ async function readInParallel(fd: number, path: string, size: number, split: num
     if (parallel) {
       const cols = parser.columns as ColumnBuffers;
       const first = cols.rows;
-      if (!(answer.inPlace && shared !== undefined && cols.joinWorkerRows(shared, answer.first, answer.rows))) appendRows(cols, answer);
+      // The worker's rows are in place, or (a side outgrew its share) copied after this part's.
+      if (!(answer.inPlace && shared !== undefined && cols.joinWorkerRows(shared, answer.first, answer.rows))) cols.appendRows(answer, answer.first, answer.rows);
       parser.line += answer.lines;
       if (checked !== undefined && options.rowRules !== undefined) checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
     }
@@ -218,17 +219,6 @@ function joinRowChecks(
     return { error: ruleError(code, { ...place, line: base + (place.line ?? 0) }, value, reason) };
   }
   return { rows: bars.ts.length, steps: appendStepStats(boundary.steps, worker.steps, first) };
-}
-
-/** The worker's rows copied after this thread's (when they are not already in the same columns). */
-function appendRows(cols: ColumnBuffers, answer: Extract<ParseReply, { kind: 'rows' }>): void {
-  cols.reserve(cols.length + answer.rows);
-  const start = cols.length;
-  const end = answer.first + answer.rows;
-  cols.ts.set(answer.ts.subarray(answer.first, end), start);
-  cols.values.forEach((column, slot) => column.set((answer.values[slot] as Float64Array).subarray(answer.first, end), start));
-  cols.int64.set(answer.int64.subarray(answer.first, end), start);
-  cols.length = start + answer.rows;
 }
 
 function finish(parser: CsvLineParser, size: number, file: string): Bars {
