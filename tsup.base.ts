@@ -11,7 +11,10 @@ function workspacePackages(): Record<string, { version: string; dependencies?: R
       version: string;
       dependencies?: Record<string, string>;
     };
-    entries[pkg.name] = { version: pkg.version, ...(pkg.dependencies === undefined ? {} : { dependencies: pkg.dependencies }) };
+    entries[pkg.name] = {
+      version: pkg.version,
+      ...(pkg.dependencies === undefined ? {} : { dependencies: pkg.dependencies }),
+    };
   }
   return entries;
 }

@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_ENGINE_ROWS ?? 1_000_000);
@@ -48,8 +47,6 @@ writeFileSync(
   }),
 );
 
-
-
 // BUFF_CODE_CACHE=require: a build without its code cache fails instead of measuring the slow start.
 const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' });
 
@@ -58,7 +55,18 @@ const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 
 // `npm run build` the first rounds of both commands run slow on this machine).
 execFileSync('sync');
 for (let i = 0; i < WARM_UPS; i++) {
-  run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', join(TMP, 'runs-warm-up'), '--data-root', DATA_ROOT, '--json']);
+  run([
+    ...CLI,
+    'run',
+    'build',
+    '--config',
+    CONFIG,
+    '--runs-root',
+    join(TMP, 'runs-warm-up'),
+    '--data-root',
+    DATA_ROOT,
+    '--json',
+  ]);
   run(duckdbReadCsvArgs(CSV));
   rmSync(join(TMP, 'runs-warm-up'), { recursive: true, force: true });
 }
@@ -68,7 +76,18 @@ const duckMs = [];
 let runDir = '';
 for (let i = 0; i < RUNS; i++) {
   const runsRoot = join(TMP, `runs-${i}`);
-  const built = run([...CLI, 'run', 'build', '--config', CONFIG, '--runs-root', runsRoot, '--data-root', DATA_ROOT, '--json']);
+  const built = run([
+    ...CLI,
+    'run',
+    'build',
+    '--config',
+    CONFIG,
+    '--runs-root',
+    runsRoot,
+    '--data-root',
+    DATA_ROOT,
+    '--json',
+  ]);
   buildMs.push(built.ms);
   runDir = JSON.parse(built.stdout.trim().split('\n').pop()).runDir;
   const duck = run(duckdbReadCsvArgs(CSV));
@@ -80,9 +99,30 @@ for (let i = 0; i < RUNS; i++) {
 // The floor: the same command on one day of the same bars (node, the CLI bundle, every module a
 // build loads, the registry, a tiny simulation and publish).
 const TINY_CONFIG = join(TMP, 'run-floor.json');
-writeFileSync(TINY_CONFIG, JSON.stringify({ ...JSON.parse(readFileSync(CONFIG, 'utf8')), name: 'bench floor', window: { since: start, until: '2024-01-02T00:00:00.000Z' } }));
+writeFileSync(
+  TINY_CONFIG,
+  JSON.stringify({
+    ...JSON.parse(readFileSync(CONFIG, 'utf8')),
+    name: 'bench floor',
+    window: { since: start, until: '2024-01-02T00:00:00.000Z' },
+  }),
+);
 const floorMs = [];
-for (let i = 0; i < RUNS; i++) floorMs.push(run([...CLI, 'run', 'build', '--config', TINY_CONFIG, '--runs-root', join(TMP, `floor-${i}`), '--data-root', DATA_ROOT, '--json']).ms);
+for (let i = 0; i < RUNS; i++)
+  floorMs.push(
+    run([
+      ...CLI,
+      'run',
+      'build',
+      '--config',
+      TINY_CONFIG,
+      '--runs-root',
+      join(TMP, `floor-${i}`),
+      '--data-root',
+      DATA_ROOT,
+      '--json',
+    ]).ms,
+  );
 
 const build = median(buildMs);
 const duck = median(duckMs);
@@ -92,7 +132,7 @@ const lines = [
   '## Run builder (issue 3)',
   '',
   `${ROWS.toLocaleString('en-US')} bars of one symbol, 1m, \`sma-cross\` (10/30), ftmo-2step guardrails, data already in the store.`,
-  `Whole processes, median of ${RUNS} alternating runs after a flush to disk and ${WARM_UPS} warm-up rounds${SOURCE ? " (TypeScript sources via tsx)" : " (built packages)"}.`,
+  `Whole processes, median of ${RUNS} alternating runs after a flush to disk and ${WARM_UPS} warm-up rounds${SOURCE ? ' (TypeScript sources via tsx)' : ' (built packages)'}.`,
   '',
   '| what | median ms | runs (ms) |',
   '| --- | ---: | --- |',

@@ -43,7 +43,6 @@ function generateCsv(path, rows) {
   closeSync(fd);
 }
 
-
 const DUCKDB_RESAMPLE = `
 import { DuckDBInstance } from '@duckdb/node-api';
 const instance = await DuckDBInstance.create(':memory:');
@@ -59,7 +58,6 @@ const reader = await connection.runAndReadAll('SELECT count(*) FROM h');
 process.stdout.write(JSON.stringify({ times, rows: Number(reader.getRows()[0][0]) }) + '\\n');
 `;
 
-
 // BUFF_CODE_CACHE=require: a build without its code cache fails instead of measuring the slow start.
 const run = (args, env = {}) => timedRun(args, { BUFF_CODE_CACHE: 'require', ...env });
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
@@ -67,7 +65,18 @@ const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 mkdirSync(TMP, { recursive: true });
 if (!existsSync(CSV)) generateCsv(CSV, ROWS);
 if (!existsSync(join(REPO, 'packages/cli/dist/index.cjs'))) throw new Error('build first: npm run build');
-const ingestArgs = [process.execPath, CLI, 'ingest', 'csv', '--input', CSV, '--symbol', 'BENCH', '--data-root', DATA_ROOT];
+const ingestArgs = [
+  process.execPath,
+  CLI,
+  'ingest',
+  'csv',
+  '--input',
+  CSV,
+  '--symbol',
+  'BENCH',
+  '--data-root',
+  DATA_ROOT,
+];
 const duckArgs = duckdbReadCsvArgs(CSV);
 
 // One untimed warm-up each (page cache, lazy disk), then alternate.
@@ -87,7 +96,18 @@ for (let i = 0; i < RUNS; i++) {
 // module the ingest path loads, and a tiny ingest).
 const TINY = join(TMP, 'ingest-floor.csv');
 writeFileSync(TINY, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n');
-const floorArgs = [process.execPath, CLI, 'ingest', 'csv', '--input', TINY, '--symbol', 'FLOOR', '--data-root', join(TMP, 'ingest-floor-data')];
+const floorArgs = [
+  process.execPath,
+  CLI,
+  'ingest',
+  'csv',
+  '--input',
+  TINY,
+  '--symbol',
+  'FLOOR',
+  '--data-root',
+  join(TMP, 'ingest-floor-data'),
+];
 const floorTimes = [];
 for (let i = 0; i < RUNS; i++) floorTimes.push(run(floorArgs).ms);
 
@@ -118,7 +138,8 @@ for (let i = 0; i < RUNS; i++) {
   resampleTimes.push(performance.now() - start);
 }
 const duckResample = JSON.parse(run([process.execPath, '--input-type=module', '-e', DUCKDB_RESAMPLE]).stdout.trim());
-if (duckResample.rows !== hourly.ts.length) throw new Error(`1h buckets differ: duckdb ${duckResample.rows}, buff ${hourly.ts.length}`);
+if (duckResample.rows !== hourly.ts.length)
+  throw new Error(`1h buckets differ: duckdb ${duckResample.rows}, buff ${hourly.ts.length}`);
 
 const buff = median(buffTimes);
 const duck = median(duckTimes);

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 
 const distEntry = new URL('../packages/ml/dist/index.js', import.meta.url);
-const ml = await import(process.env.BUFF_ML_ENTRY ?? (existsSync(distEntry) ? distEntry.href : '../packages/ml/src/index.ts'));
+const ml = await import(
+  process.env.BUFF_ML_ENTRY ?? (existsSync(distEntry) ? distEntry.href : '../packages/ml/src/index.ts')
+);
 const [T, F, H, B] = [64, 16, 64, 256];
 const batches = Number(process.env.BENCH_ML_BATCHES ?? 6);
 const backend = await ml.selectBackend();
@@ -31,7 +33,15 @@ async function timeSteps(step) {
 
 function stockStep() {
   const model = tf.sequential();
-  model.add(tf.layers.lstm({ units: H, inputShape: [T, F], recurrentActivation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  model.add(
+    tf.layers.lstm({
+      units: H,
+      inputShape: [T, F],
+      recurrentActivation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      recurrentInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+    }),
+  );
   model.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = randomBatch();
@@ -52,7 +62,11 @@ function buffStep() {
   const labels = tf.reshape(y, [B]);
   return () => {
     tf.tidy(() => {
-      const cost = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(labels, model.logits({ steps }, true)), true, model.trainableVariables());
+      const cost = optimizer.minimize(
+        () => tf.losses.sigmoidCrossEntropy(labels, model.logits({ steps }, true)),
+        true,
+        model.trainableVariables(),
+      );
       cost.dataSync();
     });
   };
@@ -61,10 +75,16 @@ function buffStep() {
 function matMulGflops() {
   const a = tf.randomUniform([512, 512], -1, 1, 'float32', 3);
   const b = tf.randomUniform([512, 512], -1, 1, 'float32', 4);
-  for (let i = 0; i < 3; i++) tf.tidy(() => { tf.matMul(a, b).dataSync(); });
+  for (let i = 0; i < 3; i++)
+    tf.tidy(() => {
+      tf.matMul(a, b).dataSync();
+    });
   const n = 30;
   const start = performance.now();
-  for (let i = 0; i < n; i++) tf.tidy(() => { tf.matMul(a, b).dataSync(); });
+  for (let i = 0; i < n; i++)
+    tf.tidy(() => {
+      tf.matMul(a, b).dataSync();
+    });
   return (2 * 512 ** 3 * n) / ((performance.now() - start) / 1000) / 1e9;
 }
 

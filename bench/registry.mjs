@@ -14,10 +14,29 @@ const REGISTRY = fileURLToPath(new URL('../packages/registry/dist/index.js', imp
 const { openFsDriver, openPgDriver, openRunRegistry, fakeRunId, writeFakeRun } = await import(REGISTRY);
 
 const N = Number(process.env.BENCH_REGISTRY_RUNS ?? 100_000);
-const STRATEGIES = ['ma-cross', 'rsi', 'breakout', 'model-signal', 'mean-rev', 'momentum', 'pairs', 'grid', 'dca', 'trend'];
+const STRATEGIES = [
+  'ma-cross',
+  'rsi',
+  'breakout',
+  'model-signal',
+  'mean-rev',
+  'momentum',
+  'pairs',
+  'grid',
+  'dca',
+  'trend',
+];
 const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD', 'ADA-USD'];
 const TIMEFRAMES = ['1m', '5m', '1h', '1d'];
-const QUERY = { strategy: 'breakout', symbol: 'SOL-USD', timeframe: '1h', sort: 'createdAt', order: 'desc', limit: 50, offset: 100 };
+const QUERY = {
+  strategy: 'breakout',
+  symbol: 'SOL-USD',
+  timeframe: '1h',
+  sort: 'createdAt',
+  order: 'desc',
+  limit: 50,
+  offset: 100,
+};
 
 function recordFor(i) {
   const id = fakeRunId(`bench-${i}`);
@@ -32,7 +51,12 @@ function recordFor(i) {
       window: { since: '2024-01-01T00:00:00.000Z', until: '2024-02-01T00:00:00.000Z' },
       createdAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
       status: 'completed',
-      metrics: { totalReturn: ((i * 7919) % 1000) / 1000 - 0.5, sharpe: ((i * 104729) % 400) / 100 - 2, maxDrawdown: (i % 50) / 100, tradeCount: i % 300 },
+      metrics: {
+        totalReturn: ((i * 7919) % 1000) / 1000 - 0.5,
+        sharpe: ((i * 104729) % 400) / 100 - 2,
+        maxDrawdown: (i % 50) / 100,
+        tradeCount: i % 300,
+      },
       tags: i % 100 === 0 ? ['baseline'] : [],
       legacy: false,
     },
@@ -54,7 +78,9 @@ async function timeList(list, rounds = 60) {
 
 function coldOpen(root) {
   const script = `const t=performance.now();const {openRunRegistry}=await import(${JSON.stringify(REGISTRY)});const r=await openRunRegistry({runsRoot:${JSON.stringify(root)}});const open=performance.now()-t;const {total}=await r.list({limit:1});process.stdout.write(JSON.stringify({open,total}));`;
-  const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
+  const runs = [0, 1, 2].map(() =>
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
+  );
   return { open: median(runs.map((r) => r.open)), best: best(runs.map((r) => r.open)), total: runs[0].total };
 }
 
@@ -91,7 +117,10 @@ try {
   await registry.close();
 
   const compactor = openFsDriver({ root });
-  await compactor.replaceAll('runs', (await compactor.list('runs', { limit: Number.MAX_SAFE_INTEGER })).items.map((r) => ({ id: r.id, record: r })));
+  await compactor.replaceAll(
+    'runs',
+    (await compactor.list('runs', { limit: Number.MAX_SAFE_INTEGER })).items.map((r) => ({ id: r.id, record: r })),
+  );
   await compactor.close();
   results.coldSnapshot = coldOpen(root);
 
@@ -127,15 +156,25 @@ async function benchPostgres(entries, runsRoot) {
 async function startPostgres() {
   if (process.env.BUFF_TEST_PG_URL) return { url: process.env.BUFF_TEST_PG_URL, stop() {} };
   const base = '/usr/lib/postgresql';
-  const bin = process.env.BUFF_PG_BIN ?? (existsSync(base) ? readdirSync(base).sort((a, b) => b - a).map((v) => join(base, v, 'bin')).find((d) => existsSync(join(d, 'pg_ctl'))) : undefined);
+  const bin =
+    process.env.BUFF_PG_BIN ??
+    (existsSync(base)
+      ? readdirSync(base)
+          .sort((a, b) => b - a)
+          .map((v) => join(base, v, 'bin'))
+          .find((d) => existsSync(join(d, 'pg_ctl')))
+      : undefined);
   if (!bin) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'buff-bench-pg-'));
   const asRoot = userInfo().uid === 0;
   const run = (cmd, args) => {
-    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]) : spawnSync(join(bin, cmd), args);
+    const r = asRoot
+      ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args])
+      : spawnSync(join(bin, cmd), args);
     if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
   };
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])));
+  if (asRoot)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])));
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const p = s.address().port;
@@ -143,7 +182,16 @@ async function startPostgres() {
     });
   });
   run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'buff', '--no-sync']);
-  run('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-w', 'start']);
+  run('pg_ctl', [
+    '-D',
+    join(dir, 'data'),
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    '-w',
+    'start',
+  ]);
   return {
     url: `postgres://buff@127.0.0.1:${port}/postgres`,
     stop() {

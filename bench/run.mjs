@@ -22,11 +22,24 @@ const header = [
 mkdirSync('bench/results', { recursive: true });
 for (const name of benches) {
   process.stderr.write(`bench: ${name}\n`);
-  const result = spawnSync(process.execPath, [`bench/${name}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
-  const section = result.status === 0 ? result.stdout.trim() : `## ${name}\n\nFAILED with exit code ${result.status}\n\n${result.stdout.trim()}`;
-  writeFileSync(`bench/results/${name.replace(/\.mjs$/, '.md')}`, `${section}\n\n_Measured ${new Date().toISOString()}._\n`);
+  const result = spawnSync(process.execPath, [`bench/${name}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const section =
+    result.status === 0
+      ? result.stdout.trim()
+      : `## ${name}\n\nFAILED with exit code ${result.status}\n\n${result.stdout.trim()}`;
+  writeFileSync(
+    `bench/results/${name.replace(/\.mjs$/, '.md')}`,
+    `${section}\n\n_Measured ${new Date().toISOString()}._\n`,
+  );
 }
 // RESULTS.md holds the newest section of every bench (a filtered run keeps the others' last figures).
-const sections = readdirSync('bench/results').filter((n) => n.endsWith('.md')).sort().map((n) => readFileSync(`bench/results/${n}`, 'utf8').trim());
+const sections = readdirSync('bench/results')
+  .filter((n) => n.endsWith('.md'))
+  .sort()
+  .map((n) => readFileSync(`bench/results/${n}`, 'utf8').trim());
 writeFileSync('bench/RESULTS.md', `${header.join('\n')}\n${sections.join('\n\n')}\n`);
 process.stderr.write('bench: wrote bench/RESULTS.md\n');

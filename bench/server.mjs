@@ -39,7 +39,12 @@ function writeRunFolders() {
     const id = `run-${createHash('sha256').update(`bench-${i}`).digest('hex').slice(0, 16)}`;
     const dir = join(runsRoot, id);
     mkdirSync(dir, { recursive: true });
-    const metrics = JSON.stringify({ totalReturn: rand() - 0.4, sharpe: rand() * 4 - 1, maxDrawdown: -rand() * 0.3, tradeCount: Math.floor(rand() * 200) });
+    const metrics = JSON.stringify({
+      totalReturn: rand() - 0.4,
+      sharpe: rand() * 4 - 1,
+      maxDrawdown: -rand() * 0.3,
+      tradeCount: Math.floor(rand() * 200),
+    });
     writeFileSync(join(dir, 'metrics.json'), metrics);
     const manifest = {
       schemaVersion: 1,
@@ -49,12 +54,21 @@ function writeRunFolders() {
         strategy: { name: strategies[i % 3], params: {} },
         symbols: symbols[i % 3],
         timeframe: timeframes[i % 4],
-        window: { since: new Date(base).toISOString(), until: new Date(base + 86_400_000 * (10 + (i % 80))).toISOString() },
+        window: {
+          since: new Date(base).toISOString(),
+          until: new Date(base + 86_400_000 * (10 + (i % 80))).toISOString(),
+        },
       },
       inputs: [],
       engineVersion: 'bench',
       packages: {},
-      artifacts: [{ file: 'metrics.json', sha256: createHash('sha256').update(metrics).digest('hex'), bytes: Buffer.byteLength(metrics) }],
+      artifacts: [
+        {
+          file: 'metrics.json',
+          sha256: createHash('sha256').update(metrics).digest('hex'),
+          bytes: Buffer.byteLength(metrics),
+        },
+      ],
     };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const created = new Date(base + i * 60_000);
@@ -69,20 +83,43 @@ const reg = await openRunRegistry({ runsRoot: ${JSON.stringify(runsRoot)}, creat
 const { total } = await reg.list({ limit: 1 });
 await reg.close();
 console.log(total);`;
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`indexing failed with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(Number(out.trim())) : reject(new Error(`indexing failed with ${code}`)),
+    );
   });
 }
 
 function startServe(extraEnv = {}) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), 'serve', '--json', '--port', '0', '--runs-root', runsRoot, '--data-root', dataRoot], {
-    cwd: REPO,
-    env: { ...process.env, BUFF_LOG_LEVEL: 'warn', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(REPO, 'packages/cli/src/bin.ts'),
+      'serve',
+      '--json',
+      '--port',
+      '0',
+      '--runs-root',
+      runsRoot,
+      '--data-root',
+      dataRoot,
+    ],
+    {
+      cwd: REPO,
+      env: { ...process.env, BUFF_LOG_LEVEL: 'warn', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('buff serve did not start within 60 s')), 60_000);
@@ -100,7 +137,9 @@ function startServe(extraEnv = {}) {
 
 function load(url, seconds = SECONDS) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url, connections: CONNECTIONS, duration: seconds }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
@@ -114,7 +153,11 @@ const apiPath = '/api/runs?strategy=sma-cross&timeframe=1h&sort=sharpe&order=des
 const targets = [
   ['GET /api/runs (strategy+timeframe filter, sort by sharpe, page 3 of 50)', apiPath, {}],
   ['GET /runs (HTML, strategy filter, 50 rows)', '/runs?strategy=rsi-reversion&limit=50', {}],
-  ['GET /api/runs, listing cache off (BUFF_LIST_CACHE_MS=0): every request queries the registry', apiPath, { BUFF_LIST_CACHE_MS: '0' }],
+  [
+    'GET /api/runs, listing cache off (BUFF_LIST_CACHE_MS=0): every request queries the registry',
+    apiPath,
+    { BUFF_LIST_CACHE_MS: '0' },
+  ],
 ];
 const rows = [];
 for (const [label, path, env] of targets) {
@@ -124,7 +167,16 @@ for (const [label, path, env] of targets) {
     if (probe.status !== 200) throw new Error(`${label}: status ${probe.status}`);
     await load(url + path, 2); // warm-up (JIT, caches), not counted
     const r = await load(url + path);
-    rows.push({ label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, total: r.requests.total, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    rows.push({
+      label,
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      total: r.requests.total,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+    });
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -134,9 +186,16 @@ for (const [label, path, env] of targets) {
 if (!process.env.BENCH_SERVER_KEEP) rmSync(root, { recursive: true, force: true });
 
 console.log('## Server (buff serve, loopback)\n');
-console.log(`${indexed} registered runs (folders written and indexed in ${setupSeconds.toFixed(1)} s); autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint.\n`);
+console.log(
+  `${indexed} registered runs (folders written and indexed in ${setupSeconds.toFixed(1)} s); autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint.\n`,
+);
 console.log('| endpoint | req/s | p50 ms | p99 ms | max ms | requests | errors | non-2xx |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.non2xx} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.non2xx} |`,
+  );
 const api = rows[0];
-console.log(`\nAPI p99 ${api.p99} ms vs target 50 ms: ${api.p99 <= 50 ? 'met' : 'NOT met'}. Listings are served from a 1 s micro-cache by default (runs this server creates clear it); the last row shows the registry-bound cost without it.`);
+console.log(
+  `\nAPI p99 ${api.p99} ms vs target 50 ms: ${api.p99 <= 50 ? 'met' : 'NOT met'}. Listings are served from a 1 s micro-cache by default (runs this server creates clear it); the last row shows the registry-bound cost without it.`,
+);

@@ -15,7 +15,10 @@ const cli = join(root, 'packages/cli/bin/buff.js');
 
 function buff(args, { capture = false } = {}) {
   process.stdout.write(`\n$ buff ${args.join(' ')}\n`);
-  const result = spawnSync(process.execPath, [cli, ...args], { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+  });
   if (capture && result.stdout) process.stdout.write(result.stdout);
   if (result.status !== 0) {
     process.stderr.write(`demo: "buff ${args[0]} ${args[1] ?? ''}" failed with exit code ${result.status}\n`);
@@ -27,10 +30,31 @@ function buff(args, { capture = false } = {}) {
 mkdirSync(join(root, 'reports'), { recursive: true });
 const csv = join(root, 'reports', 'demo_SYN-USD_1m.csv');
 buff(['data', 'synth', '--symbol', 'SYN-USD', '--days', '7', '--seed', '7', '--data-root', dataRoot]);
-buff(['data', 'export', '--symbol', 'SYN-USD', '--timeframe', '1m', '--format', 'csv', '--out', csv, '--data-root', dataRoot]);
+buff([
+  'data',
+  'export',
+  '--symbol',
+  'SYN-USD',
+  '--timeframe',
+  '1m',
+  '--format',
+  'csv',
+  '--out',
+  csv,
+  '--data-root',
+  dataRoot,
+]);
 buff(['ingest', 'csv', '--input', csv, '--symbol', 'SYN-CSV', '--data-root', dataRoot]);
 buff(['resample', '--symbol', 'SYN-CSV', '--timeframe', '1h', '--data-root', dataRoot]);
-const built = JSON.parse(buff(['run', 'build', '--config', 'configs/run_demo.yml', '--runs-root', runsRoot, '--data-root', dataRoot, '--json'], { capture: true }).trim().split('\n').pop());
+const built = JSON.parse(
+  buff(
+    ['run', 'build', '--config', 'configs/run_demo.yml', '--runs-root', runsRoot, '--data-root', dataRoot, '--json'],
+    { capture: true },
+  )
+    .trim()
+    .split('\n')
+    .pop(),
+);
 buff(['run', 'validate', '--run-id', built.runId, '--runs-root', runsRoot]);
 buff(['data', 'list', '--data-root', dataRoot]);
 buff(['runs', 'list', '--runs-root', runsRoot]);

@@ -5,12 +5,21 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 mkdirSync('test-artifacts', { recursive: true });
 const report = 'test-artifacts/vitest.json';
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)];
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${report}`,
+  ...process.argv.slice(2),
+];
 const result = spawnSync('npx', args, { stdio: 'inherit' });
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = (summary.numPendingTests ?? 0) + (summary.numTodoTests ?? 0);
-  process.stdout.write(`\nvitest: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`);
+  process.stdout.write(
+    `\nvitest: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`,
+  );
   if (summary.numTotalTests === 0) {
     process.stdout.write('vitest: no test ran\n');
     process.exit(1);

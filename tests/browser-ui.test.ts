@@ -43,10 +43,14 @@ async function paintedPixels(page: Page, selector: string): Promise<number> {
 }
 
 async function expectChartsDrawn(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const charts = (globalThis as any).buffCharts;
-    return Boolean(charts && (charts.drawn || charts.error));
-  }, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const charts = (globalThis as any).buffCharts;
+      return Boolean(charts && (charts.drawn || charts.error));
+    },
+    null,
+    { timeout: 30_000 },
+  );
   const state = await page.evaluate(() => (globalThis as any).buffCharts);
   expect(state).toEqual({ drawn: true, error: null });
   for (const chart of ['#price-chart', '#equity-chart', '#drawdown-chart']) {
@@ -65,8 +69,18 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     runId = await buildFixtureRun(roots);
-    server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: true } });
-    flagOff = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: false } });
+    server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+    });
+    flagOff = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: false },
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

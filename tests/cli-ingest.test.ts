@@ -15,7 +15,17 @@ afterEach(() => temp.cleanup());
 describe('buff ingest csv', () => {
   it('ingests real candles with gaps allowed, printing the root and the quality report', async () => {
     const dataRoot = join(temp.dir, 'data');
-    const result = await runBuff(['ingest', 'csv', '--input', join(REAL_DATA_DIR, 'xrp_eth_1m.csv'), '--symbol', 'XRP-ETH', '--data-root', dataRoot, '--allow-gaps']);
+    const result = await runBuff([
+      'ingest',
+      'csv',
+      '--input',
+      join(REAL_DATA_DIR, 'xrp_eth_1m.csv'),
+      '--symbol',
+      'XRP-ETH',
+      '--data-root',
+      dataRoot,
+      '--allow-gaps',
+    ]);
     expect(result.stderr).toContain(`DATA_ROOT=${dataRoot}`);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2469 rows');
@@ -27,9 +37,26 @@ describe('buff ingest csv', () => {
 
   it('prints {dataset, quality} with --json', async () => {
     const dataRoot = join(temp.dir, 'data');
-    const result = await runBuff(['ingest', 'csv', '--input', join(FIXTURES, 'reordered-with-extra.csv'), '--symbol', 'T', '--data-root', dataRoot, '--map', 'trades=ignore', '--json']);
+    const result = await runBuff([
+      'ingest',
+      'csv',
+      '--input',
+      join(FIXTURES, 'reordered-with-extra.csv'),
+      '--symbol',
+      'T',
+      '--data-root',
+      dataRoot,
+      '--map',
+      'trades=ignore',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    const json = lastJson<{ ok: boolean; dataset: { contentId: string; rows: number }; quality: { rows: number }; roots: { DATA_ROOT: { path: string } } }>(result.stdout);
+    const json = lastJson<{
+      ok: boolean;
+      dataset: { contentId: string; rows: number };
+      quality: { rows: number };
+      roots: { DATA_ROOT: { path: string } };
+    }>(result.stdout);
     expect(json.ok).toBe(true);
     expect(json.quality.rows).toBe(3);
     expect(json.dataset.rows).toBe(3);
@@ -43,7 +70,10 @@ describe('buff ingest csv', () => {
     const input = join(FIXTURES, 'negative-volume.csv');
     const result = await runBuff(['ingest', 'csv', '--input', input, '--symbol', 'T', '--data-root', dataRoot]);
     expect(result.code).toBe(3);
-    const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('buff:'));
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('buff:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('NEGATIVE_VOLUME');
     expect(lines[0]).toContain(input);
@@ -53,7 +83,17 @@ describe('buff ingest csv', () => {
   });
 
   it('rejects a 5m file ingested as 1m (exit 3, WRONG_SPACING)', async () => {
-    const result = await runBuff(['ingest', 'csv', '--input', join(REAL_DATA_DIR, 'unittest_btc_5m.csv'), '--symbol', 'BTC', '--data-root', join(temp.dir, 'data'), '--allow-gaps']);
+    const result = await runBuff([
+      'ingest',
+      'csv',
+      '--input',
+      join(REAL_DATA_DIR, 'unittest_btc_5m.csv'),
+      '--symbol',
+      'BTC',
+      '--data-root',
+      join(temp.dir, 'data'),
+      '--allow-gaps',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('WRONG_SPACING');
   });
@@ -67,7 +107,17 @@ describe('buff ingest csv', () => {
 describe('buff ingest arrow', () => {
   it('ingests a ZSTD feather file (freqtrade layout) and prints the report', async () => {
     const dataRoot = join(temp.dir, 'data');
-    const result = await runBuff(['ingest', 'arrow', '--input', join(FIXTURES, 'freqtrade-zstd.feather'), '--symbol', 'FT', '--data-root', dataRoot, '--json']);
+    const result = await runBuff([
+      'ingest',
+      'arrow',
+      '--input',
+      join(FIXTURES, 'freqtrade-zstd.feather'),
+      '--symbol',
+      'FT',
+      '--data-root',
+      dataRoot,
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const json = lastJson<{ dataset: { rows: number }; quality: { rows: number; gapCount: number } }>(result.stdout);
     expect(json.quality).toMatchObject({ rows: 480, gapCount: 0 });
@@ -76,7 +126,16 @@ describe('buff ingest arrow', () => {
 
   it('exits 3 naming the file on a corrupt Arrow file', async () => {
     const input = join(FIXTURES, 'valid.csv'); // a CSV is not an Arrow file
-    const result = await runBuff(['ingest', 'arrow', '--input', input, '--symbol', 'FT', '--data-root', join(temp.dir, 'data')]);
+    const result = await runBuff([
+      'ingest',
+      'arrow',
+      '--input',
+      input,
+      '--symbol',
+      'FT',
+      '--data-root',
+      join(temp.dir, 'data'),
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('INVALID_INPUT');
     expect(result.stderr).toContain(input);

@@ -41,7 +41,8 @@ describe('import direction', () => {
             if (target !== pkg && !allowed.includes(target)) problems.push(`${file}: imports ${spec}`);
             if (spec.split('/').length > 2) problems.push(`${file}: deep import ${spec} (use the package's index)`);
           }
-          if (/packages\/[a-z]+\/src/.test(spec) || /^\.\.\/\.\.\/\.\.\//.test(spec)) problems.push(`${file}: reaches into another package: ${spec}`);
+          if (/packages\/[a-z]+\/src/.test(spec) || /^\.\.\/\.\.\/\.\.\//.test(spec))
+            problems.push(`${file}: reaches into another package: ${spec}`);
         }
       }
       expect(problems).toEqual([]);

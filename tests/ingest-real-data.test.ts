@@ -11,7 +11,10 @@ const real = (name: string): string => join(REAL_DATA_DIR, name);
 function naiveRead(path: string): { ts: number[]; values: number[][] } {
   const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
   const rows = lines.map((line) => line.split(','));
-  return { ts: rows.map((r) => Date.parse(r[0] as string)), values: [1, 2, 3, 4, 5].map((c) => rows.map((r) => Number(r[c]))) };
+  return {
+    ts: rows.map((r) => Date.parse(r[0] as string)),
+    values: [1, 2, 3, 4, 5].map((c) => rows.map((r) => Number(r[c]))),
+  };
 }
 
 function expectSameNumbers(bars: Bars, path: string): void {
@@ -21,7 +24,8 @@ function expectSameNumbers(bars: Bars, path: string): void {
   columns.forEach((column, c) => {
     const expected = reference.values[c] as number[];
     for (let i = 0; i < column.length; i++) {
-      if (!Object.is(column[i], expected[i])) throw new Error(`${path} row ${i + 1} column ${c + 1}: ${column[i]} !== ${expected[i]}`);
+      if (!Object.is(column[i], expected[i]))
+        throw new Error(`${path} row ${i + 1} column ${c + 1}: ${column[i]} !== ${expected[i]}`);
     }
   });
 }
@@ -29,13 +33,20 @@ function expectSameNumbers(bars: Bars, path: string): void {
 describe('real exchange candles', () => {
   it('xrp_eth_1m.csv: 2,469 rows, 676 gap ranges (1,091 missing minutes), exact numbers', async () => {
     const { bars, quality } = await parseCsv(real('xrp_eth_1m.csv'), { symbol: 'XRP-ETH', allowGaps: true });
-    expect(quality).toMatchObject({ rows: 2469, gapCount: 676, missingBars: 1091, expectedRows: 3560, first: '2019-10-11T00:00:00.000Z', last: '2019-10-13T11:19:00.000Z' });
+    expect(quality).toMatchObject({
+      rows: 2469,
+      gapCount: 676,
+      missingBars: 1091,
+      expectedRows: 3560,
+      first: '2019-10-11T00:00:00.000Z',
+      last: '2019-10-13T11:19:00.000Z',
+    });
     expect(quality.gaps).toHaveLength(676);
     expectSameNumbers(bars, real('xrp_eth_1m.csv'));
     await expect(parseCsv(real('xrp_eth_1m.csv'), { symbol: 'XRP-ETH' })).rejects.toMatchObject({ code: 'GAP' });
   });
 
-  it('resampling xrp_eth_1m to 5m gives the exchange\'s own 5m candles, candle for candle', async () => {
+  it("resampling xrp_eth_1m to 5m gives the exchange's own 5m candles, candle for candle", async () => {
     const oneMinute = await parseCsv(real('xrp_eth_1m.csv'), { symbol: 'XRP-ETH', allowGaps: true });
     const exchange = await parseCsv(real('xrp_eth_5m.csv'), { symbol: 'XRP-ETH', timeframe: '5m', allowGaps: true });
     expect(exchange.quality.rows).toBe(706);
@@ -58,6 +69,9 @@ describe('real exchange candles', () => {
     const { bars, quality } = await parseCsv(real('unittest_btc_1m.csv'), { symbol: 'BTC', allowGaps: true });
     expect(quality).toMatchObject({ rows: 13681, gapCount: 538, missingBars: 717 });
     expectSameNumbers(bars, real('unittest_btc_1m.csv'));
-    await expect(parseCsv(real('unittest_btc_1m.csv'), { symbol: 'BTC' })).rejects.toMatchObject({ code: 'GAP', details: { line: 8 } });
+    await expect(parseCsv(real('unittest_btc_1m.csv'), { symbol: 'BTC' })).rejects.toMatchObject({
+      code: 'GAP',
+      details: { line: 8 },
+    });
   });
 });

@@ -13,15 +13,36 @@ afterAll(() => tmp.cleanup());
 
 beforeAll(async () => {
   const bars = synthesizeBars({ days: 1, seed: 3, signal: 1, symbol: 'BTC-USD' });
-  await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic', params: { days: 1, seed: 3, signal: 1 } } });
-  await writeDataset(dataRoot, { symbol: 'TINY', timeframe: '1m', bars: sliceBars(bars, 0, 40), source: { kind: 'synthetic' } });
+  await writeDataset(dataRoot, {
+    symbol: 'BTC-USD',
+    timeframe: '1m',
+    bars,
+    source: { kind: 'synthetic', params: { days: 1, seed: 3, signal: 1 } },
+  });
+  await writeDataset(dataRoot, {
+    symbol: 'TINY',
+    timeframe: '1m',
+    bars: sliceBars(bars, 0, 40),
+    source: { kind: 'synthetic' },
+  });
 });
 
 describe('buff features', () => {
   it('computes and stores the feature table with its own content id, naming the source dataset', async () => {
-    const result = await runBuff(['features', '--symbol', 'BTC-USD', '--timeframe', '1m', '--data-root', dataRoot, '--json']);
+    const result = await runBuff([
+      'features',
+      '--symbol',
+      'BTC-USD',
+      '--timeframe',
+      '1m',
+      '--data-root',
+      dataRoot,
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const json = lastJson<{ featureTable: { contentId: string; sourceContentId: string; rows: number; names: string[] } }>(result.stdout);
+    const json = lastJson<{
+      featureTable: { contentId: string; sourceContentId: string; rows: number; names: string[] };
+    }>(result.stdout);
     expect(json.featureTable.rows).toBe(1440);
     expect(json.featureTable.names).toContain('ret_1');
     expect(json.featureTable.contentId).toMatch(/^[0-9a-f]{64}$/);
@@ -31,7 +52,16 @@ describe('buff features', () => {
   });
 
   it('buff features check passes honest features and prints the roots', async () => {
-    const result = await runBuff(['features', 'check', '--symbol', 'BTC-USD', '--timeframe', '1m', '--data-root', dataRoot]);
+    const result = await runBuff([
+      'features',
+      'check',
+      '--symbol',
+      'BTC-USD',
+      '--timeframe',
+      '1m',
+      '--data-root',
+      dataRoot,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('feature check: ok');
     expect(result.stdout).toMatch(/ret_1\s+nan 0 inf 0/);
@@ -43,9 +73,27 @@ describe('buff features', () => {
     const { bars, table: source } = await readBars(dataRoot, 'BTC-USD', '1m');
     const table = computeFeatures(bars);
     const labels = makeLabels(bars);
-    const leaky = { ...table, names: [...table.names, 'next_ret'], columns: [...table.columns, Float32Array.from(labels.forwardReturns)] };
-    await writeFeatureTable(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', table: leaky, sourceContentId: source.contentId });
-    const result = await runBuff(['features', 'check', '--symbol', 'BTC-USD', '--timeframe', '1m', '--data-root', dataRoot]);
+    const leaky = {
+      ...table,
+      names: [...table.names, 'next_ret'],
+      columns: [...table.columns, Float32Array.from(labels.forwardReturns)],
+    };
+    await writeFeatureTable(dataRoot, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      table: leaky,
+      sourceContentId: source.contentId,
+    });
+    const result = await runBuff([
+      'features',
+      'check',
+      '--symbol',
+      'BTC-USD',
+      '--timeframe',
+      '1m',
+      '--data-root',
+      dataRoot,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('ERROR LEAKAGE_FUTURE_RETURN next_ret');
     expect(result.stderr).toMatch(/VALIDATION_FAILED.*next_ret: equals the future return/);
@@ -54,7 +102,17 @@ describe('buff features', () => {
   it('refuses a feature table computed from another dataset (exit 3, DATASET_MISMATCH)', async () => {
     const other = synthesizeBars({ days: 1, seed: 4, signal: 0, symbol: 'BTC-USD' });
     await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars: other, source: { kind: 'synthetic' } });
-    const result = await runBuff(['features', 'check', '--symbol', 'BTC-USD', '--timeframe', '1m', '--data-root', dataRoot, '--json']);
+    const result = await runBuff([
+      'features',
+      'check',
+      '--symbol',
+      'BTC-USD',
+      '--timeframe',
+      '1m',
+      '--data-root',
+      dataRoot,
+      '--json',
+    ]);
     expect(result.code).toBe(3);
     const json = lastJson<{ ok: boolean; code: string; message: string; details: { rule: string } }>(result.stdout);
     expect(json.ok).toBe(false);

@@ -21,8 +21,17 @@ describe.each([
     expect(labels.valid.reduce((a, b) => a + b, 0)).toBe(bars.close.length - 1 - flat);
     // truncating the future leaves every earlier feature unchanged
     const cut = Math.floor(bars.close.length * 0.6);
-    const head = computeFeatures({ ts: bars.ts.slice(0, cut), open: bars.open.slice(0, cut), high: bars.high.slice(0, cut), low: bars.low.slice(0, cut), close: bars.close.slice(0, cut), volume: bars.volume.slice(0, cut) });
-    head.columns.forEach((column, c) => expect(Array.from(column)).toEqual(Array.from(table.columns[c]!.subarray(0, cut))));
+    const head = computeFeatures({
+      ts: bars.ts.slice(0, cut),
+      open: bars.open.slice(0, cut),
+      high: bars.high.slice(0, cut),
+      low: bars.low.slice(0, cut),
+      close: bars.close.slice(0, cut),
+      volume: bars.volume.slice(0, cut),
+    });
+    head.columns.forEach((column, c) =>
+      expect(Array.from(column)).toEqual(Array.from(table.columns[c]!.subarray(0, cut))),
+    );
     const split = chronologicalSplit(bars.close.length, { window: 32, offset: table.warmup });
     expect(split.val[0] - split.train[1]).toBeGreaterThanOrEqual(32);
   });

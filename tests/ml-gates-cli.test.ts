@@ -49,7 +49,9 @@ describe('buff promote refuses models that did not earn it', () => {
     writeEvaluationRecord(dir, record);
     const result = await runBuff(['promote', '--model', dir, '--models-root', modelsRoot, '--json']);
     expect(result.code).toBe(3);
-    const json = lastJson<{ ok: boolean; code: string; message: string; details: { failures: string[] } }>(result.stdout);
+    const json = lastJson<{ ok: boolean; code: string; message: string; details: { failures: string[] } }>(
+      result.stdout,
+    );
     expect(json).toMatchObject({ ok: false, code: 'PROMOTION_REFUSED' });
     expect(json.message).toMatch(/failed the gates \(accuracy 0\.\d+ < minAccuracy 0.68/);
     expect(json.details.failures.length).toBeGreaterThan(0);
@@ -93,16 +95,34 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
 
   it('trains two tiny models (setup)', async () => {
     const bars = synthesizeBars({ days: 2, seed: 5, signal: 1, symbol: 'BTC-USD' });
-    await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic', params: { days: 2, seed: 5, signal: 1 } } });
+    await writeDataset(dataRoot, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars,
+      source: { kind: 'synthetic', params: { days: 2, seed: 5, signal: 1 } },
+    });
     first = await train(1);
     second = await train(2);
     expect(first.modelId).not.toBe(second.modelId);
   });
 
   it('evaluate exits 0 when the gates pass and records evaluation.json (same metrics as training, to 1e-6)', async () => {
-    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--min-accuracy', '0', '--max-calibration-error', '1', '--json']);
+    const result = await runBuff([
+      'evaluate',
+      '--model',
+      first.modelDir,
+      '--data-root',
+      dataRoot,
+      '--min-accuracy',
+      '0',
+      '--max-calibration-error',
+      '1',
+      '--json',
+    ]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    const json = lastJson<{ evaluation: { passed: boolean; metrics: { accuracy: number; logLoss: number; ece: number; count: number } } }>(result.stdout);
+    const json = lastJson<{
+      evaluation: { passed: boolean; metrics: { accuracy: number; logLoss: number; ece: number; count: number } };
+    }>(result.stdout);
     expect(json.evaluation.passed).toBe(true);
     expect(json.evaluation.metrics.count).toBe(first.evaluation.metrics.count);
     expect(Math.abs(json.evaluation.metrics.accuracy - first.evaluation.metrics.accuracy)).toBeLessThanOrEqual(1e-6);
@@ -113,7 +133,15 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
   });
 
   it('evaluate exits 3 when the gates fail, records the failure, and promote then refuses', async () => {
-    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--min-accuracy', '0.99']);
+    const result = await runBuff([
+      'evaluate',
+      '--model',
+      first.modelDir,
+      '--data-root',
+      dataRoot,
+      '--min-accuracy',
+      '0.99',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/GATE_FAILED.*accuracy 0\.\d{4} < minAccuracy 0.99/);
     expect(JSON.parse(readFileSync(join(first.modelDir, 'evaluation.json'), 'utf8')).passed).toBe(false);
@@ -124,18 +152,50 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
 
   it('promote, models list and models rollback once evaluations pass', async () => {
     for (const model of [first, second]) {
-      const evaluated = await runBuff(['evaluate', '--model', model.modelDir, '--data-root', dataRoot, '--min-accuracy', '0', '--max-calibration-error', '1']);
+      const evaluated = await runBuff([
+        'evaluate',
+        '--model',
+        model.modelDir,
+        '--data-root',
+        dataRoot,
+        '--min-accuracy',
+        '0',
+        '--max-calibration-error',
+        '1',
+      ]);
       expect(evaluated.code, evaluated.stderr).toBe(0);
-      const promoted = await runBuff(['promote', '--model', model.modelDir, '--models-root', registryRoot, '--actor', 'test', '--json']);
+      const promoted = await runBuff([
+        'promote',
+        '--model',
+        model.modelDir,
+        '--models-root',
+        registryRoot,
+        '--actor',
+        'test',
+        '--json',
+      ]);
       expect(promoted.code, promoted.stderr + promoted.stdout).toBe(0);
       expect(lastJson<{ modelId: string }>(promoted.stdout).modelId).toBe(model.modelId);
     }
     const listed = await runBuff(['models', 'list', '--models-root', registryRoot]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/lstm-BTC-USD-1m\s+2 version\(s\), latest v2\s+champion=v2/);
-    const rolled = await runBuff(['models', 'rollback', '--name', 'lstm-BTC-USD-1m', '--models-root', registryRoot, '--actor', 'test', '--json']);
+    const rolled = await runBuff([
+      'models',
+      'rollback',
+      '--name',
+      'lstm-BTC-USD-1m',
+      '--models-root',
+      registryRoot,
+      '--actor',
+      'test',
+      '--json',
+    ]);
     expect(rolled.code, rolled.stderr + rolled.stdout).toBe(0);
-    expect(lastJson<{ version: number; modelId: string }>(rolled.stdout)).toMatchObject({ version: 1, modelId: first.modelId });
+    expect(lastJson<{ version: number; modelId: string }>(rolled.stdout)).toMatchObject({
+      version: 1,
+      modelId: first.modelId,
+    });
     const versions = await runBuff(['models', 'list', '--name', 'lstm-BTC-USD-1m', '--models-root', registryRoot]);
     expect(versions.stdout).toContain(`v1 model ${first.modelId} evaluation passed`);
   });

@@ -13,10 +13,44 @@ const dataRoot = join(tmp.dir, 'data');
 const modelsRoot = join(tmp.dir, 'models');
 afterAll(() => tmp.cleanup());
 
-const COMMON = ['--window', '16', '--features', 'ret_1,ret_5', '--train-frac', '0.5', '--val-frac', '0.2', '--learning-rate', '0.02', '--batch-size', '128', '--patience', '3', '--data-root', dataRoot, '--models-root', modelsRoot, '--json'];
+const COMMON = [
+  '--window',
+  '16',
+  '--features',
+  'ret_1,ret_5',
+  '--train-frac',
+  '0.5',
+  '--val-frac',
+  '0.2',
+  '--learning-rate',
+  '0.02',
+  '--batch-size',
+  '128',
+  '--patience',
+  '3',
+  '--data-root',
+  dataRoot,
+  '--models-root',
+  modelsRoot,
+  '--json',
+];
 
 async function synth(symbol: string, seed: number, signal: number, days = 10): Promise<void> {
-  const r = await runBuff(['data', 'synth', '--symbol', symbol, '--days', String(days), '--seed', String(seed), '--signal', String(signal), '--data-root', dataRoot, '--json']);
+  const r = await runBuff([
+    'data',
+    'synth',
+    '--symbol',
+    symbol,
+    '--days',
+    String(days),
+    '--seed',
+    String(seed),
+    '--signal',
+    String(signal),
+    '--data-root',
+    dataRoot,
+    '--json',
+  ]);
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -25,15 +59,38 @@ interface TrainJson {
   evaluation: { passed: boolean; metrics: { accuracy: number; ece: number; count: number } };
 }
 
-async function trainEvaluatePromote(trainArgs: string[], extra: string[] = []): Promise<{ train: TrainJson; evaluateCode: number; promoteCode: number; promoteErr: string }> {
+async function trainEvaluatePromote(
+  trainArgs: string[],
+  extra: string[] = [],
+): Promise<{ train: TrainJson; evaluateCode: number; promoteCode: number; promoteErr: string }> {
   const t = await runBuff(['train', ...trainArgs, ...COMMON, ...extra]);
   expect(t.code, t.stderr).toBe(0);
   const train = lastJson<TrainJson>(t.stdout);
   expect(existsSync(join(train.modelDir, 'model.json'))).toBe(true);
   expect(existsSync(join(train.modelDir, 'weights.bin'))).toBe(true);
   expect(existsSync(join(train.modelDir, 'reports', 'training', 'training-curves.svg'))).toBe(true);
-  const e = await runBuff(['evaluate', '--model', train.modelDir, '--data-root', dataRoot, '--min-accuracy', '0.68', '--max-calibration-error', '0.05', '--json']);
-  const p = await runBuff(['promote', '--model', train.modelDir, '--models-root', modelsRoot, '--actor', 'test', '--json']);
+  const e = await runBuff([
+    'evaluate',
+    '--model',
+    train.modelDir,
+    '--data-root',
+    dataRoot,
+    '--min-accuracy',
+    '0.68',
+    '--max-calibration-error',
+    '0.05',
+    '--json',
+  ]);
+  const p = await runBuff([
+    'promote',
+    '--model',
+    train.modelDir,
+    '--models-root',
+    modelsRoot,
+    '--actor',
+    'test',
+    '--json',
+  ]);
   return { train, evaluateCode: e.code, promoteCode: p.code, promoteErr: `${p.stderr}${p.stdout}` };
 }
 

@@ -12,7 +12,12 @@ afterAll(() => tmp.cleanup());
 describe('training is repeatable', () => {
   it('same seed + data + backend -> same metrics and model id; another seed differs', async () => {
     const dataRoot = join(tmp.dir, 'data');
-    await writeDataset(dataRoot, { symbol: 'REP-A', timeframe: '1m', bars: synthesizeBars({ days: 3, seed: 9, signal: 1, symbol: 'REP-A' }), source: { kind: 'synthetic' } });
+    await writeDataset(dataRoot, {
+      symbol: 'REP-A',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 3, seed: 9, signal: 1, symbol: 'REP-A' }),
+      source: { kind: 'synthetic' },
+    });
     const options = (seed: number, modelsRoot: string): TrainOptionsInput => ({
       dataRoot,
       modelsRoot: join(tmp.dir, modelsRoot),

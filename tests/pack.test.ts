@@ -10,7 +10,8 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'buff-pack-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const npm = (args: string[], cwd: string) => run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+const npm = (args: string[], cwd: string) =>
+  run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 /** A consumer that only knows the published API: synthesize, resample, store, ingest a CSV. */
 const CONSUMER = `
@@ -37,8 +38,15 @@ console.log(JSON.stringify({
 describe('npm pack of @buff/core and @buff/ingest', () => {
   it('holds built JS and type declarations and installs into a fresh ESM project that ingests a file', async () => {
     await npm(['run', 'build', '-w', '@buff/core', '-w', '@buff/ingest'], REPO_ROOT);
-    const packed = await npm(['pack', '-w', '@buff/core', '-w', '@buff/ingest', '--pack-destination', dir, '--json'], REPO_ROOT);
-    const manifests = JSON.parse(packed.stdout) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
+    const packed = await npm(
+      ['pack', '-w', '@buff/core', '-w', '@buff/ingest', '--pack-destination', dir, '--json'],
+      REPO_ROOT,
+    );
+    const manifests = JSON.parse(packed.stdout) as Array<{
+      name: string;
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     expect(manifests.map((m) => m.name).sort()).toEqual(['@buff/core', '@buff/ingest']);
     for (const manifest of manifests) {
       const files = manifest.files.map((f) => f.path);
@@ -54,7 +62,15 @@ describe('npm pack of @buff/core and @buff/ingest', () => {
     await run('mkdir', ['-p', project]);
     writeFileSync(
       join(project, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { '@buff/core': `file:${tarball('@buff/core')}`, '@buff/ingest': `file:${tarball('@buff/ingest')}` } }),
+      JSON.stringify({
+        name: 'consumer',
+        private: true,
+        type: 'module',
+        dependencies: {
+          '@buff/core': `file:${tarball('@buff/core')}`,
+          '@buff/ingest': `file:${tarball('@buff/ingest')}`,
+        },
+      }),
     );
     await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], project);
     writeFileSync(join(project, 'consume.mjs'), CONSUMER);

@@ -52,12 +52,27 @@ describe('buff runs / buff index', () => {
     expect(all.stderr).toContain(`RUNS_ROOT=${root} (flag)`);
     expect(all.stdout).toContain('3 of 3 run(s)');
     expect(all.stdout).toMatch(/^id +created +strategy +symbols +tf +status +return +sharpe +trades +tags$/m);
-    const rsi = await runBuff(['runs', 'list', '--runs-root', root, '--strategy', 'rsi', '--symbol', 'BTC-USD', '--json']);
+    const rsi = await runBuff([
+      'runs',
+      'list',
+      '--runs-root',
+      root,
+      '--strategy',
+      'rsi',
+      '--symbol',
+      'BTC-USD',
+      '--json',
+    ]);
     const page = lastJson<{ total: number; items: RunRecord[]; roots: Record<string, { path: string }> }>(rsi.stdout);
     expect(page.items.map((r) => r.id)).toEqual([ids[2]]);
     expect(page.roots.RUNS_ROOT?.path).toBe(root);
-    const env = await runBuff(['runs', 'list', '--json', '--limit', '1', '--sort', 'id', '--order', 'asc'], { env: { RUNS_ROOT: root } });
-    expect(lastJson<{ total: number; items: RunRecord[] }>(env.stdout)).toMatchObject({ total: 3, items: [{ id: [...ids].sort()[0] }] });
+    const env = await runBuff(['runs', 'list', '--json', '--limit', '1', '--sort', 'id', '--order', 'asc'], {
+      env: { RUNS_ROOT: root },
+    });
+    expect(lastJson<{ total: number; items: RunRecord[] }>(env.stdout)).toMatchObject({
+      total: 3,
+      items: [{ id: [...ids].sort()[0] }],
+    });
     const show = await runBuff(['runs', 'show', ids[0]!, '--runs-root', root]);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain('artifact: decisions.bin');
@@ -84,7 +99,9 @@ describe('buff runs / buff index', () => {
     expect(result.stdout).toContain('3 run(s) indexed, 0 legacy');
     expect(result.stdout).toContain(`corrupt: ${join(root, broken)}: manifest.json fails its schema`);
     expect(result.stderr).toMatch(/CORRUPT_ARTIFACT.*1 corrupt run folder/);
-    const listed = lastJson<{ items: RunRecord[] }>((await runBuff(['runs', 'list', '--runs-root', root, '--json'])).stdout);
+    const listed = lastJson<{ items: RunRecord[] }>(
+      (await runBuff(['runs', 'list', '--runs-root', root, '--json'])).stdout,
+    );
     expect(listed.items.map((r) => r.id).sort()).toEqual([...ids].sort());
     const clean = await runBuff(['index', '--runs-root', root, '--json']);
     expect(clean.code).toBe(3);
@@ -95,8 +112,14 @@ describe('buff runs / buff index', () => {
     await seedRuns();
     const artifacts = join(tmp.dir, 'artifacts');
     mkdirSync(join(artifacts, 'phase1-demo'), { recursive: true });
-    writeFileSync(join(artifacts, 'phase1-demo', 'decisions.jsonl'), '{"ts":"2024-01-01T00:00:00Z","symbol":"BTC-USD","action":"buy"}\n{"ts":"2024-01-02T00:00:00Z","symbol":"BTC-USD","action":"sell"}\n');
-    writeFileSync(join(artifacts, 'phase1-demo', 'summary.json'), '{"strategy":"ma-cross","timeframe":"1h","totalReturn":0.05}');
+    writeFileSync(
+      join(artifacts, 'phase1-demo', 'decisions.jsonl'),
+      '{"ts":"2024-01-01T00:00:00Z","symbol":"BTC-USD","action":"buy"}\n{"ts":"2024-01-02T00:00:00Z","symbol":"BTC-USD","action":"sell"}\n',
+    );
+    writeFileSync(
+      join(artifacts, 'phase1-demo', 'summary.json'),
+      '{"strategy":"ma-cross","timeframe":"1h","totalReturn":0.05}',
+    );
     mkdirSync(join(artifacts, 'not-a-run'));
     const before = snapshotFiles(artifacts);
     const dry = await runBuff(['runs', 'migrate', '--from', artifacts, '--runs-root', root, '--dry-run']);
@@ -107,14 +130,28 @@ describe('buff runs / buff index', () => {
     expect(report.migrated).toHaveLength(1);
     expect(report.problems).toHaveLength(1);
     const legacyId = report.migrated[0]!.id;
-    const second = lastJson<{ migrated: unknown[]; skipped: unknown[] }>((await runBuff(['runs', 'migrate', '--from', artifacts, '--runs-root', root, '--json'])).stdout);
+    const second = lastJson<{ migrated: unknown[]; skipped: unknown[] }>(
+      (await runBuff(['runs', 'migrate', '--from', artifacts, '--runs-root', root, '--json'])).stdout,
+    );
     expect(second).toMatchObject({ migrated: [], skipped: [{ id: legacyId }] });
     expect(snapshotFiles(artifacts)).toEqual(before);
-    const legacy = lastJson<{ items: RunRecord[] }>((await runBuff(['runs', 'list', '--runs-root', root, '--legacy', '--json'])).stdout);
+    const legacy = lastJson<{ items: RunRecord[] }>(
+      (await runBuff(['runs', 'list', '--runs-root', root, '--legacy', '--json'])).stdout,
+    );
     expect(legacy.items).toEqual([
-      expect.objectContaining({ id: legacyId, legacy: true, status: 'legacy', strategy: 'ma-cross', symbols: ['BTC-USD'], name: 'phase1-demo', window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' } }),
+      expect.objectContaining({
+        id: legacyId,
+        legacy: true,
+        status: 'legacy',
+        strategy: 'ma-cross',
+        symbols: ['BTC-USD'],
+        name: 'phase1-demo',
+        window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' },
+      }),
     ]);
-    expect(readFileSync(join(root, legacyId, 'decisions.jsonl'), 'utf8')).toBe(before[join('phase1-demo', 'decisions.jsonl')]);
+    expect(readFileSync(join(root, legacyId, 'decisions.jsonl'), 'utf8')).toBe(
+      before[join('phase1-demo', 'decisions.jsonl')],
+    );
     const index = await runBuff(['index', '--runs-root', root]);
     expect(index.code, index.stderr).toBe(0);
     expect(index.stdout).toContain(`legacy: ${legacyId}`);

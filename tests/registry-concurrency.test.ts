@@ -38,7 +38,11 @@ async function checkAllListedOnce(root: string, driverArgs: { driver?: 'postgres
   expect(items).toEqual(scanRunFolders(root).records);
 }
 
-async function checkRestart(root: string, driverArgs: string[], opts: { driver?: 'postgres'; pgUrl?: string }): Promise<void> {
+async function checkRestart(
+  root: string,
+  driverArgs: string[],
+  opts: { driver?: 'postgres'; pgUrl?: string },
+): Promise<void> {
   const registry = await openRunRegistry({ runsRoot: root, ...opts });
   const here = (await registry.list({ limit: 10_000, sort: 'id', order: 'asc' })).items;
   await registry.close();

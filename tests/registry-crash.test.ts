@@ -52,6 +52,8 @@ describe('fs registry under SIGKILL', () => {
     }
     expect(committed.size).toBeGreaterThan(KILLS / 2);
     expect(killedMidWrite).toBeGreaterThan(KILLS / 2);
-    console.log(`crash test: ${KILLS} kills, ${committed.size} committed runs, ${verified.size} listed and hash-checked`);
+    console.log(
+      `crash test: ${KILLS} kills, ${committed.size} committed runs, ${verified.size} listed and hash-checked`,
+    );
   }, 300_000);
 });

@@ -40,7 +40,9 @@ const gappedMinuteBars = fc
 const HIGHER: Timeframe[] = TIMEFRAMES.filter((tf) => tf !== '1m');
 /** (finer, coarser) pairs where the finer timeframe divides the coarser one. */
 const NESTED_PAIRS: Array<[Timeframe, Timeframe]> = HIGHER.flatMap((a) =>
-  HIGHER.filter((b) => timeframeMs(b) > timeframeMs(a) && timeframeMs(b) % timeframeMs(a) === 0).map((b): [Timeframe, Timeframe] => [a, b]),
+  HIGHER.filter((b) => timeframeMs(b) > timeframeMs(a) && timeframeMs(b) % timeframeMs(a) === 0).map(
+    (b): [Timeframe, Timeframe] => [a, b],
+  ),
 );
 
 const sum = (values: Float64Array): number => values.reduce((total, v) => total + v, 0);
@@ -52,7 +54,8 @@ describe('resample properties (fast-check)', () => {
         const tf = timeframeMs(timeframe);
         expect(sum(resample(bars, timeframe, { includePartial: true }).volume)).toBe(sum(bars.volume));
         const complete = resample(bars, timeframe);
-        const end = complete.ts.length === 0 ? Number.NEGATIVE_INFINITY : (complete.ts[complete.ts.length - 1] as number) + tf;
+        const end =
+          complete.ts.length === 0 ? Number.NEGATIVE_INFINITY : (complete.ts[complete.ts.length - 1] as number) + tf;
         const expected = sum(bars.volume.filter((_, i) => (bars.ts[i] as number) < end));
         expect(sum(complete.volume)).toBe(expected);
       }),
@@ -64,7 +67,10 @@ describe('resample properties (fast-check)', () => {
     fc.assert(
       fc.property(gappedMinuteBars, fc.constantFrom(...NESTED_PAIRS), (bars, [a, b]) => {
         const direct = resample(bars, b, { includePartial: true });
-        const chained = resample(resample(bars, a, { includePartial: true }), b, { includePartial: true, sourceTimeframe: a });
+        const chained = resample(resample(bars, a, { includePartial: true }), b, {
+          includePartial: true,
+          sourceTimeframe: a,
+        });
         expect(chained).toEqual(direct);
       }),
       { numRuns: 200 },
@@ -105,7 +111,9 @@ describe('resample properties (fast-check)', () => {
           const l = out.low[k] as number;
           expect(h).toBeGreaterThanOrEqual(Math.max(out.open[k] as number, out.close[k] as number));
           expect(l).toBeLessThanOrEqual(Math.min(out.open[k] as number, out.close[k] as number));
-          const inside = Array.from(bars.ts.keys()).filter((i) => (bars.ts[i] as number) >= label && (bars.ts[i] as number) < label + tf);
+          const inside = Array.from(bars.ts.keys()).filter(
+            (i) => (bars.ts[i] as number) >= label && (bars.ts[i] as number) < label + tf,
+          );
           expect(out.open[k]).toBe(bars.open[inside[0] as number]);
           expect(out.close[k]).toBe(bars.close[inside[inside.length - 1] as number]);
           expect(h).toBe(Math.max(...inside.map((i) => bars.high[i] as number)));

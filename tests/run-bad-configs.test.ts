@@ -20,34 +20,96 @@ const good = {
 };
 
 beforeAll(async () => {
-  await writeDataset(dataRoot, { symbol: 'AAA', timeframe: '1m', bars: synthesizeBars({ days: 5, seed: 1, symbol: 'AAA' }), source: { kind: 'synthetic' } });
+  await writeDataset(dataRoot, {
+    symbol: 'AAA',
+    timeframe: '1m',
+    bars: synthesizeBars({ days: 5, seed: 1, symbol: 'AAA' }),
+    source: { kind: 'synthetic' },
+  });
   hourlyId = (await resampleDataset(dataRoot, 'AAA', '1h')).contentId;
 });
 
 async function buildWith(name: string, config: unknown, format: 'json' | 'yaml' = 'json') {
   const path = join(tmp.dir, `${name}.${format}`);
   writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config));
-  const human = await runBuff(['run', 'build', '--config', path, '--runs-root', join(tmp.dir, 'runs'), '--data-root', dataRoot]);
-  const json = await runBuff(['run', 'build', '--config', path, '--runs-root', join(tmp.dir, 'runs'), '--data-root', dataRoot, '--json']);
-  return { human, error: lastJson<{ ok: boolean; code: string; details: { key?: string } }>(json.stdout), jsonCode: json.code };
+  const human = await runBuff([
+    'run',
+    'build',
+    '--config',
+    path,
+    '--runs-root',
+    join(tmp.dir, 'runs'),
+    '--data-root',
+    dataRoot,
+  ]);
+  const json = await runBuff([
+    'run',
+    'build',
+    '--config',
+    path,
+    '--runs-root',
+    join(tmp.dir, 'runs'),
+    '--data-root',
+    dataRoot,
+    '--json',
+  ]);
+  return {
+    human,
+    error: lastJson<{ ok: boolean; code: string; details: { key?: string } }>(json.stdout),
+    jsonCode: json.code,
+  };
 }
 
 describe('buff run build rejects bad configs with exit 3 naming the key', () => {
   it('accepts the good config (control)', async () => {
     writeFileSync(join(tmp.dir, 'good.json'), JSON.stringify(good));
-    const ok = await runBuff(['run', 'build', '--config', join(tmp.dir, 'good.json'), '--runs-root', join(tmp.dir, 'runs'), '--data-root', dataRoot]);
+    const ok = await runBuff([
+      'run',
+      'build',
+      '--config',
+      join(tmp.dir, 'good.json'),
+      '--runs-root',
+      join(tmp.dir, 'runs'),
+      '--data-root',
+      dataRoot,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^run-[0-9a-f]{16}\n/);
   });
 
   const cases: Array<[string, () => unknown, string, string]> = [
-    ['unknown key', () => ({ ...good, window: { ...good.window, untill: '2024-01-03T00:00:00Z' } }), 'INVALID_CONFIG', 'window.untill'],
+    [
+      'unknown key',
+      () => ({ ...good, window: { ...good.window, untill: '2024-01-03T00:00:00Z' } }),
+      'INVALID_CONFIG',
+      'window.untill',
+    ],
     ['unknown top-level key', () => ({ ...good, colour: 'red' }), 'INVALID_CONFIG', 'colour'],
-    ['unknown strategy', () => ({ ...good, strategy: { name: 'moon-phase', params: {} } }), 'UNKNOWN_STRATEGY', 'strategy.name'],
-    ['invalid strategy params', () => ({ ...good, strategy: { name: 'sma-cross', params: { fast: 0 } } }), 'INVALID_CONFIG', 'strategy.params.fast'],
+    [
+      'unknown strategy',
+      () => ({ ...good, strategy: { name: 'moon-phase', params: {} } }),
+      'UNKNOWN_STRATEGY',
+      'strategy.name',
+    ],
+    [
+      'invalid strategy params',
+      () => ({ ...good, strategy: { name: 'sma-cross', params: { fast: 0 } } }),
+      'INVALID_CONFIG',
+      'strategy.params.fast',
+    ],
     ['unknown symbol', () => ({ ...good, symbols: ['AAA', 'ZZZ'] }), 'DATASET_NOT_FOUND', 'symbols.1'],
-    ['until before since', () => ({ ...good, window: { since: '2024-01-05T00:00:00Z', until: '2024-01-01T00:00:00Z' } }), 'INVALID_CONFIG', 'window.until'],
-    ['timeframe finer than the data', () => ({ ...good, timeframe: '5m', data: { provider: 'store', datasets: { AAA: hourlyId } } }), 'INVALID_CONFIG', 'timeframe'],
+    [
+      'until before since',
+      () => ({ ...good, window: { since: '2024-01-05T00:00:00Z', until: '2024-01-01T00:00:00Z' } }),
+      'INVALID_CONFIG',
+      'window.until',
+    ],
+    [
+      'timeframe finer than the data',
+      () => ({ ...good, timeframe: '5m', data: { provider: 'store', datasets: { AAA: hourlyId } } }),
+      'INVALID_CONFIG',
+      'timeframe',
+    ],
     ['unknown timeframe', () => ({ ...good, timeframe: '2h' }), 'INVALID_CONFIG', 'timeframe'],
   ];
   for (const [what, config, code, key] of cases) {
@@ -65,7 +127,16 @@ describe('buff run build rejects bad configs with exit 3 naming the key', () => 
     const { human } = await buildWith('broken', 'name: [unclosed\n', 'yaml');
     expect(human.code).toBe(3);
     expect(human.stderr).toContain('broken.yaml');
-    const missing = await runBuff(['run', 'build', '--config', join(tmp.dir, 'nope.yml'), '--runs-root', join(tmp.dir, 'runs'), '--data-root', dataRoot]);
+    const missing = await runBuff([
+      'run',
+      'build',
+      '--config',
+      join(tmp.dir, 'nope.yml'),
+      '--runs-root',
+      join(tmp.dir, 'runs'),
+      '--data-root',
+      dataRoot,
+    ]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('nope.yml');
   });

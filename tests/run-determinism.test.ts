@@ -11,12 +11,27 @@ afterAll(() => tmp.cleanup());
 const demo = join(REPO_ROOT, 'configs/run_demo.yml');
 
 async function build(config: string, root: string): Promise<{ runId: string; runDir: string; created: boolean }> {
-  const result = await runBuff(['run', 'build', '--config', config, '--runs-root', join(root, 'runs'), '--data-root', join(root, 'data'), '--json']);
+  const result = await runBuff([
+    'run',
+    'build',
+    '--config',
+    config,
+    '--runs-root',
+    join(root, 'runs'),
+    '--data-root',
+    join(root, 'data'),
+    '--json',
+  ]);
   expect(result.code, result.stderr).toBe(0);
   return lastJson(result.stdout);
 }
 
-const filesOf = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+const filesOf = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 
 describe('run builds are deterministic', () => {
   const a = join(tmp.dir, 'a');
@@ -31,7 +46,14 @@ describe('run builds are deterministic', () => {
     expect(rb.runId).toBe(ra.runId);
     const fa = filesOf(ra.runDir);
     const fb = filesOf(rb.runDir);
-    expect(Object.keys(fa)).toEqual(['days.arrow', 'decisions.arrow', 'equity.arrow', 'manifest.json', 'metrics.json', 'trades.arrow']);
+    expect(Object.keys(fa)).toEqual([
+      'days.arrow',
+      'decisions.arrow',
+      'equity.arrow',
+      'manifest.json',
+      'metrics.json',
+      'trades.arrow',
+    ]);
     expect(Object.keys(fb)).toEqual(Object.keys(fa));
     for (const file of Object.keys(fa)) expect(Buffer.compare(fa[file] as Buffer, fb[file] as Buffer), file).toBe(0);
     expect(readFileSync(join(ra.runDir, 'manifest.json'), 'utf8')).not.toMatch(/createdAt|tmp/);

@@ -11,7 +11,17 @@ let runId = '';
 let pristine = '';
 
 beforeAll(async () => {
-  const built = await runBuff(['run', 'build', '--config', join(REPO_ROOT, 'configs/run_demo.yml'), '--runs-root', runsRoot, '--data-root', join(tmp.dir, 'data'), '--json']);
+  const built = await runBuff([
+    'run',
+    'build',
+    '--config',
+    join(REPO_ROOT, 'configs/run_demo.yml'),
+    '--runs-root',
+    runsRoot,
+    '--data-root',
+    join(tmp.dir, 'data'),
+    '--json',
+  ]);
   expect(built.code, built.stderr).toBe(0);
   runId = lastJson<{ runId: string }>(built.stdout).runId;
   pristine = join(tmp.dir, 'pristine');
@@ -87,7 +97,8 @@ describe('buff run validate', () => {
       writeFileSync(path, bytes);
       const manifestPath = join(dir, 'manifest.json');
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      for (const a of manifest.artifacts) if (a.file === 'trades.arrow') Object.assign(a, { sha256: sha256Hex(bytes), bytes: bytes.length });
+      for (const a of manifest.artifacts)
+        if (a.file === 'trades.arrow') Object.assign(a, { sha256: sha256Hex(bytes), bytes: bytes.length });
       writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     });
     expect(result.code).toBe(3);
@@ -95,7 +106,15 @@ describe('buff run validate', () => {
   });
 
   it('exit 3 for an unknown run id, with --json output', async () => {
-    const result = await runBuff(['run', 'validate', '--run-id', 'run-0000000000000000', '--runs-root', runsRoot, '--json']);
+    const result = await runBuff([
+      'run',
+      'validate',
+      '--run-id',
+      'run-0000000000000000',
+      '--runs-root',
+      runsRoot,
+      '--json',
+    ]);
     expect(result.code).toBe(3);
     expect(lastJson<{ code: string }>(result.stdout).code).toBe('RUN_NOT_FOUND');
   });

@@ -24,10 +24,26 @@ describe('server JSON API (mounted under /research)', () => {
     const all = await call(`${server.url}/api/runs`);
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(1);
-    expect(all.body.items[0]).toMatchObject({ id: runId, strategy: 'sma-cross', symbols: ['BTC-USD'], timeframe: '1h' });
-    expect((await call(`${server.url}/api/runs?strategy=sma-cross&symbol=BTC-USD&limit=5&offset=0&sort=sharpe&order=asc`)).body.total).toBe(1);
+    expect(all.body.items[0]).toMatchObject({
+      id: runId,
+      strategy: 'sma-cross',
+      symbols: ['BTC-USD'],
+      timeframe: '1h',
+    });
+    expect(
+      (await call(`${server.url}/api/runs?strategy=sma-cross&symbol=BTC-USD&limit=5&offset=0&sort=sharpe&order=asc`))
+        .body.total,
+    ).toBe(1);
     expect((await call(`${server.url}/api/runs?strategy=rsi-reversion`)).body.total).toBe(0);
-    for (const bad of ['limit=abc', 'limit=0', 'sort=password', 'offset=-1', 'unknown=1', 'status=weird', 'strategy=a&strategy=b']) {
+    for (const bad of [
+      'limit=abc',
+      'limit=0',
+      'sort=password',
+      'offset=-1',
+      'unknown=1',
+      'status=weird',
+      'strategy=a&strategy=b',
+    ]) {
       const res = await call(`${server.url}/api/runs?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(res.body.code, bad).toBe('INVALID_INPUT');
@@ -65,9 +81,13 @@ describe('server JSON API (mounted under /research)', () => {
     const arrow = await fetch(`${server.url}/api/runs/${runId}/artifacts/equity.arrow?download=1`);
     expect(arrow.headers.get('content-type')).toBe('application/vnd.apache.arrow.file');
     expect(arrow.headers.get('content-disposition')).toContain('attachment');
-    expect(Buffer.from(await arrow.arrayBuffer()).equals(readFileSync(join(roots.runsRoot, runId, 'equity.arrow')))).toBe(true);
+    expect(
+      Buffer.from(await arrow.arrayBuffer()).equals(readFileSync(join(roots.runsRoot, runId, 'equity.arrow'))),
+    ).toBe(true);
     for (const method of ['PUT', 'DELETE', 'POST']) {
-      expect((await call(`${server.url}/api/runs/${runId}/artifacts/manifest.json`, { method })).status, method).toBe(404);
+      expect((await call(`${server.url}/api/runs/${runId}/artifacts/manifest.json`, { method })).status, method).toBe(
+        404,
+      );
     }
   });
 
@@ -77,7 +97,14 @@ describe('server JSON API (mounted under /research)', () => {
     const health = await call(`${server.url}/api/health`);
     expect(health.status).toBe(200);
     expect(health.body.ok).toBe(true);
-    expect(Object.keys(health.body.checks).sort()).toEqual(['dataRoot', 'disk', 'jobs', 'killSwitch', 'registry', 'strategies']);
+    expect(Object.keys(health.body.checks).sort()).toEqual([
+      'dataRoot',
+      'disk',
+      'jobs',
+      'killSwitch',
+      'registry',
+      'strategies',
+    ]);
     const metrics = await call(`${server.url}/api/metrics`);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.text).toContain('buff_http_requests_total');
@@ -115,7 +142,12 @@ describe('CSV upload -> ingest -> build job', () => {
   const csv = readFileSync(join(REAL_DATA_DIR, 'xrp_eth_1m.csv'), 'utf8');
 
   beforeAll(async () => {
-    server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: true } });
+    server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -123,12 +155,20 @@ describe('CSV upload -> ingest -> build job', () => {
   });
 
   it('applies the ingest rules to the upload, then ingests it in the job and builds the run', async () => {
-    const strict = await call(`${server.url}/api/uploads?symbol=XRP-ETH`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+    const strict = await call(`${server.url}/api/uploads?symbol=XRP-ETH`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csv,
+    });
     expect(strict.status).toBe(422);
     expect(strict.body.code).toBe('GAP');
     expect(existsSync(join(roots.dataRoot, 'XRP-ETH'))).toBe(false);
 
-    const upload = await call(`${server.url}/api/uploads?symbol=XRP-ETH&allowGaps=true`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+    const upload = await call(`${server.url}/api/uploads?symbol=XRP-ETH&allowGaps=true`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csv,
+    });
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ symbol: 'XRP-ETH', rows: 2469, allowGaps: true });
     expect(existsSync(join(roots.dataRoot, 'XRP-ETH'))).toBe(false); // ingested by the job, not the upload
@@ -140,7 +180,11 @@ describe('CSV upload -> ingest -> build job', () => {
       timeframe: '15m',
       window: { since: '2019-10-11T00:00:00Z', until: '2019-10-13T11:00:00Z' },
     };
-    const job = await call(`${server.url}/api/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ config, uploadId: upload.body.id }) });
+    const job = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ config, uploadId: upload.body.id }),
+    });
     expect(job.status).toBe(202);
     const done = await waitForJob(`${new URL(server.url).origin}${job.body.statusUrl}`);
     expect(done, JSON.stringify(done.error)).toMatchObject({ status: 'succeeded' });

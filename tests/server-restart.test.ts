@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureRun, call, fixtureConfig, makeRoots, spawnServe, waitForJob, type ServeProcess } from './helpers/server.js';
+import {
+  buildFixtureRun,
+  call,
+  fixtureConfig,
+  makeRoots,
+  spawnServe,
+  waitForJob,
+  type ServeProcess,
+} from './helpers/server.js';
 import { lastJson, runBuff } from './helpers/cli.js';
 
 const TOKEN = 'restart-token';
@@ -24,13 +32,23 @@ describe('server restart', () => {
   it('lists a run created before a kill with the same metadata after restart', async () => {
     serve = await spawnServe(args, env);
     const { data: _data, ...config } = fixtureConfig({ name: 'created over http' });
-    const created = await call(`${serve.url}/api/jobs`, { method: 'POST', headers, body: JSON.stringify({ config: { ...config, window: { since: '2024-01-03T00:00:00Z', until: '2024-01-09T00:00:00Z' } } }) });
+    const created = await call(`${serve.url}/api/jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        config: { ...config, window: { since: '2024-01-03T00:00:00Z', until: '2024-01-09T00:00:00Z' } },
+      }),
+    });
     expect(created.status).toBe(202);
     const job = await waitForJob(`${serve.url}${created.body.statusUrl}`);
     expect(job.status).toBe('succeeded');
     const before = await call(`${serve.url}/api/runs/${job.runId}`);
     const listBefore = await call(`${serve.url}/api/runs?sort=name&order=asc`);
-    const ks = await call(`${serve.url}/api/admin/kill-switch`, { method: 'POST', headers, body: JSON.stringify({ on: true, reason: 'before restart' }) });
+    const ks = await call(`${serve.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ on: true, reason: 'before restart' }),
+    });
     expect(ks.status).toBe(200);
     expect(await serve.stop('SIGKILL')).toBeNull();
 
@@ -40,14 +58,30 @@ describe('server restart', () => {
     expect(after.body.record).toEqual(before.body.record);
     expect(after.body.manifest).toEqual(before.body.manifest);
     expect((await call(`${serve.url}/api/runs?sort=name&order=asc`)).body).toEqual(listBefore.body);
-    expect((await call(`${serve.url}/api/admin/kill-switch`)).body).toMatchObject({ on: true, reason: 'before restart' });
+    expect((await call(`${serve.url}/api/admin/kill-switch`)).body).toMatchObject({
+      on: true,
+      reason: 'before restart',
+    });
     expect(await serve.stop('SIGTERM')).toBe(0);
   });
 
   it('buff kill-switch on|off|status writes an audited, persistent state', async () => {
-    const on = await runBuff(['kill-switch', 'on', '--reason', 'cli test', '--actor', 'tester', '--runs-root', roots.runsRoot, '--json']);
+    const on = await runBuff([
+      'kill-switch',
+      'on',
+      '--reason',
+      'cli test',
+      '--actor',
+      'tester',
+      '--runs-root',
+      roots.runsRoot,
+      '--json',
+    ]);
     expect(on.code).toBe(0);
-    expect(lastJson<{ killSwitch: { on: boolean; actor: string } }>(on.stdout).killSwitch).toMatchObject({ on: true, actor: 'tester' });
+    expect(lastJson<{ killSwitch: { on: boolean; actor: string } }>(on.stdout).killSwitch).toMatchObject({
+      on: true,
+      actor: 'tester',
+    });
     const status = await runBuff(['kill-switch', 'status', '--runs-root', roots.runsRoot]);
     expect(status.stdout).toContain('kill switch: ON');
     const off = await runBuff(['kill-switch', 'off', '--runs-root', roots.runsRoot, '--json']);

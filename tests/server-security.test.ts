@@ -2,7 +2,16 @@ import { readdirSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killSwitchPaths } from '@buff/server';
-import { buildFixtureRun, call, fixtureConfig, makeRoots, rawGet, startTestServer, waitForJob, type TestServer } from './helpers/server.js';
+import {
+  buildFixtureRun,
+  call,
+  fixtureConfig,
+  makeRoots,
+  rawGet,
+  startTestServer,
+  waitForJob,
+  type TestServer,
+} from './helpers/server.js';
 
 const TOKEN = 'test-admin-token-123';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -15,7 +24,9 @@ function storeConfig(day: number): Record<string, unknown> {
 }
 
 function runFolders(runsRoot: string): string[] {
-  return readdirSync(runsRoot).filter((name) => name.startsWith('run-')).sort();
+  return readdirSync(runsRoot)
+    .filter((name) => name.startsWith('run-'))
+    .sort();
 }
 
 function fileCount(dir: string): number {
@@ -52,35 +63,76 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
 
   it('refuses mutations without the token or with a wrong one', async () => {
     const body = JSON.stringify({ config: storeConfig(2) });
-    const none = await call(`${server.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const none = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('UNAUTHORIZED');
-    const wrong = await call(`${server.url}/api/jobs`, { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body });
+    const wrong = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope', 'content-type': 'application/json' },
+      body,
+    });
     expect(wrong.status).toBe(401);
-    const ks = await call(`${server.url}/api/admin/kill-switch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"on":true}' });
+    const ks = await call(`${server.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"on":true}',
+    });
     expect(ks.status).toBe(401);
     expect(runFolders(roots.runsRoot)).toEqual([fixtureRun]);
   });
 
   it('refuses every mutation when no admin token is configured', async () => {
-    const open = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: '', features: { runsNew: true } });
+    const open = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: '',
+      features: { runsNew: true },
+    });
     try {
-      const res = await call(`${open.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(2) }) });
+      const res = await call(`${open.url}/api/jobs`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ config: storeConfig(2) }),
+      });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
-      expect((await call(`${open.url}/api/admin/kill-switch`, { method: 'POST', headers: jsonHeaders, body: '{"on":true}' })).status).toBe(403);
+      expect(
+        (await call(`${open.url}/api/admin/kill-switch`, { method: 'POST', headers: jsonHeaders, body: '{"on":true}' }))
+          .status,
+      ).toBe(403);
     } finally {
       await open.close();
     }
   });
 
   it('answers 404 for /runs/new and its API while the flag is off', async () => {
-    const off = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, features: { runsNew: false } });
+    const off = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: false },
+    });
     try {
       expect((await call(`${off.url}/runs/new`)).status).toBe(404);
-      const api = await call(`${off.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(2) }) });
+      const api = await call(`${off.url}/api/jobs`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ config: storeConfig(2) }),
+      });
       expect(api.status).toBe(404);
-      expect((await call(`${off.url}/api/uploads?symbol=X`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(3) })).status).toBe(404);
+      expect(
+        (
+          await call(`${off.url}/api/uploads?symbol=X`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'text/csv' },
+            body: csvRows(3),
+          })
+        ).status,
+      ).toBe(404);
     } finally {
       await off.close();
     }
@@ -114,7 +166,11 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
     const res = await call(`${server.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: big });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
-    const upload = await call(`${server.url}/api/uploads?symbol=BIG-USD`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(2000) });
+    const upload = await call(`${server.url}/api/uploads?symbol=BIG-USD`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csvRows(2000),
+    });
     expect(upload.status).toBe(413);
     expect(fileCount(join(roots.runsRoot, '.buff', 'uploads'))).toBe(0);
     expect(existsSync(join(roots.dataRoot, 'BIG-USD'))).toBe(false);
@@ -122,22 +178,38 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
 
   it('rejects a malformed CSV upload with the ingest rule and writes nothing', async () => {
     const bad = `${CSV_HEADER}2024-03-01T00:00:00Z,100,99,101,100,10\n2024-03-01T00:01:00Z,100,101,99,abc,10\n`;
-    const res = await call(`${server.url}/api/uploads?symbol=BAD-USD`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: bad });
+    const res = await call(`${server.url}/api/uploads?symbol=BAD-USD`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: bad,
+    });
     expect(res.status).toBe(422);
     expect(res.body.code).toMatch(/^[A-Z_]+$/);
     expect(res.body.details).toHaveProperty('line');
     expect(fileCount(join(roots.runsRoot, '.buff', 'uploads'))).toBe(0);
     expect(existsSync(join(roots.dataRoot, 'BAD-USD'))).toBe(false);
-    const wrongType = await call(`${server.url}/api/uploads?symbol=BAD-USD`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const wrongType = await call(`${server.url}/api/uploads?symbol=BAD-USD`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(wrongType.status).toBe(400);
-    const badSymbol = await call(`${server.url}/api/uploads?symbol=../x`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(3) });
+    const badSymbol = await call(`${server.url}/api/uploads?symbol=../x`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csvRows(3),
+    });
     expect(badSymbol.status).toBe(400);
   });
 
   it('rejects configs with unknown keys, bad JSON and unknown datasets, creating nothing', async () => {
     const cases: Array<[string, number, string]> = [
       [JSON.stringify({ config: { ...storeConfig(2), surprise: 1 } }), 400, 'INVALID_CONFIG'],
-      [JSON.stringify({ config: { ...storeConfig(2), strategy: { name: 'sma-cross', params: { bogus: 1 } } } }), 400, 'INVALID_CONFIG'],
+      [
+        JSON.stringify({ config: { ...storeConfig(2), strategy: { name: 'sma-cross', params: { bogus: 1 } } } }),
+        400,
+        'INVALID_CONFIG',
+      ],
       [JSON.stringify({ config: storeConfig(2), extra: true }), 400, 'INVALID_INPUT'],
       [JSON.stringify({ config: { ...storeConfig(2), symbols: ['NOPE-USD'] } }), 404, 'DATASET_NOT_FOUND'],
       ['{"config": ', 400, 'INVALID_INPUT'],
@@ -151,21 +223,37 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
   });
 
   it('creates a run through a background job, then rate-limits creations with Retry-After', async () => {
-    const res = await call(`${server.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(2) }) });
+    const res = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ config: storeConfig(2) }),
+    });
     expect(res.status).toBe(202);
     const job = await waitForJob(`http://127.0.0.1:${new URL(server.url).port}${res.body.statusUrl}`);
     expect(job).toMatchObject({ status: 'succeeded' });
     expect(runFolders(roots.runsRoot)).toContain(job.runId);
-    expect(server.logs.some((l) => l.msg === 'run built and registered' && l.runId === job.runId && typeof l.requestId === 'string')).toBe(true);
+    expect(
+      server.logs.some(
+        (l) => l.msg === 'run built and registered' && l.runId === job.runId && typeof l.requestId === 'string',
+      ),
+    ).toBe(true);
     // 3 per minute: two more pass, the fourth is refused
     const origin = `http://127.0.0.1:${new URL(server.url).port}`;
     const pending: string[] = [];
     for (const day of [3, 4]) {
-      const next = await call(`${server.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(day) }) });
+      const next = await call(`${server.url}/api/jobs`, {
+        method: 'POST',
+        headers: jsonHeaders,
+        body: JSON.stringify({ config: storeConfig(day) }),
+      });
       expect(next.status).toBe(202);
       pending.push(`${origin}${next.body.statusUrl}`);
     }
-    const limited = await call(`${server.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(5) }) });
+    const limited = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ config: storeConfig(5) }),
+    });
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -173,32 +261,58 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
   });
 
   it('kill switch: on refuses run creation and ingest (logged), corrupt state fails closed', async () => {
-    const on = await call(`${server.url}/api/admin/kill-switch`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ on: true, reason: 'test', actor: 'tester' }) });
+    const on = await call(`${server.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ on: true, reason: 'test', actor: 'tester' }),
+    });
     expect(on.status).toBe(200);
     expect(on.body).toMatchObject({ on: true, reason: 'test' });
     const before = runFolders(roots.runsRoot);
-    const job = await call(`${server.url}/api/jobs`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ config: storeConfig(6) }) });
+    const job = await call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ config: storeConfig(6) }),
+    });
     expect(job.status).toBe(503);
     expect(job.body.code).toBe('KILL_SWITCH_ON');
-    const upload = await call(`${server.url}/api/uploads?symbol=NEW-USD`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(5) });
+    const upload = await call(`${server.url}/api/uploads?symbol=NEW-USD`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csvRows(5),
+    });
     expect(upload.status).toBe(503);
     expect(upload.body.code).toBe('KILL_SWITCH_ON');
-    expect(server.logs.filter((l) => l.msg === 'request refused' && l.code === 'KILL_SWITCH_ON').length).toBeGreaterThanOrEqual(2);
+    expect(
+      server.logs.filter((l) => l.msg === 'request refused' && l.code === 'KILL_SWITCH_ON').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(runFolders(roots.runsRoot)).toEqual(before);
     expect((await call(`${server.url}/api/health`)).body.checks.killSwitch.on).toBe(true);
 
-    const off = await call(`${server.url}/api/admin/kill-switch`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ on: false, reason: 'done' }) });
+    const off = await call(`${server.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ on: false, reason: 'done' }),
+    });
     expect(off.body.on).toBe(false);
     const { state } = killSwitchPaths(roots.runsRoot);
     mkdirSync(join(roots.runsRoot, '.buff'), { recursive: true });
     writeFileSync(state, 'not json{');
-    const refused = await call(`${server.url}/api/uploads?symbol=NEW-USD`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(5) });
+    const refused = await call(`${server.url}/api/uploads?symbol=NEW-USD`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csvRows(5),
+    });
     expect(refused.body.code).toBe('KILL_SWITCH_ON');
     const health = await call(`${server.url}/api/health`);
     expect(health.status).toBe(503);
     expect(health.body.checks.killSwitch.ok).toBe(false);
     // recover for any later test
-    await call(`${server.url}/api/admin/kill-switch`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ on: false, reason: 'repaired' }) });
+    await call(`${server.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ on: false, reason: 'repaired' }),
+    });
     expect((await call(`${server.url}/api/health`)).status).toBe(200);
   });
 });

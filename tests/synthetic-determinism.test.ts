@@ -18,7 +18,11 @@ function synthesizeInChild(out: string, options: Record<string, unknown>): Promi
     `writeFileSync(${JSON.stringify(out)}, barsToIpc(synthesizeBars(${JSON.stringify(options)})));`,
   ].join('\n');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -46,7 +50,10 @@ describe('synthetic data across processes', () => {
   });
 
   it('plants next-bar direction accuracy 0.8 +- 0.02 at S=1 and 0.5 +- 0.02 at S=0 (same-sign rule, 60 days)', () => {
-    for (const [signal, target] of [[1, 0.8], [0, 0.5]] as const) {
+    for (const [signal, target] of [
+      [1, 0.8],
+      [0, 0.5],
+    ] as const) {
       const { close } = synthesizeBars({ days: 60, seed: 2024, signal, symbol: 'ETH-USD' });
       let same = 0;
       let total = 0;

@@ -8,7 +8,12 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** Runs argv[0] with the rest as arguments from the repo root; returns wall ms and output, throws on failure. */
 export function timedRun(args, env = {}) {
   const start = performance.now();
-  const result = spawnSync(args[0], args.slice(1), { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 16 * 2 ** 20 });
+  const result = spawnSync(args[0], args.slice(1), {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 16 * 2 ** 20,
+  });
   const ms = performance.now() - start;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return { ms, stdout: result.stdout, stderr: result.stderr };

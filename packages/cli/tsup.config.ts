@@ -29,7 +29,11 @@ const external = new RegExp(`^(${names})(/|$)`);
 const bundled = new RegExp(`^(?!(${names})(/|$))`);
 
 export default packageBuild({
-  entry: { index: 'src/index.ts', 'parse-worker': '../ingest/src/csv/parse-worker.ts', 'hash-worker': '../core/src/hash-worker.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'parse-worker': '../ingest/src/csv/parse-worker.ts',
+    'hash-worker': '../core/src/hash-worker.ts',
+  },
   format: ['cjs'],
   // import.meta.url (workers and files found next to the code) becomes the bundle's own file URL.
   shims: true,

@@ -10,7 +10,8 @@ export const BUILT_CLI_BIN = join(REPO_ROOT, 'packages/cli/bin/buff.js');
 
 /** Throws (never skips) when the bundle is missing, so a test of the bundle cannot pass without it. */
 export function assertCliBuilt(): void {
-  if (!existsSync(BUILT_CLI_INDEX)) throw new Error(`${BUILT_CLI_INDEX} is missing: run \`npm run build\` at the repo root`);
+  if (!existsSync(BUILT_CLI_INDEX))
+    throw new Error(`${BUILT_CLI_INDEX} is missing: run \`npm run build\` at the repo root`);
 }
 
 /**
@@ -31,7 +32,10 @@ function spawnBuilt(args: string[], bin = BUILT_CLI_BIN, env: Record<string, str
  * (`bin`: another copy of bin/buff.js; `env`: extra variables, e.g. BUFF_CODE_CACHE).
  * @example const { code, stdout } = await runBuilt(['data', 'list', '--data-root', dir]);
  */
-export function runBuilt(args: string[], options: { bin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runBuilt(
+  args: string[],
+  options: { bin?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const child = spawnBuilt(args, options.bin, options.env);
   let stdout = '';
   let stderr = '';
@@ -61,12 +65,19 @@ export function serveBuilt(args: string[]): Promise<BuiltServer> {
   const stop = async (): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     child.kill('SIGTERM');
-    const timeout = new Promise<null>((resolve) => setTimeout(() => (child.kill('SIGKILL'), resolve(null)), 10_000).unref());
+    const timeout = new Promise<null>((resolve) =>
+      setTimeout(() => (child.kill('SIGKILL'), resolve(null)), 10_000).unref(),
+    );
     return Promise.race([exited, timeout]);
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`buff serve did not start in 30 s; stderr:\n${stderr}`))), 30_000);
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`buff serve exited with ${code}; stderr:\n${stderr}`))));
+    const timer = setTimeout(
+      () => (child.kill('SIGKILL'), reject(new Error(`buff serve did not start in 30 s; stderr:\n${stderr}`))),
+      30_000,
+    );
+    void exited.then(
+      (code) => (clearTimeout(timer), reject(new Error(`buff serve exited with ${code}; stderr:\n${stderr}`))),
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((l) => l.startsWith('{') && l.endsWith('}'));
@@ -95,7 +106,9 @@ export function writeMinuteCsv(path: string, rows: number, options: { breakRow?:
         const high = row === options.breakRow ? close - 1 : Math.max(open, close) + (row % 5) * 0.25;
         const low = Math.min(open, close) - (row % 7) * 0.25;
         const volume = ((row * 37) % 1000) / 7;
-        lines.push(`${new Date(start + row * 60_000).toISOString()},${open.toFixed(6)},${high.toFixed(6)},${low.toFixed(6)},${close.toFixed(6)},${volume.toFixed(6)}\n`);
+        lines.push(
+          `${new Date(start + row * 60_000).toISOString()},${open.toFixed(6)},${high.toFixed(6)},${low.toFixed(6)},${close.toFixed(6)},${volume.toFixed(6)}\n`,
+        );
       }
       writeSync(fd, lines.join(''));
     }

@@ -16,7 +16,10 @@ export interface CliResult {
  * Runs `buff ARGS` from the TypeScript sources in a child process (no build needed).
  * @example const { code, stdout } = await runBuff(['data', 'list', '--data-root', dir]);
  */
-export function runBuff(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function runBuff(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', TSX_LOADER, CLI_SOURCE, ...args], {
       cwd: options.cwd ?? REPO_ROOT,

@@ -46,7 +46,9 @@ export async function startTestPostgres(options: { fsync?: boolean } = {}): Prom
     return await throwawayCluster(options.fsync ?? false);
   } catch (err) {
     if (process.env.BUFF_REQUIRE_PG === '1') throw err;
-    console.warn(`\n!!! PostgreSQL unavailable, postgres tests SKIPPED: ${(err as Error).message}\n!!! set BUFF_REQUIRE_PG=1 to make this a failure\n`);
+    console.warn(
+      `\n!!! PostgreSQL unavailable, postgres tests SKIPPED: ${(err as Error).message}\n!!! set BUFF_REQUIRE_PG=1 to make this a failure\n`,
+    );
     return undefined;
   }
 }
@@ -58,14 +60,20 @@ async function external(url: string): Promise<TestPostgres> {
 
 async function throwawayCluster(fsync: boolean): Promise<TestPostgres> {
   const bin = findPostgresBin();
-  if (!bin) throw new Error('no initdb/pg_ctl found (apt-get install postgresql, or set BUFF_PG_BIN / BUFF_TEST_PG_URL)');
+  if (!bin)
+    throw new Error('no initdb/pg_ctl found (apt-get install postgresql, or set BUFF_PG_BIN / BUFF_TEST_PG_URL)');
   const dir = mkdtempSync(join(tmpdir(), 'buff-pg-'));
   const asRoot = userInfo().uid === 0;
   const run = (cmd: string, args: string[]): void => {
     const full = asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args;
     execFileSync(asRoot ? 'runuser' : join(bin, cmd), full, { stdio: 'pipe' });
   };
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   const data = join(dir, 'data');
   const port = await freePort();
   try {
@@ -75,7 +83,9 @@ async function throwawayCluster(fsync: boolean): Promise<TestPostgres> {
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start a throwaway cluster with ${bin}: ${(err as { stderr?: Buffer }).stderr?.toString() ?? (err as Error).message}`);
+    throw new Error(
+      `could not start a throwaway cluster with ${bin}: ${(err as { stderr?: Buffer }).stderr?.toString() ?? (err as Error).message}`,
+    );
   }
   const url = `postgres://buff@127.0.0.1:${port}/postgres`;
   return {
@@ -115,7 +125,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

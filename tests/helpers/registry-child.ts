@@ -15,10 +15,13 @@ async function register(registry: RunRegistry, key: string, n: number): Promise<
 
 async function main(): Promise<void> {
   const [mode, root, ...rest] = process.argv.slice(2) as [string, string, ...string[]];
-  const driverArgs = (args: string[]) => (args[0] === 'postgres' ? { driver: 'postgres' as const, pgUrl: args[1] } : {});
+  const driverArgs = (args: string[]) =>
+    args[0] === 'postgres' ? { driver: 'postgres' as const, pgUrl: args[1] } : {};
   if (mode === 'dump') {
     const registry = await openRunRegistry({ runsRoot: root, ...driverArgs(rest) });
-    process.stdout.write(`${JSON.stringify((await registry.list({ limit: 10_000, sort: 'id', order: 'asc' })).items)}\n`);
+    process.stdout.write(
+      `${JSON.stringify((await registry.list({ limit: 10_000, sort: 'id', order: 'asc' })).items)}\n`,
+    );
     await registry.close();
     return;
   }

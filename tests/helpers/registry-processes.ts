@@ -57,7 +57,8 @@ export function startChild(bundle: string, args: string[]): ChildHandle {
     lines,
     exited,
     kill: () => child.kill('SIGKILL'),
-    waitFor: (text) => (lines.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve }))),
+    waitFor: (text) =>
+      lines.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve })),
   };
 }
 

@@ -27,7 +27,12 @@ export function fixtureConfig(overrides: Record<string, unknown> = {}): Record<s
 }
 
 /** Temp RUNS_ROOT and DATA_ROOT. */
-export function makeRoots(prefix = 'buff-server-'): { dir: string; runsRoot: string; dataRoot: string; cleanup: () => void } {
+export function makeRoots(prefix = 'buff-server-'): {
+  dir: string;
+  runsRoot: string;
+  dataRoot: string;
+  cleanup: () => void;
+} {
   const temp = makeTempDir(prefix);
   const runsRoot = join(temp.dir, 'runs');
   const dataRoot = join(temp.dir, 'data');
@@ -37,10 +42,16 @@ export function makeRoots(prefix = 'buff-server-'): { dir: string; runsRoot: str
 }
 
 /** Builds a run through a registry on the roots (as `buff run build` would) and returns its id. */
-export async function buildFixtureRun(roots: { runsRoot: string; dataRoot: string }, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function buildFixtureRun(
+  roots: { runsRoot: string; dataRoot: string },
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const registry = await openRunRegistry({ runsRoot: roots.runsRoot, create: true });
   try {
-    const built = await buildRun(parseRunConfig(fixtureConfig(overrides), 'fixture'), { runStore: registry, dataRoot: roots.dataRoot });
+    const built = await buildRun(parseRunConfig(fixtureConfig(overrides), 'fixture'), {
+      runStore: registry,
+      dataRoot: roots.dataRoot,
+    });
     return built.runId;
   } finally {
     await registry.close();
@@ -61,7 +72,8 @@ export async function startTestServer(options: BuffRouterOptions & { prefix?: st
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -87,10 +99,13 @@ export async function startTestServer(options: BuffRouterOptions & { prefix?: st
 }
 
 /** fetch with the body read as JSON when it is JSON. */
-export async function call(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+export async function call(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
   const res = await fetch(url, { redirect: 'manual', ...init });
   const text = await res.text();
-  let body: unknown = undefined;
+  let body: unknown;
   if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
   return { status: res.status, headers: res.headers, body, text };
 }
@@ -107,7 +122,11 @@ export async function waitForJob(statusUrl: string): Promise<Record<string, any>
 }
 
 /** GET with the path sent exactly as given (no URL normalization of `..` or `%2e`). */
-export function rawGet(baseUrl: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string; body: any }> {
+export function rawGet(
+  baseUrl: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string; body: any }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, path: rawPath, method: 'GET', headers }, (res) => {
@@ -115,7 +134,11 @@ export function rawGet(baseUrl: string, rawPath: string, headers: Record<string,
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => {
         const contentType = res.headers['content-type'] ?? '';
-        resolve({ status: res.statusCode ?? 0, contentType, body: contentType.includes('json') ? JSON.parse(text) : text });
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType,
+          body: contentType.includes('json') ? JSON.parse(text) : text,
+        });
       });
     });
     req.on('error', reject);
@@ -138,11 +161,15 @@ export interface ServeProcess {
  */
 export function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const cli = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'serve', '--json', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BUFF_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', cli, 'serve', '--json', '--port', '0', ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BUFF_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -169,7 +196,12 @@ export function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
         async stop(signal = 'SIGTERM') {
           if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
           child.kill(signal);
-          const timeout = new Promise<null>((r) => setTimeout(() => { child.kill('SIGKILL'); r(null); }, 10_000));
+          const timeout = new Promise<null>((r) =>
+            setTimeout(() => {
+              child.kill('SIGKILL');
+              r(null);
+            }, 10_000),
+          );
           return Promise.race([exited, timeout]);
         },
       });

@@ -24,7 +24,8 @@ const DIGEST_BYTES = 32;
  * the code cache was used. `mode`: 'on' (use it when valid), 'off', or 'require'.
  */
 function loadBundle(mode = process.env.BUFF_CODE_CACHE ?? 'on') {
-  if (!['on', 'off', 'require'].includes(mode)) throw new Error(`BUFF_CODE_CACHE must be on, off or require, not ${JSON.stringify(mode)}`);
+  if (!['on', 'off', 'require'].includes(mode))
+    throw new Error(`BUFF_CODE_CACHE must be on, off or require, not ${JSON.stringify(mode)}`);
   if (!existsSync(BUNDLE)) {
     process.stderr.write('buff: the CLI is not built; run `npm run build` at the repo root\n');
     process.exit(1);
@@ -39,10 +40,20 @@ function loadBundle(mode = process.env.BUFF_CODE_CACHE ?? 'on') {
   });
   const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
   if (mode === 'require' && !cacheUsed) {
-    const why = cachedData === undefined ? `${CODE_CACHE} is missing or was made from other bytes` : `V8 rejected ${CODE_CACHE} (another Node version or V8 flags)`;
+    const why =
+      cachedData === undefined
+        ? `${CODE_CACHE} is missing or was made from other bytes`
+        : `V8 rejected ${CODE_CACHE} (another Node version or V8 flags)`;
     throw new Error(`BUFF_CODE_CACHE=require: ${why}; run \`npm run build\``);
   }
-  const module = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false, children: [], paths: Module._nodeModulePaths(dirname(BUNDLE)) };
+  const module = {
+    exports: {},
+    id: BUNDLE,
+    filename: BUNDLE,
+    loaded: false,
+    children: [],
+    paths: Module._nodeModulePaths(dirname(BUNDLE)),
+  };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
   module.loaded = true;
   return { exports: module.exports, script, digest, cacheUsed };

@@ -13,7 +13,11 @@ export interface Output {
   result(value: Record<string, unknown>): void;
 }
 
-export function createOutput(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+export function createOutput(
+  json: boolean,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Output {
   const roots: Record<string, { path: string; source: string }> = {};
   return {
     json,

@@ -27,7 +27,11 @@ export interface WrittenArtifact {
  * the writes' callbacks (no worker is started for it). Both settle before this does, so a failure never leaves a write running.
  * @example const { entry } = await writeArtifactFile(staging, 'equity.arrow', await columnsToIpcChunks(columns));
  */
-export async function writeArtifactFile(dir: string, file: string, chunks: readonly Uint8Array[]): Promise<WrittenArtifact> {
+export async function writeArtifactFile(
+  dir: string,
+  file: string,
+  chunks: readonly Uint8Array[],
+): Promise<WrittenArtifact> {
   const path = join(dir, file);
   const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   const hashed = size >= OFF_THREAD_MIN_BYTES && hashWorkerIdle() ? sha256ChunksOffThread(chunks) : undefined;

@@ -32,7 +32,12 @@ describe('sha256 on the hash worker', () => {
     shared.set(bytes);
     const cut = 5 * 2 ** 20 + 7;
     const whole = new Uint8Array(bytes); // its own buffer
-    const chunks = [whole.subarray(0, 10), shared.subarray(10, cut), whole.subarray(cut, cut + 3), shared.subarray(cut + 3)];
+    const chunks = [
+      whole.subarray(0, 10),
+      shared.subarray(10, cut),
+      whole.subarray(cut, cut + 3),
+      shared.subarray(cut + 3),
+    ];
     expect(await sha256ChunksOffThread(chunks)).toBe(sha256Hex(bytes));
     expect(whole.byteLength, 'the caller keeps its bytes').toBe(bytes.length);
     expect(await sha256ChunksOffThread([shared.subarray(0, 100)])).toBe(sha256Hex(bytes.subarray(0, 100))); // small: here

@@ -14,7 +14,10 @@ import { startSiblingWorker } from './sibling-worker.js';
 let worker: Worker | undefined;
 let failed = false;
 let nextId = 1;
-const pending = new Map<number, { resolve: (hex: string) => void; reject: (err: Error) => void; request: HashRequest }>();
+const pending = new Map<
+  number,
+  { resolve: (hex: string) => void; reject: (err: Error) => void; request: HashRequest }
+>();
 
 /**
  * sha256 (hex) of the file at `path`, read and hashed on the hash worker.
@@ -31,7 +34,9 @@ export function sha256FileOffThread(path: string): Promise<string> {
  * @example const hex = await sha256ChunksOffThread(await columnsToIpcChunks(columns));
  */
 export function sha256ChunksOffThread(chunks: readonly Uint8Array[]): Promise<string> {
-  const shareable = chunks.map((chunk) => (chunk.buffer instanceof SharedArrayBuffer || chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice()));
+  const shareable = chunks.map((chunk) =>
+    chunk.buffer instanceof SharedArrayBuffer || chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice(),
+  );
   return send({ id: nextId++, chunks: shareable });
 }
 
@@ -95,7 +100,9 @@ function fallBack(err: unknown): void {
   if (failed) return;
   failed = true;
   worker = undefined;
-  process.emitWarning(`the hash worker did not run (${String(err).split('\n')[0]}); hashing on the main thread`, { code: 'BUFF_HASH_WORKER' });
+  process.emitWarning(`the hash worker did not run (${String(err).split('\n')[0]}); hashing on the main thread`, {
+    code: 'BUFF_HASH_WORKER',
+  });
   const jobs = [...pending.values()];
   pending.clear();
   for (const job of jobs) {

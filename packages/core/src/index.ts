@@ -26,7 +26,12 @@ export { IngestOptionsSchema, SymbolSchema, TimestampFormatSchema } from './sche
 export type { IngestOptions, IngestOptionsInput, MarketSymbol, TimestampFormat } from './schemas/ingest-options.js';
 export { QualityReportSchema, GapSchema } from './schemas/quality-report.js';
 export type { QualityReport, Gap } from './schemas/quality-report.js';
-export { DatasetManifestSchema, DatasetTableSchema, StoredTableSchema, Sha256Schema } from './schemas/dataset-manifest.js';
+export {
+  DatasetManifestSchema,
+  DatasetTableSchema,
+  StoredTableSchema,
+  Sha256Schema,
+} from './schemas/dataset-manifest.js';
 export type { DatasetManifest, DatasetTable, StoredTable } from './schemas/dataset-manifest.js';
 export { RunManifestSchema, RunIdSchema, ArtifactEntrySchema, RunInputSchema } from './schemas/run-manifest.js';
 export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-manifest.js';

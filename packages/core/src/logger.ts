@@ -15,7 +15,10 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.BUFF_LOG_LEVEL ?? 'info';
-  return pino({ name: options.name ?? 'buff', level, base: { name: options.name ?? 'buff' } }, options.destination ?? pino.destination(2));
+  return pino(
+    { name: options.name ?? 'buff', level, base: { name: options.name ?? 'buff' } },
+    options.destination ?? pino.destination(2),
+  );
 }
 
 /** A logger that writes nothing, for libraries called without one. */

@@ -12,6 +12,8 @@ describe('packageInfo', () => {
   });
 
   it('names the file when package.json cannot be read', () => {
-    expect(() => packageInfo('@buff/not-a-package', new URL('file:///nonexistent/package.json'))).toThrow(/nonexistent\/package\.json/);
+    expect(() => packageInfo('@buff/not-a-package', new URL('file:///nonexistent/package.json'))).toThrow(
+      /nonexistent\/package\.json/,
+    );
   });
 });

@@ -10,7 +10,10 @@ import { Worker } from 'node:worker_threads';
  */
 export function startSiblingWorker(here: string, name: string): Worker {
   if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}${here.endsWith('.cjs') ? '.cjs' : '.js'}`, here));
-  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(/package\.json$/, 'dist/esm/api/index.mjs');
+  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(
+    /package\.json$/,
+    'dist/esm/api/index.mjs',
+  );
   const entry = new URL(`./${name}.ts`, here).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, execArgv: [] });

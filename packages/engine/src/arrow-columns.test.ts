@@ -8,7 +8,11 @@ const columns: Record<string, ColumnSpec> = {
   equity: { kind: 'float64', values: Float64Array.from(ts, (_, i) => 10_000 + Math.sin(i) * 50) },
   drawdown: { kind: 'float32', values: Float32Array.from(ts, (_, i) => -(i % 7) / 100) },
   open: { kind: 'int8', values: Int8Array.from(ts, (_, i) => i % 2) },
-  action: { kind: 'dictionary', codes: Int8Array.from(ts, (_, i) => i % 3), dictionary: ['hold', 'enter_long', 'exit'] },
+  action: {
+    kind: 'dictionary',
+    codes: Int8Array.from(ts, (_, i) => i % 3),
+    dictionary: ['hold', 'enter_long', 'exit'],
+  },
 };
 
 describe('Arrow artifact columns', () => {
@@ -23,7 +27,11 @@ describe('Arrow artifact columns', () => {
     expect(numRows).toBe(rows);
     expect(back.get('ts')).toEqual(columns.ts);
     expect(back.get('equity')).toEqual(columns.equity);
-    expect(back.get('action')).toEqual({ kind: 'dictionary', codes: Int32Array.from(ts, (_, i) => i % 3), dictionary: ['hold', 'enter_long', 'exit'] });
+    expect(back.get('action')).toEqual({
+      kind: 'dictionary',
+      codes: Int32Array.from(ts, (_, i) => i % 3),
+      dictionary: ['hold', 'enter_long', 'exit'],
+    });
   });
 
   it('a timestamp column with its Int64 values given writes the same bytes as one converted from ms', () => {

@@ -18,7 +18,11 @@ import { sharedArray } from '@buff/core';
 
 /** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
 export type ColumnSpec =
-  | { kind: 'timestamp'; values: Float64Array; /** The same instants as stored Int64 ms, when at hand (no conversion). */ int64?: BigInt64Array | undefined }
+  | {
+      kind: 'timestamp';
+      values: Float64Array /** The same instants as stored Int64 ms, when at hand (no conversion). */;
+      int64?: BigInt64Array | undefined;
+    }
   | { kind: 'float64'; values: Float64Array }
   | { kind: 'float32'; values: Float32Array }
   | { kind: 'int32'; values: Int32Array }
@@ -37,13 +41,28 @@ export type ColumnValues = ColumnSpec;
 function toVector(spec: ColumnSpec, dictionaryId: number): Vector {
   switch (spec.kind) {
     case 'timestamp':
-      return makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: int64Of(spec), length: spec.values.length, nullCount: 0 }));
+      return makeVector(
+        makeData({
+          type: new TimestampMillisecond('UTC'),
+          data: int64Of(spec),
+          length: spec.values.length,
+          nullCount: 0,
+        }),
+      );
     case 'dictionary': {
       // Int8 codes when the dictionary is small (actions, symbols, reasons): a quarter of the bytes.
       const dictionary = vectorFromArray([...spec.dictionary], new Utf8());
       const small = spec.dictionary.length <= 127;
-      const type = small ? new Dictionary(new Utf8(), new Int8(), dictionaryId) : new Dictionary(new Utf8(), new Int32(), dictionaryId);
-      const data = small ? (spec.codes instanceof Int8Array ? spec.codes : new Int8Array(spec.codes)) : spec.codes instanceof Int32Array ? spec.codes : new Int32Array(spec.codes);
+      const type = small
+        ? new Dictionary(new Utf8(), new Int8(), dictionaryId)
+        : new Dictionary(new Utf8(), new Int32(), dictionaryId);
+      const data = small
+        ? spec.codes instanceof Int8Array
+          ? spec.codes
+          : new Int8Array(spec.codes)
+        : spec.codes instanceof Int32Array
+          ? spec.codes
+          : new Int32Array(spec.codes);
       return makeVector(makeData({ type, data, length: spec.codes.length, nullCount: 0, dictionary }));
     }
     default:
@@ -80,7 +99,8 @@ export function columnsToIpcChunks(columns: Record<string, ColumnSpec>): Promise
 function columnsToTable(columns: Record<string, ColumnSpec>): Table {
   const vectors: Record<string, Vector> = {};
   let dictionaries = 0;
-  for (const [name, spec] of Object.entries(columns)) vectors[name] = toVector(spec, spec.kind === 'dictionary' ? dictionaries++ : -1);
+  for (const [name, spec] of Object.entries(columns))
+    vectors[name] = toVector(spec, spec.kind === 'dictionary' ? dictionaries++ : -1);
   return new Table(vectors);
 }
 

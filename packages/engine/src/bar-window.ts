@@ -90,9 +90,13 @@ class VisibleBars implements BarWindow {
 
   #refuse(i: number): never {
     const end = this.#end;
-    throw new BuffError('LOOK_AHEAD', `strategy read bar ${i} of ${this.#symbol} at bar ${end - 1}: only bars 0..${end - 1} are visible`, {
-      details: { key: this.#symbol, value: String(i), rule: 'LOOK_AHEAD' },
-    });
+    throw new BuffError(
+      'LOOK_AHEAD',
+      `strategy read bar ${i} of ${this.#symbol} at bar ${end - 1}: only bars 0..${end - 1} are visible`,
+      {
+        details: { key: this.#symbol, value: String(i), rule: 'LOOK_AHEAD' },
+      },
+    );
   }
 }
 

@@ -44,7 +44,14 @@ describe('buildRun', () => {
     const first = await build(base, 'a');
     expect(first.created).toBe(true);
     expect(first.runId).toMatch(/^run-[0-9a-f]{16}$/);
-    expect(readdirSync(first.runDir).sort()).toEqual(['days.arrow', 'decisions.arrow', 'equity.arrow', 'manifest.json', 'metrics.json', 'trades.arrow']);
+    expect(readdirSync(first.runDir).sort()).toEqual([
+      'days.arrow',
+      'decisions.arrow',
+      'equity.arrow',
+      'manifest.json',
+      'metrics.json',
+      'trades.arrow',
+    ]);
     const validation = await validateRun(first.runs, first.runId);
     expect(validation.problems).toEqual([]);
     const mtimes = readdirSync(first.runDir).map((f) => statSync(join(first.runDir, f)).mtimeMs);
@@ -53,7 +60,11 @@ describe('buildRun', () => {
     expect(readdirSync(first.runDir).map((f) => statSync(join(first.runDir, f)).mtimeMs)).toEqual(mtimes);
 
     const manifest = JSON.parse(readFileSync(join(first.runDir, 'manifest.json'), 'utf8'));
-    expect(manifest.config.guardrails).toMatchObject({ preset: 'ftmo-2step', maxDailyLossPct: 5, timezone: 'Europe/Prague' });
+    expect(manifest.config.guardrails).toMatchObject({
+      preset: 'ftmo-2step',
+      maxDailyLossPct: 5,
+      timezone: 'Europe/Prague',
+    });
     expect(manifest.config.strategy.params).toEqual({ fast: 5, slow: 20 });
     expect(manifest.inputs.map((i: { symbol: string }) => i.symbol)).toEqual(['AAA', 'BBB']);
 
@@ -104,8 +115,14 @@ describe('buildRun', () => {
     await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars, source: { kind: 'synthetic' } });
     const from = 6 * 60; // the window starts inside the table: the reused Int64 values are a slice
     const to = from + 36 * 60;
-    const window = { since: new Date(bars.ts[from] as number).toISOString(), until: new Date(bars.ts[to] as number).toISOString() };
-    const run = await buildRun({ ...base, symbols: ['AAA'], timeframe: '1m', window, data: { provider: 'store' } }, { runStore: dirRunStore(join(root, 'one', 'runs')), dataRoot: data });
+    const window = {
+      since: new Date(bars.ts[from] as number).toISOString(),
+      until: new Date(bars.ts[to] as number).toISOString(),
+    };
+    const run = await buildRun(
+      { ...base, symbols: ['AAA'], timeframe: '1m', window, data: { provider: 'store' } },
+      { runStore: dirRunStore(join(root, 'one', 'runs')), dataRoot: data },
+    );
     for (const file of ['decisions.arrow', 'equity.arrow']) {
       const bytes = readFileSync(join(run.runDir, file));
       const { columns } = ipcToColumns(bytes);
@@ -119,16 +136,29 @@ describe('buildRun', () => {
 
   it('reads a stored derived table or pins a table by content id', async () => {
     const data = join(root, 'd', 'data');
-    await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }), source: { kind: 'synthetic' } });
+    await writeDataset(data, {
+      symbol: 'AAA',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }),
+      source: { kind: 'synthetic' },
+    });
     const hourly = await resampleDataset(data, 'AAA', '1h');
     const store = dirRunStore(join(root, 'd', 'runs'));
     const config: RunConfigInput = { ...base, symbols: ['AAA'], data: { provider: 'store' } };
     const stored = await buildRun(config, { runStore: store, dataRoot: data });
-    const pinned = await buildRun({ ...config, data: { provider: 'store', datasets: { AAA: hourly.contentId } } }, { runStore: store, dataRoot: data });
+    const pinned = await buildRun(
+      { ...config, data: { provider: 'store', datasets: { AAA: hourly.contentId } } },
+      { runStore: store, dataRoot: data },
+    );
     const inputOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).inputs[0];
     expect(inputOf(stored.runDir).contentId).toBe(hourly.contentId);
     expect(inputOf(pinned.runDir).contentId).toBe(hourly.contentId);
-    const err = await failure(buildRun({ ...config, data: { provider: 'store', datasets: { AAA: 'f'.repeat(64) } } }, { runStore: store, dataRoot: data }));
+    const err = await failure(
+      buildRun(
+        { ...config, data: { provider: 'store', datasets: { AAA: 'f'.repeat(64) } } },
+        { runStore: store, dataRoot: data },
+      ),
+    );
     expect(isBuffError(err, 'DATASET_NOT_FOUND') && err.details.key).toBe('data.datasets.AAA');
   });
 
@@ -137,11 +167,23 @@ describe('buildRun', () => {
     const store = dirRunStore(join(root, 'e', 'runs'));
     const cases: Array<[RunConfigInput, string, string]> = [
       [{ ...base, strategy: { name: 'nope', params: {} } }, 'UNKNOWN_STRATEGY', 'strategy.name'],
-      [{ ...base, strategy: { name: 'sma-cross', params: { fast: 30, slow: 20 } } }, 'INVALID_CONFIG', 'strategy.params.fast'],
+      [
+        { ...base, strategy: { name: 'sma-cross', params: { fast: 30, slow: 20 } } },
+        'INVALID_CONFIG',
+        'strategy.params.fast',
+      ],
       [{ ...base, strategy: { name: 'sma-cross', params: { fsat: 3 } } }, 'INVALID_CONFIG', 'strategy.params.fsat'],
       [{ ...base, symbols: ['AAA'], data: { provider: 'store' } }, 'DATASET_NOT_FOUND', 'symbols.0'],
-      [{ ...base, window: { since: '2024-02-01T00:00:00Z', until: '2024-01-01T00:00:00Z' } }, 'INVALID_CONFIG', 'window.until'],
-      [{ ...base, fees: { feeBps: 1, slipageBps: 2 } } as unknown as RunConfigInput, 'INVALID_CONFIG', 'fees.slipageBps'],
+      [
+        { ...base, window: { since: '2024-02-01T00:00:00Z', until: '2024-01-01T00:00:00Z' } },
+        'INVALID_CONFIG',
+        'window.until',
+      ],
+      [
+        { ...base, fees: { feeBps: 1, slipageBps: 2 } } as unknown as RunConfigInput,
+        'INVALID_CONFIG',
+        'fees.slipageBps',
+      ],
       [{ ...base, guardrails: { timezone: 'Mars/Base' } }, 'INVALID_CONFIG', 'guardrails.timezone'],
     ];
     for (const [config, code, key] of cases) {
@@ -153,31 +195,55 @@ describe('buildRun', () => {
   it('refuses a stored input whose bytes no longer match its content id, and publishes nothing', async () => {
     const data = join(root, 'g', 'data');
     const runs = join(root, 'g', 'runs');
-    await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }), source: { kind: 'synthetic' } });
+    await writeDataset(data, {
+      symbol: 'AAA',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }),
+      source: { kind: 'synthetic' },
+    });
     const table = join(data, 'AAA', '1m.arrow');
     const bytes = readFileSync(table);
     bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x01; // a value changes; the file still parses
     writeFileSync(table, bytes);
-    const err = await failure(buildRun({ ...base, symbols: ['AAA'], timeframe: '1m', data: { provider: 'store' } }, { runStore: dirRunStore(runs), dataRoot: data }));
+    const err = await failure(
+      buildRun(
+        { ...base, symbols: ['AAA'], timeframe: '1m', data: { provider: 'store' } },
+        { runStore: dirRunStore(runs), dataRoot: data },
+      ),
+    );
     expect(isBuffError(err, 'CORRUPT_ARTIFACT') && err.details.file).toBe(table);
     expect(readdirSync(runs).filter((name) => name.startsWith('run-'))).toEqual([]);
   });
 
   it('refuses a timeframe finer than the stored data', async () => {
     const data = join(root, 'f', 'data');
-    await writeDataset(data, { symbol: 'AAA', timeframe: '1m', bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }), source: { kind: 'synthetic' } });
+    await writeDataset(data, {
+      symbol: 'AAA',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }),
+      source: { kind: 'synthetic' },
+    });
     const hourly = await resampleDataset(data, 'AAA', '1h');
     const err = await failure(
-      buildRun({ ...base, symbols: ['AAA'], timeframe: '5m', data: { provider: 'store', datasets: { AAA: hourly.contentId } } }, {
-        runStore: dirRunStore(join(root, 'f', 'runs')),
-        dataRoot: data,
-      }),
+      buildRun(
+        {
+          ...base,
+          symbols: ['AAA'],
+          timeframe: '5m',
+          data: { provider: 'store', datasets: { AAA: hourly.contentId } },
+        },
+        {
+          runStore: dirRunStore(join(root, 'f', 'runs')),
+          dataRoot: data,
+        },
+      ),
     );
     expect(isBuffError(err, 'INVALID_CONFIG') && err.details.key).toBe('timeframe');
   });
 
   it('parses YAML with unknown keys rejected by path', () => {
-    const yaml = 'name: x\nstrategy: { name: sma-cross }\nsymbols: [A]\ntimeframe: 1h\nwindow: { since: 2024-01-01T00:00:00Z, until: 2024-01-02T00:00:00Z }\ncapital: { initial: 5, extra: 1 }\n';
+    const yaml =
+      'name: x\nstrategy: { name: sma-cross }\nsymbols: [A]\ntimeframe: 1h\nwindow: { since: 2024-01-01T00:00:00Z, until: 2024-01-02T00:00:00Z }\ncapital: { initial: 5, extra: 1 }\n';
     let err: unknown;
     try {
       parseRunConfig(yaml, 'x.yml');

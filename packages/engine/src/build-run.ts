@@ -1,6 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJsonPretty, silentLogger, type ArtifactEntry, type Logger, type RunManifest, type RunStore } from '@buff/core';
+import {
+  canonicalJsonPretty,
+  silentLogger,
+  type ArtifactEntry,
+  type Logger,
+  type RunManifest,
+  type RunStore,
+} from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { loadRunInputs } from './run-inputs.js';
@@ -31,7 +38,10 @@ export interface BuildRunResult {
  * store and publishes it atomically. Deterministic: same config + data + engine = same id and bytes.
  * @example const { runId } = await buildRun(parseRunConfig(text), { runStore: registry, dataRoot: 'data' });
  */
-export async function buildRun(configInput: RunConfig | RunConfigInput, options: BuildRunOptions): Promise<BuildRunResult> {
+export async function buildRun(
+  configInput: RunConfig | RunConfigInput,
+  options: BuildRunOptions,
+): Promise<BuildRunResult> {
   const logger = options.logger ?? silentLogger();
   const parsed = parseRunConfig(configInput);
   const { def, params } = resolveStrategy(parsed.strategy);
@@ -62,15 +72,24 @@ export async function buildRun(configInput: RunConfig | RunConfigInput, options:
       allowShort: config.allowShort,
       guardrails: config.guardrails,
     });
-    const metrics = computeMetrics(result, { initialCapital: config.capital.initial, timeframe: config.timeframe, guardrails: config.guardrails });
+    const metrics = computeMetrics(result, {
+      initialCapital: config.capital.initial,
+      timeframe: config.timeframe,
+      guardrails: config.guardrails,
+    });
     await verified; // the inputs' sha256, computed on the hash worker while this thread simulated
     // The store writes and fsyncs each artifact on the thread pool while the next one is encoded,
     // hashing it meanwhile: decisions (the largest, in shared memory) on the hash worker, the rest
     // here. The Arrow bytes go to disk as the writer emits them (no joined copy of a table).
-    const write = (file: string, chunks: Uint8Array[]) => written.push(options.runStore.writeArtifact(staging, file, chunks));
+    const write = (file: string, chunks: Uint8Array[]) =>
+      written.push(options.runStore.writeArtifact(staging, file, chunks));
     // One stored symbol: decisions and equity carry its ts column itself, so its stored Int64 values serve.
-    const storedTs = (ts: Float64Array): BigInt64Array | undefined => (bars.length === 1 && ts === bars[0]?.ts ? tsInt64[0] : undefined);
-    write(ARTIFACT_FILES.decisions, await columnsToIpcChunks(decisionsColumns(result.decisions, storedTs(result.decisions.ts))));
+    const storedTs = (ts: Float64Array): BigInt64Array | undefined =>
+      bars.length === 1 && ts === bars[0]?.ts ? tsInt64[0] : undefined;
+    write(
+      ARTIFACT_FILES.decisions,
+      await columnsToIpcChunks(decisionsColumns(result.decisions, storedTs(result.decisions.ts))),
+    );
     write(ARTIFACT_FILES.equity, await columnsToIpcChunks(equityColumns(result.equity, storedTs(result.equity.ts))));
     write(ARTIFACT_FILES.days, await columnsToIpcChunks(daysColumns(result.days)));
     write(ARTIFACT_FILES.trades, await columnsToIpcChunks(tradesColumns(result.trades)));

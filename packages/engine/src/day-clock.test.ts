@@ -9,7 +9,9 @@ describe('createDayClock', () => {
       const from = Date.parse('2024-03-01T00:00:00Z');
       const to = Date.parse('2024-11-15T00:00:00Z');
       for (let ts = from; ts < to; ts += 37 * 60_000) {
-        expect(clock.dayStart(ts), `${zone} ${new Date(ts).toISOString()}`).toBe(DateTime.fromMillis(ts, { zone }).startOf('day').toMillis());
+        expect(clock.dayStart(ts), `${zone} ${new Date(ts).toISOString()}`).toBe(
+          DateTime.fromMillis(ts, { zone }).startOf('day').toMillis(),
+        );
       }
     }
   });

@@ -63,7 +63,8 @@ export class GuardrailMonitor {
   blockEntry(openElsewhere: number): number {
     if (this.stopped) return GUARDRAIL.max_total_loss;
     if (this.dailyBreached) return GUARDRAIL.max_daily_loss;
-    if (this.rules.maxOpenPositions !== null && openElsewhere >= this.rules.maxOpenPositions) return GUARDRAIL.max_open_positions;
+    if (this.rules.maxOpenPositions !== null && openElsewhere >= this.rules.maxOpenPositions)
+      return GUARDRAIL.max_open_positions;
     return GUARDRAIL[''];
   }
 

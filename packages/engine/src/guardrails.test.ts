@@ -23,8 +23,16 @@ describe('a scenario built to lose fast', () => {
   const opens = closes.map((c) => c / 0.99);
   const bars = makeBars(opens, closes);
   const flipper = scriptedStrategy([(ts) => ((ts / HOUR) % 2 === 0 ? 1 : 0) as Direction]);
-  const guarded = simulate(simulationInput({ bars: [bars], strategy: flipper, guardrails: GUARDRAIL_PRESETS['ftmo-2step'], feeBps: 5 }));
-  const unguarded = simulate(simulationInput({ bars: [bars], strategy: scriptedStrategy([(ts) => ((ts / HOUR) % 2 === 0 ? 1 : 0) as Direction]), feeBps: 5 }));
+  const guarded = simulate(
+    simulationInput({ bars: [bars], strategy: flipper, guardrails: GUARDRAIL_PRESETS['ftmo-2step'], feeBps: 5 }),
+  );
+  const unguarded = simulate(
+    simulationInput({
+      bars: [bars],
+      strategy: scriptedStrategy([(ts) => ((ts / HOUR) % 2 === 0 ? 1 : 0) as Direction]),
+      feeBps: 5,
+    }),
+  );
 
   it('blocks entries after a daily-loss breach, then flattens and stops at the total-loss floor', () => {
     const rows = rowsOf(guarded);
@@ -33,7 +41,11 @@ describe('a scenario built to lose fast', () => {
     expect(daily[0]?.reason).toMatch(/max_daily_loss/);
     const flatten = rows.findIndex((r) => r.action === 'flatten');
     expect(flatten).toBeGreaterThan(0);
-    expect(rows.slice(flatten + 1).every((r) => r.action === 'stopped' || (r.action === 'blocked' && r.guardrail === 'max_total_loss'))).toBe(true);
+    expect(
+      rows
+        .slice(flatten + 1)
+        .every((r) => r.action === 'stopped' || (r.action === 'blocked' && r.guardrail === 'max_total_loss')),
+    ).toBe(true);
     expect(rows.some((r) => r.action === 'blocked' && r.guardrail === 'max_total_loss')).toBe(true);
     expect(guarded.status).toBe('stopped');
   });
@@ -44,8 +56,14 @@ describe('a scenario built to lose fast', () => {
     expect(final).toBeGreaterThan(9_000 - 0.021 * 10_000);
     expect(unguarded.equity.equity[n - 1]).toBeLessThan(8_000);
     const lastTrade = guarded.trades.exitTs[guarded.trades.length - 1] as number;
-    expect(guarded.equity.equity.subarray(Array.from(guarded.equity.ts).indexOf(lastTrade)).every((e) => e === final)).toBe(true);
-    const metrics = computeMetrics(guarded, { initialCapital: 10_000, timeframe: '1h', guardrails: GUARDRAIL_PRESETS['ftmo-2step'] });
+    expect(
+      guarded.equity.equity.subarray(Array.from(guarded.equity.ts).indexOf(lastTrade)).every((e) => e === final),
+    ).toBe(true);
+    const metrics = computeMetrics(guarded, {
+      initialCapital: 10_000,
+      timeframe: '1h',
+      guardrails: GUARDRAIL_PRESETS['ftmo-2step'],
+    });
     expect(metrics.guardrailBlocks.maxDailyLoss).toBeGreaterThan(0);
     expect(metrics.guardrailBlocks.maxTotalLoss).toBeGreaterThan(0);
     expect(metrics.objectives.maxTotalLoss.breached).toBe(true);
@@ -65,21 +83,35 @@ describe('the day boundary follows the configured time zone', () => {
   }
   const aOpens = aCloses.map((_, i) => (i === 0 ? 100 : (aCloses[i - 1] as number)));
   const a = makeBars(aOpens, aCloses, start);
-  const b = makeBars(aCloses.map(() => 50), aCloses.map(() => 50), start);
+  const b = makeBars(
+    aCloses.map(() => 50),
+    aCloses.map(() => 50),
+    start,
+  );
   const script = () =>
     scriptedStrategy([
       // A: long 12:00 -> exit at 14:00 (fills 15:00 open 96), long again from 16:00 and hold across midnight
-      (ts) => (ts === at('2024-01-15T12:00:00Z') || ts === at('2024-01-15T13:00:00Z') || ts >= at('2024-01-15T16:00:00Z') ? 1 : 0),
+      (ts) =>
+        ts === at('2024-01-15T12:00:00Z') || ts === at('2024-01-15T13:00:00Z') || ts >= at('2024-01-15T16:00:00Z')
+          ? 1
+          : 0,
       // B: wants to enter from 23:00 UTC
       (ts) => (ts >= at('2024-01-15T23:00:00Z') ? 1 : 0),
     ]);
   const run = (guardrails: ResolvedGuardrails) =>
-    simulate(simulationInput({ bars: [a, b], symbols: ['A', 'B'], weights: [0.99, 0.01], strategy: script(), guardrails }));
+    simulate(
+      simulationInput({ bars: [a, b], symbols: ['A', 'B'], weights: [0.99, 0.01], strategy: script(), guardrails }),
+    );
   const row = (r: ReturnType<typeof simulate>, iso: string) => Array.from(r.equity.ts).indexOf(at(iso));
   /** The day row in force at `iso`. */
   const day = (r: ReturnType<typeof simulate>, iso: string) => {
     const d = Array.from(r.days.start).findLastIndex((start) => start <= at(iso));
-    return { start: new Date(r.days.start[d] as number).toISOString(), balance: r.days.balance[d] as number, dailyFloor: r.days.dailyFloor[d] as number, breached: r.days.dailyBreached[d] };
+    return {
+      start: new Date(r.days.start[d] as number).toISOString(),
+      balance: r.days.balance[d] as number,
+      dailyFloor: r.days.dailyFloor[d] as number,
+      breached: r.days.dailyBreached[d],
+    };
   };
   const utcDefault: ResolvedGuardrails = { ...GUARDRAIL_PRESETS.none, maxDailyLossPct: 5, maxTotalLossPct: 10 };
 
@@ -103,12 +135,27 @@ describe('the day boundary follows the configured time zone', () => {
   it('default (UTC): the same 23:00 UTC bar still belongs to the old day, breaches it and blocks; midnight UTC resets', () => {
     const r = run(utcDefault);
     const i = row(r, '2024-01-15T23:00:00Z');
-    expect(day(r, '2024-01-15T23:00:00Z')).toMatchObject({ start: '2024-01-15T00:00:00.000Z', balance: 10_000, dailyFloor: 9_500, breached: 1 });
+    expect(day(r, '2024-01-15T23:00:00Z')).toMatchObject({
+      start: '2024-01-15T00:00:00.000Z',
+      balance: 10_000,
+      dailyFloor: 9_500,
+      breached: 1,
+    });
     const rows = rowsOf(r);
-    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({ action: 'blocked', guardrail: 'max_daily_loss' });
-    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-16T00:00:00.000Z')).toMatchObject({ action: 'enter_long', guardrail: '' });
+    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({
+      action: 'blocked',
+      guardrail: 'max_daily_loss',
+    });
+    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-16T00:00:00.000Z')).toMatchObject({
+      action: 'enter_long',
+      guardrail: '',
+    });
     const j = row(r, '2024-01-16T00:00:00Z');
-    expect(day(r, '2024-01-16T00:00:00Z')).toMatchObject({ start: '2024-01-16T00:00:00.000Z', balance: r.equity.balance[i], breached: 0 });
+    expect(day(r, '2024-01-16T00:00:00Z')).toMatchObject({
+      start: '2024-01-16T00:00:00.000Z',
+      balance: r.equity.balance[i],
+      breached: 0,
+    });
     void j;
     expect(r.dailyLossBreachDays).toBe(1);
   });
@@ -116,8 +163,14 @@ describe('the day boundary follows the configured time zone', () => {
   it('max open positions and max position size', () => {
     const r = run({ ...GUARDRAIL_PRESETS.none, maxOpenPositions: 1, maxPositionPct: 50 });
     const rows = rowsOf(r);
-    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({ action: 'blocked', guardrail: 'max_open_positions' });
-    expect(rows.find((x) => x.symbol === 'A' && x.ts === '2024-01-15T12:00:00.000Z')).toMatchObject({ action: 'enter_long', guardrail: 'max_position' });
+    expect(rows.find((x) => x.symbol === 'B' && x.ts === '2024-01-15T23:00:00.000Z')).toMatchObject({
+      action: 'blocked',
+      guardrail: 'max_open_positions',
+    });
+    expect(rows.find((x) => x.symbol === 'A' && x.ts === '2024-01-15T12:00:00.000Z')).toMatchObject({
+      action: 'enter_long',
+      guardrail: 'max_position',
+    });
     expect((r.trades.quantity[0] as number) * (r.trades.entryPrice[0] as number)).toBeCloseTo(5_000, 6);
   });
 });

@@ -32,7 +32,14 @@ export { loadRunInputs } from './run-inputs.js';
 export type { LoadedInputs } from './run-inputs.js';
 export { computeRunId } from './run-id.js';
 export { engineVersion, packageVersions } from './engine-version.js';
-export { ARTIFACT_FILES, ARTIFACT_COLUMNS, decisionsColumns, tradesColumns, equityColumns, daysColumns } from './run-artifacts.js';
+export {
+  ARTIFACT_FILES,
+  ARTIFACT_COLUMNS,
+  decisionsColumns,
+  tradesColumns,
+  equityColumns,
+  daysColumns,
+} from './run-artifacts.js';
 export type { ArtifactColumns } from './run-artifacts.js';
 export { columnsToIpc, columnsToIpcChunks, ipcToColumns } from './arrow-columns.js';
 export type { ColumnSpec, ColumnValues } from './arrow-columns.js';

@@ -25,7 +25,12 @@ export const RunMetricsSchema = z
     exposure: z.number(),
     bars: z.number().int(),
     guardrailBlocks: z
-      .object({ total: z.number().int(), maxDailyLoss: z.number().int(), maxTotalLoss: z.number().int(), maxOpenPositions: z.number().int() })
+      .object({
+        total: z.number().int(),
+        maxDailyLoss: z.number().int(),
+        maxTotalLoss: z.number().int(),
+        maxOpenPositions: z.number().int(),
+      })
       .strict(),
     objectives: z
       .object({
@@ -54,7 +59,14 @@ const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ?
  * @example const metrics = computeMetrics({ decisions, trades, equity, status, tradingDays, dailyLossBreachDays }, options);
  */
 export function computeMetrics(
-  run: { decisions: DecisionColumns; trades: TradeColumns; equity: EquityColumns; status: 'completed' | 'stopped'; tradingDays: number; dailyLossBreachDays: number },
+  run: {
+    decisions: DecisionColumns;
+    trades: TradeColumns;
+    equity: EquityColumns;
+    status: 'completed' | 'stopped';
+    tradingDays: number;
+    dailyLossBreachDays: number;
+  },
   options: { initialCapital: number; timeframe: Timeframe; guardrails: ResolvedGuardrails },
 ): RunMetrics {
   const { equity, trades, decisions } = run;
@@ -103,7 +115,9 @@ export function computeMetrics(
   for (let i = 0; i < decisions.length; i++) {
     const action = decisions.action[i];
     const guardrail = decisions.guardrail[i];
-    const refused = action === ACTION.blocked || (action === ACTION.exit && guardrail !== GUARDRAIL[''] && guardrail !== GUARDRAIL.max_position);
+    const refused =
+      action === ACTION.blocked ||
+      (action === ACTION.exit && guardrail !== GUARDRAIL[''] && guardrail !== GUARDRAIL.max_position);
     if (!refused) continue;
     blocks.total++;
     if (guardrail === GUARDRAIL.max_daily_loss) blocks.maxDailyLoss++;

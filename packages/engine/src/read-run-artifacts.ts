@@ -39,10 +39,16 @@ export interface ReadRunArtifactsOptions {
  * server's API and charts). Does not verify hashes: use validateRun for that.
  * @example const view = await readRunArtifacts('runs/run-0123456789abcdef', { symbol: 'BTC-USD', maxDecisionRows: 5000, maxEquityRows: 5000 });
  */
-export async function readRunArtifacts(runDir: string, options: ReadRunArtifactsOptions = {}): Promise<RunArtifactsView> {
+export async function readRunArtifacts(
+  runDir: string,
+  options: ReadRunArtifactsOptions = {},
+): Promise<RunArtifactsView> {
   const readText = async (file: string) =>
     readFile(join(runDir, file), 'utf8').catch((err: unknown) => {
-      throw new BuffError('RUN_NOT_FOUND', `cannot read ${file} of ${runDir}`, { cause: err, details: { file: join(runDir, file) } });
+      throw new BuffError('RUN_NOT_FOUND', `cannot read ${file} of ${runDir}`, {
+        cause: err,
+        details: { file: join(runDir, file) },
+      });
     });
   const manifest = RunManifestSchema.parse(JSON.parse(await readText('manifest.json')));
   const metrics = RunMetricsSchema.parse(JSON.parse(await readText(ARTIFACT_FILES.metrics)));
@@ -61,7 +67,11 @@ export async function readRunArtifacts(runDir: string, options: ReadRunArtifacts
   };
 }
 
-function selectRows(numRows: number, columns: Map<string, ColumnValues>, options: ReadRunArtifactsOptions): Int32Array | undefined {
+function selectRows(
+  numRows: number,
+  columns: Map<string, ColumnValues>,
+  options: ReadRunArtifactsOptions,
+): Int32Array | undefined {
   if (options.symbol === undefined && options.maxDecisionRows === undefined) return undefined;
   const symbol = columns.get('symbol');
   const action = columns.get('action');

@@ -1,18 +1,39 @@
-import { ACTIONS, GUARDRAIL_CODES, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import {
+  ACTIONS,
+  GUARDRAIL_CODES,
+  type DayColumns,
+  type DecisionColumns,
+  type EquityColumns,
+  type TradeColumns,
+} from './run-columns.js';
 import type { ColumnSpec } from './arrow-columns.js';
 
 /** Named columns of an artifact, in file order. */
 export type ArtifactColumns = Record<string, ColumnSpec>;
 
 /** File names of a run's artifacts (plus manifest.json). */
-export const ARTIFACT_FILES = { decisions: 'decisions.arrow', trades: 'trades.arrow', equity: 'equity.arrow', days: 'days.arrow', metrics: 'metrics.json' } as const;
+export const ARTIFACT_FILES = {
+  decisions: 'decisions.arrow',
+  trades: 'trades.arrow',
+  equity: 'equity.arrow',
+  days: 'days.arrow',
+  metrics: 'metrics.json',
+} as const;
 
 /** Prefix of the decision columns that hold a strategy's indicator values. */
 export const INPUT_PREFIX = 'input.';
 
 /** The columns of each Arrow artifact and their kinds (decisions also has `input.<name>` float64 columns). */
 export const ARTIFACT_COLUMNS = {
-  decisions: { ts: 'timestamp', symbol: 'dictionary', action: 'dictionary', reason: 'dictionary', guardrail: 'dictionary', position: 'int8', close: 'float64' },
+  decisions: {
+    ts: 'timestamp',
+    symbol: 'dictionary',
+    action: 'dictionary',
+    reason: 'dictionary',
+    guardrail: 'dictionary',
+    position: 'int8',
+    close: 'float64',
+  },
   trades: {
     symbol: 'dictionary',
     side: 'int8',
@@ -54,7 +75,9 @@ export function decisionsColumns(d: DecisionColumns, tsInt64?: BigInt64Array): A
     position: { kind: 'int8', values: d.position },
     close: { kind: 'float64', values: d.close },
   };
-  d.inputNames.forEach((name, m) => (columns[`${INPUT_PREFIX}${name}`] = { kind: 'float64', values: d.inputs[m] as Float64Array }));
+  d.inputNames.forEach(
+    (name, m) => (columns[`${INPUT_PREFIX}${name}`] = { kind: 'float64', values: d.inputs[m] as Float64Array }),
+  );
   return columns;
 }
 

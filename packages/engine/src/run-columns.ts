@@ -5,14 +5,26 @@
  */
 
 /** What a decision record says happened at a bar (the order it implies fills at the next open). */
-export const ACTIONS = ['hold', 'enter_long', 'enter_short', 'exit', 'reverse_to_long', 'reverse_to_short', 'blocked', 'flatten', 'stopped'] as const;
+export const ACTIONS = [
+  'hold',
+  'enter_long',
+  'enter_short',
+  'exit',
+  'reverse_to_long',
+  'reverse_to_short',
+  'blocked',
+  'flatten',
+  'stopped',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 export const ACTION = Object.fromEntries(ACTIONS.map((name, i) => [name, i])) as { [K in Action]: number };
 
 /** Which guardrail shaped a decision ('' = none). `max_position` caps a size; the others block or stop. */
 export const GUARDRAIL_CODES = ['', 'max_daily_loss', 'max_total_loss', 'max_open_positions', 'max_position'] as const;
 export type GuardrailCode = (typeof GUARDRAIL_CODES)[number];
-export const GUARDRAIL = Object.fromEntries(GUARDRAIL_CODES.map((name, i) => [name, i])) as { [K in GuardrailCode]: number };
+export const GUARDRAIL = Object.fromEntries(GUARDRAIL_CODES.map((name, i) => [name, i])) as {
+  [K in GuardrailCode]: number;
+};
 
 /** One row per bar and symbol. */
 export interface DecisionColumns {
@@ -80,4 +92,3 @@ export interface DayColumns {
   /** 1 when equity fell below the daily floor that day. */
   dailyBreached: Int8Array;
 }
-

@@ -55,7 +55,10 @@ export const RunConfigSchema = z
       .strict()
       .default({ feeBps: 10, slippageBps: 0 }),
     /** Position notional = fraction x the symbol's allocation of current equity. */
-    sizing: z.object({ fraction: z.number().positive().max(1).default(1) }).strict().default({ fraction: 1 }),
+    sizing: z
+      .object({ fraction: z.number().positive().max(1).default(1) })
+      .strict()
+      .default({ fraction: 1 }),
     allowShort: z.boolean().default(false),
     guardrails: GuardrailsConfigSchema.prefault({}),
     seed: z.number().int().default(0),
@@ -94,7 +97,8 @@ function configError(issues: z.core.$ZodIssue[], sourceName: string): BuffError 
   const path = first ? [...first.path.map(String)] : [];
   if (first?.code === 'unrecognized_keys') path.push(first.keys[0] ?? '');
   const key = path.join('.') || '(root)';
-  const what = first?.code === 'unrecognized_keys' ? `unknown key "${key}"` : `key "${key}": ${first?.message ?? 'invalid'}`;
+  const what =
+    first?.code === 'unrecognized_keys' ? `unknown key "${key}"` : `key "${key}": ${first?.message ?? 'invalid'}`;
   return new BuffError('INVALID_CONFIG', `${sourceName}: ${what}`, {
     details: { file: sourceName, key, rule: first?.code ?? 'invalid', issues: issues.map((i) => ({ ...i })) },
   });
@@ -103,11 +107,20 @@ function configError(issues: z.core.$ZodIssue[], sourceName: string): BuffError 
 function checkRules(config: RunConfig, sourceName: string): void {
   const fail = (key: string, message: string, value?: unknown): never => {
     throw new BuffError('INVALID_CONFIG', `${sourceName}: key "${key}": ${message}`, {
-      details: { file: sourceName, key, rule: 'INVALID_CONFIG', value: value === undefined ? undefined : String(value) },
+      details: {
+        file: sourceName,
+        key,
+        rule: 'INVALID_CONFIG',
+        value: value === undefined ? undefined : String(value),
+      },
     });
   };
   if (Date.parse(config.window.until) <= Date.parse(config.window.since)) {
-    fail('window.until', `until (${config.window.until}) must be after since (${config.window.since})`, config.window.until);
+    fail(
+      'window.until',
+      `until (${config.window.until}) must be after since (${config.window.since})`,
+      config.window.until,
+    );
   }
   const seen = new Set<string>();
   for (const [i, symbol] of config.symbols.entries()) {
@@ -115,13 +128,17 @@ function checkRules(config: RunConfig, sourceName: string): void {
     seen.add(symbol);
   }
   for (const symbol of Object.keys(config.capital.allocation ?? {})) {
-    if (!seen.has(symbol)) fail(`capital.allocation.${symbol}`, `allocation for a symbol not in symbols: ${symbol}`, symbol);
+    if (!seen.has(symbol))
+      fail(`capital.allocation.${symbol}`, `allocation for a symbol not in symbols: ${symbol}`, symbol);
   }
   for (const symbol of Object.keys(config.data.datasets ?? {})) {
-    if (!seen.has(symbol)) fail(`data.datasets.${symbol}`, `dataset pinned for a symbol not in symbols: ${symbol}`, symbol);
+    if (!seen.has(symbol))
+      fail(`data.datasets.${symbol}`, `dataset pinned for a symbol not in symbols: ${symbol}`, symbol);
   }
-  if (config.data.provider === 'synthetic' && config.data.datasets) fail('data.datasets', 'pinned datasets need provider "store"');
-  if (config.data.provider === 'store' && config.data.synthetic) fail('data.synthetic', 'synthetic options need provider "synthetic"');
+  if (config.data.provider === 'synthetic' && config.data.datasets)
+    fail('data.datasets', 'pinned datasets need provider "store"');
+  if (config.data.provider === 'store' && config.data.synthetic)
+    fail('data.synthetic', 'synthetic options need provider "synthetic"');
   if (config.guardrails.timezone !== 'UTC' && !IANAZone.isValidZone(config.guardrails.timezone)) {
     fail('guardrails.timezone', `unknown IANA time zone "${config.guardrails.timezone}"`, config.guardrails.timezone);
   }
@@ -132,10 +149,14 @@ function checkRules(config: RunConfig, sourceName: string): void {
  * @example allocationWeights(config) // [0.5, 0.5]
  */
 export function allocationWeights(config: RunConfig): number[] {
-  const raw = config.symbols.map((symbol) => (config.capital.allocation ? (config.capital.allocation[symbol] ?? 0) : 1));
+  const raw = config.symbols.map((symbol) =>
+    config.capital.allocation ? (config.capital.allocation[symbol] ?? 0) : 1,
+  );
   const total = raw.reduce((sum, w) => sum + w, 0);
   if (!(total > 0)) {
-    throw new BuffError('INVALID_CONFIG', 'capital.allocation gives no symbol a positive weight', { details: { key: 'capital.allocation' } });
+    throw new BuffError('INVALID_CONFIG', 'capital.allocation gives no symbol a positive weight', {
+      details: { key: 'capital.allocation' },
+    });
   }
   return raw.map((w) => w / total);
 }

@@ -35,7 +35,11 @@ function strings(table: Table, name: string): { codes: Int32Array | Int8Array; d
  * final equity equals initial capital plus the trades' net P&L (fees included).
  * @example const problems = checkRunConsistency(manifest, tables, metrics);
  */
-export function checkRunConsistency(manifest: RunManifest, tables: ArtifactTables, metrics: RunMetrics | undefined): RunProblem[] {
+export function checkRunConsistency(
+  manifest: RunManifest,
+  tables: ArtifactTables,
+  metrics: RunMetrics | undefined,
+): RunProblem[] {
   const problems: RunProblem[] = [];
   const add = (file: string, rule: string, message: string): void => void problems.push({ file, rule, message });
   const D = ARTIFACT_FILES.decisions;
@@ -76,7 +80,8 @@ export function checkRunConsistency(manifest: RunManifest, tables: ArtifactTable
   for (const input of manifest.inputs) {
     const code = symbol.dictionary.indexOf(input.symbol);
     const count = code < 0 ? 0 : (rowsBySymbol[code]?.length ?? 0);
-    if (count !== input.rows) add(D, 'rows', `${D} has ${count} rows for ${input.symbol}, the manifest input has ${input.rows} bars`);
+    if (count !== input.rows)
+      add(D, 'rows', `${D} has ${count} rows for ${input.symbol}, the manifest input has ${input.rows} bars`);
   }
   const actionAt = (sym: string, at: number): string | undefined => {
     const rows = rowsBySymbol[symbol.dictionary.indexOf(sym)];
@@ -106,11 +111,23 @@ export function checkRunConsistency(manifest: RunManifest, tables: ArtifactTable
     const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
     const entry = actionAt(sym, entryDecisionTs[i] as number);
     if (!entry || !(s === 1 ? ENTRY_LONG : ENTRY_SHORT).has(entry)) {
-      add(T, 'entry-decision', `${T} row ${i} (${sym}): no ${s === 1 ? 'long' : 'short'} entry decision at ${iso(entryDecisionTs[i] as number)} (found ${entry ?? 'none'})`);
+      add(
+        T,
+        'entry-decision',
+        `${T} row ${i} (${sym}): no ${s === 1 ? 'long' : 'short'} entry decision at ${iso(entryDecisionTs[i] as number)} (found ${entry ?? 'none'})`,
+      );
     }
     const exit = actionAt(sym, exitDecisionTs[i] as number);
-    if (!exit || !EXITS.has(exit)) add(T, 'exit-decision', `${T} row ${i} (${sym}): no exit decision at ${iso(exitDecisionTs[i] as number)} (found ${exit ?? 'none'})`);
-    if ((entryTs[i] as number) <= (entryDecisionTs[i] as number) || (exitTs[i] as number) < (exitDecisionTs[i] as number)) {
+    if (!exit || !EXITS.has(exit))
+      add(
+        T,
+        'exit-decision',
+        `${T} row ${i} (${sym}): no exit decision at ${iso(exitDecisionTs[i] as number)} (found ${exit ?? 'none'})`,
+      );
+    if (
+      (entryTs[i] as number) <= (entryDecisionTs[i] as number) ||
+      (exitTs[i] as number) < (exitDecisionTs[i] as number)
+    ) {
       add(T, 'fill-time', `${T} row ${i} (${sym}): a fill is not after its decision`);
     }
     pnlSum += pnl[i] as number;
@@ -138,9 +155,18 @@ export function checkRunConsistency(manifest: RunManifest, tables: ArtifactTable
     add(E, 'final-equity', `${E} ends at ${final}, but initial capital + trade P&L (net of fees) is ${expected}`);
   }
   if (metrics) {
-    if (metrics.tradeCount !== trades.numRows) add(ARTIFACT_FILES.metrics, 'trade-count', `metrics.json says ${metrics.tradeCount} trades, ${T} has ${trades.numRows}`);
+    if (metrics.tradeCount !== trades.numRows)
+      add(
+        ARTIFACT_FILES.metrics,
+        'trade-count',
+        `metrics.json says ${metrics.tradeCount} trades, ${T} has ${trades.numRows}`,
+      );
     if (!(Math.abs(metrics.finalEquity - final) <= RELATIVE_TOLERANCE * Math.abs(final))) {
-      add(ARTIFACT_FILES.metrics, 'final-equity', `metrics.json finalEquity ${metrics.finalEquity} differs from ${E}'s ${final}`);
+      add(
+        ARTIFACT_FILES.metrics,
+        'final-equity',
+        `metrics.json finalEquity ${metrics.finalEquity} differs from ${E}'s ${final}`,
+      );
     }
   }
   return problems;

@@ -7,6 +7,11 @@ import type { RunConfig } from './run-config.js';
  * @example computeRunId(config, inputs, '0.1.0') // 'run-3f2a...'
  */
 export function computeRunId(config: RunConfig, inputs: readonly RunInput[], engineVersion: string): string {
-  const ids = inputs.map((input) => ({ symbol: input.symbol, timeframe: input.timeframe, contentId: input.contentId, source: input.source }));
+  const ids = inputs.map((input) => ({
+    symbol: input.symbol,
+    timeframe: input.timeframe,
+    contentId: input.contentId,
+    source: input.source,
+  }));
   return `run-${contentId({ config, inputs: ids, engineVersion }).slice(0, 16)}`;
 }

@@ -11,7 +11,15 @@ import {
   type RunInput,
   type Timeframe,
 } from '@buff/core';
-import { barsToIpc, findTableByContentId, readBarsVerifiedLater, readDatasetManifest, resample, synthesizeBars, writeDataset } from '@buff/ingest';
+import {
+  barsToIpc,
+  findTableByContentId,
+  readBarsVerifiedLater,
+  readDatasetManifest,
+  resample,
+  synthesizeBars,
+  writeDataset,
+} from '@buff/ingest';
 import type { RunConfig } from './run-config.js';
 
 const DAY_MS = 86_400_000;
@@ -49,15 +57,21 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
   for (const [index, symbol] of config.symbols.entries()) {
     if (config.data.provider === 'synthetic') await synthesizeInto(config, dataRoot, symbol, index);
     const pinned = config.data.datasets?.[symbol];
-    const loaded = pinned ? await loadPinned(dataRoot, symbol, pinned, config.timeframe) : await loadStored(dataRoot, symbol, index, config.timeframe);
+    const loaded = pinned
+      ? await loadPinned(dataRoot, symbol, pinned, config.timeframe)
+      : await loadStored(dataRoot, symbol, index, config.timeframe);
     checks.push(loaded.verified);
     const from = lowerBound(loaded.bars.ts, since);
     const to = lowerBound(loaded.bars.ts, until);
     const windowed = sliceBars(loaded.bars, from, to);
     if (windowed.ts.length === 0) {
-      throw new BuffError('INVALID_CONFIG', `no ${config.timeframe} bars of ${symbol} in the window [${config.window.since}, ${config.window.until})`, {
-        details: { key: 'window', value: symbol, rule: 'EMPTY_WINDOW' },
-      });
+      throw new BuffError(
+        'INVALID_CONFIG',
+        `no ${config.timeframe} bars of ${symbol} in the window [${config.window.since}, ${config.window.until})`,
+        {
+          details: { key: 'window', value: symbol, rule: 'EMPTY_WINDOW' },
+        },
+      );
     }
     const source = config.data.provider === 'synthetic' ? `synthetic ${loaded.source}` : loaded.source;
     bars.push(windowed);
@@ -77,7 +91,12 @@ interface LoadedSymbol {
   tsInt64?: BigInt64Array | undefined;
 }
 
-async function loadStored(dataRoot: string, symbol: string, index: number, timeframe: Timeframe): Promise<LoadedSymbol> {
+async function loadStored(
+  dataRoot: string,
+  symbol: string,
+  index: number,
+  timeframe: Timeframe,
+): Promise<LoadedSymbol> {
   let tables: Record<string, DatasetTable>;
   try {
     tables = (await readDatasetManifest(dataRoot, symbol)).tables;
@@ -94,15 +113,24 @@ async function loadStored(dataRoot: string, symbol: string, index: number, timef
   }
   const finest = TIMEFRAMES.find((tf) => tables[tf] !== undefined);
   if (!finest || timeframeMs(finest) > timeframeMs(timeframe)) {
-    throw new BuffError('INVALID_CONFIG', `timeframe ${timeframe} is finer than the stored data of ${symbol} (finest: ${finest ?? 'none'})`, {
-      details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
-    });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `timeframe ${timeframe} is finer than the stored data of ${symbol} (finest: ${finest ?? 'none'})`,
+      {
+        details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
+      },
+    );
   }
   const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, finest);
   return resampled(bars, finest, timeframe, table, `store ${symbol}/${table.file}`, verified);
 }
 
-async function loadPinned(dataRoot: string, symbol: string, contentId: string, timeframe: Timeframe): Promise<LoadedSymbol> {
+async function loadPinned(
+  dataRoot: string,
+  symbol: string,
+  contentId: string,
+  timeframe: Timeframe,
+): Promise<LoadedSymbol> {
   const key = `data.datasets.${symbol}`;
   const found = await findTableByContentId(dataRoot, contentId);
   if (!found) {
@@ -111,26 +139,47 @@ async function loadPinned(dataRoot: string, symbol: string, contentId: string, t
     });
   }
   if (found.symbol !== symbol) {
-    throw new BuffError('INVALID_CONFIG', `content id ${contentId} is a table of ${found.symbol}, not ${symbol}`, { details: { key, value: contentId } });
+    throw new BuffError('INVALID_CONFIG', `content id ${contentId} is a table of ${found.symbol}, not ${symbol}`, {
+      details: { key, value: contentId },
+    });
   }
   const stored = found.table.timeframe;
   if (timeframeMs(stored) > timeframeMs(timeframe)) {
-    throw new BuffError('INVALID_CONFIG', `timeframe ${timeframe} is finer than the pinned ${stored} table of ${symbol}`, {
-      details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
-    });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `timeframe ${timeframe} is finer than the pinned ${stored} table of ${symbol}`,
+      {
+        details: { key: 'timeframe', value: timeframe, rule: 'TIMEFRAME_TOO_FINE' },
+      },
+    );
   }
   const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored);
   if (table.contentId !== contentId) {
-    throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, { details: { key, value: contentId } });
+    throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, {
+      details: { key, value: contentId },
+    });
   }
-  if (stored === timeframe) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
+  if (stored === timeframe)
+    return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
   return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`, verified);
 }
 
 /** Resamples in memory; the derived content id is the sha256 of the Arrow bytes the store would write. */
-function resampled(bars: Bars, from: Timeframe, to: Timeframe, table: DatasetTable, source: string, verified: Promise<void>): LoadedSymbol {
+function resampled(
+  bars: Bars,
+  from: Timeframe,
+  to: Timeframe,
+  table: DatasetTable,
+  source: string,
+  verified: Promise<void>,
+): LoadedSymbol {
   const derived = resample(bars, to, { sourceTimeframe: from });
-  return { bars: derived, contentId: sha256Hex(barsToIpc(derived)), source: `${source} ${table.contentId} resampled ${from}->${to}`, verified };
+  return {
+    bars: derived,
+    contentId: sha256Hex(barsToIpc(derived)),
+    source: `${source} ${table.contentId} resampled ${from}->${to}`,
+    verified,
+  };
 }
 
 /** Synthesizes the symbol's 1m bars into the store, unless identical ones are there; never overwrites real data. */
@@ -146,9 +195,13 @@ async function synthesizeInto(config: RunConfig, dataRoot: string, symbol: strin
     throw err;
   });
   if (existing && existing.source.kind !== 'synthetic') {
-    throw new BuffError('CONFLICT', `${symbol} in ${dataRoot} holds ${existing.source.kind} data; a synthetic run will not overwrite it`, {
-      details: { key: `symbols.${index}`, value: symbol, rule: 'REAL_DATA' },
-    });
+    throw new BuffError(
+      'CONFLICT',
+      `${symbol} in ${dataRoot} holds ${existing.source.kind} data; a synthetic run will not overwrite it`,
+      {
+        details: { key: `symbols.${index}`, value: symbol, rule: 'REAL_DATA' },
+      },
+    );
   }
   if (existing?.tables['1m']?.contentId === contentId) return;
   await writeDataset(dataRoot, { symbol, timeframe: '1m', bars, source: { kind: 'synthetic', params } });

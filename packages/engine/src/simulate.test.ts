@@ -13,11 +13,24 @@ describe('simulate with sma-cross (known answers computed by hand)', () => {
   const closes = [10, 10, 10, 11, 12, 13, 12, 11, 10, 10];
   const opens = [10, 10, 10, 10.5, 11.5, 12.5, 12.8, 11.5, 10.5, 10];
   const bars = makeBars(opens, closes);
-  const result = simulate(simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, feeBps: 10 }));
+  const result = simulate(
+    simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, feeBps: 10 }),
+  );
 
   it('decides per bar from SMA(2) vs SMA(3) of close', () => {
     // t=2: 10 vs 10 equal; t=3: 10.5 > 10.333 enter; t=4..6 above; t=7: 11.5 < 12 exit; t=8,9 below
-    expect(actionsOf(result)).toEqual(['hold', 'hold', 'hold', 'enter_long', 'hold', 'hold', 'hold', 'exit', 'hold', 'hold']);
+    expect(actionsOf(result)).toEqual([
+      'hold',
+      'hold',
+      'hold',
+      'enter_long',
+      'hold',
+      'hold',
+      'hold',
+      'exit',
+      'hold',
+      'hold',
+    ]);
     const reasons = Array.from(result.decisions.reason, (r) => result.decisions.reasons[r]);
     expect(reasons.slice(0, 4)).toEqual(['warmup', 'warmup', 'fast SMA equals slow SMA', 'fast SMA above slow SMA']);
     expect(result.decisions.inputs[0]?.[3]).toBeCloseTo(10.5, 12);
@@ -46,14 +59,29 @@ describe('simulate with sma-cross (known answers computed by hand)', () => {
   });
 
   it('applies slippage against the trader on both fills', () => {
-    const slipped = simulate(simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, slippageBps: 100 }));
+    const slipped = simulate(
+      simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, slippageBps: 100 }),
+    );
     expect(slipped.trades.entryPrice[0]).toBeCloseTo(11.5 * 1.01, 12);
     expect(slipped.trades.exitPrice[0]).toBeCloseTo(10.5 * 0.99, 12);
   });
 
   it('goes short below when shorts are allowed, and closes what is open at the last close', () => {
-    const short = simulate(simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, allowShort: true }));
-    expect(actionsOf(short)).toEqual(['hold', 'hold', 'hold', 'enter_long', 'hold', 'hold', 'hold', 'reverse_to_short', 'hold', 'exit']);
+    const short = simulate(
+      simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 3 }, allowShort: true }),
+    );
+    expect(actionsOf(short)).toEqual([
+      'hold',
+      'hold',
+      'hold',
+      'enter_long',
+      'hold',
+      'hold',
+      'hold',
+      'reverse_to_short',
+      'hold',
+      'exit',
+    ]);
     expect(short.trades.length).toBe(2);
     expect(short.trades.side[1]).toBe(-1);
     expect(short.trades.exitTs[1]).toBe(bars.ts[9]);
@@ -96,9 +124,12 @@ describe('no look-ahead by construction', () => {
         const proto = Object.getPrototypeOf(window) as object;
         const ctor = (proto as { constructor: object }).constructor;
         seen = [...own, ...Object.getOwnPropertyNames(proto).filter((name) => name !== 'constructor')];
-        for (const key of seen) expect(ArrayBuffer.isView((window as unknown as Record<string, unknown>)[key])).toBe(false);
+        for (const key of seen)
+          expect(ArrayBuffer.isView((window as unknown as Record<string, unknown>)[key])).toBe(false);
         expect(own).toEqual([]); // columns and the visible end are private class fields
-        expect(Object.getOwnPropertyNames(ctor).filter((name) => !['length', 'name', 'prototype'].includes(name))).toEqual([]);
+        expect(
+          Object.getOwnPropertyNames(ctor).filter((name) => !['length', 'name', 'prototype'].includes(name)),
+        ).toEqual([]);
         expect(Object.isFrozen(window)).toBe(true);
         return { target: 0, reason: 'look' };
       },
@@ -108,11 +139,16 @@ describe('no look-ahead by construction', () => {
   });
 
   it('decisions up to bar t do not change when bars after t change', () => {
-    const future = makeBars(closes, closes.map((c, i) => (i > 12 ? c * 3 : c)));
+    const future = makeBars(
+      closes,
+      closes.map((c, i) => (i > 12 ? c * 3 : c)),
+    );
     const a = simulate(simulationInput({ bars: [bars], strategy: smaCross, params: { fast: 2, slow: 5 } }));
     const b = simulate(simulationInput({ bars: [future], strategy: smaCross, params: { fast: 2, slow: 5 } }));
     expect(Array.from(a.decisions.action.subarray(0, 13))).toEqual(Array.from(b.decisions.action.subarray(0, 13)));
-    expect(Array.from(a.decisions.inputs[1]!.subarray(0, 13))).toEqual(Array.from(b.decisions.inputs[1]!.subarray(0, 13)));
+    expect(Array.from(a.decisions.inputs[1]!.subarray(0, 13))).toEqual(
+      Array.from(b.decisions.inputs[1]!.subarray(0, 13)),
+    );
     expect(a.equity.equity.subarray(0, 13)).toEqual(b.equity.equity.subarray(0, 13));
   });
 });
@@ -121,7 +157,13 @@ describe('several symbols', () => {
   it('splits capital by weight and marks equity on the union timeline', () => {
     const a = makeBars([10, 10, 10, 10], [10, 10, 12, 12]);
     const b = makeBars([20, 20, 20], [20, 20, 20], Date.parse('2024-01-01T01:00:00Z'));
-    const always: StrategyDef = { description: 'long', paramsSchema: smaCross.paramsSchema, inputNames: [], warmup: () => 1, decide: () => ({ target: 1, reason: 'always' }) };
+    const always: StrategyDef = {
+      description: 'long',
+      paramsSchema: smaCross.paramsSchema,
+      inputNames: [],
+      warmup: () => 1,
+      decide: () => ({ target: 1, reason: 'always' }),
+    };
     const result = simulate(simulationInput({ bars: [a, b], strategy: always, weights: [0.25, 0.75] }));
     expect(result.equity.length).toBe(4);
     expect(result.decisions.length).toBe(7);

@@ -1,7 +1,14 @@
 import { sharedArray, type Bars } from '@buff/core';
 import { createBarWindow, type BarWindowControl } from './bar-window.js';
 import type { Direction, StrategyContext, StrategyDef } from './strategy.js';
-import { ACTION, GUARDRAIL, type DayColumns, type DecisionColumns, type EquityColumns, type TradeColumns } from './run-columns.js';
+import {
+  ACTION,
+  GUARDRAIL,
+  type DayColumns,
+  type DecisionColumns,
+  type EquityColumns,
+  type TradeColumns,
+} from './run-columns.js';
 import type { ResolvedGuardrails } from './guardrails-config.js';
 import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog } from './trade-log.js';
@@ -37,8 +44,10 @@ export interface SimulationResult {
 
 const END_OF_RUN = 'end of run: position closed at the last close';
 const BLOCK_REASONS: Record<number, string> = {
-  [GUARDRAIL.max_daily_loss]: 'guardrail max_daily_loss: equity fell below the day-start balance minus the daily limit; entries blocked until the next day',
-  [GUARDRAIL.max_total_loss]: 'guardrail max_total_loss: equity fell below the total loss floor; positions flattened and the run stopped',
+  [GUARDRAIL.max_daily_loss]:
+    'guardrail max_daily_loss: equity fell below the day-start balance minus the daily limit; entries blocked until the next day',
+  [GUARDRAIL.max_total_loss]:
+    'guardrail max_total_loss: equity fell below the total loss floor; positions flattened and the run stopped',
   [GUARDRAIL.max_open_positions]: 'guardrail max_open_positions: the run already holds the maximum number of positions',
 };
 
@@ -90,9 +99,31 @@ export function simulate(input: SimulationInput): SimulationResult {
   const orderNotional = new Float64Array(k);
   const orderDecisionTs = new Float64Array(k);
   const lastClose = new Float64Array(k);
-  const { ts: dTs, symbol: dSymbol, action: dAction, reason: dReason, guardrail: dGuardrail, position: dPosition, close: dClose, inputs: dInputs } = decisions;
-  const { ts: eTs, equity: eEquity, balance: eBalance, drawdown: eDrawdown, exposure: eExposure, openPositions: eOpen } = equity;
-  const days = { start: [] as number[], balance: [] as number[], dailyFloor: [] as number[], totalFloor: [] as number[], dailyBreached: [] as number[] };
+  const {
+    ts: dTs,
+    symbol: dSymbol,
+    action: dAction,
+    reason: dReason,
+    guardrail: dGuardrail,
+    position: dPosition,
+    close: dClose,
+    inputs: dInputs,
+  } = decisions;
+  const {
+    ts: eTs,
+    equity: eEquity,
+    balance: eBalance,
+    drawdown: eDrawdown,
+    exposure: eExposure,
+    openPositions: eOpen,
+  } = equity;
+  const days = {
+    start: [] as number[],
+    balance: [] as number[],
+    dailyFloor: [] as number[],
+    totalFloor: [] as number[],
+    dailyBreached: [] as number[],
+  };
   const inputCount = inputs.length;
   let closedAtEnd = false;
   let balance = initialCapital;
@@ -145,7 +176,14 @@ export function simulate(input: SimulationInput): SimulationResult {
         quantity[i] = (side * notional) / fill;
         entryPrice[i] = fill;
         position[i] = side;
-        trades.open(i, { side, entryDecisionTs: orderDecisionTs[i] as number, entryTs: ts, entryPrice: fill, quantity: notional / fill, entryFee: fee });
+        trades.open(i, {
+          side,
+          entryDecisionTs: orderDecisionTs[i] as number,
+          entryTs: ts,
+          entryPrice: fill,
+          quantity: notional / fill,
+          entryFee: fee,
+        });
         countTradingDay(ts);
       }
     }
@@ -200,7 +238,14 @@ export function simulate(input: SimulationInput): SimulationResult {
           action = current !== 0 ? ACTION.exit : ACTION.blocked;
           wanted = 0;
         } else {
-          action = current === 0 ? (wanted === 1 ? ACTION.enter_long : ACTION.enter_short) : wanted === 1 ? ACTION.reverse_to_long : ACTION.reverse_to_short;
+          action =
+            current === 0
+              ? wanted === 1
+                ? ACTION.enter_long
+                : ACTION.enter_short
+              : wanted === 1
+                ? ACTION.reverse_to_long
+                : ACTION.reverse_to_short;
           const share = input.sizingFraction * (weights[i] as number) * marked;
           const cap = monitor.maxPositionNotional(marked);
           orderNotional[i] = Math.min(share, cap);
@@ -290,7 +335,12 @@ function mergeTimeline(bars: readonly Bars[]): Float64Array {
 }
 
 /** Columns in shared memory (see sharedArray); ts and close are those of `bars` when given (one symbol). */
-function allocateDecisions(n: number, symbols: readonly string[], inputNames: readonly string[], bars?: Bars): DecisionColumns {
+function allocateDecisions(
+  n: number,
+  symbols: readonly string[],
+  inputNames: readonly string[],
+  bars?: Bars,
+): DecisionColumns {
   return {
     length: n,
     ts: bars?.ts ?? sharedArray(Float64Array, n),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BuffError } from '@buff/core';
 import type { StrategyDef } from './strategy.js';
 import { smaCross } from './strategies/sma-cross.js';
@@ -16,14 +16,24 @@ const registry = new Map<string, StrategyDef>([
  * DUPLICATE_REGISTRATION unless `{ override: true }`.
  * @example registerStrategy('my-pack', { description, paramsSchema, inputNames: [], warmup: () => 1, decide });
  */
-export function registerStrategy<P, S>(name: string, def: StrategyDef<P, S>, options: { override?: boolean } = {}): void {
+export function registerStrategy<P, S>(
+  name: string,
+  def: StrategyDef<P, S>,
+  options: { override?: boolean } = {},
+): void {
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) {
-    throw new BuffError('INVALID_INPUT', `strategy name "${name}" must be 1-64 of a-z 0-9 -`, { details: { key: 'name', value: name } });
+    throw new BuffError('INVALID_INPUT', `strategy name "${name}" must be 1-64 of a-z 0-9 -`, {
+      details: { key: 'name', value: name },
+    });
   }
   if (registry.has(name) && !options.override) {
-    throw new BuffError('DUPLICATE_REGISTRATION', `strategy "${name}" is already registered (pass { override: true } to replace it)`, {
-      details: { key: 'name', value: name, rule: 'DUPLICATE_REGISTRATION' },
-    });
+    throw new BuffError(
+      'DUPLICATE_REGISTRATION',
+      `strategy "${name}" is already registered (pass { override: true } to replace it)`,
+      {
+        details: { key: 'name', value: name, rule: 'DUPLICATE_REGISTRATION' },
+      },
+    );
   }
   registry.set(name, def as StrategyDef);
 }
@@ -35,9 +45,15 @@ export function registerStrategy<P, S>(name: string, def: StrategyDef<P, S>, opt
 export function getStrategy(name: string): StrategyDef {
   const def = registry.get(name);
   if (!def) {
-    throw new BuffError('UNKNOWN_STRATEGY', `unknown strategy "${name}" (known: ${listStrategies().map((s) => s.name).join(' ')})`, {
-      details: { key: 'strategy.name', value: name, rule: 'UNKNOWN_STRATEGY' },
-    });
+    throw new BuffError(
+      'UNKNOWN_STRATEGY',
+      `unknown strategy "${name}" (known: ${listStrategies()
+        .map((s) => s.name)
+        .join(' ')})`,
+      {
+        details: { key: 'strategy.name', value: name, rule: 'UNKNOWN_STRATEGY' },
+      },
+    );
   }
   return def;
 }
@@ -46,10 +62,20 @@ export function getStrategy(name: string): StrategyDef {
  * Every registered strategy, sorted by name.
  * @example listStrategies().map((s) => s.name) // ['donchian-breakout', 'rsi-reversion', 'sma-cross']
  */
-export function listStrategies(): Array<{ name: string; description: string; inputNames: readonly string[]; paramsSchema: z.ZodType }> {
+export function listStrategies(): Array<{
+  name: string;
+  description: string;
+  inputNames: readonly string[];
+  paramsSchema: z.ZodType;
+}> {
   return [...registry.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, def]) => ({ name, description: def.description, inputNames: def.inputNames, paramsSchema: def.paramsSchema }));
+    .map(([name, def]) => ({
+      name,
+      description: def.description,
+      inputNames: def.inputNames,
+      paramsSchema: def.paramsSchema,
+    }));
 }
 
 /**
@@ -57,7 +83,10 @@ export function listStrategies(): Array<{ name: string; description: string; inp
  * naming the key as `strategy.params.<path>`.
  * @example const { def, params } = resolveStrategy({ name: 'sma-cross', params: { fast: 5 } });
  */
-export function resolveStrategy(spec: { name: string; params: Record<string, unknown> }): { def: StrategyDef; params: Record<string, unknown> } {
+export function resolveStrategy(spec: { name: string; params: Record<string, unknown> }): {
+  def: StrategyDef;
+  params: Record<string, unknown>;
+} {
   const def = getStrategy(spec.name);
   const parsed = def.paramsSchema.safeParse(spec.params);
   if (!parsed.success) {
@@ -65,9 +94,13 @@ export function resolveStrategy(spec: { name: string; params: Record<string, unk
     const path = issue ? issue.path.map(String) : [];
     if (issue?.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
     const key = ['strategy', 'params', ...path].join('.');
-    throw new BuffError('INVALID_CONFIG', `strategy ${spec.name}: key "${key}": ${issue?.code === 'unrecognized_keys' ? 'unknown param' : (issue?.message ?? 'invalid')}`, {
-      details: { key, rule: issue?.code ?? 'invalid', issues: parsed.error.issues.map((i) => ({ ...i })) },
-    });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `strategy ${spec.name}: key "${key}": ${issue?.code === 'unrecognized_keys' ? 'unknown param' : (issue?.message ?? 'invalid')}`,
+      {
+        details: { key, rule: issue?.code ?? 'invalid', issues: parsed.error.issues.map((i) => ({ ...i })) },
+      },
+    );
   }
   return { def, params: parsed.data as Record<string, unknown> };
 }

@@ -23,6 +23,7 @@ export interface StrategyContext<S> {
  * [0..t] only; the order it implies fills at the next bar's open. Reasons should come from a
  * small fixed set (they are dictionary-encoded in decisions.arrow).
  */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds packs of every param and state type
 export interface StrategyDef<P = any, S = any> {
   description: string;
   /** Strict zod object with defaults for every param. */

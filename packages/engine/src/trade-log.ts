@@ -12,11 +12,25 @@ interface OpenTrade {
 /** Collects trades as positions open and close, then hands them out as columns. */
 export interface TradeLog {
   open(symbol: number, trade: OpenTrade): void;
-  close(symbol: number, exit: { exitDecisionTs: number; exitTs: number; exitPrice: number; exitFee: number; gross: number }): void;
+  close(
+    symbol: number,
+    exit: { exitDecisionTs: number; exitTs: number; exitPrice: number; exitFee: number; gross: number },
+  ): void;
   columns(): TradeColumns;
 }
 
-const NUMBER_FIELDS = ['entryDecisionTs', 'entryTs', 'entryPrice', 'exitDecisionTs', 'exitTs', 'exitPrice', 'quantity', 'fees', 'pnl', 'returnPct'] as const;
+const NUMBER_FIELDS = [
+  'entryDecisionTs',
+  'entryTs',
+  'entryPrice',
+  'exitDecisionTs',
+  'exitTs',
+  'exitPrice',
+  'quantity',
+  'fees',
+  'pnl',
+  'returnPct',
+] as const;
 
 /**
  * A trade log for a run over `symbols`; at most one open trade per symbol. Closed trades go
@@ -27,7 +41,10 @@ export function createTradeLog(symbols: readonly string[]): TradeLog {
   const openTrades: Array<OpenTrade | undefined> = symbols.map(() => undefined);
   const symbol: number[] = [];
   const side: number[] = [];
-  const cols = Object.fromEntries(NUMBER_FIELDS.map((name) => [name, [] as number[]])) as Record<(typeof NUMBER_FIELDS)[number], number[]>;
+  const cols = Object.fromEntries(NUMBER_FIELDS.map((name) => [name, [] as number[]])) as Record<
+    (typeof NUMBER_FIELDS)[number],
+    number[]
+  >;
   return {
     open(index, trade) {
       openTrades[index] = trade;

@@ -31,9 +31,13 @@ export interface RunValidation {
  */
 export async function validateRun(runsRoot: string, runId: string): Promise<RunValidation> {
   const id = RunIdSchema.safeParse(runId);
-  if (!id.success) throw new BuffError('INVALID_ID', `not a run id: ${runId}`, { details: { key: 'runId', value: runId } });
+  if (!id.success)
+    throw new BuffError('INVALID_ID', `not a run id: ${runId}`, { details: { key: 'runId', value: runId } });
   const runDir = join(runsRoot, runId);
-  if (!existsSync(runDir)) throw new BuffError('RUN_NOT_FOUND', `no run ${runId} under ${runsRoot}`, { details: { file: runDir, value: runId } });
+  if (!existsSync(runDir))
+    throw new BuffError('RUN_NOT_FOUND', `no run ${runId} under ${runsRoot}`, {
+      details: { file: runDir, value: runId },
+    });
   const problems: RunProblem[] = [];
   const problem = (file: string, rule: string, message: string): void => void problems.push({ file, rule, message });
 
@@ -42,9 +46,11 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
 
   const present = (await readdir(runDir)).sort();
   const listed = new Set(['manifest.json', ...manifest.artifacts.map((a) => a.file)]);
-  for (const file of present) if (!listed.has(file)) problem(file, 'extra', `${file} is in the run folder but not in the manifest`);
+  for (const file of present)
+    if (!listed.has(file)) problem(file, 'extra', `${file} is in the run folder but not in the manifest`);
   for (const required of Object.values(ARTIFACT_FILES)) {
-    if (!manifest.artifacts.some((a) => a.file === required)) problem('manifest.json', 'artifacts', `the manifest does not list ${required}`);
+    if (!manifest.artifacts.some((a) => a.file === required))
+      problem('manifest.json', 'artifacts', `the manifest does not list ${required}`);
   }
 
   const bytesOf = new Map<string, Uint8Array>();
@@ -54,9 +60,15 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
       continue;
     }
     const bytes = await readFile(join(runDir, entry.file));
-    if (bytes.length !== entry.bytes) problem(entry.file, 'bytes', `${entry.file} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
+    if (bytes.length !== entry.bytes)
+      problem(entry.file, 'bytes', `${entry.file} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
     const actual = sha256Hex(bytes);
-    if (actual !== entry.sha256) problem(entry.file, 'sha256', `${entry.file} sha256 ${actual.slice(0, 12)}... differs from the manifest's ${entry.sha256.slice(0, 12)}...`);
+    if (actual !== entry.sha256)
+      problem(
+        entry.file,
+        'sha256',
+        `${entry.file} sha256 ${actual.slice(0, 12)}... differs from the manifest's ${entry.sha256.slice(0, 12)}...`,
+      );
     bytesOf.set(entry.file, bytes);
   }
 
@@ -74,7 +86,12 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
     try {
       const parsed = RunMetricsSchema.safeParse(JSON.parse(Buffer.from(metricsBytes).toString('utf8')));
       if (parsed.success) metrics = parsed.data;
-      else problem(ARTIFACT_FILES.metrics, 'schema', `metrics.json does not match its schema: ${issueText(parsed.error.issues)}`);
+      else
+        problem(
+          ARTIFACT_FILES.metrics,
+          'schema',
+          `metrics.json does not match its schema: ${issueText(parsed.error.issues)}`,
+        );
     } catch (err) {
       problem(ARTIFACT_FILES.metrics, 'json', `metrics.json is not JSON: ${(err as Error).message}`);
     }
@@ -85,13 +102,21 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
   return { ok: problems.length === 0, problems };
 }
 
-async function readManifest(runDir: string, runId: string, problem: (file: string, rule: string, message: string) => void): Promise<RunManifest | undefined> {
+async function readManifest(
+  runDir: string,
+  runId: string,
+  problem: (file: string, rule: string, message: string) => void,
+): Promise<RunManifest | undefined> {
   const file = 'manifest.json';
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(join(runDir, file), 'utf8'));
   } catch (err) {
-    problem(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'json', `manifest.json cannot be read: ${(err as Error).message}`);
+    problem(
+      file,
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'json',
+      `manifest.json cannot be read: ${(err as Error).message}`,
+    );
     return undefined;
   }
   const parsed = RunManifestSchema.safeParse(raw);
@@ -104,7 +129,12 @@ async function readManifest(runDir: string, runId: string, problem: (file: strin
   try {
     const config = parseRunConfig(manifest.config, 'manifest.json config');
     const expected = computeRunId(config, manifest.inputs, manifest.engineVersion);
-    if (expected !== manifest.id) problem(file, 'run-id', `config, inputs and engine version hash to ${expected}, not ${manifest.id}: the manifest was edited`);
+    if (expected !== manifest.id)
+      problem(
+        file,
+        'run-id',
+        `config, inputs and engine version hash to ${expected}, not ${manifest.id}: the manifest was edited`,
+      );
   } catch (err) {
     problem(file, 'config', `manifest config is not a valid run config: ${(err as Error).message}`);
   }

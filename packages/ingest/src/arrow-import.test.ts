@@ -35,15 +35,25 @@ function fixtureRows(count = 480): Array<Record<'ts' | 'open' | 'high' | 'low' |
   return Array.from({ length: count }, (_, i) => {
     const open = 100 + (i % 7) * 0.25;
     const close = 100 + ((i + 3) % 7) * 0.25;
-    return { ts: Date.UTC(2024, 0, 1) + i * 60_000, open, high: Math.max(open, close) + 0.5, low: Math.min(open, close) - 0.5, close, volume: (i % 5) + 0.125 };
+    return {
+      ts: Date.UTC(2024, 0, 1) + i * 60_000,
+      open,
+      high: Math.max(open, close) + 0.5,
+      low: Math.min(open, close) - 0.5,
+      close,
+      volume: (i % 5) + 0.125,
+    };
   });
 }
 
 function freqtradeTable(rows = fixtureRows(), time?: Vector): Table {
   const ns = BigInt64Array.from(rows, (r) => BigInt(r.ts) * 1_000_000n);
-  const column = (key: 'open' | 'high' | 'low' | 'close' | 'volume'): Vector => makeVector(Float64Array.from(rows, (r) => r[key]));
+  const column = (key: 'open' | 'high' | 'low' | 'close' | 'volume'): Vector =>
+    makeVector(Float64Array.from(rows, (r) => r[key]));
   return new Table({
-    date: time ?? makeVector(makeData({ type: new TimestampNanosecond('UTC'), data: ns, length: rows.length, nullCount: 0 })),
+    date:
+      time ??
+      makeVector(makeData({ type: new TimestampNanosecond('UTC'), data: ns, length: rows.length, nullCount: 0 })),
     open: column('open'),
     high: column('high'),
     low: column('low'),
@@ -81,15 +91,23 @@ describe('ingestArrow', () => {
   it('reads LZ4_FRAME-compressed files: the checked-in fixture and one written now', async () => {
     const fixture = await ingestArrow(join(FIXTURES, 'freqtrade-lz4.feather'), { symbol: 'FT' });
     expectFixtureBars(fixture.bars);
-    const lz4 = createRequire(import.meta.url)('lz4js') as { compress(data: Uint8Array): Uint8Array; decompress(data: Uint8Array): Uint8Array };
-    compressionRegistry.set(CompressionType.LZ4_FRAME, { encode: (data) => lz4.compress(data), decode: (data) => lz4.decompress(data) });
-    const bytes = RecordBatchFileWriter.writeAll(freqtradeTable(), { compressionType: CompressionType.LZ4_FRAME }).toUint8Array(true);
+    const lz4 = createRequire(import.meta.url)('lz4js') as {
+      compress(data: Uint8Array): Uint8Array;
+      decompress(data: Uint8Array): Uint8Array;
+    };
+    compressionRegistry.set(CompressionType.LZ4_FRAME, {
+      encode: (data) => lz4.compress(data),
+      decode: (data) => lz4.decompress(data),
+    });
+    const bytes = RecordBatchFileWriter.writeAll(freqtradeTable(), {
+      compressionType: CompressionType.LZ4_FRAME,
+    }).toUint8Array(true);
     expect(bytes.length).toBeLessThan(tableToIPC(freqtradeTable(), 'file').length / 2);
     const fresh = await ingestArrow(writeFixture('fresh-lz4.feather', bytes), { symbol: 'FT' });
     expect(fresh.bars).toEqual(fixture.bars);
   });
 
-  it('reads Buff\'s own Arrow files (IPC file and stream) and maps `ts`', async () => {
+  it("reads Buff's own Arrow files (IPC file and stream) and maps `ts`", async () => {
     const fixture = await ingestArrow(join(FIXTURES, 'freqtrade-zstd.feather'), { symbol: 'FT' });
     const again = await ingestArrow(writeFixture('own.arrow', barsToIpc(fixture.bars)), { symbol: 'FT' });
     expect(again.bars).toEqual(fixture.bars);
@@ -99,13 +117,26 @@ describe('ingestArrow', () => {
 
   it('needs a zone for naive timestamps and a declared unit for integer epochs', async () => {
     const rows = fixtureRows(5);
-    const naive = makeVector(makeData({ type: new TimestampMillisecond(), data: BigInt64Array.from(rows, (r) => BigInt(r.ts)), length: 5, nullCount: 0 }));
+    const naive = makeVector(
+      makeData({
+        type: new TimestampMillisecond(),
+        data: BigInt64Array.from(rows, (r) => BigInt(r.ts)),
+        length: 5,
+        nullCount: 0,
+      }),
+    );
     const naivePath = writeFixture('naive.arrow', tableToIPC(freqtradeTable(rows, naive), 'file'));
-    await expect(ingestArrow(naivePath, { symbol: 'X' })).rejects.toMatchObject({ code: 'TIMESTAMP_NO_ZONE', details: { row: 1, file: naivePath } });
+    await expect(ingestArrow(naivePath, { symbol: 'X' })).rejects.toMatchObject({
+      code: 'TIMESTAMP_NO_ZONE',
+      details: { row: 1, file: naivePath },
+    });
     const inPrague = await ingestArrow(naivePath, { symbol: 'X', timezone: 'Europe/Prague' });
     expect(inPrague.bars.ts[0]).toBe(Date.UTC(2023, 11, 31, 23));
 
-    const epoch = vectorFromArray(rows.map((r) => BigInt(r.ts / 1000)), new Int64());
+    const epoch = vectorFromArray(
+      rows.map((r) => BigInt(r.ts / 1000)),
+      new Int64(),
+    );
     const epochPath = writeFixture('epoch.arrow', tableToIPC(freqtradeTable(rows, epoch), 'file'));
     await expect(ingestArrow(epochPath, { symbol: 'X' })).rejects.toMatchObject({ code: 'BAD_TIMESTAMP' });
     expect((await ingestArrow(epochPath, { symbol: 'X', timestampFormat: 'epoch-s' })).bars.ts[4]).toBe(rows[4]?.ts);
@@ -116,7 +147,9 @@ describe('ingestArrow', () => {
     (rows[2] as { volume: number }).volume = -1;
     const path = writeFixture('negative.arrow', tableToIPC(freqtradeTable(rows), 'file'));
     const out = join(dir, 'out.arrow');
-    const error = (await ingestArrow(path, { symbol: 'X', out, dataRoot: join(dir, 'data') }).catch((err: unknown) => err)) as BuffError;
+    const error = (await ingestArrow(path, { symbol: 'X', out, dataRoot: join(dir, 'data') }).catch(
+      (err: unknown) => err,
+    )) as BuffError;
     expect(error).toBeInstanceOf(BuffError);
     expect(error.code).toBe('NEGATIVE_VOLUME');
     expect(error.message).toContain(path);
@@ -132,25 +165,38 @@ describe('ingestArrow', () => {
 
     const extra = freqtradeTable(fixtureRows(3)).assign(new Table({ trades: makeVector(new Float64Array(3)) }));
     const extraPath = writeFixture('extra.arrow', tableToIPC(extra, 'file'));
-    await expect(ingestArrow(extraPath, { symbol: 'X' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN', details: { value: 'trades' } });
+    await expect(ingestArrow(extraPath, { symbol: 'X' })).rejects.toMatchObject({
+      code: 'UNKNOWN_COLUMN',
+      details: { value: 'trades' },
+    });
     expect((await ingestArrow(extraPath, { symbol: 'X', columnMap: { trades: null } })).bars.ts.length).toBe(3);
   });
 
   it('rejects nulls, corrupt bytes and feather v1 with clear BuffErrors', async () => {
     const rows = fixtureRows(3);
     const withNull = freqtradeTable(rows).assign(new Table({ close: vectorFromArray([1, null, 1]) }));
-    await expect(ingestArrow(writeFixture('null.arrow', tableToIPC(withNull, 'file')), { symbol: 'X' })).rejects.toMatchObject({
+    await expect(
+      ingestArrow(writeFixture('null.arrow', tableToIPC(withNull, 'file')), { symbol: 'X' }),
+    ).rejects.toMatchObject({
       code: 'BAD_NUMBER',
       details: { row: 2, column: 'close', value: 'null' },
     });
     const good = readFileSync(join(FIXTURES, 'freqtrade-zstd.feather'));
-    const corrupt = [good.subarray(0, good.length / 2), Buffer.from('not an arrow file at all'), Buffer.from('FEA1 old feather')];
+    const corrupt = [
+      good.subarray(0, good.length / 2),
+      Buffer.from('not an arrow file at all'),
+      Buffer.from('FEA1 old feather'),
+    ];
     for (const [index, bytes] of corrupt.entries()) {
-      const error = await ingestArrow(writeFixture(`corrupt-${index}.feather`, bytes), { symbol: 'X' }).catch((err: unknown) => err);
+      const error = await ingestArrow(writeFixture(`corrupt-${index}.feather`, bytes), { symbol: 'X' }).catch(
+        (err: unknown) => err,
+      );
       expect(error).toBeInstanceOf(BuffError);
       expect((error as BuffError).code).toBe('INVALID_INPUT');
       expect((error as BuffError).message).toContain(`corrupt-${index}.feather`);
     }
-    await expect(ingestArrow(writeFixture('empty.feather', new Uint8Array(0)), { symbol: 'X' })).rejects.toMatchObject({ code: 'EMPTY_FILE' });
+    await expect(ingestArrow(writeFixture('empty.feather', new Uint8Array(0)), { symbol: 'X' })).rejects.toMatchObject({
+      code: 'EMPTY_FILE',
+    });
   });
 });

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { CompressionType, DataType, TimeUnit, compressionRegistry, tableFromIPC, type Data, type Table, type Vector } from 'apache-arrow';
+import {
+  CompressionType,
+  DataType,
+  TimeUnit,
+  compressionRegistry,
+  tableFromIPC,
+  type Data,
+  type Table,
+  type Vector,
+} from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import { BuffError, allocateBars, timeframeMs, type IngestOptions, type IngestOptionsInput } from '@buff/core';
 import { IGNORED, SOURCE_COLUMNS, mapColumns } from './csv/column-mapping.js';
@@ -29,7 +38,9 @@ const UNIT_MS: Record<number, bigint> = { [TimeUnit.MICROSECOND]: 1000n, [TimeUn
  */
 export function registerArrowCodecs(): void {
   if (compressionRegistry.get(CompressionType.LZ4_FRAME) === null) {
-    const lz4 = createRequire(import.meta.url)('lz4js') as { decompress(src: Uint8Array, maxSize?: number): Uint8Array };
+    const lz4 = createRequire(import.meta.url)('lz4js') as {
+      decompress(src: Uint8Array, maxSize?: number): Uint8Array;
+    };
     compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4.decompress(data) });
   }
   if (compressionRegistry.get(CompressionType.ZSTD) === null) {
@@ -83,14 +94,21 @@ function readSource(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new BuffError('NOT_FOUND', `cannot open ${path}: ${(err as Error).message}`, { cause: err, details: { file: path } });
+    throw new BuffError('NOT_FOUND', `cannot open ${path}: ${(err as Error).message}`, {
+      cause: err,
+      details: { file: path },
+    });
   }
 }
 
 function decodeArrow(bytes: Uint8Array, file: string): Table {
   if (bytes.length === 0) throw ruleError('EMPTY_FILE', { file }, '', 'file is empty');
   if (bytes[0] === 0x46 && bytes[1] === 0x45 && bytes[2] === 0x41 && bytes[3] === 0x31) {
-    throw new BuffError('INVALID_INPUT', `${file} is a feather v1 file; write it as feather v2 (pandas >= 1.0, pyarrow's default)`, { details: { file } });
+    throw new BuffError(
+      'INVALID_INPUT',
+      `${file} is a feather v1 file; write it as feather v2 (pandas >= 1.0, pyarrow's default)`,
+      { details: { file } },
+    );
   }
   registerArrowCodecs();
   try {
@@ -98,10 +116,14 @@ function decodeArrow(bytes: Uint8Array, file: string): Table {
     if (table.schema.fields.length === 0) throw new Error('no schema or columns found');
     return table;
   } catch (err) {
-    throw new BuffError('INVALID_INPUT', `${file} is not a readable Arrow IPC or feather v2 file: ${(err as Error).message}`, {
-      cause: err,
-      details: { file, rule: 'ARROW_FORMAT' },
-    });
+    throw new BuffError(
+      'INVALID_INPUT',
+      `${file} is not a readable Arrow IPC or feather v2 file: ${(err as Error).message}`,
+      {
+        cause: err,
+        details: { file, rule: 'ARROW_FORMAT' },
+      },
+    );
   }
 }
 
@@ -114,10 +136,17 @@ function forEachChunk(vector: Vector, visit: (chunk: Data, first: number) => voi
   }
 }
 
-function checkNulls(chunk: Data, first: number, file: string, column: string, code: 'BAD_NUMBER' | 'BAD_TIMESTAMP'): void {
+function checkNulls(
+  chunk: Data,
+  first: number,
+  file: string,
+  column: string,
+  code: 'BAD_NUMBER' | 'BAD_TIMESTAMP',
+): void {
   if (chunk.nullCount === 0) return;
   for (let i = 0; i < chunk.length; i++) {
-    if (!chunk.getValid(i)) throw ruleError(code, { file, row: first + i + 1, column }, 'null', 'value is missing (null)');
+    if (!chunk.getValid(i))
+      throw ruleError(code, { file, row: first + i + 1, column }, 'null', 'value is missing (null)');
   }
 }
 
@@ -133,7 +162,13 @@ function readValues(vector: Vector, target: Float64Array, file: string, column: 
   });
 }
 
-async function readTimestamps(vector: Vector, target: Float64Array, file: string, column: string, options: IngestOptions): Promise<void> {
+async function readTimestamps(
+  vector: Vector,
+  target: Float64Array,
+  file: string,
+  column: string,
+  options: IngestOptions,
+): Promise<void> {
   const type = vector.type;
   const place = (row: number): { file: string; row: number; column: string } => ({ file, row, column });
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
@@ -148,7 +183,12 @@ async function readTimestamps(vector: Vector, target: Float64Array, file: string
         target[first + i] = parser.parse(bytes, start, end);
         if (parser.status !== TimestampStatus.OK) {
           const problem = timestampProblem(parser);
-          throw ruleError(problem.code, place(first + i + 1), Buffer.from(bytes.subarray(start, end)).toString('utf8'), problem.reason);
+          throw ruleError(
+            problem.code,
+            place(first + i + 1),
+            Buffer.from(bytes.subarray(start, end)).toString('utf8'),
+            problem.reason,
+          );
         }
       }
     });
@@ -156,14 +196,24 @@ async function readTimestamps(vector: Vector, target: Float64Array, file: string
   }
   const isTimestamp = DataType.isTimestamp(type) || DataType.isDate(type);
   if (!isTimestamp && !DataType.isInt(type)) {
-    throw ruleError('BAD_TIMESTAMP', place(1), String(type), 'time column must be a Timestamp, Date, integer epoch or ISO string');
+    throw ruleError(
+      'BAD_TIMESTAMP',
+      place(1),
+      String(type),
+      'time column must be a Timestamp, Date, integer epoch or ISO string',
+    );
   }
   if (!isTimestamp && options.timestampFormat === 'iso') {
     throw ruleError('BAD_TIMESTAMP', place(1), String(type), 'integer times need timestampFormat epoch-s or epoch-ms');
   }
   const naive = isTimestamp && !(DataType.isTimestamp(type) && type.timezone);
   if (naive && options.timezone === undefined) {
-    throw ruleError('TIMESTAMP_NO_ZONE', place(1), String(type), 'the time column has no zone; declare it with timezone / --timezone');
+    throw ruleError(
+      'TIMESTAMP_NO_ZONE',
+      place(1),
+      String(type),
+      'the time column has no zone; declare it with timezone / --timezone',
+    );
   }
   const zone = naive ? await createZoneConverter(options.timezone as string) : undefined;
   const toMs = timeConverter(type, options);
@@ -173,9 +223,16 @@ async function readTimestamps(vector: Vector, target: Float64Array, file: string
     // Date32 stores days in one int32 per row; everything else one value per row.
     for (let i = 0; i < chunk.length; i++) {
       const ms = toMs(values[i] as number | bigint);
-      if (Number.isNaN(ms)) throw ruleError('BAD_TIMESTAMP', place(first + i + 1), String(values[i]), 'time is not a whole millisecond');
+      if (Number.isNaN(ms))
+        throw ruleError('BAD_TIMESTAMP', place(first + i + 1), String(values[i]), 'time is not a whole millisecond');
       const utc = zone === undefined ? ms : zone.wallToUtc(ms);
-      if (Number.isNaN(utc)) throw ruleError('BAD_TIMESTAMP', place(first + i + 1), String(values[i]), 'local time does not exist in the declared zone');
+      if (Number.isNaN(utc))
+        throw ruleError(
+          'BAD_TIMESTAMP',
+          place(first + i + 1),
+          String(values[i]),
+          'local time does not exist in the declared zone',
+        );
       target[first + i] = utc;
     }
   });

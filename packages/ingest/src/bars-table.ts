@@ -1,4 +1,14 @@
-import { DataType, Precision, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import {
+  DataType,
+  Precision,
+  Table,
+  TimestampMillisecond,
+  makeData,
+  makeVector,
+  tableFromIPC,
+  tableToIPC,
+  type Vector,
+} from 'apache-arrow';
 import { isMillisecondTimestamps, msToInt64, timestampsToMs } from './arrow-timestamps.js';
 import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@buff/core';
 
@@ -10,7 +20,10 @@ import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@
 export function barsToTable(bars: Bars, tsInt64?: BigInt64Array): Table {
   const length = bars.ts.length;
   // In shared memory like the reader's columns: the hash worker reads the encoded table without a copy.
-  const int64 = tsInt64 !== undefined && tsInt64.length === length ? tsInt64 : msToInt64(bars.ts, sharedArray(BigInt64Array, length));
+  const int64 =
+    tsInt64 !== undefined && tsInt64.length === length
+      ? tsInt64
+      : msToInt64(bars.ts, sharedArray(BigInt64Array, length));
   const tsData = makeData({ type: new TimestampMillisecond('UTC'), data: int64, length, nullCount: 0 });
   return new Table({
     ts: makeVector(tsData),
@@ -34,32 +47,46 @@ export function tableToBars(table: Table, source = 'arrow table'): Bars {
  * {@link tableToBars}, plus the ts column's Int64 values as stored when the table is one record
  * batch (a view, no copy): a writer of the same timestamps can reuse them instead of converting back.
  */
-export function readBarsTable(table: Table, source = 'arrow table'): { bars: Bars; tsInt64: BigInt64Array | undefined } {
+export function readBarsTable(
+  table: Table,
+  source = 'arrow table',
+): { bars: Bars; tsInt64: BigInt64Array | undefined } {
   const names = table.schema.fields.map((field) => field.name);
   for (const column of BAR_COLUMNS) {
     if (!names.includes(column)) {
-      throw new BuffError('MISSING_COLUMN', `${source}: missing column "${column}"`, { details: { file: source, column, rule: 'MISSING_COLUMN' } });
+      throw new BuffError('MISSING_COLUMN', `${source}: missing column "${column}"`, {
+        details: { file: source, column, rule: 'MISSING_COLUMN' },
+      });
     }
   }
   const tsVector = table.getChild('ts') as Vector;
   if (!isMillisecondTimestamps(tsVector)) {
-    throw new BuffError('INVALID_INPUT', `${source}: column "ts" must be Timestamp(ms, UTC), got ${String(tsVector.type)}`, {
-      details: { file: source, column: 'ts' },
-    });
+    throw new BuffError(
+      'INVALID_INPUT',
+      `${source}: column "ts" must be Timestamp(ms, UTC), got ${String(tsVector.type)}`,
+      {
+        details: { file: source, column: 'ts' },
+      },
+    );
   }
   const ts = timestampsToMs(tsVector);
   const bars = { ts } as Bars;
   for (const column of VALUE_COLUMNS) {
     const vector = table.getChild(column) as Vector;
     if (!(DataType.isFloat(vector.type) && vector.type.precision === Precision.DOUBLE)) {
-      throw new BuffError('INVALID_INPUT', `${source}: column "${column}" must be Float64, got ${String(vector.type)}`, {
-        details: { file: source, column },
-      });
+      throw new BuffError(
+        'INVALID_INPUT',
+        `${source}: column "${column}" must be Float64, got ${String(vector.type)}`,
+        {
+          details: { file: source, column },
+        },
+      );
     }
     bars[column] = vector.toArray() as Float64Array;
   }
   const only = tsVector.data.length === 1 ? tsVector.data[0] : undefined;
-  const tsInt64 = only === undefined ? undefined : (only.values as BigInt64Array).subarray(only.offset, only.offset + only.length);
+  const tsInt64 =
+    only === undefined ? undefined : (only.values as BigInt64Array).subarray(only.offset, only.offset + only.length);
   return { bars, tsInt64 };
 }
 

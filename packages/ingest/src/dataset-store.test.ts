@@ -37,26 +37,56 @@ describe('dataset store', () => {
 
   it('round-trips bars and records the sha256 of the Arrow bytes as the content id', async () => {
     const bars = synthesizeBars({ days: 1, seed: 1, symbol: 'BTC-USD' });
-    const table = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE, ingestOptions: { allowGaps: false } });
+    const table = await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars,
+      source: SOURCE,
+      ingestOptions: { allowGaps: false },
+    });
     const bytes = readFileSync(join(root, 'BTC-USD', '1m.arrow'));
     expect(table.contentId).toBe(sha256Hex(bytes));
-    expect(table).toMatchObject({ rows: 1440, gapCount: 0, first: '2024-01-01T00:00:00.000Z', last: '2024-01-01T23:59:00.000Z', bytes: bytes.length });
+    expect(table).toMatchObject({
+      rows: 1440,
+      gapCount: 0,
+      first: '2024-01-01T00:00:00.000Z',
+      last: '2024-01-01T23:59:00.000Z',
+      bytes: bytes.length,
+    });
     const read = await readBars(root, 'BTC-USD', '1m');
     expect(read.bars).toEqual(bars);
     const manifest = await readDatasetManifest(root, 'BTC-USD');
-    expect(DatasetManifestSchema.parse(JSON.parse(readFileSync(join(root, 'BTC-USD', 'dataset.json'), 'utf8')))).toEqual(manifest);
+    expect(
+      DatasetManifestSchema.parse(JSON.parse(readFileSync(join(root, 'BTC-USD', 'dataset.json'), 'utf8'))),
+    ).toEqual(manifest);
     expect(manifest).toMatchObject({ symbol: 'BTC-USD', source: SOURCE, ingestOptions: { allowGaps: false } });
     expect(readdirSync(join(root, 'BTC-USD')).sort()).toEqual(['1m.arrow', 'dataset.json']);
   });
 
   it('stores derived tables with derivedFrom = the 1m content id, and a 1m rewrite drops them', async () => {
-    const one = await writeDataset(root, { symbol: 'ETH-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 2 }), source: SOURCE });
+    const one = await writeDataset(root, {
+      symbol: 'ETH-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 2 }),
+      source: SOURCE,
+    });
     const hourly = await resampleDataset(root, 'ETH-USD', '1h');
-    expect(hourly).toMatchObject({ timeframe: '1h', rows: 24, derivedFrom: one.contentId, includePartial: false, file: '1h.arrow' });
+    expect(hourly).toMatchObject({
+      timeframe: '1h',
+      rows: 24,
+      derivedFrom: one.contentId,
+      includePartial: false,
+      file: '1h.arrow',
+    });
     expect((await readBars(root, 'ETH-USD', '1h')).bars.ts.length).toBe(24);
     expect(Object.keys((await readDatasetManifest(root, 'ETH-USD')).tables).sort()).toEqual(['1h', '1m']);
 
-    await writeDataset(root, { symbol: 'ETH-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 3 }), source: SOURCE });
+    await writeDataset(root, {
+      symbol: 'ETH-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 3 }),
+      source: SOURCE,
+    });
     expect(Object.keys((await readDatasetManifest(root, 'ETH-USD')).tables)).toEqual(['1m']);
     expect(existsSync(join(root, 'ETH-USD', '1h.arrow'))).toBe(false);
     await expectCode(readBars(root, 'ETH-USD', '1h'), 'DATASET_NOT_FOUND');
@@ -64,12 +94,33 @@ describe('dataset store', () => {
 
   it('writes and reads the quality report', async () => {
     const quality = {
-      symbol: 'BTC-USD', timeframe: '1m' as const, source: 'x.csv', rows: 1440, first: null, last: null, expectedRows: 1440,
-      gapCount: 0, missingBars: 0, gaps: [], gapsAllowed: false, rules: { ORDER: { checked: 1440, violations: 0 } },
+      symbol: 'BTC-USD',
+      timeframe: '1m' as const,
+      source: 'x.csv',
+      rows: 1440,
+      first: null,
+      last: null,
+      expectedRows: 1440,
+      gapCount: 0,
+      missingBars: 0,
+      gaps: [],
+      gapsAllowed: false,
+      rules: { ORDER: { checked: 1440, violations: 0 } },
     };
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), quality, source: SOURCE });
+    await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      quality,
+      source: SOURCE,
+    });
     expect(await readQualityReport(root, 'BTC-USD')).toEqual(quality);
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
+    await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      source: SOURCE,
+    });
     expect(await readQualityReport(root, 'BTC-USD')).toBeUndefined();
   });
 
@@ -82,7 +133,12 @@ describe('dataset store', () => {
   });
 
   it('detects a corrupted Arrow file (CORRUPT_ARTIFACT)', async () => {
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
+    await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      source: SOURCE,
+    });
     const path = join(root, 'BTC-USD', '1m.arrow');
     const bytes = readFileSync(path);
     bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0xff;
@@ -109,7 +165,12 @@ describe('dataset store', () => {
 
   it('rejects a damaged dataset.json as CORRUPT_ARTIFACT and a missing dataset as DATASET_NOT_FOUND', async () => {
     await expectCode(readBars(root, 'NOPE', '1m'), 'DATASET_NOT_FOUND');
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
+    await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      source: SOURCE,
+    });
     writeFileSync(join(root, 'BTC-USD', 'dataset.json'), '{"schemaVersion":1');
     await expectCode(readDatasetManifest(root, 'BTC-USD'), 'CORRUPT_ARTIFACT');
   });
@@ -117,14 +178,26 @@ describe('dataset store', () => {
   it('writes nothing when the input is rejected', async () => {
     const bars = synthesizeBars({ days: 1, seed: 1 });
     bars.ts[10] = bars.ts[9] as number;
-    await expectCode(writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE }), 'UNORDERED_TIMESTAMP');
+    await expectCode(
+      writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE }),
+      'UNORDERED_TIMESTAMP',
+    );
     await expectCode(writeDataset(root, { symbol: '../evil', timeframe: '1m', bars, source: SOURCE }), 'INVALID_INPUT');
     const badQuality = { symbol: 'X' } as never;
     await expectCode(
-      writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), quality: badQuality, source: SOURCE }),
+      writeDataset(root, {
+        symbol: 'BTC-USD',
+        timeframe: '1m',
+        bars: synthesizeBars({ days: 1, seed: 1 }),
+        quality: badQuality,
+        source: SOURCE,
+      }),
       'INVALID_INPUT',
     );
-    await expectCode(writeDataset(root, { symbol: 'BTC-USD', timeframe: '5m', bars: allocateBars(0), source: SOURCE }), 'DATASET_NOT_FOUND');
+    await expectCode(
+      writeDataset(root, { symbol: 'BTC-USD', timeframe: '5m', bars: allocateBars(0), source: SOURCE }),
+      'DATASET_NOT_FOUND',
+    );
     expect(readdirSync(root)).toEqual(existsSync(join(root, 'BTC-USD')) ? ['BTC-USD'] : []);
     if (existsSync(join(root, 'BTC-USD'))) expect(readdirSync(join(root, 'BTC-USD'))).toEqual([]);
   });
@@ -138,7 +211,12 @@ describe('dataset store', () => {
   });
 
   it('keeps the previous version intact when a write fails midway', async () => {
-    const first = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
+    const first = await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      source: SOURCE,
+    });
     const bars = synthesizeBars({ days: 1, seed: 2 });
     bars.volume = bars.volume.subarray(1); // column lengths differ
     await expectCode(writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE }), 'INVALID_INPUT');
@@ -148,8 +226,18 @@ describe('dataset store', () => {
 
   it('lists datasets by symbol, finds tables by content id and prints the inventory', async () => {
     expect(await listDatasets(join(root, 'absent'))).toEqual([]);
-    const b = await writeDataset(root, { symbol: 'B', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1, symbol: 'B' }), source: SOURCE });
-    await writeDataset(root, { symbol: 'A', timeframe: '1m', bars: synthesizeBars({ days: 1, seed: 1 }), source: SOURCE });
+    const b = await writeDataset(root, {
+      symbol: 'B',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1, symbol: 'B' }),
+      source: SOURCE,
+    });
+    await writeDataset(root, {
+      symbol: 'A',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 1, seed: 1 }),
+      source: SOURCE,
+    });
     const fiveMinute = await resampleDataset(root, 'A', '5m');
     expect((await listDatasets(root)).map((m) => m.symbol)).toEqual(['A', 'B']);
     expect(await findTableByContentId(root, fiveMinute.contentId)).toEqual({ symbol: 'A', table: fiveMinute });
@@ -169,7 +257,8 @@ describe('dataset store', () => {
     const bars = synthesizeBars({ days: 1, seed: 1 });
     const keep = Array.from(bars.ts.keys()).filter((i) => i % 100 !== 50);
     const gapped = allocateBars(keep.length);
-    for (const column of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) gapped[column].set(keep.map((i) => bars[column][i] as number));
+    for (const column of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const)
+      gapped[column].set(keep.map((i) => bars[column][i] as number));
     const table = await writeDataset(root, { symbol: 'GAPPY', timeframe: '1m', bars: gapped, source: SOURCE });
     expect(table.gapCount).toBe(14);
   });

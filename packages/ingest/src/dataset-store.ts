@@ -1,4 +1,16 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -53,7 +65,11 @@ export interface WriteDatasetInput {
  * reads): stored as given, neither converted again nor checked (the caller vouches for them).
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
-export async function writeDataset(dataRoot: string, input: WriteDatasetInput, tsInt64?: BigInt64Array): Promise<DatasetTable> {
+export async function writeDataset(
+  dataRoot: string,
+  input: WriteDatasetInput,
+  tsInt64?: BigInt64Array,
+): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
   validateSymbol(input.symbol);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
@@ -78,10 +94,22 @@ export async function writeDataset(dataRoot: string, input: WriteDatasetInput, t
     quality = report === undefined ? undefined : checkSchema(QualityReportSchema, report, 'quality report');
     if (quality) stageSmallFile(staged, join(dir, QUALITY_FILE), `${canonicalJsonPretty(quality)}\n`);
     const { sha256, bytes } = (await table).entry;
-    dataset = describeTable(input.bars, input.timeframe, { sha256, bytes, gapCount }, derivedFrom, base ? input.includePartial : undefined);
+    dataset = describeTable(
+      input.bars,
+      input.timeframe,
+      { sha256, bytes, gapCount },
+      derivedFrom,
+      base ? input.includePartial : undefined,
+    );
     const manifest: DatasetManifest = base
       ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: dataset }) }
-      : { schemaVersion: 1, symbol: input.symbol, source: input.source, ingestOptions: input.ingestOptions ?? {}, tables: { '1m': dataset } };
+      : {
+          schemaVersion: 1,
+          symbol: input.symbol,
+          source: input.source,
+          ingestOptions: input.ingestOptions ?? {},
+          tables: { '1m': dataset },
+        };
     checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
     stageSmallFile(staged, join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`);
     for (const { temp, path } of staged) renameSync(temp, path);
@@ -112,7 +140,11 @@ function stageSmallFile(staged: Array<{ temp: string; path: string }>, path: str
  * DATASET_NOT_FOUND when absent, CORRUPT_ARTIFACT when the bytes do not match.
  * @example const { bars, table } = await readBars('data', 'BTC-USD', '1h');
  */
-export async function readBars(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ bars: Bars; table: DatasetTable }> {
+export async function readBars(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<{ bars: Bars; table: DatasetTable }> {
   const { path, bytes, table } = await readTableBytes(dataRoot, symbol, timeframe);
   checkContentId(path, sha256Hex(bytes), table);
   return { bars: ipcToBars(bytes, path), table };
@@ -136,7 +168,11 @@ export interface UnverifiedBars {
  * Bytes that do not even parse reject with CORRUPT_ARTIFACT once their hash is known.
  * @example const { bars, verified } = await readBarsVerifiedLater('data', 'BTC-USD', '1m'); work(bars); await verified;
  */
-export async function readBarsVerifiedLater(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<UnverifiedBars> {
+export async function readBarsVerifiedLater(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<UnverifiedBars> {
   const { path, table } = await findTable(dataRoot, symbol, timeframe);
   const fd = openTable(path);
   let bytes: Uint8Array;
@@ -182,7 +218,11 @@ function readShared(fd: number, path: string): Uint8Array {
 }
 
 /** The bytes of a stored table, read in one synchronous call (the thread pool would only add round trips). */
-async function readTableBytes(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ path: string; bytes: Buffer; table: DatasetTable }> {
+async function readTableBytes(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<{ path: string; bytes: Buffer; table: DatasetTable }> {
   const { path, table } = await findTable(dataRoot, symbol, timeframe);
   try {
     return { path, bytes: readFileSync(path), table };
@@ -192,13 +232,21 @@ async function readTableBytes(dataRoot: string, symbol: string, timeframe: Timef
 }
 
 /** The table of (symbol, timeframe) in dataset.json and its file; DATASET_NOT_FOUND when not stored. */
-async function findTable(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ path: string; table: DatasetTable }> {
+async function findTable(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<{ path: string; table: DatasetTable }> {
   const manifest = await readDatasetManifest(dataRoot, symbol);
   const table = manifest.tables[timeframe];
   if (!table) {
-    throw new BuffError('DATASET_NOT_FOUND', `no ${timeframe} table for ${symbol} (have: ${Object.keys(manifest.tables).join(' ')})`, {
-      details: { key: 'timeframe', value: timeframe },
-    });
+    throw new BuffError(
+      'DATASET_NOT_FOUND',
+      `no ${timeframe} table for ${symbol} (have: ${Object.keys(manifest.tables).join(' ')})`,
+      {
+        details: { key: 'timeframe', value: timeframe },
+      },
+    );
   }
   return { path: join(datasetDir(dataRoot, symbol), table.file), table };
 }
@@ -212,14 +260,21 @@ function openTable(path: string): number {
 }
 
 function unreadable(path: string, err: unknown): BuffError {
-  return new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, { cause: err, details: { file: path } });
+  return new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, {
+    cause: err,
+    details: { file: path },
+  });
 }
 
 function checkContentId(path: string, actual: string, table: DatasetTable): void {
   if (actual !== table.contentId) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: sha256 ${actual.slice(0, 12)} does not match ${MANIFEST_FILE} ${table.contentId.slice(0, 12)}`, {
-      details: { file: path, rule: 'CONTENT_ID', value: actual, expected: table.contentId },
-    });
+    throw new BuffError(
+      'CORRUPT_ARTIFACT',
+      `${path}: sha256 ${actual.slice(0, 12)} does not match ${MANIFEST_FILE} ${table.contentId.slice(0, 12)}`,
+      {
+        details: { file: path, rule: 'CONTENT_ID', value: actual, expected: table.contentId },
+      },
+    );
   }
 }
 
@@ -230,7 +285,10 @@ function checkContentId(path: string, actual: string, table: DatasetTable): void
 export async function readDatasetManifest(dataRoot: string, symbol: string): Promise<DatasetManifest> {
   const path = join(datasetDir(dataRoot, symbol), MANIFEST_FILE);
   const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    throw new BuffError('DATASET_NOT_FOUND', `no dataset for symbol ${symbol} under ${dataRoot}`, { cause: err, details: { file: path, value: symbol } });
+    throw new BuffError('DATASET_NOT_FOUND', `no dataset for symbol ${symbol} under ${dataRoot}`, {
+      cause: err,
+      details: { file: path, value: symbol },
+    });
   });
   return parseJsonFile(path, text, (value) => DatasetManifestSchema.parse(value));
 }
@@ -252,7 +310,12 @@ export async function readQualityReport(dataRoot: string, symbol: string): Promi
 export async function listDatasets(dataRoot: string): Promise<DatasetManifest[]> {
   const entries = await readdir(dataRoot, { withFileTypes: true }).catch(() => []);
   const symbols = entries
-    .filter((entry) => entry.isDirectory() && SymbolSchema.safeParse(entry.name).success && existsSync(join(dataRoot, entry.name, MANIFEST_FILE)))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        SymbolSchema.safeParse(entry.name).success &&
+        existsSync(join(dataRoot, entry.name, MANIFEST_FILE)),
+    )
     .map((entry) => entry.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const manifests: DatasetManifest[] = [];
@@ -264,7 +327,10 @@ export async function listDatasets(dataRoot: string): Promise<DatasetManifest[]>
  * The stored table with this content id, if any.
  * @example const hit = await findTableByContentId('data', run.inputs[0].contentId);
  */
-export async function findTableByContentId(dataRoot: string, contentId: string): Promise<{ symbol: string; table: DatasetTable } | undefined> {
+export async function findTableByContentId(
+  dataRoot: string,
+  contentId: string,
+): Promise<{ symbol: string; table: DatasetTable } | undefined> {
   for (const manifest of await listDatasets(dataRoot)) {
     for (const table of Object.values(manifest.tables)) {
       if (table.contentId === contentId) return { symbol: manifest.symbol, table };
@@ -284,13 +350,22 @@ export async function resampleDataset(
   options: { includePartial?: boolean } = {},
 ): Promise<DatasetTable> {
   if (timeframe === '1m') {
-    throw new BuffError('INVALID_INPUT', 'resample needs a timeframe above 1m', { details: { key: 'timeframe', value: timeframe } });
+    throw new BuffError('INVALID_INPUT', 'resample needs a timeframe above 1m', {
+      details: { key: 'timeframe', value: timeframe },
+    });
   }
   const { bars, table } = await readBars(dataRoot, symbol, '1m');
   const includePartial = options.includePartial ?? false;
   const resampled = resample(bars, timeframe, { includePartial, sourceTimeframe: '1m' });
   const manifest = await readDatasetManifest(dataRoot, symbol);
-  return writeDataset(dataRoot, { symbol, timeframe, bars: resampled, source: manifest.source, derivedFrom: table.contentId, includePartial });
+  return writeDataset(dataRoot, {
+    symbol,
+    timeframe,
+    bars: resampled,
+    source: manifest.source,
+    derivedFrom: table.contentId,
+    includePartial,
+  });
 }
 
 function describeTable(
@@ -329,7 +404,9 @@ function checkColumnLengths(bars: Bars, symbol: string): void {
   const n = bars.ts.length;
   for (const column of ['open', 'high', 'low', 'close', 'volume'] as const) {
     if (bars[column].length !== n) {
-      throw new BuffError('INVALID_INPUT', `${symbol}: column ${column} has ${bars[column].length} rows, ts has ${n}`, { details: { column } });
+      throw new BuffError('INVALID_INPUT', `${symbol}: column ${column} has ${bars[column].length} rows, ts has ${n}`, {
+        details: { column },
+      });
     }
   }
 }
@@ -342,9 +419,13 @@ function checkAscending(bars: Bars, symbol: string, stepMs: number): number {
     const t = bars.ts[i] as number;
     const step = i > 0 ? t - (bars.ts[i - 1] as number) : 1;
     if (!Number.isInteger(t) || !(step > 0)) {
-      throw new BuffError('UNORDERED_TIMESTAMP', `${symbol}: ts must be integer ms, strictly ascending (bar ${i}: ${t})`, {
-        details: { index: i, value: String(t), rule: 'UNORDERED_TIMESTAMP' },
-      });
+      throw new BuffError(
+        'UNORDERED_TIMESTAMP',
+        `${symbol}: ts must be integer ms, strictly ascending (bar ${i}: ${t})`,
+        {
+          details: { index: i, value: String(t), rule: 'UNORDERED_TIMESTAMP' },
+        },
+      );
     }
     if (step > stepMs) gaps++;
   }
@@ -365,7 +446,11 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
 
 /** The slice of a zod schema used here (zod is core's dependency, not ours). */
 interface SafeParser<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
 }
 
 function checkSchema<T>(schema: SafeParser<T>, value: unknown, what: string): T {
@@ -382,9 +467,13 @@ function parseJsonFile<T>(path: string, text: string, parse: (value: unknown) =>
   try {
     return parse(JSON.parse(text));
   } catch (err) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not a valid ${path.endsWith(QUALITY_FILE) ? 'quality report' : 'dataset manifest'}`, {
-      cause: err,
-      details: { file: path, issues: (err as { issues?: unknown }).issues },
-    });
+    throw new BuffError(
+      'CORRUPT_ARTIFACT',
+      `${path}: not a valid ${path.endsWith(QUALITY_FILE) ? 'quality report' : 'dataset manifest'}`,
+      {
+        cause: err,
+        details: { file: path, issues: (err as { issues?: unknown }).issues },
+      },
+    );
   }
 }

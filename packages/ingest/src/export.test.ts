@@ -15,7 +15,12 @@ describe('exportDataset', () => {
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'buff-export-'));
     cleanup = () => rmSync(root, { recursive: true, force: true });
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars: synthesizeBars({ days: 2, seed: 9, symbol: 'BTC-USD' }), source: { kind: 'synthetic' } });
+    await writeDataset(root, {
+      symbol: 'BTC-USD',
+      timeframe: '1m',
+      bars: synthesizeBars({ days: 2, seed: 9, symbol: 'BTC-USD' }),
+      source: { kind: 'synthetic' },
+    });
     await resampleDataset(root, 'BTC-USD', '5m');
   });
   afterEach(() => cleanup());
@@ -25,7 +30,12 @@ describe('exportDataset', () => {
     const result = await exportDataset(root, { symbol: 'BTC-USD', timeframe: '5m', format: 'csv', out });
     const { bars, table } = await readBars(root, 'BTC-USD', '5m');
     const text = readFileSync(out, 'utf8');
-    expect(result).toMatchObject({ rows: 576, format: 'csv', contentId: table.contentId, sha256: sha256Hex(Buffer.from(text)) });
+    expect(result).toMatchObject({
+      rows: 576,
+      format: 'csv',
+      contentId: table.contentId,
+      sha256: sha256Hex(Buffer.from(text)),
+    });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('timestamp,open,high,low,close,volume');
     expect(lines).toHaveLength(577);
@@ -46,12 +56,21 @@ describe('exportDataset', () => {
     const file = await asyncBufferFromFile(out);
     const metadata = await parquetMetadataAsync(file);
     const tsElement = metadata.schema.find((element) => element.name === 'ts');
-    expect(tsElement).toMatchObject({ type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } });
+    expect(tsElement).toMatchObject({
+      type: 'INT64',
+      logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+    });
     const rows = (await parquetReadObjects({ file, utf8: true })) as Array<Record<string, unknown>>;
     expect(rows).toHaveLength(2880);
     expect((rows[0]?.ts as Date).getTime()).toBe(bars.ts[0]);
     expect((rows[2879]?.ts as Date).getTime()).toBe(bars.ts[2879]);
-    expect(rows[100]).toMatchObject({ open: bars.open[100], high: bars.high[100], low: bars.low[100], close: bars.close[100], volume: bars.volume[100] });
+    expect(rows[100]).toMatchObject({
+      open: bars.open[100],
+      high: bars.high[100],
+      low: bars.low[100],
+      close: bars.close[100],
+      volume: bars.volume[100],
+    });
 
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -71,8 +90,12 @@ describe('exportDataset', () => {
 
   it('rejects an unknown format and a missing table, writing nothing', async () => {
     const out = join(root, 'x.out');
-    await expect(exportDataset(root, { symbol: 'BTC-USD', timeframe: '5m', format: 'xlsx' as never, out })).rejects.toSatisfy((err) => isBuffError(err, 'INVALID_INPUT'));
-    await expect(exportDataset(root, { symbol: 'BTC-USD', timeframe: '1h', format: 'csv', out })).rejects.toSatisfy((err) => isBuffError(err, 'DATASET_NOT_FOUND'));
+    await expect(
+      exportDataset(root, { symbol: 'BTC-USD', timeframe: '5m', format: 'xlsx' as never, out }),
+    ).rejects.toSatisfy((err) => isBuffError(err, 'INVALID_INPUT'));
+    await expect(exportDataset(root, { symbol: 'BTC-USD', timeframe: '1h', format: 'csv', out })).rejects.toSatisfy(
+      (err) => isBuffError(err, 'DATASET_NOT_FOUND'),
+    );
     expect(readdirSync(root)).toEqual(['BTC-USD']);
   });
 });

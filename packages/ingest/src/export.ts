@@ -33,15 +33,26 @@ export interface ExportResult {
  */
 export async function exportDataset(dataRoot: string, options: ExportOptions): Promise<ExportResult> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
-    throw new BuffError('INVALID_INPUT', `export format "${String(options.format)}" (known: ${EXPORT_FORMATS.join(' ')})`, {
-      details: { key: 'format', value: String(options.format) },
-    });
+    throw new BuffError(
+      'INVALID_INPUT',
+      `export format "${String(options.format)}" (known: ${EXPORT_FORMATS.join(' ')})`,
+      {
+        details: { key: 'format', value: String(options.format) },
+      },
+    );
   }
   const { bars, table } = await readBars(dataRoot, options.symbol, options.timeframe);
   const data = options.format === 'csv' ? barsToCsv(bars) : barsToParquet(bars);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   writeFileAtomic(options.out, bytes);
-  return { out: options.out, format: options.format, rows: bars.ts.length, bytes: bytes.length, sha256: sha256Hex(bytes), contentId: table.contentId };
+  return {
+    out: options.out,
+    format: options.format,
+    rows: bars.ts.length,
+    bytes: bytes.length,
+    sha256: sha256Hex(bytes),
+    contentId: table.contentId,
+  };
 }
 
 /**

@@ -19,7 +19,10 @@ export interface FetchDatasetOptions {
  * (kind and params, e.g. seed/days/signal/start) goes into `dataset.json`.
  * @example const { table } = await fetchDataset('data', { symbol: 'BTC-USD', providerOptions: { seed: 7, days: 30 } });
  */
-export async function fetchDataset(dataRoot: string, options: FetchDatasetOptions): Promise<{ table: DatasetTable; quality: QualityReport }> {
+export async function fetchDataset(
+  dataRoot: string,
+  options: FetchDatasetOptions,
+): Promise<{ table: DatasetTable; quality: QualityReport }> {
   const provider = getProvider(resolveProviderName(options.provider), options.providerOptions);
   const request = {
     symbol: options.symbol,
@@ -29,8 +32,28 @@ export async function fetchDataset(dataRoot: string, options: FetchDatasetOption
   const bars = await provider.fetchBars(request);
   const source = provider.describeSource(request);
   const sourceName = `${provider.name}:${options.symbol}`;
-  const { gaps } = checkRows(bars, { timeframeMs: 60_000, allowGaps: true, placeOf: (index, column) => ({ file: sourceName, row: index + 1, ...(column === undefined ? {} : { column }) }) });
-  const quality = buildQualityReport({ symbol: options.symbol, timeframe: '1m', source: sourceName, bars, gaps, gapsAllowed: true, kind: 'arrow', sourceColumns: 6 });
-  const table = await writeDataset(dataRoot, { symbol: options.symbol, timeframe: '1m', bars, quality, source, ingestOptions: { timeframe: '1m', allowGaps: true } });
+  const { gaps } = checkRows(bars, {
+    timeframeMs: 60_000,
+    allowGaps: true,
+    placeOf: (index, column) => ({ file: sourceName, row: index + 1, ...(column === undefined ? {} : { column }) }),
+  });
+  const quality = buildQualityReport({
+    symbol: options.symbol,
+    timeframe: '1m',
+    source: sourceName,
+    bars,
+    gaps,
+    gapsAllowed: true,
+    kind: 'arrow',
+    sourceColumns: 6,
+  });
+  const table = await writeDataset(dataRoot, {
+    symbol: options.symbol,
+    timeframe: '1m',
+    bars,
+    quality,
+    source,
+    ingestOptions: { timeframe: '1m', allowGaps: true },
+  });
   return { table, quality };
 }

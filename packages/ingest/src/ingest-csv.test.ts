@@ -75,19 +75,33 @@ describe('ingestCsv rules (fail closed)', () => {
 
   it('rejects timestamps off the timeframe grid', async () => {
     const path = join(dir, 'seconds.csv');
-    writeFileSync(path, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:30Z,1,2,0.5,1.5,1\n2024-01-01T00:01:30Z,1,2,0.5,1.5,1\n');
-    await expect(parseCsv(path, { symbol: 'TEST' })).rejects.toMatchObject({ code: 'WRONG_SPACING', details: { line: 2 } });
+    writeFileSync(
+      path,
+      'timestamp,open,high,low,close,volume\n2024-01-01T00:00:30Z,1,2,0.5,1.5,1\n2024-01-01T00:01:30Z,1,2,0.5,1.5,1\n',
+    );
+    await expect(parseCsv(path, { symbol: 'TEST' })).rejects.toMatchObject({
+      code: 'WRONG_SPACING',
+      details: { line: 2 },
+    });
   });
 
   it('rejects an empty line in the middle as BAD_ROW', async () => {
     const path = join(dir, 'blank.csv');
-    writeFileSync(path, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,1\n\n2024-01-01T00:01:00Z,1,2,0.5,1.5,1\n');
+    writeFileSync(
+      path,
+      'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,1\n\n2024-01-01T00:01:00Z,1,2,0.5,1.5,1\n',
+    );
     await expect(parseCsv(path, { symbol: 'TEST' })).rejects.toMatchObject({ code: 'BAD_ROW', details: { line: 3 } });
   });
 
   it('rejects invalid options as INVALID_CONFIG', async () => {
-    await expect(parseCsv(fixture('valid.csv'), { symbol: '../etc' })).rejects.toMatchObject({ code: 'INVALID_CONFIG', details: { key: 'symbol' } });
-    await expect(parseCsv(fixture('valid.csv'), { symbol: 'X', timezone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await expect(parseCsv(fixture('valid.csv'), { symbol: '../etc' })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      details: { key: 'symbol' },
+    });
+    await expect(parseCsv(fixture('valid.csv'), { symbol: 'X', timezone: 'Mars/Olympus' })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
   });
 });
 
@@ -100,7 +114,13 @@ describe('ingestCsv success', () => {
     expect(result.bars.open[3]).toBe(103.5);
     expect(result.bars.volume[9]).toBe(1.29);
     expect(result.table.numRows).toBe(10);
-    expect(result.quality).toMatchObject({ rows: 10, gapCount: 0, expectedRows: 10, first: '2024-01-01T00:00:00.000Z', last: '2024-01-01T00:09:00.000Z' });
+    expect(result.quality).toMatchObject({
+      rows: 10,
+      gapCount: 0,
+      expectedRows: 10,
+      first: '2024-01-01T00:00:00.000Z',
+      last: '2024-01-01T00:09:00.000Z',
+    });
     expect(QualityReportSchema.parse(result.quality)).toEqual(result.quality);
     const written = ipcToBars(readFileSync(out));
     expect(Array.from(written.close)).toEqual(Array.from(result.bars.close));
@@ -128,12 +148,17 @@ describe('ingestCsv success', () => {
 
   it('accepts any column order, maps or ignores extra columns, matches names case-insensitively', async () => {
     const path = fixture('reordered-with-extra.csv');
-    await expect(parseCsv(path, { symbol: 'T' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN', details: { value: 'trades' } });
+    await expect(parseCsv(path, { symbol: 'T' })).rejects.toMatchObject({
+      code: 'UNKNOWN_COLUMN',
+      details: { value: 'trades' },
+    });
     const { bars } = await parseCsv(path, { symbol: 'T', columnMap: { trades: null } });
     expect(Array.from(bars.open)).toEqual([100.5, 101.5, 102.5]);
     expect(Array.from(bars.volume)).toEqual([1.2, 1.21, 1.22]);
     expect(bars.ts[2]).toBe(Date.UTC(2024, 0, 1, 0, 2));
-    await expect(parseCsv(path, { symbol: 'T', columnMap: { trades: 'spread' } })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await expect(parseCsv(path, { symbol: 'T', columnMap: { trades: 'spread' } })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
   });
 
   it('converts offsets to UTC and reads CRLF files', async () => {
@@ -144,18 +169,28 @@ describe('ingestCsv success', () => {
   });
 
   it('reads naive timestamps in a declared zone across a DST jump', async () => {
-    await expect(parseCsv(fixture('naive-prague-dst.csv'), { symbol: 'T' })).rejects.toMatchObject({ code: 'TIMESTAMP_NO_ZONE' });
-    const { bars, quality } = await parseCsv(fixture('naive-prague-dst.csv'), { symbol: 'T', timezone: 'Europe/Prague' });
+    await expect(parseCsv(fixture('naive-prague-dst.csv'), { symbol: 'T' })).rejects.toMatchObject({
+      code: 'TIMESTAMP_NO_ZONE',
+    });
+    const { bars, quality } = await parseCsv(fixture('naive-prague-dst.csv'), {
+      symbol: 'T',
+      timezone: 'Europe/Prague',
+    });
     expect(Array.from(bars.ts)).toEqual([58, 59, 60, 61].map((m) => Date.UTC(2024, 2, 31, 0, m)));
     expect(quality.gapCount).toBe(0);
   });
 
   it('reads epoch seconds only when declared', async () => {
-    await expect(parseCsv(fixture('epoch-seconds.csv'), { symbol: 'T' })).rejects.toMatchObject({ code: 'BAD_TIMESTAMP', details: { line: 2 } });
+    await expect(parseCsv(fixture('epoch-seconds.csv'), { symbol: 'T' })).rejects.toMatchObject({
+      code: 'BAD_TIMESTAMP',
+      details: { line: 2 },
+    });
     const { bars } = await parseCsv(fixture('epoch-seconds.csv'), { symbol: 'T', timestampFormat: 'epoch-s' });
     expect(bars.ts[0]).toBe(Date.UTC(2024, 0, 1));
     // the same numbers read as milliseconds are 60 ms apart: not 1m data
-    await expect(parseCsv(fixture('epoch-seconds.csv'), { symbol: 'T', timestampFormat: 'epoch-ms' })).rejects.toMatchObject({ code: 'WRONG_SPACING' });
+    await expect(
+      parseCsv(fixture('epoch-seconds.csv'), { symbol: 'T', timestampFormat: 'epoch-ms' }),
+    ).rejects.toMatchObject({ code: 'WRONG_SPACING' });
   });
 
   it('gives the same bars whatever the chunk size (lines split across reads)', async () => {

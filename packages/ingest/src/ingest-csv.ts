@@ -21,5 +21,10 @@ export async function ingestCsv(path: string, options: IngestCsvOptions): Promis
   // The row rules and the quality report run while the table is written (nothing stays if they fail).
   const read = await readCsvForIngest(path, input);
   const { bars, tsInt64, finish, sourceSha256 } = read;
-  return storeIngest({ bars, tsInt64, quality: finish, sourceSha256 }, parseIngestOptions(input), { kind: 'csv', path }, { dataRoot, out });
+  return storeIngest(
+    { bars, tsInt64, quality: finish, sourceSha256 },
+    parseIngestOptions(input),
+    { kind: 'csv', path },
+    { dataRoot, out },
+  );
 }

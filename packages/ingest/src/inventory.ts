@@ -48,7 +48,14 @@ export function formatInventoryText(rows: InventoryRow[]): string {
   if (rows.length === 0) return 'no datasets';
   const cells = [HEADER, ...rows.map(toCells)];
   const widths = HEADER.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  return cells.map((row) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -63,5 +70,14 @@ export function formatInventoryMarkdown(rows: InventoryRow[]): string {
 }
 
 function toCells(row: InventoryRow): string[] {
-  return [row.symbol, row.timeframe, String(row.rows), row.first ?? '-', row.last ?? '-', String(row.gaps), row.contentId.slice(0, 12), row.source];
+  return [
+    row.symbol,
+    row.timeframe,
+    String(row.rows),
+    row.first ?? '-',
+    row.last ?? '-',
+    String(row.gaps),
+    row.contentId.slice(0, 12),
+    row.source,
+  ];
 }

@@ -27,10 +27,14 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   const rows = bars.ts.length;
   const first = rows > 0 ? (bars.ts[0] as number) : undefined;
   const last = rows > 0 ? (bars.ts[rows - 1] as number) : undefined;
-  const expectedRows = first === undefined || last === undefined ? 0 : (last - first) / timeframeMs(input.timeframe) + 1;
+  const expectedRows =
+    first === undefined || last === undefined ? 0 : (last - first) / timeframeMs(input.timeframe) + 1;
   const missingBars = gaps.reduce((sum, gap) => sum + gap.missing, 0);
   const steps = Math.max(rows - 1, 0);
-  const checked = (count: number, violations = 0): { checked: number; violations: number } => ({ checked: count, violations });
+  const checked = (count: number, violations = 0): { checked: number; violations: number } => ({
+    checked: count,
+    violations,
+  });
   const rules: QualityReport['rules'] = {
     EMPTY_FILE: checked(1),
     MISSING_COLUMN: checked(6),
@@ -74,7 +78,8 @@ export function formatQualitySummary(report: QualityReport, maxGaps = 5): string
     `rows ${report.rows} (${report.timeframe}), ${report.first ?? '-'} -> ${report.last ?? '-'}`,
     `expected ${report.expectedRows} rows; gaps ${report.gapCount} (${report.missingBars} missing bars)${report.gapCount > 0 ? (report.gapsAllowed ? ', allowed' : '') : ''}`,
   ];
-  for (const gap of report.gaps.slice(0, maxGaps)) lines.push(`  gap ${gap.from} .. ${gap.to} (${gap.missing} missing)`);
+  for (const gap of report.gaps.slice(0, maxGaps))
+    lines.push(`  gap ${gap.from} .. ${gap.to} (${gap.missing} missing)`);
   if (report.gaps.length > maxGaps) lines.push(`  ... ${report.gaps.length - maxGaps} more gaps in quality.json`);
   const checks = Object.entries(report.rules).map(([rule, count]) => `${rule} ${count.checked}`);
   lines.push(`rules checked: ${checks.join(', ')}`);

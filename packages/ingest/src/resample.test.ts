@@ -73,7 +73,10 @@ describe('resample', () => {
       bars.volume[i] = 1;
     }
     const out = resample(bars, '1d', { includePartial: true });
-    expect(Array.from(out.ts, (t) => new Date(t).toISOString())).toEqual(['2024-03-05T00:00:00.000Z', '2024-03-06T00:00:00.000Z']);
+    expect(Array.from(out.ts, (t) => new Date(t).toISOString())).toEqual([
+      '2024-03-05T00:00:00.000Z',
+      '2024-03-06T00:00:00.000Z',
+    ]);
     expect(Array.from(out.volume)).toEqual([120, 120]);
   });
 

@@ -96,7 +96,11 @@ export function resample(bars: Bars, timeframe: Timeframe, options: ResampleOpti
 }
 
 function unordered(index: number, previous: number, value: number): BuffError {
-  return new BuffError('UNORDERED_TIMESTAMP', `resample input must be strictly ascending: bar ${index} ts ${value} after ${previous}`, {
-    details: { index, value: String(value), rule: 'UNORDERED_TIMESTAMP' },
-  });
+  return new BuffError(
+    'UNORDERED_TIMESTAMP',
+    `resample input must be strictly ascending: bar ${index} ts ${value} after ${previous}`,
+    {
+      details: { index, value: String(value), rule: 'UNORDERED_TIMESTAMP' },
+    },
+  );
 }

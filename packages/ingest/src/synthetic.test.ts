@@ -23,7 +23,13 @@ describe('synthesizeBars', () => {
     expect(bars.ts.length).toBe(2 * 1440);
     expect(new Date(bars.ts[0] as number).toISOString()).toBe('2024-01-01T00:00:00.000Z');
     for (let i = 0; i < bars.ts.length; i++) {
-      const [o, h, l, c, v] = [bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]] as number[] as [number, number, number, number, number];
+      const [o, h, l, c, v] = [bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]] as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       expect(h >= Math.max(o, c) && l <= Math.min(o, c) && l > 0 && v > 0).toBe(true);
       if (i > 0) {
         expect(bars.ts[i]).toBe((bars.ts[i - 1] as number) + 60_000);
@@ -51,7 +57,8 @@ describe('synthesizeBars', () => {
     const vols: number[] = [];
     for (let start = 1; start + window < bars.close.length; start += window) {
       let sum = 0;
-      for (let i = start; i < start + window; i++) sum += Math.log((bars.close[i] as number) / (bars.close[i - 1] as number)) ** 2;
+      for (let i = start; i < start + window; i++)
+        sum += Math.log((bars.close[i] as number) / (bars.close[i - 1] as number)) ** 2;
       vols.push(Math.sqrt(sum / window));
     }
     expect(Math.max(...vols) / Math.min(...vols)).toBeGreaterThan(2);

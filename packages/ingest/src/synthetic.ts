@@ -35,7 +35,9 @@ export function synthesizeBars(options: SynthesizeOptions): Bars {
   const startMs = parseStart(start);
   const rows = Math.round(days * DAY_MINUTES);
   if (rows < 1) {
-    throw new BuffError('INVALID_INPUT', `days ${days} is less than one minute of bars`, { details: { key: 'days', value: String(days) } });
+    throw new BuffError('INVALID_INPUT', `days ${days} is less than one minute of bars`, {
+      details: { key: 'days', value: String(days) },
+    });
   }
 
   const rng = createPrng(`buff-synthetic:${seed}:${symbol}`);
@@ -65,11 +67,15 @@ export function synthesizeBars(options: SynthesizeOptions): Bars {
 function parseOptions(options: SynthesizeOptions): Required<SynthesizeOptions> {
   const { days, seed, signal = 0, start = '2024-01-01T00:00:00.000Z', symbol = 'SYNTH' } = options;
   const reject = (key: string, value: unknown, rule: string): never => {
-    throw new BuffError('INVALID_INPUT', `synthetic option ${key}=${String(value)}: ${rule}`, { details: { key, value: String(value), rule } });
+    throw new BuffError('INVALID_INPUT', `synthetic option ${key}=${String(value)}: ${rule}`, {
+      details: { key, value: String(value), rule },
+    });
   };
-  if (typeof days !== 'number' || !(days > 0 && days <= MAX_DAYS)) reject('days', days, `must be a number in (0, ${MAX_DAYS}]`);
+  if (typeof days !== 'number' || !(days > 0 && days <= MAX_DAYS))
+    reject('days', days, `must be a number in (0, ${MAX_DAYS}]`);
   if (!Number.isSafeInteger(seed)) reject('seed', seed, 'must be an integer');
-  if (typeof signal !== 'number' || !(signal >= 0 && signal <= 1)) reject('signal', signal, 'must be a number in [0, 1]');
+  if (typeof signal !== 'number' || !(signal >= 0 && signal <= 1))
+    reject('signal', signal, 'must be a number in [0, 1]');
   if (typeof symbol !== 'string' || symbol === '') reject('symbol', symbol, 'must be a non-empty string');
   return { days, seed, signal, start, symbol };
 }

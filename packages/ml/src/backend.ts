@@ -50,12 +50,16 @@ async function chooseBackend(options: BackendOptions): Promise<BackendChoice> {
       logger.info({ backend: name, skipped }, `tfjs backend: ${name}`);
       return { name, skipped };
     } catch (err) {
-      skipped.push({ name, reason: err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err) });
+      skipped.push({ name, reason: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) });
     }
   }
-  throw new BuffError('DEPENDENCY_MISSING', `no TensorFlow.js backend could be initialised: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, {
-    details: { rule: 'BACKEND', skipped },
-  });
+  throw new BuffError(
+    'DEPENDENCY_MISSING',
+    `no TensorFlow.js backend could be initialised: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
+    {
+      details: { rule: 'BACKEND', skipped },
+    },
+  );
 }
 
 async function activate(name: BackendName): Promise<void> {
@@ -66,7 +70,7 @@ async function activate(name: BackendName): Promise<void> {
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
-    const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+    const dist = `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
     wasm.setWasmPaths(dist);
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);

@@ -26,13 +26,29 @@ describe('checkpoints', () => {
     await saveCheckpoint(join(dir, 'lstm'), lstm);
     const loaded = await loadCheckpoint(join(dir, 'lstm'));
     const input = { steps: steps(5, 2, 3) };
-    expect(Array.from(loaded.logits(input, false).dataSync())).toEqual(Array.from(lstm.logits(input, false).dataSync()));
+    expect(Array.from(loaded.logits(input, false).dataSync())).toEqual(
+      Array.from(lstm.logits(input, false).dataSync()),
+    );
 
-    const transformer = createTransformerModel({ features: 3, window: 5, symbols: 2, dModel: 8, heads: 2, blocks: 1, ffUnits: 8, seed: 4 });
+    const transformer = createTransformerModel({
+      features: 3,
+      window: 5,
+      symbols: 2,
+      dModel: 8,
+      heads: 2,
+      blocks: 1,
+      ffUnits: 8,
+      seed: 4,
+    });
     await saveCheckpoint(join(dir, 'transformer'), transformer);
     const loadedT = await loadCheckpoint(join(dir, 'transformer'));
-    const batch = { x: tf.randomUniform([2, 5, 3], -1, 1, 'float32', 5) as tf.Tensor3D, symbols: tf.tensor1d([0, 1], 'int32') };
-    expect(Array.from(loadedT.logits(batch, false).dataSync())).toEqual(Array.from(transformer.logits(batch, false).dataSync()));
+    const batch = {
+      x: tf.randomUniform([2, 5, 3], -1, 1, 'float32', 5) as tf.Tensor3D,
+      symbols: tf.tensor1d([0, 1], 'int32'),
+    };
+    expect(Array.from(loadedT.logits(batch, false).dataSync())).toEqual(
+      Array.from(transformer.logits(batch, false).dataSync()),
+    );
   });
 
   it('a corrupted checkpoint is a CORRUPT_ARTIFACT naming the file', async () => {

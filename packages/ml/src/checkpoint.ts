@@ -19,7 +19,9 @@ const FORMAT = 'buff-sequence-model';
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const weights = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData === undefined ? [] : [artifacts.weightData].flat()));
+      const weights = new Uint8Array(
+        tf.io.concatenateArrayBuffers(artifacts.weightData === undefined ? [] : [artifacts.weightData].flat()),
+      );
       writeFileAtomic(join(dir, CHECKPOINT_WEIGHTS_FILE), weights);
       const modelJson = {
         format: artifacts.format,
@@ -30,7 +32,14 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
       };
       const text = `${JSON.stringify(modelJson, null, 2)}\n`;
       writeFileAtomic(join(dir, CHECKPOINT_MODEL_FILE), text);
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON', modelTopologyBytes: text.length, weightDataBytes: weights.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(0),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: text.length,
+          weightDataBytes: weights.byteLength,
+        },
+      };
     },
   };
 }
@@ -52,7 +61,8 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
         throw corrupt(modelPath, `checkpoint ${modelPath} is missing or not valid JSON`, err);
       }
       const manifest = modelJson.weightsManifest?.[0];
-      if (modelJson.modelTopology === undefined || manifest === undefined) throw corrupt(modelPath, `checkpoint ${modelPath} has no modelTopology or weightsManifest`);
+      if (modelJson.modelTopology === undefined || manifest === undefined)
+        throw corrupt(modelPath, `checkpoint ${modelPath} has no modelTopology or weightsManifest`);
       let weights: Buffer;
       try {
         weights = readFileSync(weightsPath);
@@ -61,7 +71,11 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
       }
       const expected = (modelJson.userDefinedMetadata as { weightsSha256?: string } | undefined)?.weightsSha256;
       const actual = sha256Hex(weights);
-      if (expected !== actual) throw corrupt(weightsPath, `checkpoint weights ${weightsPath} have sha256 ${actual.slice(0, 12)}, model.json expects ${String(expected).slice(0, 12)}`);
+      if (expected !== actual)
+        throw corrupt(
+          weightsPath,
+          `checkpoint weights ${weightsPath} have sha256 ${actual.slice(0, 12)}, model.json expects ${String(expected).slice(0, 12)}`,
+        );
       return {
         modelTopology: modelJson.modelTopology,
         format: modelJson.format,
@@ -100,7 +114,8 @@ export async function loadCheckpoint(dir: string): Promise<SequenceModel & { con
   const artifacts = await fileLoadHandler(dir).load!();
   const modelPath = join(dir, CHECKPOINT_MODEL_FILE);
   const topology = artifacts.modelTopology as { kind?: string; config?: unknown } | undefined;
-  if (artifacts.format !== FORMAT || topology === undefined) throw corrupt(modelPath, `checkpoint ${modelPath} is not a ${FORMAT}`);
+  if (artifacts.format !== FORMAT || topology === undefined)
+    throw corrupt(modelPath, `checkpoint ${modelPath} is not a ${FORMAT}`);
   let model: SequenceModel & { config: unknown };
   if (topology.kind === 'lstm') {
     const parsed = LstmConfigSchema.safeParse(topology.config);
@@ -118,13 +133,20 @@ export async function loadCheckpoint(dir: string): Promise<SequenceModel & { con
     tensors = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
   } catch (err) {
     model.dispose();
-    throw corrupt(join(dir, CHECKPOINT_WEIGHTS_FILE), `checkpoint weights do not decode: ${(err as Error).message}`, err);
+    throw corrupt(
+      join(dir, CHECKPOINT_WEIGHTS_FILE),
+      `checkpoint weights do not decode: ${(err as Error).message}`,
+      err,
+    );
   }
   try {
     for (const w of model.weights) {
       const t = tensors[w.name];
       if (t === undefined || t.shape.join('x') !== w.variable.shape.join('x')) {
-        throw corrupt(modelPath, `checkpoint ${modelPath}: weight ${w.name} is ${t === undefined ? 'missing' : `shaped ${t.shape.join('x')}`}, the model needs ${w.variable.shape.join('x')}`);
+        throw corrupt(
+          modelPath,
+          `checkpoint ${modelPath}: weight ${w.name} is ${t === undefined ? 'missing' : `shaped ${t.shape.join('x')}`}, the model needs ${w.variable.shape.join('x')}`,
+        );
       }
       w.variable.assign(t);
     }

@@ -19,12 +19,20 @@ describe('checkFeatures', () => {
   });
 
   it('flags NaN, inf and constant columns', () => {
-    const bad = { ...table, names: [...table.names, 'broken', 'flat'], columns: [...table.columns, table.columns[0]!.slice(), new Float32Array(600).fill(3)] };
+    const bad = {
+      ...table,
+      names: [...table.names, 'broken', 'flat'],
+      columns: [...table.columns, table.columns[0]!.slice(), new Float32Array(600).fill(3)],
+    };
     bad.columns[table.names.length]![100] = Number.NaN;
     bad.columns[table.names.length]![101] = Number.POSITIVE_INFINITY;
     const report = checkFeatures(bad);
     expect(report.ok).toBe(false);
-    expect(report.problems.map((p) => `${p.column}:${p.rule}:${p.severity}`)).toEqual(['broken:NAN:error', 'broken:INF:error', 'flat:CONSTANT:warning']);
+    expect(report.problems.map((p) => `${p.column}:${p.rule}:${p.severity}`)).toEqual([
+      'broken:NAN:error',
+      'broken:INF:error',
+      'flat:CONSTANT:warning',
+    ]);
   });
 
   it('flags leakage: a feature equal to the future return, or to the label', () => {
@@ -33,6 +41,9 @@ describe('checkFeatures', () => {
     const leaky = { ...table, names: [...table.names, 'next_ret', 'peek'], columns: [...table.columns, future, label] };
     const report = checkFeatures(leaky, labels);
     expect(report.ok).toBe(false);
-    expect(report.problems.filter((p) => p.rule.startsWith('LEAKAGE')).map((p) => `${p.column}:${p.rule}`)).toEqual(['next_ret:LEAKAGE_FUTURE_RETURN', 'peek:LEAKAGE_LABEL']);
+    expect(report.problems.filter((p) => p.rule.startsWith('LEAKAGE')).map((p) => `${p.column}:${p.rule}`)).toEqual([
+      'next_ret:LEAKAGE_FUTURE_RETURN',
+      'peek:LEAKAGE_LABEL',
+    ]);
   });
 });

@@ -47,7 +47,11 @@ export interface FeatureCheckOptions {
  * @example
  * const report = checkFeatures(table, makeLabels(bars)); if (!report.ok) console.log(report.problems);
  */
-export function checkFeatures(table: FeatureTable, labels?: LabelSet, options: FeatureCheckOptions = {}): FeatureCheckReport {
+export function checkFeatures(
+  table: FeatureTable,
+  labels?: LabelSet,
+  options: FeatureCheckOptions = {},
+): FeatureCheckReport {
   const maxLabel = options.maxLabelCorrelation ?? 0.9;
   const maxForward = options.maxForwardReturnCorrelation ?? 0.99;
   const rows = table.ts.length;
@@ -57,19 +61,52 @@ export function checkFeatures(table: FeatureTable, labels?: LabelSet, options: F
     const name = table.names[i] as string;
     const stats = columnStats(name, column, table.warmup, labels);
     columns.push(stats);
-    if (stats.nanCount > 0) problems.push({ column: name, rule: 'NAN', severity: 'error', message: `${name}: ${stats.nanCount} NaN values past the warmup` });
-    if (stats.infCount > 0) problems.push({ column: name, rule: 'INF', severity: 'error', message: `${name}: ${stats.infCount} infinite values` });
-    if (stats.constant) problems.push({ column: name, rule: 'CONSTANT', severity: 'warning', message: `${name}: constant column (${stats.min})` });
+    if (stats.nanCount > 0)
+      problems.push({
+        column: name,
+        rule: 'NAN',
+        severity: 'error',
+        message: `${name}: ${stats.nanCount} NaN values past the warmup`,
+      });
+    if (stats.infCount > 0)
+      problems.push({
+        column: name,
+        rule: 'INF',
+        severity: 'error',
+        message: `${name}: ${stats.infCount} infinite values`,
+      });
+    if (stats.constant)
+      problems.push({
+        column: name,
+        rule: 'CONSTANT',
+        severity: 'warning',
+        message: `${name}: constant column (${stats.min})`,
+      });
     if (stats.forwardReturnCorrelation !== null && Math.abs(stats.forwardReturnCorrelation) > maxForward) {
-      problems.push({ column: name, rule: 'LEAKAGE_FUTURE_RETURN', severity: 'error', message: `${name}: equals the future return (correlation ${stats.forwardReturnCorrelation.toFixed(4)})` });
+      problems.push({
+        column: name,
+        rule: 'LEAKAGE_FUTURE_RETURN',
+        severity: 'error',
+        message: `${name}: equals the future return (correlation ${stats.forwardReturnCorrelation.toFixed(4)})`,
+      });
     } else if (stats.labelCorrelation !== null && Math.abs(stats.labelCorrelation) > maxLabel) {
-      problems.push({ column: name, rule: 'LEAKAGE_LABEL', severity: 'error', message: `${name}: correlation with the label ${stats.labelCorrelation.toFixed(4)} is implausibly high` });
+      problems.push({
+        column: name,
+        rule: 'LEAKAGE_LABEL',
+        severity: 'error',
+        message: `${name}: correlation with the label ${stats.labelCorrelation.toFixed(4)} is implausibly high`,
+      });
     }
   });
   return { rows, warmup: table.warmup, ok: problems.every((p) => p.severity !== 'error'), columns, problems };
 }
 
-function columnStats(name: string, column: Float32Array, warmup: number, labels: LabelSet | undefined): FeatureColumnStats {
+function columnStats(
+  name: string,
+  column: Float32Array,
+  warmup: number,
+  labels: LabelSet | undefined,
+): FeatureColumnStats {
   let nanCount = 0;
   let infCount = 0;
   let count = 0;

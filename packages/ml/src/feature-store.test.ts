@@ -29,7 +29,9 @@ describe('feature store', () => {
     const back = ipcToFeatureTable(bytes, table.warmup);
     expect(back.names).toEqual(table.names);
     expect(back.ts).toEqual(table.ts);
-    back.columns.forEach((column, i) => expect(Buffer.from(column.buffer).equals(Buffer.from(table.columns[i]!.buffer))).toBe(true));
+    back.columns.forEach((column, i) =>
+      expect(Buffer.from(column.buffer).equals(Buffer.from(table.columns[i]!.buffer))).toBe(true),
+    );
   });
 
   it('writes <root>/<symbol>/features/<tf>.arrow and features.json naming the source dataset', async () => {
@@ -43,7 +45,9 @@ describe('feature store', () => {
   });
 
   it('refuses a feature table from another dataset (DATASET_MISMATCH)', async () => {
-    const err = await caught(readFeatureTable(dir, 'BTC-USD', '1m', { expectedSourceContentId: sha256Hex('other bars') }));
+    const err = await caught(
+      readFeatureTable(dir, 'BTC-USD', '1m', { expectedSourceContentId: sha256Hex('other bars') }),
+    );
     expect(isBuffError(err, 'INVALID_INPUT')).toBe(true);
     expect((err as { details: { rule: string } }).details.rule).toBe('DATASET_MISMATCH');
     expect((err as Error).message).toMatch(/was computed from dataset .* recompute it with buff features/);

@@ -1,11 +1,34 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Float32, Table, TimestampMillisecond, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import {
+  Float32,
+  Table,
+  TimestampMillisecond,
+  makeData,
+  makeVector,
+  tableFromIPC,
+  tableToIPC,
+  type Vector,
+} from 'apache-arrow';
 import { z } from 'zod';
-import { BuffError, Sha256Schema, StoredTableSchema, canonicalJsonPretty, sha256Hex, writeFileAtomic, type Timeframe } from '@buff/core';
+import {
+  BuffError,
+  Sha256Schema,
+  StoredTableSchema,
+  canonicalJsonPretty,
+  sha256Hex,
+  writeFileAtomic,
+  type Timeframe,
+} from '@buff/core';
 import { readBars, readDatasetManifest } from '@buff/ingest';
-import { FeatureOptionsSchema, computeFeatures, parseFeatureOptions, type FeatureOptionsInput, type FeatureTable } from './features/compute-features.js';
+import {
+  FeatureOptionsSchema,
+  computeFeatures,
+  parseFeatureOptions,
+  type FeatureOptionsInput,
+  type FeatureTable,
+} from './features/compute-features.js';
 
 /** Folder of a symbol's feature tables and the name of their manifest. */
 export const FEATURES_DIR = 'features';
@@ -37,9 +60,13 @@ export type FeatureManifest = z.infer<typeof FeatureManifestSchema>;
 export function featureTableToIpc(table: FeatureTable): Uint8Array {
   const length = table.ts.length;
   const ts = BigInt64Array.from(table.ts, (v) => BigInt(v));
-  const vectors: Record<string, Vector> = { ts: makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: ts, length, nullCount: 0 })) };
+  const vectors: Record<string, Vector> = {
+    ts: makeVector(makeData({ type: new TimestampMillisecond('UTC'), data: ts, length, nullCount: 0 })),
+  };
   table.names.forEach((name, i) => {
-    vectors[name] = makeVector(makeData({ type: new Float32(), data: table.columns[i] as Float32Array, length, nullCount: 0 }));
+    vectors[name] = makeVector(
+      makeData({ type: new Float32(), data: table.columns[i] as Float32Array, length, nullCount: 0 }),
+    );
   });
   return tableToIPC(new Table(vectors), 'file');
 }
@@ -52,7 +79,8 @@ export function ipcToFeatureTable(bytes: Uint8Array, warmup: number): FeatureTab
   const arrow = tableFromIPC(bytes);
   const names = arrow.schema.fields.map((f) => f.name).filter((name) => name !== 'ts');
   const tsVector = arrow.getChild('ts');
-  if (!tsVector) throw new BuffError('CORRUPT_ARTIFACT', 'feature table has no ts column', { details: { column: 'ts' } });
+  if (!tsVector)
+    throw new BuffError('CORRUPT_ARTIFACT', 'feature table has no ts column', { details: { column: 'ts' } });
   const ts = Float64Array.from(tsVector.toArray() as BigInt64Array, (v) => Number(v));
   const columns = names.map((name) => Float32Array.from(arrow.getChild(name)?.toArray() as Float32Array));
   return { names, columns, ts, warmup };
@@ -66,7 +94,10 @@ async function readFeatureManifest(dataRoot: string, symbol: string): Promise<Fe
   const path = join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST);
   if (!existsSync(path)) return undefined;
   const parsed = FeatureManifestSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new BuffError('CORRUPT_ARTIFACT', `${path}: not a valid feature manifest`, { details: { file: path, issues: parsed.error.issues } });
+  if (!parsed.success)
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not a valid feature manifest`, {
+      details: { file: path, issues: parsed.error.issues },
+    });
   return parsed.data;
 }
 
@@ -78,7 +109,13 @@ async function readFeatureManifest(dataRoot: string, symbol: string): Promise<Fe
  */
 export async function writeFeatureTable(
   dataRoot: string,
-  input: { symbol: string; timeframe: Timeframe; table: FeatureTable; sourceContentId: string; options?: FeatureOptionsInput },
+  input: {
+    symbol: string;
+    timeframe: Timeframe;
+    table: FeatureTable;
+    sourceContentId: string;
+    options?: FeatureOptionsInput;
+  },
 ): Promise<FeatureTableEntry> {
   const bytes = featureTableToIpc(input.table);
   const entry = FeatureTableEntrySchema.parse({
@@ -95,7 +132,11 @@ export async function writeFeatureTable(
   const dir = featuresDir(dataRoot, input.symbol);
   const previous = await readFeatureManifest(dataRoot, input.symbol);
   const tables = { ...(previous?.tables ?? {}), [input.timeframe]: entry };
-  const manifest: FeatureManifest = { schemaVersion: 1, symbol: input.symbol, tables: Object.fromEntries(Object.entries(tables).sort(([a], [b]) => a.localeCompare(b))) };
+  const manifest: FeatureManifest = {
+    schemaVersion: 1,
+    symbol: input.symbol,
+    tables: Object.fromEntries(Object.entries(tables).sort(([a], [b]) => a.localeCompare(b))),
+  };
   writeFileAtomic(join(dir, entry.file), bytes);
   writeFileAtomic(join(dir, FEATURES_MANIFEST), `${canonicalJsonPretty(manifest)}\n`);
   return entry;
@@ -116,26 +157,45 @@ export async function readFeatureTable(
   const manifest = await readFeatureManifest(dataRoot, symbol);
   const entry = manifest?.tables[timeframe];
   if (!entry) {
-    throw new BuffError('NOT_FOUND', `no ${timeframe} feature table for ${symbol} under ${dataRoot}; run buff features --symbol ${symbol} --timeframe ${timeframe}`, {
-      details: { file: join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST), key: timeframe },
-    });
+    throw new BuffError(
+      'NOT_FOUND',
+      `no ${timeframe} feature table for ${symbol} under ${dataRoot}; run buff features --symbol ${symbol} --timeframe ${timeframe}`,
+      {
+        details: { file: join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST), key: timeframe },
+      },
+    );
   }
   if (options.expectedSourceContentId !== undefined && entry.sourceContentId !== options.expectedSourceContentId) {
     throw new BuffError(
       'INVALID_INPUT',
       `feature table ${symbol}/${timeframe} was computed from dataset ${entry.sourceContentId.slice(0, 12)}, not ${options.expectedSourceContentId.slice(0, 12)}; recompute it with buff features`,
-      { details: { file: join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST), key: 'sourceContentId', value: entry.sourceContentId, expected: options.expectedSourceContentId, rule: 'DATASET_MISMATCH' } },
+      {
+        details: {
+          file: join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST),
+          key: 'sourceContentId',
+          value: entry.sourceContentId,
+          expected: options.expectedSourceContentId,
+          rule: 'DATASET_MISMATCH',
+        },
+      },
     );
   }
   const path = join(featuresDir(dataRoot, symbol), entry.file);
   const bytes = await readFile(path).catch((err: unknown) => {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${FEATURES_MANIFEST} but unreadable`, { cause: err, details: { file: path } });
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${FEATURES_MANIFEST} but unreadable`, {
+      cause: err,
+      details: { file: path },
+    });
   });
   const actual = sha256Hex(bytes);
   if (actual !== entry.contentId) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: sha256 ${actual.slice(0, 12)} does not match ${FEATURES_MANIFEST} ${entry.contentId.slice(0, 12)}`, {
-      details: { file: path, rule: 'CONTENT_ID', value: actual, expected: entry.contentId },
-    });
+    throw new BuffError(
+      'CORRUPT_ARTIFACT',
+      `${path}: sha256 ${actual.slice(0, 12)} does not match ${FEATURES_MANIFEST} ${entry.contentId.slice(0, 12)}`,
+      {
+        details: { file: path, rule: 'CONTENT_ID', value: actual, expected: entry.contentId },
+      },
+    );
   }
   return { table: ipcToFeatureTable(bytes, entry.warmup), entry };
 }
@@ -144,7 +204,12 @@ export async function readFeatureTable(
  * Computes the features of a stored dataset table and stores them beside it.
  * @example const entry = await buildFeatureTable('data', 'BTC-USD', '1m'); entry.contentId
  */
-export async function buildFeatureTable(dataRoot: string, symbol: string, timeframe: Timeframe, options: FeatureOptionsInput = {}): Promise<FeatureTableEntry> {
+export async function buildFeatureTable(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+  options: FeatureOptionsInput = {},
+): Promise<FeatureTableEntry> {
   const { bars, table: source } = await readBars(dataRoot, symbol, timeframe);
   const table = computeFeatures(bars, options);
   return writeFeatureTable(dataRoot, { symbol, timeframe, table, sourceContentId: source.contentId, options });
@@ -155,10 +220,16 @@ export async function buildFeatureTable(dataRoot: string, symbol: string, timefr
  * the bars change, stale features are refused (INVALID_INPUT, rule DATASET_MISMATCH).
  * @example const { table } = await loadFeatureTable('data', 'BTC-USD', '1m');
  */
-export async function loadFeatureTable(dataRoot: string, symbol: string, timeframe: Timeframe): Promise<{ table: FeatureTable; entry: FeatureTableEntry }> {
+export async function loadFeatureTable(
+  dataRoot: string,
+  symbol: string,
+  timeframe: Timeframe,
+): Promise<{ table: FeatureTable; entry: FeatureTableEntry }> {
   const source = (await readDatasetManifest(dataRoot, symbol)).tables[timeframe];
   if (!source) {
-    throw new BuffError('DATASET_NOT_FOUND', `no ${timeframe} table for ${symbol} under ${dataRoot}`, { details: { key: 'timeframe', value: timeframe } });
+    throw new BuffError('DATASET_NOT_FOUND', `no ${timeframe} table for ${symbol} under ${dataRoot}`, {
+      details: { key: 'timeframe', value: timeframe },
+    });
   }
   return readFeatureTable(dataRoot, symbol, timeframe, { expectedSourceContentId: source.contentId });
 }

@@ -7,7 +7,12 @@ export { calendarFeatures } from './features/calendar.js';
 export type { CalendarSeries } from './features/calendar.js';
 
 /** Feature tables: computation without look-ahead, train-only standardization, storage, checks. */
-export { computeFeatures, featureWarmup, parseFeatureOptions, FeatureOptionsSchema } from './features/compute-features.js';
+export {
+  computeFeatures,
+  featureWarmup,
+  parseFeatureOptions,
+  FeatureOptionsSchema,
+} from './features/compute-features.js';
 export type { FeatureTable, FeatureOptions, FeatureOptionsInput } from './features/compute-features.js';
 export { fitStandardizer, applyStandardizer } from './features/standardizer.js';
 export type { Standardizer } from './features/standardizer.js';
@@ -74,6 +79,13 @@ export { trainModel, parseTrainOptions, TrainOptionsSchema } from './train.js';
 export type { TrainOptions, TrainOptionsInput, TrainHooks, TrainResult } from './train.js';
 export { loadTrainingData, fitPooledStandardizer, standardizedMatrices, splitSamples } from './training-data.js';
 export type { SymbolData, DataSpec } from './training-data.js';
-export { saveCheckpoint, loadCheckpoint, fileSaveHandler, fileLoadHandler, CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE } from './checkpoint.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  fileSaveHandler,
+  fileLoadHandler,
+  CHECKPOINT_MODEL_FILE,
+  CHECKPOINT_WEIGHTS_FILE,
+} from './checkpoint.js';
 export { ModelCardSchema, ModelDatasetSchema, readModelCard, modelIdOf, MODEL_CARD_FILE } from './model-card.js';
 export type { ModelCard } from './model-card.js';

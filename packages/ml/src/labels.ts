@@ -29,10 +29,14 @@ export function makeLabels(bars: Bars, options: LabelOptions = {}): LabelSet {
   const horizon = options.horizon ?? 1;
   const deadZone = options.deadZone ?? 0;
   if (!Number.isInteger(horizon) || horizon < 1) {
-    throw new BuffError('INVALID_CONFIG', `labels: horizon must be a positive integer, got ${horizon}`, { details: { key: 'horizon', value: String(horizon) } });
+    throw new BuffError('INVALID_CONFIG', `labels: horizon must be a positive integer, got ${horizon}`, {
+      details: { key: 'horizon', value: String(horizon) },
+    });
   }
   if (!(deadZone >= 0) || !Number.isFinite(deadZone)) {
-    throw new BuffError('INVALID_CONFIG', `labels: deadZone must be a finite number >= 0, got ${deadZone}`, { details: { key: 'deadZone', value: String(deadZone) } });
+    throw new BuffError('INVALID_CONFIG', `labels: deadZone must be a finite number >= 0, got ${deadZone}`, {
+      details: { key: 'deadZone', value: String(deadZone) },
+    });
   }
   const n = bars.close.length;
   if (n <= horizon) {

@@ -18,12 +18,16 @@ export const ModelDatasetSchema = z
     source1mContentId: Sha256Schema,
     /** Content id of the stored feature table. */
     featuresContentId: Sha256Schema,
-    split: z.object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative() }).strict(),
+    split: z
+      .object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative() })
+      .strict(),
     samples: z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() }).strict(),
   })
   .strict();
 
-const EpochSchema = z.object({ epoch: z.number().int(), loss: z.number(), valLoss: z.number(), valAccuracy: z.number() }).strict();
+const EpochSchema = z
+  .object({ epoch: z.number().int(), loss: z.number(), valLoss: z.number(), valAccuracy: z.number() })
+  .strict();
 
 /**
  * `model-card.json`: everything that determines a trained model, and nothing wall-clock. Its
@@ -90,16 +94,25 @@ export function readModelCard(dir: string): ModelCard {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${file} is missing or not valid JSON`, { cause: err, details: { file, rule: 'MODEL_CARD' } });
+    throw new BuffError('CORRUPT_ARTIFACT', `${file} is missing or not valid JSON`, {
+      cause: err,
+      details: { file, rule: 'MODEL_CARD' },
+    });
   }
   const parsed = ModelCardSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new BuffError('CORRUPT_ARTIFACT', `${file}: ${key}: ${issue?.message ?? 'invalid model card'}`, { details: { file, key, rule: 'MODEL_CARD', issues: parsed.error.issues } });
+    throw new BuffError('CORRUPT_ARTIFACT', `${file}: ${key}: ${issue?.message ?? 'invalid model card'}`, {
+      details: { file, key, rule: 'MODEL_CARD', issues: parsed.error.issues },
+    });
   }
   if (modelIdOf(parsed.data) !== parsed.data.modelId) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${file}: modelId ${parsed.data.modelId} does not match its content (${modelIdOf(parsed.data)})`, { details: { file, key: 'modelId', rule: 'MODEL_CARD' } });
+    throw new BuffError(
+      'CORRUPT_ARTIFACT',
+      `${file}: modelId ${parsed.data.modelId} does not match its content (${modelIdOf(parsed.data)})`,
+      { details: { file, key: 'modelId', rule: 'MODEL_CARD' } },
+    );
   }
   return parsed.data;
 }

@@ -13,18 +13,24 @@ describe('chronologicalSplit', () => {
 
   it('is chronological, non-overlapping, with gaps >= window, for any sizes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5000 }), (window, extraGap, offset, extra) => {
-        const gap = window + extraGap;
-        const n = offset + 2 * gap + 8 * window + extra;
-        const s = chronologicalSplit(n, { window, gap, offset });
-        expect(s.train[0]).toBe(offset);
-        expect(s.test[1]).toBe(n);
-        for (const [a, b] of [s.train, s.val, s.test]) expect(b - a).toBeGreaterThanOrEqual(window);
-        expect(s.val[0] - s.train[1]).toBeGreaterThanOrEqual(window);
-        expect(s.test[0] - s.val[1]).toBeGreaterThanOrEqual(window);
-        expect(s.val[0] - s.train[1]).toBe(gap);
-        expect(s.test[0] - s.val[1]).toBe(gap);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (window, extraGap, offset, extra) => {
+          const gap = window + extraGap;
+          const n = offset + 2 * gap + 8 * window + extra;
+          const s = chronologicalSplit(n, { window, gap, offset });
+          expect(s.train[0]).toBe(offset);
+          expect(s.test[1]).toBe(n);
+          for (const [a, b] of [s.train, s.val, s.test]) expect(b - a).toBeGreaterThanOrEqual(window);
+          expect(s.val[0] - s.train[1]).toBeGreaterThanOrEqual(window);
+          expect(s.test[0] - s.val[1]).toBeGreaterThanOrEqual(window);
+          expect(s.val[0] - s.train[1]).toBe(gap);
+          expect(s.test[0] - s.val[1]).toBe(gap);
+        },
+      ),
       { numRuns: 200, seed: 11 },
     );
   });

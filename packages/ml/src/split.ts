@@ -36,7 +36,8 @@ export function chronologicalSplit(n: number, options: SplitOptions): Chronologi
   const gap = options.gap ?? window;
   if (!Number.isInteger(window) || window < 1) throw invalid('window', window, 'a positive integer');
   if (!Number.isInteger(gap) || gap < window) throw invalid('gap', gap, `an integer >= window (${window})`);
-  if (!(trainFrac > 0 && valFrac > 0 && trainFrac + valFrac < 1)) throw invalid('trainFrac', trainFrac, 'with valFrac, fractions > 0 summing below 1');
+  if (!(trainFrac > 0 && valFrac > 0 && trainFrac + valFrac < 1))
+    throw invalid('trainFrac', trainFrac, 'with valFrac, fractions > 0 summing below 1');
   if (!Number.isInteger(offset) || offset < 0) throw invalid('offset', offset, 'an integer >= 0');
   const usable = n - offset - 2 * gap;
   const trainRows = Math.floor(usable * trainFrac);
@@ -57,5 +58,7 @@ export function chronologicalSplit(n: number, options: SplitOptions): Chronologi
 }
 
 function invalid(key: string, value: number, expected: string): BuffError {
-  return new BuffError('INVALID_CONFIG', `split: ${key} must be ${expected}, got ${value}`, { details: { key, value: String(value) } });
+  return new BuffError('INVALID_CONFIG', `split: ${key} must be ${expected}, got ${value}`, {
+    details: { key, value: String(value) },
+  });
 }

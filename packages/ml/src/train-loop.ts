@@ -53,13 +53,22 @@ export function trainLoop(model: SequenceModel, options: TrainLoopOptions): Trai
         const to = Math.min(order.length, from + options.batchSize);
         const loss = tf.tidy(() => {
           const batch = windowBatch(options.matrices, options.train, order, from, to, options.window, model.layout);
-          const cost = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(batch.labels, model.logits(batch, true)) as tf.Scalar, true, variables);
+          const cost = optimizer.minimize(
+            () => tf.losses.sigmoidCrossEntropy(batch.labels, model.logits(batch, true)) as tf.Scalar,
+            true,
+            variables,
+          );
           return (cost as tf.Scalar).dataSync()[0] as number;
         });
         lossSum += loss * (to - from);
       }
       const val = lossAndAccuracy(model, options, options.val);
-      const figures: EpochFigures = { epoch, loss: lossSum / order.length, valLoss: val.loss, valAccuracy: val.accuracy };
+      const figures: EpochFigures = {
+        epoch,
+        loss: lossSum / order.length,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+      };
       history.push(figures);
       options.onEpoch?.(figures);
       if (val.loss < best.loss) best = { epoch, loss: val.loss, weights: snapshot(variables) };
@@ -79,20 +88,32 @@ export function trainLoop(model: SequenceModel, options: TrainLoopOptions): Trai
  * Logits of every sample, in sample order.
  * @example const logits = predictLogits(model, matrices, test, 32);
  */
-export function predictLogits(model: SequenceModel, matrices: readonly FeatureMatrix[], samples: SampleSet, window: number, batchSize = 512): Float32Array {
+export function predictLogits(
+  model: SequenceModel,
+  matrices: readonly FeatureMatrix[],
+  samples: SampleSet,
+  window: number,
+  batchSize = 512,
+): Float32Array {
   const n = samples.end.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const out = new Float32Array(n);
   for (let from = 0; from < n; from += batchSize) {
     const to = Math.min(n, from + batchSize);
-    const logits = tf.tidy(() => model.logits(windowBatch(matrices, samples, order, from, to, window, model.layout), false));
+    const logits = tf.tidy(() =>
+      model.logits(windowBatch(matrices, samples, order, from, to, window, model.layout), false),
+    );
     out.set(logits.dataSync(), from);
     logits.dispose();
   }
   return out;
 }
 
-function lossAndAccuracy(model: SequenceModel, options: TrainLoopOptions, samples: SampleSet): { loss: number; accuracy: number } {
+function lossAndAccuracy(
+  model: SequenceModel,
+  options: TrainLoopOptions,
+  samples: SampleSet,
+): { loss: number; accuracy: number } {
   const logits = predictLogits(model, options.matrices, samples, options.window, options.batchSize);
   let loss = 0;
   let correct = 0;

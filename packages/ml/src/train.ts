@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { BuffError, TimeframeSchema, canonicalJsonPretty, fsyncDir, packageInfo, silentLogger, type Logger } from '@buff/core';
+import {
+  BuffError,
+  TimeframeSchema,
+  canonicalJsonPretty,
+  fsyncDir,
+  packageInfo,
+  silentLogger,
+  type Logger,
+} from '@buff/core';
 import { selectBackend, type BackendName } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_GATES, GatesSchema, checkGates } from './evaluation/gates.js';
@@ -29,7 +37,10 @@ export const TrainOptionsSchema = z
     symbols: z.array(z.string().min(1)).min(1),
     timeframe: TimeframeSchema.default('1m'),
     /** Model name (folder under MODELS_ROOT); default `<kind>-<symbols>-<timeframe>`. */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+      .optional(),
     epochs: z.number().int().min(1).max(1000).default(10),
     batchSize: z.number().int().min(1).max(8192).default(128),
     learningRate: z.number().positive().max(1).default(0.002),
@@ -45,7 +56,12 @@ export const TrainOptionsSchema = z
     valFrac: z.number().gt(0).lt(1).default(0.15),
     units: z.number().int().min(1).max(1024).default(32),
     transformer: z
-      .object({ dModel: z.number().int().optional(), heads: z.number().int().optional(), blocks: z.number().int().optional(), ffUnits: z.number().int().optional() })
+      .object({
+        dModel: z.number().int().optional(),
+        heads: z.number().int().optional(),
+        blocks: z.number().int().optional(),
+        ffUnits: z.number().int().optional(),
+      })
       .strict()
       .default({}),
     gates: GatesSchema.default(DEFAULT_GATES),
@@ -81,10 +97,17 @@ export interface TrainResult {
 export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
   const options = parseTrainOptions(input);
   if (options.model === 'lstm' && options.symbols.length !== 1) {
-    throw new BuffError('INVALID_CONFIG', `an LSTM is trained per symbol; got ${options.symbols.length} symbols (use --model transformer for several)`, { details: { key: 'symbols' } });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `an LSTM is trained per symbol; got ${options.symbols.length} symbols (use --model transformer for several)`,
+      { details: { key: 'symbols' } },
+    );
   }
   const logger = hooks.logger ?? silentLogger();
-  const backend = await selectBackend({ ...(options.backend ? { prefer: options.backend as BackendName } : {}), logger });
+  const backend = await selectBackend({
+    ...(options.backend ? { prefer: options.backend as BackendName } : {}),
+    logger,
+  });
   const data = await loadTrainingData({
     dataRoot: options.dataRoot,
     symbols: options.symbols,
@@ -105,7 +128,18 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
   const features = data[0]!.table.names;
   const model = createModel(options, features.length);
   try {
-    const result = trainLoop(model, { matrices, train, val, window: options.window, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, patience: options.patience, seed: options.seed, ...(hooks.onEpoch ? { onEpoch: hooks.onEpoch } : {}) });
+    const result = trainLoop(model, {
+      matrices,
+      train,
+      val,
+      window: options.window,
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      patience: options.patience,
+      seed: options.seed,
+      ...(hooks.onEpoch ? { onEpoch: hooks.onEpoch } : {}),
+    });
     const temperature = fitTemperature(predictLogits(model, matrices, val, options.window), val.labels);
     const testLogits = predictLogits(model, matrices, test, options.window);
     const probUp = sigmoidProbabilities(applyTemperature(testLogits, temperature));
@@ -134,7 +168,13 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       seed: options.seed,
       model: model.config as Record<string, unknown>,
       backend: { name: backend.name },
-      training: { epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, patience: options.patience, ...result },
+      training: {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        learningRate: options.learningRate,
+        patience: options.patience,
+        ...result,
+      },
       calibration: { temperature },
       splitOptions: { trainFrac: options.trainFrac, valFrac: options.valFrac },
       packages: { '@buff/ml': ML_VERSION, '@tensorflow/tfjs': tf.version.tfjs },
@@ -160,8 +200,14 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       await saveCheckpoint(staging, model);
       writeFileSync(join(staging, MODEL_CARD_FILE), canonicalJsonPretty(card));
       writeFileSync(join(staging, 'evaluation.json'), canonicalJsonPretty(evaluation));
-      writeTrainingCurves(join(staging, 'reports', 'training', 'training-curves.svg'), result.history, { title: `${name} ${modelId}` });
-      writeReliabilityDiagram(join(staging, 'reports', 'training', 'reliability.svg'), reliabilityBins(probUp, test.labels), { title: `${name} test (calibrated)`, ece: metrics.ece });
+      writeTrainingCurves(join(staging, 'reports', 'training', 'training-curves.svg'), result.history, {
+        title: `${name} ${modelId}`,
+      });
+      writeReliabilityDiagram(
+        join(staging, 'reports', 'training', 'reliability.svg'),
+        reliabilityBins(probUp, test.labels),
+        { title: `${name} test (calibrated)`, ece: metrics.ece },
+      );
     });
     logger.info({ modelDir, accuracy: metrics.accuracy, ece: metrics.ece, passed: gate.passed }, 'model trained');
     return { modelDir, modelId, card, evaluation, created };
@@ -179,14 +225,23 @@ export function parseTrainOptions(input: TrainOptionsInput): TrainOptions {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `train options: ${key}: ${issue?.message ?? 'invalid'}`, { details: { key, issues: parsed.error.issues } });
+    throw new BuffError('INVALID_CONFIG', `train options: ${key}: ${issue?.message ?? 'invalid'}`, {
+      details: { key, issues: parsed.error.issues },
+    });
   }
   return parsed.data;
 }
 
 function createModel(options: TrainOptions, features: number): SequenceModel & { config: unknown } {
-  if (options.model === 'lstm') return createLstmModel({ features, window: options.window, units: options.units, seed: options.seed });
-  return createTransformerModel({ features, window: options.window, symbols: options.symbols.length, seed: options.seed, ...options.transformer });
+  if (options.model === 'lstm')
+    return createLstmModel({ features, window: options.window, units: options.units, seed: options.seed });
+  return createTransformerModel({
+    features,
+    window: options.window,
+    symbols: options.symbols.length,
+    seed: options.seed,
+    ...options.transformer,
+  });
 }
 
 function countOf(source: Int32Array, index: number): number {
@@ -196,7 +251,11 @@ function countOf(source: Int32Array, index: number): number {
 }
 
 /** Writes a model folder in `<modelsRoot>/.staging/` and renames it into place (an identical existing folder is kept). */
-async function publishModelFolder(modelsRoot: string, modelDir: string, write: (staging: string) => Promise<void>): Promise<boolean> {
+async function publishModelFolder(
+  modelsRoot: string,
+  modelDir: string,
+  write: (staging: string) => Promise<void>,
+): Promise<boolean> {
   const staging = join(modelsRoot, '.staging', `train-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(staging, { recursive: true });
   try {

@@ -50,19 +50,28 @@ export async function loadTrainingData(spec: DataSpec): Promise<SymbolData[]> {
     let stored = await loadFeatureTable(spec.dataRoot, symbol, spec.timeframe).catch(() => undefined);
     if (stored === undefined || canonicalJson(stored.entry.options) !== wantedOptions) {
       if (spec.expected !== undefined) {
-        throw new BuffError('INVALID_INPUT', `no feature table for ${symbol}/${spec.timeframe} computed from the model's dataset with its feature options; run buff features`, {
-          details: { key: 'features', rule: 'DATASET_MISMATCH', value: symbol },
-        });
+        throw new BuffError(
+          'INVALID_INPUT',
+          `no feature table for ${symbol}/${spec.timeframe} computed from the model's dataset with its feature options; run buff features`,
+          {
+            details: { key: 'features', rule: 'DATASET_MISMATCH', value: symbol },
+          },
+        );
       }
       await buildFeatureTable(spec.dataRoot, symbol, spec.timeframe, spec.featureOptions);
       stored = await loadFeatureTable(spec.dataRoot, symbol, spec.timeframe);
     }
     const expected = spec.expected?.[i];
-    if (expected !== undefined && (expected.contentId !== table.contentId || expected.featuresContentId !== stored.entry.contentId)) {
+    if (
+      expected !== undefined &&
+      (expected.contentId !== table.contentId || expected.featuresContentId !== stored.entry.contentId)
+    ) {
       throw new BuffError(
         'INVALID_INPUT',
         `${symbol}/${spec.timeframe}: the model was trained on dataset ${expected.contentId.slice(0, 12)} with features ${expected.featuresContentId.slice(0, 12)}, found ${table.contentId.slice(0, 12)} / ${stored.entry.contentId.slice(0, 12)}`,
-        { details: { key: 'datasets', rule: 'DATASET_MISMATCH', value: table.contentId, expected: expected.contentId } },
+        {
+          details: { key: 'datasets', rule: 'DATASET_MISMATCH', value: table.contentId, expected: expected.contentId },
+        },
       );
     }
     const features = selectFeatures(stored.table, spec.featureNames);
@@ -74,7 +83,16 @@ export async function loadTrainingData(spec: DataSpec): Promise<SymbolData[]> {
       valFrac: spec.valFrac,
       offset: features.warmup,
     });
-    out.push({ symbol, contentId: table.contentId, source1mContentId: source1m, featuresContentId: stored.entry.contentId, table: features, labels, valid, split });
+    out.push({
+      symbol,
+      contentId: table.contentId,
+      source1mContentId: source1m,
+      featuresContentId: stored.entry.contentId,
+      table: features,
+      labels,
+      valid,
+      split,
+    });
   }
   return out;
 }
@@ -84,7 +102,9 @@ function selectFeatures(table: FeatureTable, names: string[] | undefined): Featu
   const columns = names.map((name) => {
     const at = table.names.indexOf(name);
     if (at < 0) {
-      throw new BuffError('INVALID_CONFIG', `unknown feature ${name}; the table has ${table.names.join(', ')}`, { details: { key: 'features', value: name } });
+      throw new BuffError('INVALID_CONFIG', `unknown feature ${name}; the table has ${table.names.join(', ')}`, {
+        details: { key: 'features', value: name },
+      });
     }
     return table.columns[at] as Float32Array;
   });
@@ -123,7 +143,10 @@ export function fitPooledStandardizer(data: SymbolData[]): { mean: number[]; std
 }
 
 /** Standardized row-major matrices, one per symbol (non-finite values become 0). */
-export function standardizedMatrices(data: SymbolData[], standardizer: { mean: number[]; std: number[] }): FeatureMatrix[] {
+export function standardizedMatrices(
+  data: SymbolData[],
+  standardizer: { mean: number[]; std: number[] },
+): FeatureMatrix[] {
   return data.map((d) => {
     const columns = d.table.columns.map((column, f) => {
       const m = standardizer.mean[f] as number;
@@ -137,6 +160,10 @@ export function standardizedMatrices(data: SymbolData[], standardizer: { mean: n
 /** The samples of one split over all symbols. */
 export function splitSamples(data: SymbolData[], which: 'train' | 'val' | 'test', window: number): SampleSet {
   return mergeSamples(
-    data.map((d, source) => ({ source, ends: windowEnds(d.split[which], window, d.table.warmup, d.valid), labels: d.labels })),
+    data.map((d, source) => ({
+      source,
+      ends: windowEnds(d.split[which], window, d.table.warmup, d.valid),
+      labels: d.labels,
+    })),
   );
 }

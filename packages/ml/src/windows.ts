@@ -35,14 +35,23 @@ export function toFeatureMatrix(columns: readonly Float32Array[]): FeatureMatrix
  * label is valid. INSUFFICIENT_DATA when none remain.
  * @example const ends = windowEnds([0, 5000], 32, table.warmup, labelSet.valid);
  */
-export function windowEnds(range: readonly [number, number], window: number, firstRow: number, valid: Uint8Array): Int32Array {
+export function windowEnds(
+  range: readonly [number, number],
+  window: number,
+  firstRow: number,
+  valid: Uint8Array,
+): Int32Array {
   const from = Math.max(range[0], firstRow) + window - 1;
   const out: number[] = [];
   for (let t = from; t < range[1]; t++) if (valid[t] === 1) out.push(t);
   if (out.length === 0) {
-    throw new BuffError('INSUFFICIENT_DATA', `no complete window of ${window} rows in rows [${range[0]}, ${range[1]}) after warmup ${firstRow}`, {
-      details: { rule: 'INSUFFICIENT_DATA', window, range },
-    });
+    throw new BuffError(
+      'INSUFFICIENT_DATA',
+      `no complete window of ${window} rows in rows [${range[0]}, ${range[1]}) after warmup ${firstRow}`,
+      {
+        details: { rule: 'INSUFFICIENT_DATA', window, range },
+      },
+    );
   }
   return Int32Array.from(out);
 }

@@ -30,7 +30,9 @@ export function fakeRunId(n: number | string): string {
  */
 export function writeFakeRun(dir: string, id: string, options: FakeRunOptions = {}): RunManifest {
   const payload = Buffer.alloc(options.payloadBytes ?? 256, id);
-  const metrics = canonicalJsonPretty(options.metrics ?? { totalReturn: 0.1, sharpe: 1.2, maxDrawdown: 0.05, tradeCount: 12 });
+  const metrics = canonicalJsonPretty(
+    options.metrics ?? { totalReturn: 0.1, sharpe: 1.2, maxDrawdown: 0.05, tradeCount: 12 },
+  );
   writeFileSync(join(dir, 'decisions.bin'), payload);
   writeFileSync(join(dir, 'metrics.json'), metrics);
   const manifest: RunManifest = {
@@ -41,7 +43,10 @@ export function writeFakeRun(dir: string, id: string, options: FakeRunOptions = 
       strategy: { name: options.strategy ?? 'ma-cross', params: {} },
       symbols: options.symbols ?? ['BTC-USD'],
       timeframe: options.timeframe ?? '1h',
-      window: { since: options.since ?? '2024-01-01T00:00:00.000Z', until: options.until ?? '2024-02-01T00:00:00.000Z' },
+      window: {
+        since: options.since ?? '2024-01-01T00:00:00.000Z',
+        until: options.until ?? '2024-02-01T00:00:00.000Z',
+      },
     },
     inputs: [],
     engineVersion: 'fake',

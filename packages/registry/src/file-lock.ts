@@ -1,4 +1,15 @@
-import { closeSync, linkSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -39,16 +50,25 @@ const HOST = hostname();
 export async function acquireLock(path: string, options: FileLockOptions = {}): Promise<HeldLock> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
-  const owner: LockOwner = { pid: process.pid, hostname: HOST, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const owner: LockOwner = {
+    pid: process.pid,
+    hostname: HOST,
+    startedAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
   for (;;) {
     if (tryCreate(path, owner)) return held(path, owner, staleMs);
     breakIfStale(path, staleMs);
     if (Date.now() > deadline) {
-      throw new BuffError('LOCK_TIMEOUT', `could not take the writer lock ${path} within ${timeoutMs} ms (held by ${describeOwner(path)})`, {
-        details: { file: path, rule: 'LOCK_TIMEOUT' },
-      });
+      throw new BuffError(
+        'LOCK_TIMEOUT',
+        `could not take the writer lock ${path} within ${timeoutMs} ms (held by ${describeOwner(path)})`,
+        {
+          details: { file: path, rule: 'LOCK_TIMEOUT' },
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 50);
@@ -76,14 +96,17 @@ function tryCreate(path: string, owner: LockOwner): boolean {
 }
 
 function held(path: string, owner: LockOwner, staleMs: number): HeldLock {
-  const beat = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(path, now, now);
-    } catch {
-      // the lock vanished; stillHeld() will say so
-    }
-  }, Math.max(50, Math.floor(staleMs / 3)));
+  const beat = setInterval(
+    () => {
+      try {
+        const now = new Date();
+        utimesSync(path, now, now);
+      } catch {
+        // the lock vanished; stillHeld() will say so
+      }
+    },
+    Math.max(50, Math.floor(staleMs / 3)),
+  );
   beat.unref();
   let released = false;
   return {
@@ -139,7 +162,12 @@ function breakIfStale(path: string, staleMs: number): void {
   const staleOwner = readOwner(path);
   if (!isStale(path, staleMs)) return;
   const breaker = `${path}.break`;
-  const breakerOwner: LockOwner = { pid: process.pid, hostname: HOST, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const breakerOwner: LockOwner = {
+    pid: process.pid,
+    hostname: HOST,
+    startedAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   if (!tryCreate(breaker, breakerOwner)) {
     // a breaker that died mid-break leaves its file; it is stale like any lock
     if (isStale(breaker, 2_000)) rmSync(breaker, { force: true });

@@ -1,12 +1,32 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BuffError, fsyncDir, writeFileAtomic } from '@buff/core';
 import { acquireLock, type HeldLock } from './file-lock.js';
 import { decodeLines, encodeLine } from './journal.js';
 import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 import { queryRecords } from './query-records.js';
-import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
+import {
+  ListQuerySchema,
+  type AuditEntry,
+  type AuditInput,
+  type DriverProblem,
+  type JsonRecord,
+  type ListQueryInput,
+  type StorageDriver,
+} from './storage-driver.js';
 
 export interface FsDriverOptions {
   /** The registry root; the index lives in `<root>/.index/`. */
@@ -17,7 +37,10 @@ export interface FsDriverOptions {
   lockStaleMs?: number;
 }
 
-type JournalOp = { op: 'put'; c: string; id: string; r: JsonRecord } | { op: 'del'; c: string; id: string } | { op: 'clear'; c: string };
+type JournalOp =
+  | { op: 'put'; c: string; id: string; r: JsonRecord }
+  | { op: 'del'; c: string; id: string }
+  | { op: 'clear'; c: string };
 
 /**
  * The default driver: an in-memory index loaded from `.index/snapshot.json` plus the
@@ -112,7 +135,9 @@ class FsDriver implements StorageDriver {
 
   async readAudit(filter: { collection?: string; id?: string } = {}): Promise<AuditEntry[]> {
     return this.readAuditFile().entries.filter(
-      (entry) => (filter.collection === undefined || entry.collection === filter.collection) && (filter.id === undefined || entry.id === filter.id),
+      (entry) =>
+        (filter.collection === undefined || entry.collection === filter.collection) &&
+        (filter.id === undefined || entry.id === filter.id),
     );
   }
 
@@ -121,7 +146,10 @@ class FsDriver implements StorageDriver {
     if (this.inLock.getStore()) return fn();
     const run = this.queue.then(async () => {
       mkdirSync(this.dir, { recursive: true });
-      const lock = await acquireLock(this.lockPath, { timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs });
+      const lock = await acquireLock(this.lockPath, {
+        timeoutMs: this.options.lockTimeoutMs,
+        staleMs: this.options.lockStaleMs,
+      });
       try {
         this.refresh(true);
         return await this.inLock.run(lock, fn);
@@ -155,7 +183,8 @@ class FsDriver implements StorageDriver {
     const bytes = readRange(this.journalPath, this.offset, journal.size);
     const decoded = decodeLines<JournalOp>(bytes);
     for (const op of decoded.entries) this.apply(op);
-    for (const bad of decoded.garbage) this.report(`${bad.problem} at line ${bad.line} after byte ${this.offset}; skipped`);
+    for (const bad of decoded.garbage)
+      this.report(`${bad.problem} at line ${bad.line} after byte ${this.offset}; skipped`);
     this.offset += decoded.consumed;
     this.linesSinceSnapshot += decoded.entries.length + decoded.garbage.length;
     if (decoded.tornBytes > 0 && repair) {
@@ -177,10 +206,14 @@ class FsDriver implements StorageDriver {
       try {
         this.state = readSnapshot(this.snapshotPath);
       } catch (err) {
-        throw new BuffError('CORRUPT_ARTIFACT', `index snapshot ${this.snapshotPath} is unreadable; rebuild it with buff index`, {
-          cause: err,
-          details: { file: this.snapshotPath, rule: 'SNAPSHOT' },
-        });
+        throw new BuffError(
+          'CORRUPT_ARTIFACT',
+          `index snapshot ${this.snapshotPath} is unreadable; rebuild it with buff index`,
+          {
+            cause: err,
+            details: { file: this.snapshotPath, rule: 'SNAPSHOT' },
+          },
+        );
       }
     }
     this.snapshotStamp = stamp;
@@ -200,7 +233,10 @@ class FsDriver implements StorageDriver {
   private append(ops: JournalOp[]): void {
     if (ops.length === 0) return;
     const lock = this.inLock.getStore();
-    if (!lock?.stillHeld()) throw new BuffError('LOCK_TIMEOUT', `lost the writer lock ${this.lockPath}; nothing written`, { details: { file: this.lockPath } });
+    if (!lock?.stillHeld())
+      throw new BuffError('LOCK_TIMEOUT', `lost the writer lock ${this.lockPath}; nothing written`, {
+        details: { file: this.lockPath },
+      });
     const text = ops.map(encodeLine).join('');
     appendDurably(this.journalPath, text);
     const journal = statSync(this.journalPath);

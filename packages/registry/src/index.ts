@@ -1,7 +1,14 @@
 /** Run registry: open it, publish runs through it (it is core's RunStore), list and tag them. */
 export { openRunRegistry, checkRunId } from './run-registry.js';
 export type { RunRegistry, RunRegistryOptions } from './run-registry.js';
-export { RunRecordSchema, RunListQuerySchema, RunStatusSchema, HeadlineMetricsSchema, TagSchema, RUN_SORT_FIELDS } from './run-record.js';
+export {
+  RunRecordSchema,
+  RunListQuerySchema,
+  RunStatusSchema,
+  HeadlineMetricsSchema,
+  TagSchema,
+  RUN_SORT_FIELDS,
+} from './run-record.js';
 export type { RunRecord, RunListQuery, RunListQueryInput, RunStatus, HeadlineMetrics } from './run-record.js';
 
 /** Run folders: read one into its record, scan RUNS_ROOT, rebuild the index from the folders. */
@@ -31,7 +38,16 @@ export { openPgDriver } from './pg-driver.js';
 export type { PgDriverOptions } from './pg-driver.js';
 export { MIGRATIONS } from './pg-migrations.js';
 export { FilterSchema, ListQuerySchema, AuditEntrySchema } from './storage-driver.js';
-export type { StorageDriver, JsonRecord, Filter, ListQuery, ListQueryInput, AuditEntry, AuditInput, DriverProblem } from './storage-driver.js';
+export type {
+  StorageDriver,
+  JsonRecord,
+  Filter,
+  ListQuery,
+  ListQueryInput,
+  AuditEntry,
+  AuditInput,
+  DriverProblem,
+} from './storage-driver.js';
 
 /** The one-writer lock file (also usable for other roots). */
 export { acquireLock, isStale } from './file-lock.js';

@@ -10,7 +10,15 @@ const line = (body: string) => `${crc32(body).toString(16).padStart(8, '0')} ${b
 
 describe('decodeLines', () => {
   it('decodes good lines in order, skips and reports bad ones, leaves a torn tail', () => {
-    const text = [encodeLine({ a: 'é€😀' }), 'deadbeef {"b":1}\n', '\n', encodeLine([1, 2]), 'short\n', encodeLine('x'), '{"torn":'].join('');
+    const text = [
+      encodeLine({ a: 'é€😀' }),
+      'deadbeef {"b":1}\n',
+      '\n',
+      encodeLine([1, 2]),
+      'short\n',
+      encodeLine('x'),
+      '{"torn":',
+    ].join('');
     const decoded = decodeLines(Buffer.from(text));
     expect(decoded.entries).toEqual([{ a: 'é€😀' }, [1, 2], 'x']);
     expect(decoded.garbage).toEqual([
@@ -41,12 +49,18 @@ describe('fs driver snapshot formats', () => {
     const root = mkdtempSync(join(tmpdir(), 'buff-snapshot-'));
     dirs.push(root);
     mkdirSync(join(root, '.index'));
-    writeFileSync(join(root, '.index', 'snapshot.json'), JSON.stringify({ format: 1, collections: { runs: { b: { id: 'b' }, a: { id: 'a' } } } }));
+    writeFileSync(
+      join(root, '.index', 'snapshot.json'),
+      JSON.stringify({ format: 1, collections: { runs: { b: { id: 'b' }, a: { id: 'a' } } } }),
+    );
     const driver = openFsDriver({ root, compactAfter: 1 });
     expect(await driver.ids('runs')).toEqual(['a', 'b']);
     await driver.insert('runs', 'c', { id: 'c' });
     await driver.close();
-    expect(JSON.parse(readFileSync(join(root, '.index', 'snapshot.json'), 'utf8'))).toMatchObject({ format: 2, collections: { runs: { ids: ['a', 'b', 'c'] } } });
+    expect(JSON.parse(readFileSync(join(root, '.index', 'snapshot.json'), 'utf8'))).toMatchObject({
+      format: 2,
+      collections: { runs: { ids: ['a', 'b', 'c'] } },
+    });
     const reopened = openFsDriver({ root });
     expect(await reopened.ids('runs')).toEqual(['a', 'b', 'c']);
     expect((await reopened.get('runs', 'b'))?.id).toBe('b');

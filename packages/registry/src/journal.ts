@@ -41,12 +41,20 @@ export function decodeLines<T = unknown>(bytes: Buffer, firstLine = 1): DecodedJ
   let line = firstLine;
   while (start < end) {
     const newline = bytes.indexOf(10, start);
-    if (newline - start >= 10 && bytes[start + 8] === 0x20 && hexAt(bytes, start) === crc32(bytes.subarray(start + 9, newline))) {
+    if (
+      newline - start >= 10 &&
+      bytes[start + 8] === 0x20 &&
+      hexAt(bytes, start) === crc32(bytes.subarray(start + 9, newline))
+    ) {
       json.fill(0x20, start + 1, start + 10);
       json[newline + 1] = 0x2c; // ,
       lastComma = newline + 1;
     } else {
-      if (newline > start) garbage.push({ line, problem: decodeLine(bytes.toString('utf8', start, newline)).problem ?? 'unparsable JSON' });
+      if (newline > start)
+        garbage.push({
+          line,
+          problem: decodeLine(bytes.toString('utf8', start, newline)).problem ?? 'unparsable JSON',
+        });
       json.fill(0x20, start + 1, newline + 2);
     }
     start = newline + 1;

@@ -1,6 +1,13 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BuffError, canonicalJson, canonicalJsonPretty, sha256Hex, writeFileAtomic, type ArtifactEntry } from '@buff/core';
+import {
+  BuffError,
+  canonicalJson,
+  canonicalJsonPretty,
+  sha256Hex,
+  writeFileAtomic,
+  type ArtifactEntry,
+} from '@buff/core';
 import type { LegacyManifest } from './legacy-manifest.js';
 import type { RunRegistry } from './run-registry.js';
 
@@ -26,16 +33,22 @@ export function legacyRunId(files: ArtifactEntry[]): string {
  * `manifest.json`); other folders are reported. Reads only.
  * @example const { runs, problems } = scanLegacyRuns('artifacts');
  */
-export function scanLegacyRuns(artifactsDir: string): { runs: LegacyRun[]; problems: Array<{ dir: string; problem: string }> } {
+export function scanLegacyRuns(artifactsDir: string): {
+  runs: LegacyRun[];
+  problems: Array<{ dir: string; problem: string }>;
+} {
   const root = resolve(artifactsDir);
-  if (!existsSync(root)) throw new BuffError('ROOT_MISSING', `legacy artifacts folder ${root} does not exist`, { details: { file: root } });
+  if (!existsSync(root))
+    throw new BuffError('ROOT_MISSING', `legacy artifacts folder ${root} does not exist`, { details: { file: root } });
   const runs: LegacyRun[] = [];
   const problems: Array<{ dir: string; problem: string }> = [];
   for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const dir = join(root, entry.name);
-    if (existsSync(join(dir, 'manifest.json'))) problems.push({ dir, problem: 'has a manifest.json: not a legacy run (left alone)' });
-    else if (!existsSync(join(dir, 'decisions.jsonl'))) problems.push({ dir, problem: 'no decisions.jsonl: not a legacy run' });
+    if (existsSync(join(dir, 'manifest.json')))
+      problems.push({ dir, problem: 'has a manifest.json: not a legacy run (left alone)' });
+    else if (!existsSync(join(dir, 'decisions.jsonl')))
+      problems.push({ dir, problem: 'no decisions.jsonl: not a legacy run' });
     else runs.push(readLegacyRun(dir));
   }
   return { runs, problems };
@@ -51,10 +64,21 @@ function readLegacyRun(dir: string): LegacyRun {
       return { file, sha256: sha256Hex(bytes), bytes: bytes.length };
     });
   const summary = readJson(join(dir, 'summary.json'));
-  const decisions = readFileSync(join(dir, 'decisions.jsonl'), 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => parseOrEmpty(line));
-  const symbols = stringList(summary.symbols) ?? (typeof summary.symbol === 'string' ? [summary.symbol] : [...new Set(decisions.map((d) => d.symbol).filter((s): s is string => typeof s === 'string'))].sort());
+  const decisions = readFileSync(join(dir, 'decisions.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => parseOrEmpty(line));
+  const symbols =
+    stringList(summary.symbols) ??
+    (typeof summary.symbol === 'string'
+      ? [summary.symbol]
+      : [...new Set(decisions.map((d) => d.symbol).filter((s): s is string => typeof s === 'string'))].sort());
   const tradesPath = join(dir, 'trades.jsonl');
-  const tradeLines = existsSync(tradesPath) ? readFileSync(tradesPath, 'utf8').split('\n').filter((line) => line.trim() !== '').length : null;
+  const tradeLines = existsSync(tradesPath)
+    ? readFileSync(tradesPath, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '').length
+    : null;
   return {
     id: legacyRunId(files),
     dir,
@@ -88,7 +112,11 @@ export interface MigrationReport {
  * the source; runs already there are skipped, so running it twice changes nothing.
  * @example const report = await migrateLegacyRuns('artifacts', registry);
  */
-export async function migrateLegacyRuns(artifactsDir: string, registry: RunRegistry, options: { dryRun?: boolean } = {}): Promise<MigrationReport> {
+export async function migrateLegacyRuns(
+  artifactsDir: string,
+  registry: RunRegistry,
+  options: { dryRun?: boolean } = {},
+): Promise<MigrationReport> {
   const { runs, problems } = scanLegacyRuns(artifactsDir);
   const report: MigrationReport = { migrated: [], skipped: [], problems };
   for (const run of runs) {
@@ -103,7 +131,14 @@ export async function migrateLegacyRuns(artifactsDir: string, registry: RunRegis
     const staging = await registry.createStaging(run.id);
     try {
       for (const { file } of run.files) copyFileSync(join(run.dir, file), join(staging, file));
-      const legacy: LegacyManifest = { schemaVersion: 1, kind: 'legacy-run', id: run.id, importedFrom: run.dir, files: run.files, listing: run.listing };
+      const legacy: LegacyManifest = {
+        schemaVersion: 1,
+        kind: 'legacy-run',
+        id: run.id,
+        importedFrom: run.dir,
+        files: run.files,
+        listing: run.listing,
+      };
       writeFileAtomic(join(staging, 'legacy.json'), canonicalJsonPretty(legacy));
       await registry.publish(run.id, staging);
     } catch (err) {
@@ -123,7 +158,9 @@ function readJson(path: string): Record<string, unknown> {
 function parseOrEmpty(text: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -135,7 +172,8 @@ function stringList(value: unknown): string[] | undefined {
 
 function instant(value: unknown): string | null {
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e11 ? value * 1000 : value).toISOString();
+  if (typeof value === 'number' && Number.isFinite(value))
+    return new Date(value < 1e11 ? value * 1000 : value).toISOString();
   return null;
 }
 

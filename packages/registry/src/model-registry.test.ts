@@ -26,33 +26,59 @@ afterEach(async () => {
 
 describe('ModelRegistry (fs)', () => {
   it('registers numbered versions as copies and resolves aliases', async () => {
-    const v1 = await models.registerVersion('lstm-btc', { sourceDir: modelFolder('a'), card: { kind: 'lstm' }, evaluation: { passed: true, accuracy: 0.7 } });
-    const v2 = await models.registerVersion('lstm-btc', { sourceDir: modelFolder('b'), card: { kind: 'lstm' }, evaluation: { passed: true, accuracy: 0.71 } });
+    const v1 = await models.registerVersion('lstm-btc', {
+      sourceDir: modelFolder('a'),
+      card: { kind: 'lstm' },
+      evaluation: { passed: true, accuracy: 0.7 },
+    });
+    const v2 = await models.registerVersion('lstm-btc', {
+      sourceDir: modelFolder('b'),
+      card: { kind: 'lstm' },
+      evaluation: { passed: true, accuracy: 0.71 },
+    });
     expect([v1, v2]).toEqual([1, 2]);
-    expect(JSON.parse(readFileSync(join(root, 'models', 'lstm-btc', 'v2', 'model.json'), 'utf8'))).toEqual({ tag: 'b' });
+    expect(JSON.parse(readFileSync(join(root, 'models', 'lstm-btc', 'v2', 'model.json'), 'utf8'))).toEqual({
+      tag: 'b',
+    });
     expect(await models.resolve('lstm-btc', 'champion')).toBeUndefined();
     await models.promote('lstm-btc', 1, { actor: 'ana' });
     await models.promote('lstm-btc', 2, { actor: 'ana', reason: 'better' });
     await models.promote('lstm-btc', 2, { alias: 'candidate', actor: 'ana' });
     expect((await models.resolve('lstm-btc', 'champion'))?.version).toBe(2);
-    expect(await models.listModels()).toEqual([{ name: 'lstm-btc', versions: 2, latest: 2, aliases: { champion: 2, candidate: 2 } }]);
+    expect(await models.listModels()).toEqual([
+      { name: 'lstm-btc', versions: 2, latest: 2, aliases: { champion: 2, candidate: 2 } },
+    ]);
     expect((await models.getVersion('lstm-btc', 2))?.evaluation).toMatchObject({ accuracy: 0.71 });
   });
 
   it('refuses promotion without a passing evaluation, with no way around it, and audits the refusal', async () => {
-    await models.registerVersion('tx', { sourceDir: modelFolder('a'), card: {}, evaluation: { passed: false, accuracy: 0.5 } });
+    await models.registerVersion('tx', {
+      sourceDir: modelFolder('a'),
+      card: {},
+      evaluation: { passed: false, accuracy: 0.5 },
+    });
     await models.registerVersion('tx', { sourceDir: modelFolder('b'), card: {} });
     for (const version of [1, 2]) {
-      await expect(models.promote('tx', version, { actor: 'ana' })).rejects.toSatisfy((err) => isBuffError(err, 'PROMOTION_REFUSED'));
+      await expect(models.promote('tx', version, { actor: 'ana' })).rejects.toSatisfy((err) =>
+        isBuffError(err, 'PROMOTION_REFUSED'),
+      );
     }
     expect(await models.resolve('tx', 'champion')).toBeUndefined();
     await models.attachEvaluation('tx', 2, { passed: true }, 'ci');
     await models.promote('tx', 2, { actor: 'ana' });
-    expect((await models.auditLog('tx')).map((e) => e.action)).toEqual(['register', 'register', 'promotion-refused', 'promotion-refused', 'evaluate', 'promote']);
+    expect((await models.auditLog('tx')).map((e) => e.action)).toEqual([
+      'register',
+      'register',
+      'promotion-refused',
+      'promotion-refused',
+      'evaluate',
+      'promote',
+    ]);
   });
 
   it('rolls back to the previous champion and records every move in an append-only log', async () => {
-    for (const tag of ['a', 'b', 'c']) await models.registerVersion('m', { sourceDir: modelFolder(tag), card: {}, evaluation: { passed: true } });
+    for (const tag of ['a', 'b', 'c'])
+      await models.registerVersion('m', { sourceDir: modelFolder(tag), card: {}, evaluation: { passed: true } });
     await models.promote('m', 1, { actor: 'x' });
     await models.promote('m', 3, { actor: 'x' });
     expect((await models.rollback('m', { actor: 'y', reason: 'drift' })).version).toBe(1);
@@ -75,7 +101,9 @@ describe('ModelRegistry (fs)', () => {
   });
 
   it('rejects names that are paths', async () => {
-    await expect(models.registerVersion('../x', { sourceDir: modelFolder('a'), card: {} })).rejects.toSatisfy((err) => isBuffError(err, 'INVALID_ID'));
+    await expect(models.registerVersion('../x', { sourceDir: modelFolder('a'), card: {} })).rejects.toSatisfy((err) =>
+      isBuffError(err, 'INVALID_ID'),
+    );
     await expect(models.resolve('a/b', 'champion')).rejects.toThrow(/invalid model name/);
   });
 });

@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { BuffError, fsyncDir } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import { fsyncTree } from './run-folder.js';
-import { ModelAliasSchema, ModelEvaluationSchema, ModelNameSchema, type AliasRecord, type ModelAlias, type ModelEvaluation, type ModelVersion } from './model-schemas.js';
+import {
+  ModelAliasSchema,
+  ModelEvaluationSchema,
+  ModelNameSchema,
+  type AliasRecord,
+  type ModelAlias,
+  type ModelEvaluation,
+  type ModelVersion,
+} from './model-schemas.js';
 import type { AuditEntry, StorageDriver } from './storage-driver.js';
 
 const VERSIONS = 'model_versions';
@@ -18,13 +26,22 @@ export interface ModelRegistryOptions extends DriverChoice {
 /** Versions per model name, aliases, evaluations, and promotions that must be earned. */
 export interface ModelRegistry {
   readonly root: string;
-  registerVersion(name: string, input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null }): Promise<number>;
+  registerVersion(
+    name: string,
+    input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null },
+  ): Promise<number>;
   attachEvaluation(name: string, version: number, evaluation: ModelEvaluation, actor: string): Promise<ModelVersion>;
-  promote(name: string, version: number, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
+  promote(
+    name: string,
+    version: number,
+    options: { alias?: ModelAlias; actor: string; reason?: string },
+  ): Promise<ModelVersion>;
   rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
   resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined>;
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
-  listModels(): Promise<Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>>;
+  listModels(): Promise<
+    Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>
+  >;
   listVersions(name: string): Promise<ModelVersion[]>;
   auditLog(name?: string): Promise<AuditEntry[]>;
   close(): Promise<void>;
@@ -51,11 +68,16 @@ class DriverModelRegistry implements ModelRegistry {
     private readonly driver: StorageDriver,
   ) {}
 
-  async registerVersion(name: string, input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null }): Promise<number> {
+  async registerVersion(
+    name: string,
+    input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null },
+  ): Promise<number> {
     const model = checkName(name);
     const evaluation = input.evaluation == null ? null : checkEvaluation(input.evaluation);
     if (!existsSync(input.sourceDir) || !statSync(input.sourceDir).isDirectory()) {
-      throw new BuffError('NOT_FOUND', `model folder ${input.sourceDir} does not exist`, { details: { file: input.sourceDir } });
+      throw new BuffError('NOT_FOUND', `model folder ${input.sourceDir} does not exist`, {
+        details: { file: input.sourceDir },
+      });
     }
     return await this.driver.exclusive(async () => {
       const version = ((await this.listVersions(model)).at(-1)?.version ?? 0) + 1;
@@ -68,14 +90,26 @@ class DriverModelRegistry implements ModelRegistry {
       rmSync(dir, { recursive: true, force: true }); // a copy left by a crash before its record was written
       renameSync(staging, dir);
       fsyncDir(join(this.root, model));
-      const record: ModelVersion = { name: model, version, dir, card: input.card, evaluation, registeredAt: new Date().toISOString() };
+      const record: ModelVersion = {
+        name: model,
+        version,
+        dir,
+        card: input.card,
+        evaluation,
+        registeredAt: new Date().toISOString(),
+      };
       await this.driver.insert(VERSIONS, versionKey(model, version), record);
       await this.audit(model, 'register', 'registry', { version, passed: evaluation?.passed ?? null });
       return version;
     });
   }
 
-  async attachEvaluation(name: string, version: number, evaluation: ModelEvaluation, actor: string): Promise<ModelVersion> {
+  async attachEvaluation(
+    name: string,
+    version: number,
+    evaluation: ModelEvaluation,
+    actor: string,
+  ): Promise<ModelVersion> {
     const model = checkName(name);
     const checked = checkEvaluation(evaluation);
     return await this.driver.exclusive(async () => {
@@ -86,7 +120,11 @@ class DriverModelRegistry implements ModelRegistry {
     });
   }
 
-  async promote(name: string, version: number, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion> {
+  async promote(
+    name: string,
+    version: number,
+    options: { alias?: ModelAlias; actor: string; reason?: string },
+  ): Promise<ModelVersion> {
     const model = checkName(name);
     const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
     return await this.driver.exclusive(async () => {
@@ -99,10 +137,17 @@ class DriverModelRegistry implements ModelRegistry {
         });
       }
       const current = (await this.driver.get(ALIASES, aliasKey(model, alias))) as AliasRecord | undefined;
-      const previous = current && current.version !== version ? [...current.previous, current.version] : (current?.previous ?? []);
+      const previous =
+        current && current.version !== version ? [...current.previous, current.version] : (current?.previous ?? []);
       const next: AliasRecord = { name: model, alias, version, previous };
       await this.driver.putMany(ALIASES, [{ id: aliasKey(model, alias), record: next }]);
-      await this.audit(model, 'promote', options.actor, { alias, from: current?.version ?? null, to: version, reason: options.reason ?? null, evaluation: record.evaluation });
+      await this.audit(model, 'promote', options.actor, {
+        alias,
+        from: current?.version ?? null,
+        to: version,
+        reason: options.reason ?? null,
+        evaluation: record.evaluation,
+      });
       return record;
     });
   }
@@ -114,17 +159,31 @@ class DriverModelRegistry implements ModelRegistry {
       const current = (await this.driver.get(ALIASES, aliasKey(model, alias))) as AliasRecord | undefined;
       const target = current?.previous.at(-1);
       if (!current || target === undefined) {
-        throw new BuffError('INVALID_INPUT', `${model} has no earlier ${alias} to roll back to`, { details: { key: `${model}:${alias}`, rule: 'ROLLBACK' } });
+        throw new BuffError('INVALID_INPUT', `${model} has no earlier ${alias} to roll back to`, {
+          details: { key: `${model}:${alias}`, rule: 'ROLLBACK' },
+        });
       }
-      await this.driver.putMany(ALIASES, [{ id: aliasKey(model, alias), record: { ...current, version: target, previous: current.previous.slice(0, -1) } }]);
-      await this.audit(model, 'rollback', options.actor, { alias, from: current.version, to: target, reason: options.reason ?? null });
+      await this.driver.putMany(ALIASES, [
+        {
+          id: aliasKey(model, alias),
+          record: { ...current, version: target, previous: current.previous.slice(0, -1) },
+        },
+      ]);
+      await this.audit(model, 'rollback', options.actor, {
+        alias,
+        from: current.version,
+        to: target,
+        reason: options.reason ?? null,
+      });
       return this.mustGet(model, target);
     });
   }
 
   async resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined> {
     const model = checkName(name);
-    const pointer = (await this.driver.get(ALIASES, aliasKey(model, ModelAliasSchema.parse(alias)))) as AliasRecord | undefined;
+    const pointer = (await this.driver.get(ALIASES, aliasKey(model, ModelAliasSchema.parse(alias)))) as
+      | AliasRecord
+      | undefined;
     return pointer ? this.getVersion(model, pointer.version) : undefined;
   }
 
@@ -133,14 +192,23 @@ class DriverModelRegistry implements ModelRegistry {
   }
 
   async listVersions(name: string): Promise<ModelVersion[]> {
-    const page = await this.driver.list(VERSIONS, { where: [{ field: 'name', op: 'eq', value: checkName(name) }], sort: { field: 'version', direction: 'asc', type: 'number' }, limit: Number.MAX_SAFE_INTEGER });
+    const page = await this.driver.list(VERSIONS, {
+      where: [{ field: 'name', op: 'eq', value: checkName(name) }],
+      sort: { field: 'version', direction: 'asc', type: 'number' },
+      limit: Number.MAX_SAFE_INTEGER,
+    });
     return page.items as ModelVersion[];
   }
 
-  async listModels(): Promise<Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>> {
+  async listModels(): Promise<
+    Array<{ name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>
+  > {
     const versions = (await this.driver.list(VERSIONS, { limit: Number.MAX_SAFE_INTEGER })).items as ModelVersion[];
     const aliases = (await this.driver.list(ALIASES, { limit: Number.MAX_SAFE_INTEGER })).items as AliasRecord[];
-    const byName = new Map<string, { name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }>();
+    const byName = new Map<
+      string,
+      { name: string; versions: number; latest: number; aliases: Partial<Record<ModelAlias, number>> }
+    >();
     for (const v of versions) {
       const entry = byName.get(v.name) ?? { name: v.name, versions: 0, latest: 0, aliases: {} };
       entry.versions += 1;
@@ -164,24 +232,42 @@ class DriverModelRegistry implements ModelRegistry {
 
   private async mustGet(model: string, version: number): Promise<ModelVersion> {
     const record = await this.getVersion(model, version);
-    if (!record) throw new BuffError('NOT_FOUND', `model ${model} has no version ${version}`, { details: { key: `${model}@${version}` } });
+    if (!record)
+      throw new BuffError('NOT_FOUND', `model ${model} has no version ${version}`, {
+        details: { key: `${model}@${version}` },
+      });
     return record;
   }
 
   private async audit(model: string, action: string, actor: string, details: Record<string, unknown>): Promise<void> {
-    await this.driver.appendAudit({ at: new Date().toISOString(), collection: AUDIT, id: model, action, actor, details });
+    await this.driver.appendAudit({
+      at: new Date().toISOString(),
+      collection: AUDIT,
+      id: model,
+      action,
+      actor,
+      details,
+    });
   }
 }
 
 function checkName(name: string): string {
   const parsed = ModelNameSchema.safeParse(name);
-  if (!parsed.success) throw new BuffError('INVALID_ID', `invalid model name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message}`, { details: { value: name, rule: 'MODEL_NAME' } });
+  if (!parsed.success)
+    throw new BuffError(
+      'INVALID_ID',
+      `invalid model name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message}`,
+      { details: { value: name, rule: 'MODEL_NAME' } },
+    );
   return parsed.data;
 }
 
 function checkEvaluation(evaluation: unknown): ModelEvaluation {
   const parsed = ModelEvaluationSchema.safeParse(evaluation);
-  if (!parsed.success) throw new BuffError('INVALID_INPUT', 'a model evaluation needs a boolean `passed`', { details: { key: 'evaluation.passed', issues: parsed.error.issues } });
+  if (!parsed.success)
+    throw new BuffError('INVALID_INPUT', 'a model evaluation needs a boolean `passed`', {
+      details: { key: 'evaluation.passed', issues: parsed.error.issues },
+    });
   return parsed.data;
 }
 

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 /** A model name: a folder name, never a path. */
-export const ModelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a model name is 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit');
+export const ModelNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a model name is 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit',
+  );
 
 /** The aliases a model version can hold. */
 export const ModelAliasSchema = z.enum(['champion', 'candidate']);
@@ -26,6 +31,11 @@ export type ModelVersion = z.infer<typeof ModelVersionSchema>;
 
 /** Where an alias points, and the versions it pointed to before (for rollback). */
 export const AliasRecordSchema = z
-  .object({ name: ModelNameSchema, alias: ModelAliasSchema, version: z.number().int().positive(), previous: z.array(z.number().int().positive()) })
+  .object({
+    name: ModelNameSchema,
+    alias: ModelAliasSchema,
+    version: z.number().int().positive(),
+    previous: z.array(z.number().int().positive()),
+  })
   .strict();
 export type AliasRecord = z.infer<typeof AliasRecordSchema>;

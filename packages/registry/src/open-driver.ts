@@ -17,7 +17,11 @@ export async function openDriver(root: string, choice: DriverChoice): Promise<St
   const kind = choice.driver ?? 'fs';
   if (kind === 'fs') return openFsDriver({ root });
   if (!choice.pgUrl) {
-    throw new BuffError('INVALID_CONFIG', 'the postgres driver needs a connection string (pgUrl / --pg-url / BUFF_PG_URL)', { details: { key: 'pgUrl' } });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      'the postgres driver needs a connection string (pgUrl / --pg-url / BUFF_PG_URL)',
+      { details: { key: 'pgUrl' } },
+    );
   }
   return openPgDriver({ url: choice.pgUrl });
 }

@@ -3,7 +3,15 @@ import type pg from 'pg';
 import { BuffError } from '@buff/core';
 import { listSql } from './pg-list-sql.js';
 import { migrate } from './pg-migrations.js';
-import { ListQuerySchema, type AuditEntry, type AuditInput, type DriverProblem, type JsonRecord, type ListQueryInput, type StorageDriver } from './storage-driver.js';
+import {
+  ListQuerySchema,
+  type AuditEntry,
+  type AuditInput,
+  type DriverProblem,
+  type JsonRecord,
+  type ListQueryInput,
+  type StorageDriver,
+} from './storage-driver.js';
 
 export interface PgDriverOptions {
   /** A PostgreSQL connection string, e.g. `postgres://buff@127.0.0.1:5432/buff`. */
@@ -29,10 +37,14 @@ export async function openPgDriver(options: PgDriverOptions): Promise<StorageDri
     await migrate(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw new BuffError('PROVIDER_UNAVAILABLE', `cannot open the postgres registry at ${redact(options.url)}: ${(err as Error).message}`, {
-      cause: err,
-      details: { key: 'pgUrl', value: redact(options.url) },
-    });
+    throw new BuffError(
+      'PROVIDER_UNAVAILABLE',
+      `cannot open the postgres registry at ${redact(options.url)}: ${(err as Error).message}`,
+      {
+        cause: err,
+        details: { key: 'pgUrl', value: redact(options.url) },
+      },
+    );
   }
   return new PgDriver(pool);
 }
@@ -49,7 +61,10 @@ class PgDriver implements StorageDriver {
   constructor(private readonly pool: pg.Pool) {}
 
   async get(collection: string, id: string): Promise<JsonRecord | undefined> {
-    const { rows } = await this.pool.query<{ record: JsonRecord }>('SELECT record FROM buff_records WHERE collection = $1 AND id = $2', [collection, id]);
+    const { rows } = await this.pool.query<{ record: JsonRecord }>(
+      'SELECT record FROM buff_records WHERE collection = $1 AND id = $2',
+      [collection, id],
+    );
     return rows[0]?.record;
   }
 
@@ -62,21 +77,30 @@ class PgDriver implements StorageDriver {
   }
 
   async ids(collection: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM buff_records WHERE collection = $1', [collection]);
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM buff_records WHERE collection = $1', [
+      collection,
+    ]);
     return rows.map((row) => row.id).sort();
   }
 
   async insert(collection: string, id: string, record: JsonRecord): Promise<boolean> {
-    const result = await this.pool.query('INSERT INTO buff_records (collection, id, record) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [collection, id, record]);
+    const result = await this.pool.query(
+      'INSERT INTO buff_records (collection, id, record) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [collection, id, record],
+    );
     return result.rowCount === 1;
   }
 
   async putMany(collection: string, entries: Array<{ id: string; record: JsonRecord }>): Promise<void> {
-    for (let start = 0; start < entries.length; start += BATCH) await upsertBatch(this.pool, collection, entries.slice(start, start + BATCH));
+    for (let start = 0; start < entries.length; start += BATCH)
+      await upsertBatch(this.pool, collection, entries.slice(start, start + BATCH));
   }
 
   async remove(collection: string, id: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM buff_records WHERE collection = $1 AND id = $2', [collection, id]);
+    const result = await this.pool.query('DELETE FROM buff_records WHERE collection = $1 AND id = $2', [
+      collection,
+      id,
+    ]);
     return result.rowCount === 1;
   }
 
@@ -85,7 +109,8 @@ class PgDriver implements StorageDriver {
     try {
       await client.query('BEGIN');
       await client.query('DELETE FROM buff_records WHERE collection = $1', [collection]);
-      for (let start = 0; start < entries.length; start += BATCH) await upsertBatch(client, collection, entries.slice(start, start + BATCH));
+      for (let start = 0; start < entries.length; start += BATCH)
+        await upsertBatch(client, collection, entries.slice(start, start + BATCH));
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -106,7 +131,15 @@ class PgDriver implements StorageDriver {
   }
 
   async readAudit(filter: { collection?: string; id?: string } = {}): Promise<AuditEntry[]> {
-    const { rows } = await this.pool.query<{ seq: string; at: string; collection: string; id: string; action: string; actor: string; details: Record<string, unknown> }>(
+    const { rows } = await this.pool.query<{
+      seq: string;
+      at: string;
+      collection: string;
+      id: string;
+      action: string;
+      actor: string;
+      details: Record<string, unknown>;
+    }>(
       'SELECT seq, at, collection, id, action, actor, details FROM buff_audit WHERE ($1::text IS NULL OR collection = $1) AND ($2::text IS NULL OR id = $2) ORDER BY seq',
       [filter.collection ?? null, filter.id ?? null],
     );
@@ -147,7 +180,11 @@ class PgDriver implements StorageDriver {
   }
 }
 
-async function upsertBatch(db: pg.Pool | pg.PoolClient, collection: string, entries: Array<{ id: string; record: JsonRecord }>): Promise<void> {
+async function upsertBatch(
+  db: pg.Pool | pg.PoolClient,
+  collection: string,
+  entries: Array<{ id: string; record: JsonRecord }>,
+): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
     `INSERT INTO buff_records (collection, id, record)

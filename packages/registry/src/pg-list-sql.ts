@@ -34,7 +34,12 @@ export function listSql(collection: string, query: ListQuery): ListSql {
   const count = `SELECT count(*) AS total FROM buff_records WHERE ${where}`;
   const walkable = facets !== undefined && query.sort?.field === 'createdAt' && query.sort.type === 'string';
   if (!walkable) {
-    return { page: `WITH page AS ${page(where)} SELECT record, (${count}) AS total FROM page ORDER BY ${order}`, params, count, countParams };
+    return {
+      page: `WITH page AS ${page(where)} SELECT record, (${count}) AS total FROM page ORDER BY ${order}`,
+      params,
+      count,
+      countParams,
+    };
   }
   // walking reads about (offset + limit) * rows / total rows, fetching reads total: walk when that is fewer.
   // `IS TRUE` hides the facets from the index planner, so that branch can only walk; the branch not
@@ -71,7 +76,12 @@ function conditions(filters: Filter[], params: unknown[]): { facets: string | un
   const rest: string[] = [];
   for (const filter of filters) {
     const json = JSON.stringify(filter.value);
-    if ((filter.op === 'eq' || filter.op === 'has') && typeof filter.value !== 'number' && !filter.field.includes('.') && FACET_VALUE.test(json)) {
+    if (
+      (filter.op === 'eq' || filter.op === 'has') &&
+      typeof filter.value !== 'number' &&
+      !filter.field.includes('.') &&
+      FACET_VALUE.test(json)
+    ) {
       params.push(`${filter.field}${filter.op === 'has' ? '[]' : ''}=`, json);
       // the JSON text is rendered by the server (jsonb output), exactly as buff_facets renders it
       facets.push(`$${params.length - 1}::text || ($${params.length}::jsonb)::text`);
@@ -83,7 +93,8 @@ function conditions(filters: Filter[], params: unknown[]): { facets: string | un
 }
 
 function condition(filter: Filter, params: unknown[]): string {
-  const nest = (leaf: unknown): unknown => filter.field.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), leaf);
+  const nest = (leaf: unknown): unknown =>
+    filter.field.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), leaf);
   switch (filter.op) {
     case 'eq':
       params.push(JSON.stringify(nest(filter.value)));
@@ -96,7 +107,8 @@ function condition(filter: Filter, params: unknown[]): string {
       const op = filter.op === 'gte' ? '>=' : '<=';
       params.push(filter.value);
       if (typeof filter.value === 'number') return `${numberAt(filter.field)} ${op} $${params.length}::float8`;
-      if (typeof filter.value === 'string') return `(${textAt(filter.field)}) COLLATE "C" ${op} $${params.length}::text`;
+      if (typeof filter.value === 'string')
+        return `(${textAt(filter.field)}) COLLATE "C" ${op} $${params.length}::text`;
       return 'false';
     }
   }

@@ -71,8 +71,12 @@ export async function migrate(pool: pg.Pool): Promise<number> {
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS buff_schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM buff_schema_version');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS buff_schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM buff_schema_version',
+    );
     const current = rows[0]?.version ?? 0;
     for (const step of MIGRATIONS) {
       if (step.version <= current) continue;

@@ -45,7 +45,10 @@ function compile(filter: Filter): (record: JsonRecord) => boolean {
  * Filters, sorts and pages records in memory, with the same semantics as the postgres driver's SQL.
  * @example queryRecords(records, { where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }], limit: 10, offset: 0 })
  */
-export function queryRecords(records: Iterable<[string, JsonRecord]>, query: ListQuery): { items: JsonRecord[]; total: number } {
+export function queryRecords(
+  records: Iterable<[string, JsonRecord]>,
+  query: ListQuery,
+): { items: JsonRecord[]; total: number } {
   const tests = query.where.map(compile);
   const hits: Array<[string, JsonRecord]> = [];
   outer: for (const entry of records) {
@@ -64,7 +67,10 @@ export function queryRecords(records: Iterable<[string, JsonRecord]>, query: Lis
     if (byValue !== 0) return byValue;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
-  return { items: keyed.slice(query.offset, query.offset + query.limit).map((entry) => entry.record), total: hits.length };
+  return {
+    items: keyed.slice(query.offset, query.offset + query.limit).map((entry) => entry.record),
+    total: hits.length,
+  };
 }
 
 /** Missing values last in both directions. */

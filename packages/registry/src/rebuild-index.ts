@@ -24,7 +24,10 @@ export interface RebuildReport {
  */
 export async function rebuildIndex(runsRoot: string, choice: DriverChoice = {}): Promise<RebuildReport> {
   const root = resolve(runsRoot);
-  if (!existsSync(root)) throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} does not exist`, { details: { file: root, rule: 'ROOT_MISSING' } });
+  if (!existsSync(root))
+    throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} does not exist`, {
+      details: { file: root, rule: 'ROOT_MISSING' },
+    });
   const driver = await openDriver(root, choice);
   try {
     const scan = scanRunFolders(root, { check: 'hashes' });

@@ -16,9 +16,13 @@ export type FolderCheck = 'sizes' | 'hashes';
  * Throws CORRUPT_ARTIFACT naming the file and what is wrong.
  * @example const record = readRunFolder('runs/run-0123456789abcdef', { check: 'hashes' });
  */
-export function readRunFolder(dir: string, options: { check?: FolderCheck; expectId?: string; tags?: string[] } = {}): RunRecord {
+export function readRunFolder(
+  dir: string,
+  options: { check?: FolderCheck; expectId?: string; tags?: string[] } = {},
+): RunRecord {
   const { record, files } = readFolder(dir, options);
-  if ((options.check ?? 'sizes') === 'hashes') for (const entry of files) checkHash(join(dir, entry.file), entry, sha256OfFile(join(dir, entry.file)));
+  if ((options.check ?? 'sizes') === 'hashes')
+    for (const entry of files) checkHash(join(dir, entry.file), entry, sha256OfFile(join(dir, entry.file)));
   return record;
 }
 
@@ -38,44 +42,74 @@ export async function readRunFolderHashed(
   const bySize = files.filter((entry) => !known?.(join(dir, entry.file), entry)).sort((a, b) => b.bytes - a.bytes);
   const elsewhere = bySize.filter((_, index) => index % 2 === 0); // small ones are hashed on this thread by core anyway
   const here = bySize.filter((_, index) => index % 2 === 1);
-  const offThread = elsewhere.map(async (entry) => checkHash(join(dir, entry.file), entry, await sha256FileOffThread(join(dir, entry.file))));
+  const offThread = elsewhere.map(async (entry) =>
+    checkHash(join(dir, entry.file), entry, await sha256FileOffThread(join(dir, entry.file))),
+  );
   const settled = Promise.allSettled(offThread);
+  let failedHere: { error: unknown } | undefined;
   try {
     for (const entry of here) checkHash(join(dir, entry.file), entry, sha256OfFile(join(dir, entry.file)));
-  } finally {
-    for (const result of await settled) if (result.status === 'rejected') throw result.reason;
+  } catch (error) {
+    failedHere = { error };
   }
+  // The off-thread hashes are always awaited (no worker is left running); their failure wins, as before.
+  for (const result of await settled) if (result.status === 'rejected') throw result.reason;
+  if (failedHere) throw failedHere.error;
   return record;
 }
 
 /** The record of a run folder and the files its manifest lists (checked for presence and size). */
-function readFolder(dir: string, options: { check?: FolderCheck; expectId?: string; tags?: string[] }): { record: RunRecord; files: ListedFile[] } {
+function readFolder(
+  dir: string,
+  options: { check?: FolderCheck; expectId?: string; tags?: string[] },
+): { record: RunRecord; files: ListedFile[] } {
   const expectId = options.expectId ?? basename(dir);
   const createdAt = new Date(Math.round(statSync(dir).mtimeMs)).toISOString();
   const legacyPath = join(dir, 'legacy.json');
   if (!existsSync(join(dir, 'manifest.json')) && existsSync(legacyPath)) {
     const legacy = parseJsonFile(legacyPath, LegacyManifestSchema);
-    if (legacy.id !== expectId) corrupt(legacyPath, 'ID_MISMATCH', `legacy.json names ${legacy.id}, folder is ${expectId}`);
+    if (legacy.id !== expectId)
+      corrupt(legacyPath, 'ID_MISMATCH', `legacy.json names ${legacy.id}, folder is ${expectId}`);
     checkSizes(dir, legacy.files);
-    return { record: { id: legacy.id, ...legacy.listing, createdAt, status: 'legacy', tags: options.tags ?? [], legacy: true }, files: legacy.files };
+    return {
+      record: { id: legacy.id, ...legacy.listing, createdAt, status: 'legacy', tags: options.tags ?? [], legacy: true },
+      files: legacy.files,
+    };
   }
   const manifestPath = join(dir, 'manifest.json');
   const manifest = parseJsonFile(manifestPath, RunManifestSchema);
-  if (manifest.id !== expectId) corrupt(manifestPath, 'ID_MISMATCH', `manifest names ${manifest.id}, folder is ${expectId}`);
+  if (manifest.id !== expectId)
+    corrupt(manifestPath, 'ID_MISMATCH', `manifest names ${manifest.id}, folder is ${expectId}`);
   checkSizes(dir, manifest.artifacts);
   const metricsPath = join(dir, 'metrics.json');
   const metrics = existsSync(metricsPath) ? (parseJsonFile(metricsPath) as Record<string, unknown>) : {};
-  return { record: { ...listingOf(manifest), createdAt, ...statusAndMetrics(metrics), tags: options.tags ?? [], legacy: false }, files: manifest.artifacts };
+  return {
+    record: {
+      ...listingOf(manifest),
+      createdAt,
+      ...statusAndMetrics(metrics),
+      tags: options.tags ?? [],
+      legacy: false,
+    },
+    files: manifest.artifacts,
+  };
 }
 
-function listingOf(manifest: RunManifest): Pick<RunRecord, 'id' | 'name' | 'strategy' | 'symbols' | 'timeframe' | 'window'> {
+function listingOf(
+  manifest: RunManifest,
+): Pick<RunRecord, 'id' | 'name' | 'strategy' | 'symbols' | 'timeframe' | 'window'> {
   const config = manifest.config;
   const strategy = config.strategy;
   const window = (config.window ?? {}) as Record<string, unknown>;
   return {
     id: manifest.id,
     name: typeof config.name === 'string' ? config.name : manifest.id,
-    strategy: typeof strategy === 'string' ? strategy : typeof (strategy as { name?: unknown })?.name === 'string' ? (strategy as { name: string }).name : 'unknown',
+    strategy:
+      typeof strategy === 'string'
+        ? strategy
+        : typeof (strategy as { name?: unknown })?.name === 'string'
+          ? (strategy as { name: string }).name
+          : 'unknown',
     symbols: Array.isArray(config.symbols) ? config.symbols.filter((s): s is string => typeof s === 'string') : [],
     timeframe: typeof config.timeframe === 'string' ? config.timeframe : 'unknown',
     window: { since: stringOrNull(window.since), until: stringOrNull(window.until) },
@@ -83,7 +117,9 @@ function listingOf(manifest: RunManifest): Pick<RunRecord, 'id' | 'name' | 'stra
 }
 
 function statusAndMetrics(metrics: Record<string, unknown>): { status: RunRecord['status']; metrics: HeadlineMetrics } {
-  const source = (typeof metrics.headline === 'object' && metrics.headline !== null ? metrics.headline : metrics) as Record<string, unknown>;
+  const source = (
+    typeof metrics.headline === 'object' && metrics.headline !== null ? metrics.headline : metrics
+  ) as Record<string, unknown>;
   const status = RunStatusSchema.safeParse(metrics.status);
   return {
     status: status.success ? status.data : 'completed',
@@ -105,14 +141,17 @@ export interface ListedFile {
 function checkSizes(dir: string, files: ListedFile[]): void {
   for (const entry of files) {
     const path = join(dir, entry.file);
-    if (!existsSync(path)) corrupt(path, 'MISSING_ARTIFACT', `artifact ${entry.file} listed in the manifest is missing`);
+    if (!existsSync(path))
+      corrupt(path, 'MISSING_ARTIFACT', `artifact ${entry.file} listed in the manifest is missing`);
     const size = statSync(path).size;
-    if (size !== entry.bytes) corrupt(path, 'SIZE_MISMATCH', `artifact ${entry.file} has ${size} bytes, manifest says ${entry.bytes}`);
+    if (size !== entry.bytes)
+      corrupt(path, 'SIZE_MISMATCH', `artifact ${entry.file} has ${size} bytes, manifest says ${entry.bytes}`);
   }
 }
 
 function checkHash(path: string, entry: ListedFile, sha256: string): void {
-  if (sha256 !== entry.sha256) corrupt(path, 'HASH_MISMATCH', `artifact ${entry.file} has sha256 ${sha256}, manifest says ${entry.sha256}`);
+  if (sha256 !== entry.sha256)
+    corrupt(path, 'HASH_MISMATCH', `artifact ${entry.file} has sha256 ${sha256}, manifest says ${entry.sha256}`);
 }
 
 function sha256OfFile(path: string): string {
@@ -133,7 +172,11 @@ function parseJsonFile<T>(path: string, schema?: z.ZodType<T>): unknown {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    corrupt(path, 'SCHEMA', `${basename(path)} fails its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    corrupt(
+      path,
+      'SCHEMA',
+      `${basename(path)} fails its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }
@@ -224,7 +267,10 @@ export async function syncTree(dir: string): Promise<void> {
   const files: string[] = [];
   const dirs: string[] = [];
   collectTree(dir, files, dirs);
-  const results = await Promise.allSettled([...files.map((path) => syncPath(path, true)), ...dirs.map((path) => syncPath(path, false))]);
+  const results = await Promise.allSettled([
+    ...files.map((path) => syncPath(path, true)),
+    ...dirs.map((path) => syncPath(path, false)),
+  ]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
 }

@@ -7,7 +7,12 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** The headline metrics a listing shows; null when a run's metrics.json lacks one. */
 export const HeadlineMetricsSchema = z
-  .object({ totalReturn: z.number().nullable(), sharpe: z.number().nullable(), maxDrawdown: z.number().nullable(), tradeCount: z.number().nullable() })
+  .object({
+    totalReturn: z.number().nullable(),
+    sharpe: z.number().nullable(),
+    maxDrawdown: z.number().nullable(),
+    tradeCount: z.number().nullable(),
+  })
   .strict();
 export type HeadlineMetrics = z.infer<typeof HeadlineMetricsSchema>;
 
@@ -60,7 +65,9 @@ export const RunListQuerySchema = z
     legacy: z.boolean().optional(),
     createdFrom: IsoInstant.optional(),
     createdTo: IsoInstant.optional(),
-    sort: z.enum(Object.keys(RUN_SORT_FIELDS) as [keyof typeof RUN_SORT_FIELDS, ...Array<keyof typeof RUN_SORT_FIELDS>]).default('createdAt'),
+    sort: z
+      .enum(Object.keys(RUN_SORT_FIELDS) as [keyof typeof RUN_SORT_FIELDS, ...Array<keyof typeof RUN_SORT_FIELDS>])
+      .default('createdAt'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.number().int().min(1).max(10_000).default(50),
     offset: z.number().int().min(0).default(0),

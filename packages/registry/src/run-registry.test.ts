@@ -1,4 +1,13 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,12 +40,22 @@ afterEach(async () => {
 describe('RunRegistry (fs)', () => {
   it('publishes atomically, lists with filters, and is a RunStore', async () => {
     const a = await register(1, { strategy: 'rsi', symbols: ['ETH-USD'], timeframe: '5m' });
-    const b = await register(2, { metrics: { totalReturn: 0.3, sharpe: 2, maxDrawdown: 0.1, tradeCount: 3, status: 'stopped' } });
+    const b = await register(2, {
+      metrics: { totalReturn: 0.3, sharpe: 2, maxDrawdown: 0.1, tradeCount: 3, status: 'stopped' },
+    });
     expect(await registry.has(a)).toBe(true);
     expect(existsSync(join(root, a, 'manifest.json'))).toBe(true);
     expect(existsSync(join(root, '.staging'))).toBe(true);
     const record = await registry.get(b);
-    expect(record).toMatchObject({ id: b, strategy: 'ma-cross', symbols: ['BTC-USD'], timeframe: '1h', status: 'stopped', legacy: false, tags: [] });
+    expect(record).toMatchObject({
+      id: b,
+      strategy: 'ma-cross',
+      symbols: ['BTC-USD'],
+      timeframe: '1h',
+      status: 'stopped',
+      legacy: false,
+      tags: [],
+    });
     expect(record?.metrics).toEqual({ totalReturn: 0.3, sharpe: 2, maxDrawdown: 0.1, tradeCount: 3 });
     expect((await registry.list({ strategy: 'rsi' })).items.map((r) => r.id)).toEqual([a]);
     expect((await registry.list({ symbol: 'ETH-USD', timeframe: '5m' })).total).toBe(1);
@@ -72,7 +91,10 @@ describe('RunRegistry (fs)', () => {
     const staging = await registry.createStaging(id);
     const manifest = writeFakeRun(staging, id, { payloadBytes: 5000 });
     const payload = readFileSync(join(staging, 'decisions.bin'));
-    const entry = await registry.writeArtifact(staging, 'decisions.bin', [payload.subarray(0, 100), payload.subarray(100)]);
+    const entry = await registry.writeArtifact(staging, 'decisions.bin', [
+      payload.subarray(0, 100),
+      payload.subarray(100),
+    ]);
     expect(entry).toEqual(manifest.artifacts[0]);
     await registry.publish(id, staging);
     expect(await registry.has(id)).toBe(true);
@@ -139,10 +161,18 @@ describe('RunRegistry (fs)', () => {
 
   it('garbage and torn journal lines are skipped and reported; nothing else is lost', async () => {
     const ids = [await register(1), await register(2)];
-    appendFileSync(join(root, '.index', 'journal.jsonl'), 'deadbeef {"op":"put","c":"runs","id":"x"}\nnot a line at all\n{"half":');
+    appendFileSync(
+      join(root, '.index', 'journal.jsonl'),
+      'deadbeef {"op":"put","c":"runs","id":"x"}\nnot a line at all\n{"half":',
+    );
     const reader = await openRunRegistry({ runsRoot: root });
     expect((await reader.list()).total).toBe(2);
-    expect(reader.problems().map((p) => p.problem).join('\n')).toMatch(/checksum mismatch[\s\S]*not a journal line[\s\S]*torn tail/);
+    expect(
+      reader
+        .problems()
+        .map((p) => p.problem)
+        .join('\n'),
+    ).toMatch(/checksum mismatch[\s\S]*not a journal line[\s\S]*torn tail/);
     // the next writer cuts the torn tail, compacts the garbage away, and appends cleanly
     ids.push(await register(3));
     const after = await openRunRegistry({ runsRoot: root });
@@ -154,7 +184,15 @@ describe('RunRegistry (fs)', () => {
 
   it('recovers a lock left by a dead process', async () => {
     mkdirSync(join(root, '.index'), { recursive: true });
-    writeFileSync(join(root, '.index', 'lock'), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), startedAt: '2024-01-01T00:00:00.000Z', token: 'dead' }));
+    writeFileSync(
+      join(root, '.index', 'lock'),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        hostname: hostname(),
+        startedAt: '2024-01-01T00:00:00.000Z',
+        token: 'dead',
+      }),
+    );
     const id = await register(1);
     expect((await registry.get(id))?.id).toBe(id);
     expect(existsSync(join(root, '.index', 'lock'))).toBe(false);
@@ -162,7 +200,10 @@ describe('RunRegistry (fs)', () => {
 
   it('a live lock makes writers wait, then LOCK_TIMEOUT', async () => {
     mkdirSync(join(root, '.index'), { recursive: true });
-    writeFileSync(join(root, '.index', 'lock'), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: 'live' }));
+    writeFileSync(
+      join(root, '.index', 'lock'),
+      JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: 'live' }),
+    );
     const { openFsDriver } = await import('./fs-driver.js');
     const driver = openFsDriver({ root, lockTimeoutMs: 200 });
     await expect(driver.insert('runs', 'x', {})).rejects.toSatisfy((err) => isBuffError(err, 'LOCK_TIMEOUT'));
@@ -177,7 +218,9 @@ describe('RunRegistry (fs)', () => {
     mkdirSync(join(root, 'notes'));
     const report = await rebuildIndex(root);
     expect(report.runs).toBe(1);
-    expect(report.corrupt).toEqual([{ dir: join(root, bad), problem: expect.stringMatching(/manifest.json is not valid JSON/) }]);
+    expect(report.corrupt).toEqual([
+      { dir: join(root, bad), problem: expect.stringMatching(/manifest.json is not valid JSON/) },
+    ]);
     expect(report.ignored).toEqual(['notes']);
     const reopened = await openRunRegistry({ runsRoot: root });
     expect((await reopened.list()).items.map((r) => r.id)).toEqual([good]);

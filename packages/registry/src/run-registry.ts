@@ -2,11 +2,28 @@ import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { BuffError, RunIdSchema, fileIdentity, sameFile, silentLogger, writeArtifactFile, type ArtifactEntry, type FileIdentity, type Logger, type RunStore } from '@buff/core';
+import {
+  BuffError,
+  RunIdSchema,
+  fileIdentity,
+  sameFile,
+  silentLogger,
+  writeArtifactFile,
+  type ArtifactEntry,
+  type FileIdentity,
+  type Logger,
+  type RunStore,
+} from '@buff/core';
 import { pidAlive } from './file-lock.js';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
-import { RUN_SORT_FIELDS, RunListQuerySchema, TagSchema, type RunListQueryInput, type RunRecord } from './run-record.js';
+import {
+  RUN_SORT_FIELDS,
+  RunListQuerySchema,
+  TagSchema,
+  type RunListQueryInput,
+  type RunRecord,
+} from './run-record.js';
 import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
 
 const RUNS = 'runs';
@@ -44,10 +61,15 @@ export interface RunRegistry extends RunStore {
 export async function openRunRegistry(options: RunRegistryOptions): Promise<RunRegistry> {
   const root = resolve(options.runsRoot);
   if (!existsSync(root)) {
-    if (!options.create) throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} does not exist`, { details: { file: root, rule: 'ROOT_MISSING' } });
+    if (!options.create)
+      throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} does not exist`, {
+        details: { file: root, rule: 'ROOT_MISSING' },
+      });
     mkdirSync(root, { recursive: true });
   } else if (!statSync(root).isDirectory()) {
-    throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} is not a folder`, { details: { file: root, rule: 'ROOT_MISSING' } });
+    throw new BuffError('ROOT_MISSING', `RUNS_ROOT ${root} is not a folder`, {
+      details: { file: root, rule: 'ROOT_MISSING' },
+    });
   }
   const driver = await openDriver(root, options);
   const registry = new FolderRunRegistry(root, driver, options.logger ?? silentLogger());
@@ -58,7 +80,12 @@ export async function openRunRegistry(options: RunRegistryOptions): Promise<RunR
 /** Checks a run id before it touches the filesystem (no `..`, no `/`). */
 export function checkRunId(id: string): string {
   const parsed = RunIdSchema.safeParse(id);
-  if (!parsed.success) throw new BuffError('INVALID_ID', `invalid run id ${JSON.stringify(id)}: expected run-<16 hex> or legacy-<16 hex>`, { details: { value: id, rule: 'RUN_ID' } });
+  if (!parsed.success)
+    throw new BuffError(
+      'INVALID_ID',
+      `invalid run id ${JSON.stringify(id)}: expected run-<16 hex> or legacy-<16 hex>`,
+      { details: { value: id, rule: 'RUN_ID' } },
+    );
   return parsed.data;
 }
 
@@ -124,7 +151,9 @@ class FolderRunRegistry implements RunRegistry {
       const written = this.writtenArtifacts.get(path);
       return written !== undefined && written.sha256 === entry.sha256 && sameFile(written.identity, fileIdentity(path));
     };
-    const hashing = readRunFolderHashed(staging, { expectId: id, alreadyHashed }).finally(() => this.forgetArtifacts(staging));
+    const hashing = readRunFolderHashed(staging, { expectId: id, alreadyHashed }).finally(() =>
+      this.forgetArtifacts(staging),
+    );
     const [hashed, treeSynced] = await Promise.allSettled([hashing, syncTree(staging)]);
     if (hashed.status === 'rejected') throw hashed.reason;
     if (treeSynced.status === 'rejected') throw treeSynced.reason;
@@ -142,7 +171,10 @@ class FolderRunRegistry implements RunRegistry {
     // A crash in between leaves a folder without a line (reconciliation adds it) or a line without
     // a folder (reconciliation drops it); a returned publish is always both.
     const renameDurable = syncPath(this.root);
-    const indexed = this.driver.insert(RUNS, id, { ...checked, createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString() });
+    const indexed = this.driver.insert(RUNS, id, {
+      ...checked,
+      createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString(),
+    });
     const [synced, inserted] = await Promise.allSettled([renameDurable, indexed]);
     if (synced.status === 'rejected') throw synced.reason;
     if (inserted.status === 'rejected') throw inserted.reason;
@@ -163,7 +195,9 @@ class FolderRunRegistry implements RunRegistry {
     const parsed = RunListQuerySchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new BuffError('INVALID_INPUT', `bad run listing query at ${issue?.path.join('.')}: ${issue?.message}`, { details: { key: issue?.path.join('.'), issues: parsed.error.issues } });
+      throw new BuffError('INVALID_INPUT', `bad run listing query at ${issue?.path.join('.')}: ${issue?.message}`, {
+        details: { key: issue?.path.join('.'), issues: parsed.error.issues },
+      });
     }
     const q = parsed.data;
     const where: Filter[] = [];
@@ -232,13 +266,16 @@ class FolderRunRegistry implements RunRegistry {
   }
 
   private forgetArtifacts(staging: string): void {
-    for (const path of this.writtenArtifacts.keys()) if (path.startsWith(staging + sep)) this.writtenArtifacts.delete(path);
+    for (const path of this.writtenArtifacts.keys())
+      if (path.startsWith(staging + sep)) this.writtenArtifacts.delete(path);
   }
 
   private checkStaging(dir: string): string {
     const full = resolve(dir);
     if (!full.startsWith(this.stagingRoot + sep)) {
-      throw new BuffError('INVALID_INPUT', `${full} is not a staging folder of ${this.root}`, { details: { file: full, rule: 'STAGING' } });
+      throw new BuffError('INVALID_INPUT', `${full} is not a staging folder of ${this.root}`, {
+        details: { file: full, rule: 'STAGING' },
+      });
     }
     return full;
   }

@@ -22,7 +22,8 @@ export function readSnapshot(path: string): Map<string, Map<string, JsonRecord>>
   const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
   const state = new Map<string, Map<string, JsonRecord>>();
   if (snapshot.format !== 2) {
-    for (const [collection, records] of Object.entries(snapshot.collections)) state.set(collection, new Map(Object.entries(records)));
+    for (const [collection, records] of Object.entries(snapshot.collections))
+      state.set(collection, new Map(Object.entries(records)));
     return state;
   }
   for (const [collection, { ids, records }] of Object.entries(snapshot.collections)) {

@@ -65,14 +65,41 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
 
     it('filters, sorts (missing values last, ties by id) and pages', async () => {
       await driver.putMany('runs', [
-        { id: 'r1', record: record('r1', { strategy: 'rsi', createdAt: '2024-01-03T00:00:00.000Z', metrics: { sharpe: 2 } }) },
-        { id: 'r2', record: record('r2', { symbols: ['ETH-USD', 'BTC-USD'], createdAt: '2024-01-01T00:00:00.000Z', metrics: { sharpe: -1 } }) },
-        { id: 'r3', record: record('r3', { symbols: ['ETH-USD'], createdAt: '2024-01-02T00:00:00.000Z', metrics: {} }) },
-        { id: 'r4', record: record('r4', { createdAt: '2024-01-02T00:00:00.000Z', metrics: { sharpe: 0.5 }, tags: ['keep'] }) },
+        {
+          id: 'r1',
+          record: record('r1', { strategy: 'rsi', createdAt: '2024-01-03T00:00:00.000Z', metrics: { sharpe: 2 } }),
+        },
+        {
+          id: 'r2',
+          record: record('r2', {
+            symbols: ['ETH-USD', 'BTC-USD'],
+            createdAt: '2024-01-01T00:00:00.000Z',
+            metrics: { sharpe: -1 },
+          }),
+        },
+        {
+          id: 'r3',
+          record: record('r3', { symbols: ['ETH-USD'], createdAt: '2024-01-02T00:00:00.000Z', metrics: {} }),
+        },
+        {
+          id: 'r4',
+          record: record('r4', { createdAt: '2024-01-02T00:00:00.000Z', metrics: { sharpe: 0.5 }, tags: ['keep'] }),
+        },
       ]);
-      const ids = async (query: Parameters<StorageDriver['list']>[1]) => (await driver.list('runs', query)).items.map((r) => r.id);
-      expect(await ids({ where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }], sort: { field: 'id', direction: 'asc', type: 'string' } })).toEqual(['r2', 'r3', 'r4']);
-      expect(await ids({ where: [{ field: 'symbols', op: 'has', value: 'ETH-USD' }], sort: { field: 'id', direction: 'asc', type: 'string' } })).toEqual(['r2', 'r3']);
+      const ids = async (query: Parameters<StorageDriver['list']>[1]) =>
+        (await driver.list('runs', query)).items.map((r) => r.id);
+      expect(
+        await ids({
+          where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }],
+          sort: { field: 'id', direction: 'asc', type: 'string' },
+        }),
+      ).toEqual(['r2', 'r3', 'r4']);
+      expect(
+        await ids({
+          where: [{ field: 'symbols', op: 'has', value: 'ETH-USD' }],
+          sort: { field: 'id', direction: 'asc', type: 'string' },
+        }),
+      ).toEqual(['r2', 'r3']);
       expect(await ids({ where: [{ field: 'tags', op: 'has', value: 'keep' }] })).toEqual(['r4']);
       expect(
         await ids({
@@ -82,14 +109,42 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
           ],
         }),
       ).toEqual(['r3', 'r4']);
-      expect(await ids({ where: [{ field: 'metrics.sharpe', op: 'gte', value: 0.5 }], sort: { field: 'metrics.sharpe', direction: 'desc', type: 'number' } })).toEqual(['r1', 'r4']);
-      expect(await ids({ sort: { field: 'createdAt', direction: 'desc', type: 'string' } })).toEqual(['r1', 'r3', 'r4', 'r2']);
-      expect(await ids({ sort: { field: 'metrics.sharpe', direction: 'asc', type: 'number' } })).toEqual(['r2', 'r4', 'r1', 'r3']);
-      expect(await ids({ sort: { field: 'metrics.sharpe', direction: 'desc', type: 'number' } })).toEqual(['r1', 'r4', 'r2', 'r3']);
-      const page = await driver.list('runs', { sort: { field: 'createdAt', direction: 'asc', type: 'string' }, limit: 2, offset: 1 });
+      expect(
+        await ids({
+          where: [{ field: 'metrics.sharpe', op: 'gte', value: 0.5 }],
+          sort: { field: 'metrics.sharpe', direction: 'desc', type: 'number' },
+        }),
+      ).toEqual(['r1', 'r4']);
+      expect(await ids({ sort: { field: 'createdAt', direction: 'desc', type: 'string' } })).toEqual([
+        'r1',
+        'r3',
+        'r4',
+        'r2',
+      ]);
+      expect(await ids({ sort: { field: 'metrics.sharpe', direction: 'asc', type: 'number' } })).toEqual([
+        'r2',
+        'r4',
+        'r1',
+        'r3',
+      ]);
+      expect(await ids({ sort: { field: 'metrics.sharpe', direction: 'desc', type: 'number' } })).toEqual([
+        'r1',
+        'r4',
+        'r2',
+        'r3',
+      ]);
+      const page = await driver.list('runs', {
+        sort: { field: 'createdAt', direction: 'asc', type: 'string' },
+        limit: 2,
+        offset: 1,
+      });
       expect(page.items.map((r) => r.id)).toEqual(['r3', 'r4']);
       expect(page.total).toBe(4);
-      const beyond = await driver.list('runs', { where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }], limit: 2, offset: 10 });
+      const beyond = await driver.list('runs', {
+        where: [{ field: 'strategy', op: 'eq', value: 'ma-cross' }],
+        limit: 2,
+        offset: 10,
+      });
       expect(beyond).toEqual({ items: [], total: 3 });
     });
 
@@ -97,11 +152,25 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
       const long = 'x'.repeat(300);
       await driver.putMany('runs', [
         { id: 'p1', record: record('p1', { strategy: 'say "hi"\\ é', symbols: ['rsi'], legacy: true, tags: [long] }) },
-        { id: 'p2', record: record('p2', { strategy: long, symbols: ['say "hi"\\ é', 'ma-cross'], legacy: false, tags: ['true'] }) },
-        { id: 'p3', record: record('p3', { strategy: ['rsi'], symbols: 'rsi', legacy: 'true', tags: [true], level: 3 }) },
+        {
+          id: 'p2',
+          record: record('p2', {
+            strategy: long,
+            symbols: ['say "hi"\\ é', 'ma-cross'],
+            legacy: false,
+            tags: ['true'],
+          }),
+        },
+        {
+          id: 'p3',
+          record: record('p3', { strategy: ['rsi'], symbols: 'rsi', legacy: 'true', tags: [true], level: 3 }),
+        },
         { id: 'p4', record: record('p4', { strategy: 'rsi', symbols: [], legacy: false, tags: [], level: 3.5 }) },
       ]);
-      const ids = async (where: Filter[]) => (await driver.list('runs', { where, sort: { field: 'id', direction: 'asc', type: 'string' } })).items.map((r) => r.id);
+      const ids = async (where: Filter[]) =>
+        (await driver.list('runs', { where, sort: { field: 'id', direction: 'asc', type: 'string' } })).items.map(
+          (r) => r.id,
+        );
       // eq never matches inside an array, has never matches a scalar
       expect(await ids([{ field: 'strategy', op: 'eq', value: 'rsi' }])).toEqual(['p4']);
       expect(await ids([{ field: 'symbols', op: 'has', value: 'rsi' }])).toEqual(['p1']);
@@ -116,14 +185,27 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
       expect(await ids([{ field: 'tags', op: 'has', value: 'true' }])).toEqual(['p2']);
       expect(await ids([{ field: 'level', op: 'eq', value: 3 }])).toEqual(['p3']);
       // several filters AND together
-      expect(await ids([{ field: 'legacy', op: 'eq', value: false }, { field: 'symbols', op: 'has', value: 'ma-cross' }])).toEqual(['p2']);
-      expect(await ids([{ field: 'legacy', op: 'eq', value: false }, { field: 'strategy', op: 'eq', value: 'nope' }])).toEqual([]);
+      expect(
+        await ids([
+          { field: 'legacy', op: 'eq', value: false },
+          { field: 'symbols', op: 'has', value: 'ma-cross' },
+        ]),
+      ).toEqual(['p2']);
+      expect(
+        await ids([
+          { field: 'legacy', op: 'eq', value: false },
+          { field: 'strategy', op: 'eq', value: 'nope' },
+        ]),
+      ).toEqual([]);
     });
 
     it('pages filtered, newest-first listings the same whether the page is small or large', async () => {
       const at = (day: number) => `2024-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
       await driver.putMany('runs', [
-        ...[1, 2, 3, 4, 5, 6].map((day) => ({ id: `m${day}`, record: record(`m${day}`, { createdAt: at(day), symbols: day % 2 === 0 ? ['ETH-USD'] : ['BTC-USD'] }) })),
+        ...[1, 2, 3, 4, 5, 6].map((day) => ({
+          id: `m${day}`,
+          record: record(`m${day}`, { createdAt: at(day), symbols: day % 2 === 0 ? ['ETH-USD'] : ['BTC-USD'] }),
+        })),
         { id: 'm0', record: record('m0', { createdAt: at(4), symbols: ['ETH-USD'] }) },
         { id: 'n1', record: record('n1', { strategy: 'rsi', createdAt: at(9), symbols: ['ETH-USD'] }) },
         { id: 'n2', record: record('n2', { createdAt: undefined, symbols: ['ETH-USD'] }) },
@@ -133,7 +215,12 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
         { field: 'symbols', op: 'has', value: 'ETH-USD' },
       ];
       const page = async (direction: 'asc' | 'desc', limit: number, offset: number) => {
-        const result = await driver.list('runs', { where, sort: { field: 'createdAt', direction, type: 'string' }, limit, offset });
+        const result = await driver.list('runs', {
+          where,
+          sort: { field: 'createdAt', direction, type: 'string' },
+          limit,
+          offset,
+        });
         return { ids: result.items.map((r) => r.id), total: result.total };
       };
       // missing createdAt last in both directions; equal createdAt by id
@@ -154,8 +241,22 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
     });
 
     it('appends audit entries in order and filters them', async () => {
-      const first = await driver.appendAudit({ at: '2024-01-01T00:00:00.000Z', collection: 'models', id: 'm1', action: 'promote', actor: 'ana', details: { version: 1 } });
-      const second = await driver.appendAudit({ at: '2024-01-01T00:00:01.000Z', collection: 'models', id: 'm2', action: 'rollback', actor: 'bo', details: {} });
+      const first = await driver.appendAudit({
+        at: '2024-01-01T00:00:00.000Z',
+        collection: 'models',
+        id: 'm1',
+        action: 'promote',
+        actor: 'ana',
+        details: { version: 1 },
+      });
+      const second = await driver.appendAudit({
+        at: '2024-01-01T00:00:01.000Z',
+        collection: 'models',
+        id: 'm2',
+        action: 'rollback',
+        actor: 'bo',
+        details: {},
+      });
       expect(second.seq).toBeGreaterThan(first.seq);
       expect((await driver.readAudit()).map((e) => e.action)).toEqual(['promote', 'rollback']);
       expect(await driver.readAudit({ id: 'm1' })).toEqual([first]);
@@ -175,7 +276,14 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
 
     it('persists: a second instance sees every write, including later ones', async () => {
       await driver.insert('runs', 'p1', record('p1'));
-      await driver.appendAudit({ at: '2024-01-01T00:00:00.000Z', collection: 'runs', id: 'p1', action: 'tag', actor: 'x', details: {} });
+      await driver.appendAudit({
+        at: '2024-01-01T00:00:00.000Z',
+        collection: 'runs',
+        id: 'p1',
+        action: 'tag',
+        actor: 'x',
+        details: {},
+      });
       const other = await fixture.reopen();
       try {
         expect(await other.get('runs', 'p1')).toEqual(record('p1'));

@@ -22,7 +22,11 @@ export const ListQuerySchema = z
   .object({
     where: z.array(FilterSchema).default([]),
     sort: z
-      .object({ field: FilterSchema.shape.field, direction: z.enum(['asc', 'desc']), type: z.enum(['string', 'number']) })
+      .object({
+        field: FilterSchema.shape.field,
+        direction: z.enum(['asc', 'desc']),
+        type: z.enum(['string', 'number']),
+      })
       .strict()
       .optional(),
     limit: z.number().int().min(0).default(50),

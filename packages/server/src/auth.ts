@@ -47,11 +47,15 @@ export function readCookie(header: string | undefined, name: string): string | u
  */
 export function assertAdmin(req: express.Request, adminToken: string | undefined): void {
   if (adminToken === undefined || adminToken === '') {
-    throw new BuffError('FORBIDDEN', 'mutations are disabled: no admin token configured (set BUFF_ADMIN_TOKEN)', { details: { rule: 'adminToken' } });
+    throw new BuffError('FORBIDDEN', 'mutations are disabled: no admin token configured (set BUFF_ADMIN_TOKEN)', {
+      details: { rule: 'adminToken' },
+    });
   }
   const given = presentedToken(req);
   if (given === undefined) {
-    throw new BuffError('UNAUTHORIZED', 'admin token required: send Authorization: Bearer <token>', { details: { rule: 'bearer' } });
+    throw new BuffError('UNAUTHORIZED', 'admin token required: send Authorization: Bearer <token>', {
+      details: { rule: 'bearer' },
+    });
   }
   if (!tokenMatches(adminToken, given)) {
     throw new BuffError('UNAUTHORIZED', 'admin token rejected', { details: { rule: 'bearer' } });

@@ -16,11 +16,21 @@ function writeRun(runsRoot: string): void {
   const metrics = JSON.stringify({ totalReturn: 0.1, sharpe: 1.2, maxDrawdown: -0.05, tradeCount: 3 });
   writeFileSync(join(dir, 'metrics.json'), metrics);
   writeFileSync(join(dir, 'notes.html'), '<script>alert(1)</script>');
-  const entry = (file: string, text: string) => ({ file, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
+  const entry = (file: string, text: string) => ({
+    file,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    bytes: Buffer.byteLength(text),
+  });
   const manifest = {
     schemaVersion: 1,
     id: RUN_ID,
-    config: { name: 'hand <made>', strategy: { name: 'sma-cross', params: {} }, symbols: ['BTC-USD'], timeframe: '1h', window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' } },
+    config: {
+      name: 'hand <made>',
+      strategy: { name: 'sma-cross', params: {} },
+      symbols: ['BTC-USD'],
+      timeframe: '1h',
+      window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' },
+    },
     inputs: [],
     engineVersion: 'test',
     packages: {},
@@ -99,7 +109,11 @@ describe('createBuffRouter (hand-made run folder)', () => {
   });
 
   it('refuses mutations when no admin token is configured', async () => {
-    const res = await fetch(`${base}/api/admin/kill-switch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"on":true}' });
+    const res = await fetch(`${base}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"on":true}',
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -22,7 +22,11 @@ export type BuffRouter = Router & {
 /** Where the chart library's standalone production build lives (served at /assets/lightweight-charts.js). */
 function chartLibraryPath(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js');
+  return join(
+    dirname(require.resolve('lightweight-charts/package.json')),
+    'dist',
+    'lightweight-charts.standalone.production.js',
+  );
 }
 
 /**

@@ -10,10 +10,13 @@ function fromBodyParser(err: unknown): unknown {
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
-    return new BuffError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, { details: { rule: 'maxBodyBytes', limit } });
+    return new BuffError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, {
+      details: { rule: 'maxBodyBytes', limit },
+    });
   }
-  if (type === 'entity.parse.failed') return new BuffError('INVALID_INPUT', 'request body is not valid JSON', { details: { rule: 'json' } });
-  if (typeof type === 'string' && type.startsWith('encoding.') || type === 'charset.unsupported') {
+  if (type === 'entity.parse.failed')
+    return new BuffError('INVALID_INPUT', 'request body is not valid JSON', { details: { rule: 'json' } });
+  if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
     return new BuffError('INVALID_INPUT', 'unsupported request body encoding', { details: { rule: String(type) } });
   }
   return err;
@@ -37,7 +40,11 @@ export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
     if (body.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(body.details.retryAfterSeconds ?? 60));
     const wantsJson = req.path.startsWith('/api/') || !req.accepts('html');
     if (wantsJson) res.status(status).json(body);
-    else res.status(status).type('html').send(renderErrorPage(req.baseUrl, status, body));
+    else
+      res
+        .status(status)
+        .type('html')
+        .send(renderErrorPage(req.baseUrl, status, body));
   };
 }
 

@@ -11,8 +11,14 @@ describe('ERROR_STATUS', () => {
   });
 
   it('maps BuffErrors by code and hides the message of anything else', () => {
-    expect(errorResponse(new BuffError('KILL_SWITCH_ON', 'off'))).toEqual({ status: 503, body: { code: 'KILL_SWITCH_ON', message: 'off', details: {} } });
+    expect(errorResponse(new BuffError('KILL_SWITCH_ON', 'off'))).toEqual({
+      status: 503,
+      body: { code: 'KILL_SWITCH_ON', message: 'off', details: {} },
+    });
     expect(errorResponse(new BuffError('FEATURE_DISABLED', 'x')).status).toBe(404);
-    expect(errorResponse(new Error('secret path /etc'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error', details: {} } });
+    expect(errorResponse(new Error('secret path /etc'))).toEqual({
+      status: 500,
+      body: { code: 'INTERNAL', message: 'internal error', details: {} },
+    });
   });
 });

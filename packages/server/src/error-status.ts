@@ -69,7 +69,10 @@ export interface ErrorBody {
  */
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (isBuffError(err)) {
-    return { status: ERROR_STATUS[err.code] ?? 400, body: { code: err.code, message: err.message, details: err.details } };
+    return {
+      status: ERROR_STATUS[err.code] ?? 400,
+      body: { code: err.code, message: err.message, details: err.details },
+    };
   }
   return { status: 500, body: { code: ErrorCode.INTERNAL, message: 'internal error', details: {} } };
 }

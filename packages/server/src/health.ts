@@ -44,7 +44,11 @@ export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
     }),
     check(async () => {
       const names = listStrategies().map((s) => s.name);
-      return { ok: names.length > 0, message: names.length > 0 ? `${names.length} strategies` : 'no strategies registered', names };
+      return {
+        ok: names.length > 0,
+        message: names.length > 0 ? `${names.length} strategies` : 'no strategies registered',
+        names,
+      };
     }),
     check(async () => {
       const info = await stat(ctx.dataRoot);
@@ -54,15 +58,31 @@ export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
       const fs = await statfs(ctx.runsRoot);
       const freeBytes = Number(fs.bavail) * Number(fs.bsize);
       const ok = freeBytes >= ctx.limits.minFreeDiskBytes;
-      return { ok, message: ok ? 'enough free space' : 'low disk space', freeBytes, minFreeBytes: ctx.limits.minFreeDiskBytes };
+      return {
+        ok,
+        message: ok ? 'enough free space' : 'low disk space',
+        freeBytes,
+        minFreeBytes: ctx.limits.minFreeDiskBytes,
+      };
     }),
     check(async () => {
       const status = await readKillSwitch(ctx.runsRoot);
       const ok = status.source !== 'unreadable';
-      return { ok, message: ok ? (status.on ? 'on: new runs and ingest refused' : 'off') : status.reason, on: status.on, since: status.changedAt, actor: status.actor };
+      return {
+        ok,
+        message: ok ? (status.on ? 'on: new runs and ingest refused' : 'off') : status.reason,
+        on: status.on,
+        since: status.changedAt,
+        actor: status.actor,
+      };
     }),
   ]);
-  const jobs: HealthCheck = { ok: true, message: `${ctx.queue.depth()} queued or running`, depth: ctx.queue.depth(), limit: ctx.limits.maxJobs };
+  const jobs: HealthCheck = {
+    ok: true,
+    message: `${ctx.queue.depth()} queued or running`,
+    depth: ctx.queue.depth(),
+    limit: ctx.limits.maxJobs,
+  };
   const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }

@@ -9,7 +9,14 @@ export { ServerLimitsSchema, envFlag, limitsFromEnv } from './options.js';
 export type { BuffRouterOptions, ServerLimits, ServerLimitsInput } from './options.js';
 
 /** The kill switch: state file under RUNS_ROOT, fail-closed reads, append-only audit log. */
-export { readKillSwitch, setKillSwitch, readKillSwitchAudit, assertKillSwitchOff, killSwitchPaths, KillSwitchStateSchema } from './kill-switch.js';
+export {
+  readKillSwitch,
+  setKillSwitch,
+  readKillSwitchAudit,
+  assertKillSwitchOff,
+  killSwitchPaths,
+  KillSwitchStateSchema,
+} from './kill-switch.js';
 export type { KillSwitchState, KillSwitchStatus } from './kill-switch.js';
 
 /** The one error-code-to-HTTP-status table and the JSON error body. */

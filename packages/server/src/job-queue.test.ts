@@ -12,8 +12,14 @@ describe('createJobQueue', () => {
     const queue = createJobQueue({ concurrency: 1, maxJobs: 3, logger: silentLogger() });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const a = queue.submit('run', async ({ setStep }) => { setStep('build'); await gate; return { runId: 'run-0000000000000001' }; });
-    const b = queue.submit('run', async () => { throw new BuffError('INVALID_CONFIG', 'bad key', { details: { key: 'x' } }); });
+    const a = queue.submit('run', async ({ setStep }) => {
+      setStep('build');
+      await gate;
+      return { runId: 'run-0000000000000001' };
+    });
+    const b = queue.submit('run', async () => {
+      throw new BuffError('INVALID_CONFIG', 'bad key', { details: { key: 'x' } });
+    });
     expect(queue.get(b.id)?.status).toBe('queued');
     expect(() => queue.submit('run', async () => ({}))).not.toThrow();
     expect(() => queue.submit('run', async () => ({}))).toThrow(expect.objectContaining({ code: 'TOO_MANY_JOBS' }));

@@ -69,14 +69,25 @@ export function createJobQueue(options: { concurrency: number; maxJobs: number; 
           details: { rule: 'maxJobs', limit: options.maxJobs },
         });
       }
-      const job: Job = { id: `job-${randomBytes(8).toString('hex')}`, kind, status: 'queued', step: 'queued', createdAt: new Date().toISOString() };
+      const job: Job = {
+        id: `job-${randomBytes(8).toString('hex')}`,
+        kind,
+        status: 'queued',
+        step: 'queued',
+        createdAt: new Date().toISOString(),
+      };
       jobs.set(job.id, job);
       const log = options.logger.child({ jobId: job.id, kind });
       waiting.push(async () => {
         job.status = 'running';
         log.info('job started');
         try {
-          const result = await work({ setStep: (step) => { job.step = step; log.info({ step }, 'job step'); } });
+          const result = await work({
+            setStep: (step) => {
+              job.step = step;
+              log.info({ step }, 'job step');
+            },
+          });
           if (result.runId !== undefined) job.runId = result.runId;
           job.status = 'succeeded';
           log.info({ runId: job.runId }, 'job succeeded');

@@ -2,7 +2,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBuffError } from '@buff/core';
-import { assertKillSwitchOff, killSwitchPaths, readKillSwitch, readKillSwitchAudit, setKillSwitch } from './kill-switch.js';
+import {
+  assertKillSwitchOff,
+  killSwitchPaths,
+  readKillSwitch,
+  readKillSwitchAudit,
+  setKillSwitch,
+} from './kill-switch.js';
 
 describe('kill switch', () => {
   const temps: Array<() => void> = [];
@@ -16,14 +22,30 @@ describe('kill switch', () => {
   it('is off when never set, on after set, and audits each change', async () => {
     const runsRoot = root();
     expect((await readKillSwitch(runsRoot)).on).toBe(false);
-    await setKillSwitch(runsRoot, { on: true, actor: 'alice', reason: 'bad feed', at: new Date('2024-05-01T00:00:00Z') });
+    await setKillSwitch(runsRoot, {
+      on: true,
+      actor: 'alice',
+      reason: 'bad feed',
+      at: new Date('2024-05-01T00:00:00Z'),
+    });
     const on = await readKillSwitch(runsRoot);
-    expect(on).toMatchObject({ on: true, actor: 'alice', reason: 'bad feed', source: 'file', changedAt: '2024-05-01T00:00:00.000Z' });
-    await expect(assertKillSwitchOff(runsRoot, 'run creation')).rejects.toSatisfy((err) => isBuffError(err, 'KILL_SWITCH_ON'));
+    expect(on).toMatchObject({
+      on: true,
+      actor: 'alice',
+      reason: 'bad feed',
+      source: 'file',
+      changedAt: '2024-05-01T00:00:00.000Z',
+    });
+    await expect(assertKillSwitchOff(runsRoot, 'run creation')).rejects.toSatisfy((err) =>
+      isBuffError(err, 'KILL_SWITCH_ON'),
+    );
     await setKillSwitch(runsRoot, { on: false, actor: 'bob' });
     await assertKillSwitchOff(runsRoot, 'run creation');
     const audit = await readKillSwitchAudit(runsRoot);
-    expect(audit.map((a) => [a.on, a.actor, a.previous])).toEqual([[true, 'alice', false], [false, 'bob', true]]);
+    expect(audit.map((a) => [a.on, a.actor, a.previous])).toEqual([
+      [true, 'alice', false],
+      [false, 'bob', true],
+    ]);
   });
 
   it('fails closed: a corrupt or unreadable state file means on', async () => {
@@ -45,7 +67,9 @@ describe('kill switch', () => {
   });
 
   it('refuses a change without an actor', async () => {
-    await expect(setKillSwitch(root(), { on: true, actor: ' ' })).rejects.toSatisfy((err) => isBuffError(err, 'INVALID_INPUT'));
+    await expect(setKillSwitch(root(), { on: true, actor: ' ' })).rejects.toSatisfy((err) =>
+      isBuffError(err, 'INVALID_INPUT'),
+    );
   });
 });
 

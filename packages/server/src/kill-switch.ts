@@ -36,7 +36,8 @@ export async function readKillSwitch(runsRoot: string): Promise<KillSwitchStatus
   try {
     text = await readFile(state, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { on: false, changedAt: '', actor: '', reason: '', source: 'default' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { on: false, changedAt: '', actor: '', reason: '', source: 'default' };
     return failedClosed(`state file unreadable: ${(err as Error).message}`);
   }
   try {
@@ -59,7 +60,8 @@ export async function setKillSwitch(
   runsRoot: string,
   change: { on: boolean; actor: string; reason?: string; at?: Date },
 ): Promise<KillSwitchState> {
-  if (!change.actor.trim()) throw new BuffError('INVALID_INPUT', 'kill switch change needs an actor', { details: { key: 'actor' } });
+  if (!change.actor.trim())
+    throw new BuffError('INVALID_INPUT', 'kill switch change needs an actor', { details: { key: 'actor' } });
   const previous = await readKillSwitch(runsRoot);
   const state: KillSwitchState = {
     on: change.on,
@@ -81,7 +83,10 @@ export async function setKillSwitch(
 export async function readKillSwitchAudit(runsRoot: string): Promise<Array<KillSwitchState & { previous: boolean }>> {
   try {
     const text = await readFile(killSwitchPaths(runsRoot).audit, 'utf8');
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as KillSwitchState & { previous: boolean });
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as KillSwitchState & { previous: boolean });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -96,9 +101,19 @@ export async function readKillSwitchAudit(runsRoot: string): Promise<Array<KillS
 export async function assertKillSwitchOff(runsRoot: string, action: string): Promise<void> {
   const status = await readKillSwitch(runsRoot);
   if (status.on) {
-    throw new BuffError('KILL_SWITCH_ON', `kill switch is on: ${action} refused (${status.reason || 'no reason given'})`, {
-      details: { rule: 'KILL_SWITCH_ON', action, actor: status.actor, since: status.changedAt, source: status.source },
-    });
+    throw new BuffError(
+      'KILL_SWITCH_ON',
+      `kill switch is on: ${action} refused (${status.reason || 'no reason given'})`,
+      {
+        details: {
+          rule: 'KILL_SWITCH_ON',
+          action,
+          actor: status.actor,
+          since: status.changedAt,
+          source: status.source,
+        },
+      },
+    );
   }
 }
 

@@ -13,10 +13,18 @@ export interface ServerMetrics {
 /**
  * @example const metrics = createServerMetrics({ queueDepth: () => queue.depth(), killSwitchOn });
  */
-export function createServerMetrics(sources: { queueDepth: () => number; killSwitchOn: () => Promise<boolean> }): ServerMetrics {
+export function createServerMetrics(sources: {
+  queueDepth: () => number;
+  killSwitchOn: () => Promise<boolean>;
+}): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'buff_' });
-  const requests = new Counter({ name: 'buff_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'buff_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'buff_http_request_duration_seconds',
     help: 'HTTP request duration',
@@ -24,14 +32,33 @@ export function createServerMetrics(sources: { queueDepth: () => number; killSwi
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const jobs = new Counter({ name: 'buff_jobs_total', help: 'Background jobs by kind and final status', labelNames: ['kind', 'status'], registers: [registry] });
-  const refusals = new Counter({ name: 'buff_refusals_total', help: 'Mutations refused, by error code', labelNames: ['code'], registers: [registry] });
-  new Gauge({ name: 'buff_job_queue_depth', help: 'Jobs queued or running', registers: [registry], collect() { this.set(sources.queueDepth()); } });
+  const jobs = new Counter({
+    name: 'buff_jobs_total',
+    help: 'Background jobs by kind and final status',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'buff_refusals_total',
+    help: 'Mutations refused, by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'buff_job_queue_depth',
+    help: 'Jobs queued or running',
+    registers: [registry],
+    collect() {
+      this.set(sources.queueDepth());
+    },
+  });
   new Gauge({
     name: 'buff_kill_switch_on',
     help: '1 when the kill switch is on (or its state is unreadable)',
     registers: [registry],
-    async collect() { this.set((await sources.killSwitchOn()) ? 1 : 0); },
+    async collect() {
+      this.set((await sources.killSwitchOn()) ? 1 : 0);
+    },
   });
   const middleware: express.RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

@@ -16,13 +16,25 @@ export const ServerLimitsSchema = z
     /** Jobs running at the same time (the rest wait in the queue). */
     jobConcurrency: z.number().int().positive().default(1),
     /** Largest CSV upload in bytes (413 beyond). */
-    maxUploadBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    maxUploadBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
     /** Largest JSON or form body in bytes (413 beyond). */
-    maxBodyBytes: z.number().int().positive().default(64 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
     /** How long a run listing may be served from cache (ms); runs created by this server clear it. 0 = off. */
     listCacheMs: z.number().int().nonnegative().default(1000),
     /** Free bytes below which /api/health reports the disk as a problem. */
-    minFreeDiskBytes: z.number().int().nonnegative().default(100 * 1024 * 1024),
+    minFreeDiskBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(100 * 1024 * 1024),
   })
   .strict();
 export type ServerLimits = z.infer<typeof ServerLimitsSchema>;

@@ -18,9 +18,13 @@ export function createRateLimiter(options: { perMinute: number; now?: () => numb
       while (stamps.length > 0 && (stamps[0] as number) <= t - 60_000) stamps.shift();
       if (stamps.length >= options.perMinute) {
         const retryAfterSeconds = Math.max(1, Math.ceil(((stamps[0] as number) + 60_000 - t) / 1000));
-        throw new BuffError('RATE_LIMITED', `at most ${options.perMinute} run creations per minute; retry in ${retryAfterSeconds} s`, {
-          details: { rule: 'runsPerMinute', limit: options.perMinute, retryAfterSeconds },
-        });
+        throw new BuffError(
+          'RATE_LIMITED',
+          `at most ${options.perMinute} run creations per minute; retry in ${retryAfterSeconds} s`,
+          {
+            details: { rule: 'runsPerMinute', limit: options.perMinute, retryAfterSeconds },
+          },
+        );
       }
       stamps.push(t);
     },

@@ -23,7 +23,8 @@ let counter = 0;
 export function requestContext(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `${BOOT}-${(++counter).toString(36)}`;
+    const id =
+      typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `${BOOT}-${(++counter).toString(36)}`;
     req.requestId = id;
     req.log = logger.child({ requestId: id });
     res.setHeader('X-Request-Id', id);

@@ -44,12 +44,15 @@ export async function readRunManifest(runDir: string, runId: string): Promise<Ru
   try {
     text = await readFile(join(runDir, 'manifest.json'), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BuffError('RUN_NOT_FOUND', `no run ${runId}`, { details: { key: 'id', value: runId } });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BuffError('RUN_NOT_FOUND', `no run ${runId}`, { details: { key: 'id', value: runId } });
     throw err;
   }
   const parsed = RunManifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new BuffError('CORRUPT_ARTIFACT', `manifest of ${runId} does not match the schema`, { details: { file: 'manifest.json', issues: parsed.error.issues } });
+    throw new BuffError('CORRUPT_ARTIFACT', `manifest of ${runId} does not match the schema`, {
+      details: { file: 'manifest.json', issues: parsed.error.issues },
+    });
   }
   return parsed.data;
 }

@@ -48,10 +48,16 @@ async function readInputBars(dataRoot: string, input: RunInput): Promise<Bars> {
   for (const table of tables) {
     const from = timeframeMs(table.timeframe);
     if (from >= timeframeMs(target) || timeframeMs(target) % from !== 0) continue;
-    const derived = resample((await readBars(dataRoot, input.symbol, table.timeframe)).bars, target, { sourceTimeframe: table.timeframe });
+    const derived = resample((await readBars(dataRoot, input.symbol, table.timeframe)).bars, target, {
+      sourceTimeframe: table.timeframe,
+    });
     if (sha256Hex(barsToIpc(derived)) === input.contentId) return derived;
   }
-  throw new BuffError('DATASET_NOT_FOUND', `the store no longer holds the input ${input.contentId} of ${input.symbol}`, { details: { key: 'contentId', value: input.contentId } });
+  throw new BuffError(
+    'DATASET_NOT_FOUND',
+    `the store no longer holds the input ${input.contentId} of ${input.symbol}`,
+    { details: { key: 'contentId', value: input.contentId } },
+  );
 }
 
 /**
@@ -61,15 +67,20 @@ async function readInputBars(dataRoot: string, input: RunInput): Promise<Bars> {
  */
 export async function readRunSeries(ctx: ServerContext, id: string, symbol?: string): Promise<RunSeries> {
   const registry = await ctx.registry();
-  if (!(await registry.has(id))) throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
+  if (!(await registry.has(id)))
+    throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
   const runDir = registry.runDir(id);
   const manifest = await readRunManifest(runDir, id);
   const symbols = [...new Set(manifest.inputs.map((input) => input.symbol))];
   const chosen = symbol ?? symbols[0];
   const input = manifest.inputs.find((i) => i.symbol === chosen);
-  if (chosen === undefined || input === undefined) throw new BuffError('NOT_FOUND', `run ${id} has no input ${symbol ?? ''}`, { details: { key: 'symbol', value: symbol } });
+  if (chosen === undefined || input === undefined)
+    throw new BuffError('NOT_FOUND', `run ${id} has no input ${symbol ?? ''}`, {
+      details: { key: 'symbol', value: symbol },
+    });
   const { decisions, equity } = await readRunArtifacts(runDir, { symbol: chosen });
-  const column = (table: Record<string, Array<number | string | null>>, name: string): Array<number | string | null> => table[name] ?? [];
+  const column = (table: Record<string, Array<number | string | null>>, name: string): Array<number | string | null> =>
+    table[name] ?? [];
   const decisionTs = column(decisions, 'ts');
   const decisionClose = column(decisions, 'close');
   const decisionAction = column(decisions, 'action');

@@ -36,6 +36,10 @@ export async function readRunView(ctx: ServerContext, id: string): Promise<RunVi
   }
   const sizes = new Map(manifest.artifacts.map((a) => [a.file, a.bytes]));
   sizes.set('manifest.json', (await stat(join(runDir, 'manifest.json'))).size);
-  const artifacts = downloadableNames(manifest).map((file) => ({ file, bytes: sizes.get(file) ?? 0, contentType: artifactContentType(file) }));
+  const artifacts = downloadableNames(manifest).map((file) => ({
+    file,
+    bytes: sizes.get(file) ?? 0,
+    contentType: artifactContentType(file),
+  }));
   return { record, manifest, metrics, quality, artifacts };
 }

@@ -32,7 +32,9 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
   const adminToken = options.adminToken ?? (process.env.BUFF_ADMIN_TOKEN || undefined);
   const runsNew = options.features?.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW');
   const ownsRegistry = options.registry === undefined;
-  let registryPromise: Promise<RunRegistry> | undefined = options.registry ? Promise.resolve(options.registry) : undefined;
+  let registryPromise: Promise<RunRegistry> | undefined = options.registry
+    ? Promise.resolve(options.registry)
+    : undefined;
   const registry = (): Promise<RunRegistry> => {
     registryPromise ??= openRunRegistry({ runsRoot: options.runsRoot, logger });
     registryPromise.catch(() => (registryPromise = undefined));

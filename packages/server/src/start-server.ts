@@ -16,7 +16,9 @@ export interface RunningServer {
  * `npm run demo` use). Port 0 picks a free port; the host defaults to loopback.
  * @example const { url, close } = await startServer({ runsRoot: 'runs', dataRoot: 'data', port: 3000 });
  */
-export async function startServer(options: BuffRouterOptions & { port?: number; host?: string }): Promise<RunningServer> {
+export async function startServer(
+  options: BuffRouterOptions & { port?: number; host?: string },
+): Promise<RunningServer> {
   const { port = 3000, host = '127.0.0.1', ...routerOptions } = options;
   const app = express();
   app.disable('x-powered-by');

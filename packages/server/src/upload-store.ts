@@ -8,7 +8,14 @@ import { listDatasets, parseCsv } from '@buff/ingest';
 
 /** What is kept beside an accepted upload. */
 export const UploadMetaSchema = z
-  .object({ id: z.string(), symbol: SymbolSchema, allowGaps: z.boolean(), sha256: z.string(), rows: z.number().int(), bytes: z.number().int() })
+  .object({
+    id: z.string(),
+    symbol: SymbolSchema,
+    allowGaps: z.boolean(),
+    sha256: z.string(),
+    rows: z.number().int(),
+    bytes: z.number().int(),
+  })
   .strict();
 export type UploadMeta = z.infer<typeof UploadMetaSchema>;
 
@@ -24,14 +31,22 @@ function uploadsDir(runsRoot: string): string {
  * nothing behind. A symbol already in the dataset store with other data is a CONFLICT.
  * @example const meta = await stageUpload(runsRoot, dataRoot, { csv, symbol: 'BTC-USD', allowGaps: false });
  */
-export async function stageUpload(runsRoot: string, dataRoot: string, input: { csv: string; symbol: string; allowGaps: boolean }): Promise<UploadMeta> {
+export async function stageUpload(
+  runsRoot: string,
+  dataRoot: string,
+  input: { csv: string; symbol: string; allowGaps: boolean },
+): Promise<UploadMeta> {
   const bytes = Buffer.from(input.csv, 'utf8');
   const existing = (await listDatasets(dataRoot)).find((d) => d.symbol === input.symbol);
   const sha256 = sha256Hex(bytes);
   if (existing !== undefined && existing.source.sha256 !== sha256) {
-    throw new BuffError('CONFLICT', `dataset ${input.symbol} already exists with other data; upload under a new symbol`, {
-      details: { key: 'symbol', value: input.symbol, rule: 'dataset-exists' },
-    });
+    throw new BuffError(
+      'CONFLICT',
+      `dataset ${input.symbol} already exists with other data; upload under a new symbol`,
+      {
+        details: { key: 'symbol', value: input.symbol, rule: 'dataset-exists' },
+      },
+    );
   }
   const temp = await mkdtemp(join(tmpdir(), 'buff-upload-'));
   let rows: number;
@@ -43,7 +58,14 @@ export async function stageUpload(runsRoot: string, dataRoot: string, input: { c
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
-  const meta: UploadMeta = { id: `upload-${randomBytes(8).toString('hex')}`, symbol: input.symbol, allowGaps: input.allowGaps, sha256, rows, bytes: bytes.length };
+  const meta: UploadMeta = {
+    id: `upload-${randomBytes(8).toString('hex')}`,
+    symbol: input.symbol,
+    allowGaps: input.allowGaps,
+    sha256,
+    rows,
+    bytes: bytes.length,
+  };
   writeFileAtomic(join(uploadsDir(runsRoot), `${meta.id}.csv`), bytes);
   writeFileAtomic(join(uploadsDir(runsRoot), `${meta.id}.json`), `${JSON.stringify(meta)}\n`);
   return meta;
@@ -52,7 +74,10 @@ export async function stageUpload(runsRoot: string, dataRoot: string, input: { c
 /** An accepted upload and its CSV path; NOT_FOUND when unknown. */
 export async function readUpload(runsRoot: string, id: string): Promise<UploadMeta & { path: string }> {
   const valid = UploadIdSchema.safeParse(id);
-  if (!valid.success) throw new BuffError('INVALID_ID', `not an upload id: ${id.slice(0, 40)}`, { details: { key: 'uploadId', value: id.slice(0, 40) } });
+  if (!valid.success)
+    throw new BuffError('INVALID_ID', `not an upload id: ${id.slice(0, 40)}`, {
+      details: { key: 'uploadId', value: id.slice(0, 40) },
+    });
   try {
     const meta = UploadMetaSchema.parse(JSON.parse(await readFile(join(uploadsDir(runsRoot), `${id}.json`), 'utf8')));
     return { ...meta, path: join(uploadsDir(runsRoot), `${id}.csv`) };

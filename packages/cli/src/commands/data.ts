@@ -21,9 +21,19 @@ export const registerDataCommands: RegisterCommands = (cli) =>
             .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
             .option('days', { type: 'number', default: 30, describe: 'days of 1m bars' })
             .option('seed', { type: 'number', default: 0, describe: 'seed of the synthetic generator' })
-            .option('signal', { type: 'number', default: 0, describe: 'planted signal S in [0, 1] (0 = pure random walk)' })
-            .option('start', { type: 'string', describe: 'first bar, ISO with zone (default 2024-01-01T00:00:00.000Z)' })
-            .option('provider', { type: 'string', describe: 'synthetic | csv | ccxt (else DATA_PROVIDER, else synthetic)' })
+            .option('signal', {
+              type: 'number',
+              default: 0,
+              describe: 'planted signal S in [0, 1] (0 = pure random walk)',
+            })
+            .option('start', {
+              type: 'string',
+              describe: 'first bar, ISO with zone (default 2024-01-01T00:00:00.000Z)',
+            })
+            .option('provider', {
+              type: 'string',
+              describe: 'synthetic | csv | ccxt (else DATA_PROVIDER, else synthetic)',
+            })
             .option('input', { type: 'string', describe: 'CSV file for the csv provider' })
             .option('exchange', { type: 'string', describe: 'ccxt exchange id for the ccxt provider, e.g. binance' })
             .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
@@ -46,9 +56,16 @@ export const registerDataCommands: RegisterCommands = (cli) =>
               ...(args.exchange === undefined ? {} : { exchangeId: args.exchange }),
             },
           });
-          out.line(`${provider} ${args.symbol} 1m: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`);
+          out.line(
+            `${provider} ${args.symbol} 1m: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`,
+          );
           out.line(`content id ${table.contentId}`);
-          out.result({ symbol: args.symbol, provider, table, quality: { rows: quality.rows, gapCount: quality.gapCount, missingBars: quality.missingBars } });
+          out.result({
+            symbol: args.symbol,
+            provider,
+            table,
+            quality: { rows: quality.rows, gapCount: quality.gapCount, missingBars: quality.missingBars },
+          });
         },
       )
       .command(
@@ -56,7 +73,10 @@ export const registerDataCommands: RegisterCommands = (cli) =>
         'print the inventory: symbol, timeframe, rows, span, gaps, content id',
         (c) =>
           c
-            .option('markdown', { type: 'string', describe: `also write the table as markdown (default file ${DEFAULT_INVENTORY})` })
+            .option('markdown', {
+              type: 'string',
+              describe: `also write the table as markdown (default file ${DEFAULT_INVENTORY})`,
+            })
             .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
         async (args) => {
           const out = outputFor(args);
@@ -90,8 +110,15 @@ export const registerDataCommands: RegisterCommands = (cli) =>
           out.root(dataRoot);
           const { exportDataset } = await import('@buff/ingest');
           const timeframe = parseTimeframe(args.timeframe);
-          const result = await exportDataset(dataRoot.path, { symbol: args.symbol, timeframe, format: args.format, out: resolve(args.out) });
-          out.line(`exported ${args.symbol} ${timeframe}: ${result.rows} rows as ${result.format} to ${result.out} (${result.bytes} bytes)`);
+          const result = await exportDataset(dataRoot.path, {
+            symbol: args.symbol,
+            timeframe,
+            format: args.format,
+            out: resolve(args.out),
+          });
+          out.line(
+            `exported ${args.symbol} ${timeframe}: ${result.rows} rows as ${result.format} to ${result.out} (${result.bytes} bytes)`,
+          );
           out.result({ symbol: args.symbol, timeframe, ...result });
         },
       )
@@ -103,5 +130,7 @@ function windowOf(provider: string, start: string | undefined, days: number): { 
   if (provider === 'synthetic') return start === undefined ? {} : { since: start };
   if (start === undefined) return {};
   const since = Date.parse(start);
-  return Number.isFinite(since) ? { since: start, until: new Date(since + days * DAY_MS).toISOString() } : { since: start };
+  return Number.isFinite(since)
+    ? { since: start, until: new Date(since + days * DAY_MS).toISOString() }
+    : { since: start };
 }

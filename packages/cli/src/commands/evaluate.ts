@@ -13,10 +13,21 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
     'evaluate a trained model on its held-out test data against the promotion gates (exit 0 pass, 3 fail); records evaluation.json',
     (y) =>
       y
-        .option('model', { type: 'string', demandOption: true, describe: 'model folder (buff train prints it as modelDir)' })
-        .option('data-root', { type: 'string', describe: 'data root holding the datasets the model card names (else DATA_ROOT, else ./data)' })
+        .option('model', {
+          type: 'string',
+          demandOption: true,
+          describe: 'model folder (buff train prints it as modelDir)',
+        })
+        .option('data-root', {
+          type: 'string',
+          describe: 'data root holding the datasets the model card names (else DATA_ROOT, else ./data)',
+        })
         .option('min-accuracy', { type: 'number', default: 0.68, describe: 'gate: minimum test accuracy' })
-        .option('max-calibration-error', { type: 'number', default: 0.05, describe: 'gate: maximum test ECE (15 bins) after temperature scaling' }),
+        .option('max-calibration-error', {
+          type: 'number',
+          default: 0.05,
+          describe: 'gate: maximum test ECE (15 bins) after temperature scaling',
+        }),
     async (args) => {
       const out = outputFor(args);
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
@@ -25,16 +36,26 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
       const gates = { minAccuracy: args.minAccuracy, maxCalibrationError: args.maxCalibrationError };
       const record = await evaluateModel(args.model, { dataRoot: dataRoot.path, gates });
       const m = record.metrics;
-      out.line(`model ${record.modelId}: ${m.count} test samples, temperature ${record.calibration.temperature.toFixed(4)}`);
-      out.line(`  accuracy ${m.accuracy.toFixed(4)}  balanced ${m.balancedAccuracy.toFixed(4)}  log loss ${m.logLoss.toFixed(4)}  brier ${m.brier.toFixed(4)}  ece ${m.ece.toFixed(4)}`);
+      out.line(
+        `model ${record.modelId}: ${m.count} test samples, temperature ${record.calibration.temperature.toFixed(4)}`,
+      );
+      out.line(
+        `  accuracy ${m.accuracy.toFixed(4)}  balanced ${m.balancedAccuracy.toFixed(4)}  log loss ${m.logLoss.toFixed(4)}  brier ${m.brier.toFixed(4)}  ece ${m.ece.toFixed(4)}`,
+      );
       out.line(`  confusion tp ${m.confusion.tp} fp ${m.confusion.fp} tn ${m.confusion.tn} fn ${m.confusion.fn}`);
       const file = join(args.model, EVALUATION_FILE);
       if (!record.passed) {
-        throw new BuffError('GATE_FAILED', `${record.modelId} failed the gates: ${record.failures.join('; ')} (recorded in ${file})`, {
-          details: { file, rule: 'GATES', failures: record.failures, gates: record.gates, metrics: record.metrics },
-        });
+        throw new BuffError(
+          'GATE_FAILED',
+          `${record.modelId} failed the gates: ${record.failures.join('; ')} (recorded in ${file})`,
+          {
+            details: { file, rule: 'GATES', failures: record.failures, gates: record.gates, metrics: record.metrics },
+          },
+        );
       }
-      out.line(`gates passed (accuracy >= ${gates.minAccuracy}, ece <= ${gates.maxCalibrationError}); recorded in ${file}`);
+      out.line(
+        `gates passed (accuracy >= ${gates.minAccuracy}, ece <= ${gates.maxCalibrationError}); recorded in ${file}`,
+      );
       out.result({ modelDir: args.model, evaluation: record });
     },
   );

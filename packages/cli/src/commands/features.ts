@@ -20,9 +20,21 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
           'check a stored feature table: NaN/inf counts, constant columns, leakage suspects (exit 3 on errors)',
           (c) =>
             c
-              .option('horizon', { type: 'number', default: 1, describe: 'label horizon in bars for the leakage check' })
-              .option('dead-zone', { type: 'number', default: 0, describe: 'label dead zone (|log return| at or below it is no direction)' })
-              .option('max-label-correlation', { type: 'number', default: 0.9, describe: '|corr(feature, label)| above this is a leakage suspect' }),
+              .option('horizon', {
+                type: 'number',
+                default: 1,
+                describe: 'label horizon in bars for the leakage check',
+              })
+              .option('dead-zone', {
+                type: 'number',
+                default: 0,
+                describe: 'label dead zone (|log return| at or below it is no direction)',
+              })
+              .option('max-label-correlation', {
+                type: 'number',
+                default: 0.9,
+                describe: '|corr(feature, label)| above this is a leakage suspect',
+              }),
           async (args) => {
             const out = outputFor(args);
             const symbol = args.symbol;
@@ -35,18 +47,25 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
             const { bars } = await readBars(dataRoot.path, symbol, timeframe);
             const labels = makeLabels(bars, { horizon: args.horizon, deadZone: args.deadZone });
             const report = checkFeatures(table, labels, { maxLabelCorrelation: args.maxLabelCorrelation });
-            out.line(`features ${symbol} ${timeframe}: ${report.rows} rows, warmup ${report.warmup}, ${report.columns.length} columns, content id ${entry.contentId}`);
+            out.line(
+              `features ${symbol} ${timeframe}: ${report.rows} rows, warmup ${report.warmup}, ${report.columns.length} columns, content id ${entry.contentId}`,
+            );
             for (const column of report.columns) {
               out.line(
                 `  ${column.name.padEnd(16)} nan ${column.nanCount} inf ${column.infCount} mean ${fixed(column.mean)} std ${fixed(column.std)} corr(label) ${fixed(column.labelCorrelation)}${column.constant ? ' CONSTANT' : ''}`,
               );
             }
-            for (const problem of report.problems) out.line(`${problem.severity.toUpperCase()} ${problem.rule} ${problem.message}`);
+            for (const problem of report.problems)
+              out.line(`${problem.severity.toUpperCase()} ${problem.rule} ${problem.message}`);
             if (!report.ok) {
               const errors = report.problems.filter((p) => p.severity === 'error');
-              throw new BuffError('VALIDATION_FAILED', `feature check of ${symbol}/${timeframe} failed: ${errors.map((p) => p.message).join('; ')}`, {
-                details: { key: errors[0]?.column, rule: errors[0]?.rule, problems: report.problems },
-              });
+              throw new BuffError(
+                'VALIDATION_FAILED',
+                `feature check of ${symbol}/${timeframe} failed: ${errors.map((p) => p.message).join('; ')}`,
+                {
+                  details: { key: errors[0]?.column, rule: errors[0]?.rule, problems: report.problems },
+                },
+              );
             }
             out.line('feature check: ok');
             out.result({ symbol, timeframe, featureContentId: entry.contentId, report });
@@ -60,7 +79,9 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
       out.root(dataRoot);
       const { buildFeatureTable } = await import('@buff/ml');
       const entry = await buildFeatureTable(dataRoot.path, symbol, timeframe);
-      out.line(`features ${symbol} ${timeframe}: ${entry.rows} rows (warmup ${entry.warmup}), ${entry.names.length} features`);
+      out.line(
+        `features ${symbol} ${timeframe}: ${entry.rows} rows (warmup ${entry.warmup}), ${entry.names.length} features`,
+      );
       out.line(`  ${entry.names.join(' ')}`);
       out.line(`content id ${entry.contentId} (from dataset ${entry.sourceContentId})`);
       out.result({ symbol, timeframe, featureTable: entry });

@@ -1,4 +1,11 @@
-import { BuffError, TIMEFRAMES, type IngestOptionsInput, type QualityReport, type TimestampFormat, type Timeframe } from '@buff/core';
+import {
+  BuffError,
+  TIMEFRAMES,
+  type IngestOptionsInput,
+  type QualityReport,
+  type TimestampFormat,
+  type Timeframe,
+} from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
@@ -15,8 +22,17 @@ export const registerIngestCommands: RegisterCommands = (cli) =>
         'ingest a CSV (timestamp,open,high,low,close,volume); every ingest rule fails closed',
         (c) =>
           withCommonOptions(c)
-            .option('timestamp-format', { type: 'string', choices: ['iso', 'epoch-s', 'epoch-ms'], default: 'iso', describe: 'how timestamps are written' })
-            .option('map', { type: 'string', array: true, describe: 'map an extra column: NAME=ignore or NAME=timestamp|open|high|low|close|volume' }),
+            .option('timestamp-format', {
+              type: 'string',
+              choices: ['iso', 'epoch-s', 'epoch-ms'],
+              default: 'iso',
+              describe: 'how timestamps are written',
+            })
+            .option('map', {
+              type: 'string',
+              array: true,
+              describe: 'map an extra column: NAME=ignore or NAME=timestamp|open|high|low|close|volume',
+            }),
         async (args) => {
           const { ingestCsv } = await import('@buff/ingest');
           await runIngest(args, (options) => ingestCsv(args.input, options));
@@ -27,8 +43,17 @@ export const registerIngestCommands: RegisterCommands = (cli) =>
         'ingest an Arrow IPC or feather v2 file (LZ4/ZSTD as pandas and freqtrade write them)',
         (c) =>
           withCommonOptions(c)
-            .option('timestamp-format', { type: 'string', choices: ['iso', 'epoch-s', 'epoch-ms'], default: 'iso', describe: 'for integer or string time columns' })
-            .option('map', { type: 'string', array: true, describe: 'map an extra column: NAME=ignore or NAME=<canonical column>' }),
+            .option('timestamp-format', {
+              type: 'string',
+              choices: ['iso', 'epoch-s', 'epoch-ms'],
+              default: 'iso',
+              describe: 'for integer or string time columns',
+            })
+            .option('map', {
+              type: 'string',
+              array: true,
+              describe: 'map an extra column: NAME=ignore or NAME=<canonical column>',
+            }),
         async (args) => {
           const { ingestArrow } = await import('@buff/ingest');
           await runIngest(args, (options) => ingestArrow(args.input, options));
@@ -42,9 +67,18 @@ function withCommonOptions<T>(c: import('yargs').Argv<T>) {
     .option('input', { type: 'string', demandOption: true, describe: 'the file to ingest' })
     .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
     .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
-    .option('allow-gaps', { type: 'boolean', default: false, describe: 'accept missing bars (listed in quality.json, never filled)' })
+    .option('allow-gaps', {
+      type: 'boolean',
+      default: false,
+      describe: 'accept missing bars (listed in quality.json, never filled)',
+    })
     .option('timezone', { type: 'string', describe: 'IANA zone of timestamps that carry no zone, e.g. Europe/Prague' })
-    .option('timeframe', { type: 'string', choices: TIMEFRAMES as unknown as string[], default: '1m', describe: 'the spacing the file declares' });
+    .option('timeframe', {
+      type: 'string',
+      choices: TIMEFRAMES as unknown as string[],
+      default: '1m',
+      describe: 'the spacing the file declares',
+    });
 }
 
 interface IngestArgs {
@@ -59,7 +93,9 @@ interface IngestArgs {
   map?: Array<string | number> | undefined;
 }
 
-type IngestCall = (options: IngestOptionsInput & { dataRoot: string }) => Promise<{ quality: QualityReport; dataset?: { contentId: string; file: string } }>;
+type IngestCall = (
+  options: IngestOptionsInput & { dataRoot: string },
+) => Promise<{ quality: QualityReport; dataset?: { contentId: string; file: string } }>;
 
 async function runIngest(args: IngestArgs, ingest: IngestCall): Promise<void> {
   const out = outputFor(args);
@@ -79,11 +115,19 @@ async function runIngest(args: IngestArgs, ingest: IngestCall): Promise<void> {
   for (const line of formatQualitySummary(quality)) out.line(line);
   out.result({ dataset: { symbol: args.symbol, ...dataset }, quality });
   // For bench/ingest.mjs on machines without /usr/bin/time.
-  if (process.env.BUFF_REPORT_RSS === '1') process.stderr.write(`maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`);
+  if (process.env.BUFF_REPORT_RSS === '1')
+    process.stderr.write(`maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`);
 }
 
-function printSummary(out: Output, args: IngestArgs, quality: QualityReport, dataset: { contentId: string; file: string } | undefined): void {
-  out.line(`ingested ${args.input} -> ${args.symbol}/${dataset?.file ?? '-'}: ${quality.rows} rows, ${quality.gapCount} gaps`);
+function printSummary(
+  out: Output,
+  args: IngestArgs,
+  quality: QualityReport,
+  dataset: { contentId: string; file: string } | undefined,
+): void {
+  out.line(
+    `ingested ${args.input} -> ${args.symbol}/${dataset?.file ?? '-'}: ${quality.rows} rows, ${quality.gapCount} gaps`,
+  );
   out.line(`content id ${dataset?.contentId ?? '-'}`);
 }
 
@@ -93,7 +137,9 @@ function parseColumnMap(entries: Array<string | number>): Record<string, string 
   for (const entry of entries.map(String)) {
     const at = entry.lastIndexOf('=');
     if (at <= 0 || at === entry.length - 1) {
-      throw new BuffError('INVALID_INPUT', `--map "${entry}" must be NAME=ignore or NAME=<column>`, { details: { key: 'map', value: entry } });
+      throw new BuffError('INVALID_INPUT', `--map "${entry}" must be NAME=ignore or NAME=<column>`, {
+        details: { key: 'map', value: entry },
+      });
     }
     const target = entry.slice(at + 1);
     map[entry.slice(0, at)] = target === 'ignore' ? null : target;

@@ -2,7 +2,6 @@ import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { cliActor } from '../actor.js';
 
-
 /** `buff kill-switch on|off|status`: stops (or allows) new runs and ingest on a runs root. */
 export const registerKillSwitchCommands: RegisterCommands = (cli) =>
   cli.command(
@@ -20,10 +19,16 @@ export const registerKillSwitchCommands: RegisterCommands = (cli) =>
       const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
       out.root(runsRoot);
       if (args.action !== 'status') {
-        await setKillSwitch(runsRoot.path, { on: args.action === 'on', actor: args.actor ?? cliActor(), reason: args.reason });
+        await setKillSwitch(runsRoot.path, {
+          on: args.action === 'on',
+          actor: args.actor ?? cliActor(),
+          reason: args.reason,
+        });
       }
       const status = await readKillSwitch(runsRoot.path);
-      out.line(`kill switch: ${status.on ? 'ON' : 'off'}${status.source === 'unreadable' ? ` (failed closed: ${status.reason})` : status.actor ? ` (by ${status.actor} at ${status.changedAt}${status.reason ? `: ${status.reason}` : ''})` : ''}`);
+      out.line(
+        `kill switch: ${status.on ? 'ON' : 'off'}${status.source === 'unreadable' ? ` (failed closed: ${status.reason})` : status.actor ? ` (by ${status.actor} at ${status.changedAt}${status.reason ? `: ${status.reason}` : ''})` : ''}`,
+      );
       out.result({ killSwitch: status });
     },
   );

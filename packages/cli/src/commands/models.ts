@@ -5,26 +5,40 @@ import { cliActor } from '../actor.js';
 
 const ALIASES = ['champion', 'candidate'] as const;
 
-
 /**
  * The model folder's recorded evaluation, or PROMOTION_REFUSED: a model without an evaluation, or
  * whose evaluation failed its gates, is never promoted (there is no flag to override this).
  */
 async function passedEvaluation(modelDir: string) {
   const { readEvaluationRecord } = await import('@buff/ml');
-  let record;
+  let record: Awaited<ReturnType<typeof readEvaluationRecord>>;
   try {
     record = await readEvaluationRecord(modelDir);
   } catch (err) {
-    if (isBuffError(err) && (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT' || err.code === 'CORRUPT_ARTIFACT')) {
-      throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${modelDir}: ${err.message}`, { cause: err, details: { ...err.details, rule: err.details.rule ?? 'MISSING_EVALUATION' } });
+    if (
+      isBuffError(err) &&
+      (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT' || err.code === 'CORRUPT_ARTIFACT')
+    ) {
+      throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${modelDir}: ${err.message}`, {
+        cause: err,
+        details: { ...err.details, rule: err.details.rule ?? 'MISSING_EVALUATION' },
+      });
     }
     throw err;
   }
   if (record.passed !== true) {
-    throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${modelDir}: its evaluation failed the gates (${record.failures.join('; ')})`, {
-      details: { file: `${modelDir}/evaluation.json`, rule: 'GATES_FAILED', failures: record.failures, gates: record.gates },
-    });
+    throw new BuffError(
+      'PROMOTION_REFUSED',
+      `refusing to promote ${modelDir}: its evaluation failed the gates (${record.failures.join('; ')})`,
+      {
+        details: {
+          file: `${modelDir}/evaluation.json`,
+          rule: 'GATES_FAILED',
+          failures: record.failures,
+          gates: record.gates,
+        },
+      },
+    );
   }
   return record;
 }
@@ -33,7 +47,11 @@ async function passedEvaluation(modelDir: string) {
 async function readCard(modelDir: string): Promise<{ name: string; modelId: string; value: Record<string, unknown> }> {
   const { readModelCard } = await import('@buff/ml');
   const card = readModelCard(modelDir);
-  return { name: card.name.replace(/[^A-Za-z0-9._-]/g, '_'), modelId: card.modelId, value: card as unknown as Record<string, unknown> };
+  return {
+    name: card.name.replace(/[^A-Za-z0-9._-]/g, '_'),
+    modelId: card.modelId,
+    value: card as unknown as Record<string, unknown>,
+  };
 }
 
 /** `buff promote --model DIR`: registers the model folder as a new version and moves an alias to it, only if its evaluation passed. */
@@ -43,8 +61,12 @@ const registerPromote: RegisterCommands = (cli) =>
     'register a model folder in the model registry and point an alias (champion) at it; refused unless its recorded evaluation passed',
     (y) =>
       y
-        .option('model', { type: 'string', demandOption: true, describe: 'model folder (from buff train, evaluated by buff evaluate)' })
-        .option('name', { type: 'string', describe: 'registry model name (default: the model card\'s name)' })
+        .option('model', {
+          type: 'string',
+          demandOption: true,
+          describe: 'model folder (from buff train, evaluated by buff evaluate)',
+        })
+        .option('name', { type: 'string', describe: "registry model name (default: the model card's name)" })
         .option('alias', { choices: ALIASES, default: 'champion' as const, describe: 'alias to move' })
         .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' })
         .option('actor', { type: 'string', describe: 'who (default cli:<user>@<host>; kept in the audit log)' })
@@ -56,9 +78,18 @@ const registerPromote: RegisterCommands = (cli) =>
       const evaluation = await passedEvaluation(args.model);
       const card = await readCard(args.model);
       if (evaluation.modelId !== card.modelId) {
-        throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${args.model}: evaluation.json is for model ${evaluation.modelId}, the model card is ${card.modelId}`, {
-          details: { file: `${args.model}/evaluation.json`, key: 'modelId', value: evaluation.modelId, rule: 'EVALUATION_MODEL' },
-        });
+        throw new BuffError(
+          'PROMOTION_REFUSED',
+          `refusing to promote ${args.model}: evaluation.json is for model ${evaluation.modelId}, the model card is ${card.modelId}`,
+          {
+            details: {
+              file: `${args.model}/evaluation.json`,
+              key: 'modelId',
+              value: evaluation.modelId,
+              rule: 'EVALUATION_MODEL',
+            },
+          },
+        );
       }
       const name = args.name ?? card.name;
       const { openModelRegistry } = await import('@buff/registry');
@@ -67,11 +98,26 @@ const registerPromote: RegisterCommands = (cli) =>
         const actor = args.actor ?? cliActor();
         // The same model (same card) promoted again reuses its version, with the evaluation just read.
         const existing = (await registry.listVersions(name)).find((v) => v.card.modelId === card.modelId);
-        const version = existing ? existing.version : await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
+        const version = existing
+          ? existing.version
+          : await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
         if (existing) await registry.attachEvaluation(name, version, evaluation, actor);
-        await registry.promote(name, version, { alias: args.alias, actor, ...(args.reason ? { reason: args.reason } : {}) });
-        out.line(`promoted ${name} v${version} (model ${card.modelId}) to ${args.alias}: accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)}`);
-        out.result({ name, version, alias: args.alias, modelId: card.modelId, registered: !existing, metrics: evaluation.metrics });
+        await registry.promote(name, version, {
+          alias: args.alias,
+          actor,
+          ...(args.reason ? { reason: args.reason } : {}),
+        });
+        out.line(
+          `promoted ${name} v${version} (model ${card.modelId}) to ${args.alias}: accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)}`,
+        );
+        out.result({
+          name,
+          version,
+          alias: args.alias,
+          modelId: card.modelId,
+          registered: !existing,
+          metrics: evaluation.metrics,
+        });
       } finally {
         await registry.close();
       }
@@ -84,8 +130,11 @@ const registerModels: RegisterCommands = (cli) =>
     y
       .command(
         'list',
-        'list registered models with their aliases (or one model\'s versions with --name)',
-        (c) => c.option('name', { type: 'string', describe: 'list this model\'s versions' }).option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' }),
+        "list registered models with their aliases (or one model's versions with --name)",
+        (c) =>
+          c
+            .option('name', { type: 'string', describe: "list this model's versions" })
+            .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' }),
         async (args) => {
           const out = outputFor(args);
           const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
@@ -97,15 +146,21 @@ const registerModels: RegisterCommands = (cli) =>
               const versions = await registry.listVersions(args.name);
               for (const v of versions) {
                 const metrics = (v.evaluation as { metrics?: { accuracy?: number; ece?: number } } | null)?.metrics;
-                const figures = metrics ? ` accuracy ${metrics.accuracy?.toFixed(4)} ece ${metrics.ece?.toFixed(4)}` : '';
-                out.line(`${v.name} v${v.version} model ${String(v.card.modelId ?? '?')} evaluation ${v.evaluation ? (v.evaluation.passed ? 'passed' : 'failed') : 'none'}${figures}`);
+                const figures = metrics
+                  ? ` accuracy ${metrics.accuracy?.toFixed(4)} ece ${metrics.ece?.toFixed(4)}`
+                  : '';
+                out.line(
+                  `${v.name} v${v.version} model ${String(v.card.modelId ?? '?')} evaluation ${v.evaluation ? (v.evaluation.passed ? 'passed' : 'failed') : 'none'}${figures}`,
+                );
               }
               out.result({ name: args.name, versions });
             } else {
               const models = await registry.listModels();
               if (models.length === 0) out.line('no models registered');
               for (const m of models) {
-                const aliases = Object.entries(m.aliases).map(([alias, v]) => `${alias}=v${v}`).join(' ');
+                const aliases = Object.entries(m.aliases)
+                  .map(([alias, v]) => `${alias}=v${v}`)
+                  .join(' ');
                 out.line(`${m.name}  ${m.versions} version(s), latest v${m.latest}${aliases ? `  ${aliases}` : ''}`);
               }
               out.result({ models });
@@ -132,9 +187,20 @@ const registerModels: RegisterCommands = (cli) =>
           const { openModelRegistry } = await import('@buff/registry');
           const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
           try {
-            const version = await registry.rollback(args.name, { alias: args.alias, actor: args.actor ?? cliActor(), ...(args.reason ? { reason: args.reason } : {}) });
-            out.line(`${args.name} ${args.alias} rolled back to v${version.version} (model ${String(version.card.modelId ?? '?')})`);
-            out.result({ name: args.name, alias: args.alias, version: version.version, modelId: version.card.modelId ?? null });
+            const version = await registry.rollback(args.name, {
+              alias: args.alias,
+              actor: args.actor ?? cliActor(),
+              ...(args.reason ? { reason: args.reason } : {}),
+            });
+            out.line(
+              `${args.name} ${args.alias} rolled back to v${version.version} (model ${String(version.card.modelId ?? '?')})`,
+            );
+            out.result({
+              name: args.name,
+              alias: args.alias,
+              version: version.version,
+              modelId: version.card.modelId ?? null,
+            });
           } finally {
             await registry.close();
           }

@@ -17,7 +17,10 @@ export const registerRegistryCommands: RegisterCommands = (cli) =>
       const root = resolveRoot('RUNS_ROOT', args.runsRoot);
       out.root(root);
       const { rebuildIndex } = await import('@buff/registry');
-      const report = await rebuildIndex(root.path, { driver: args.driver, pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL });
+      const report = await rebuildIndex(root.path, {
+        driver: args.driver,
+        pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
+      });
       out.line(`${report.runs} run(s) indexed, ${report.legacy.length} legacy`);
       for (const id of report.legacy) out.line(`legacy: ${id}`);
       for (const c of report.corrupt) out.line(`corrupt: ${c.dir}: ${c.problem}`);
@@ -25,9 +28,13 @@ export const registerRegistryCommands: RegisterCommands = (cli) =>
       for (const problem of report.indexProblems) out.line(`old index: ${problem}`);
       if (report.corrupt.length > 0) {
         const first = report.corrupt[0];
-        throw new BuffError('CORRUPT_ARTIFACT', `${report.corrupt.length} corrupt run folder(s); first: ${first?.dir}: ${first?.problem}`, {
-          details: { file: first?.dir, rule: 'CORRUPT_RUN_FOLDER', report: { ...report } },
-        });
+        throw new BuffError(
+          'CORRUPT_ARTIFACT',
+          `${report.corrupt.length} corrupt run folder(s); first: ${first?.dir}: ${first?.problem}`,
+          {
+            details: { file: first?.dir, rule: 'CORRUPT_RUN_FOLDER', report: { ...report } },
+          },
+        );
       }
       out.result({ ...report });
     },

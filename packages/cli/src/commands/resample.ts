@@ -19,8 +19,12 @@ export const registerResampleCommands: RegisterCommands = (cli) =>
       out.root(dataRoot);
       const timeframe = parseTimeframe(args.timeframe);
       const { resampleDataset } = await import('@buff/ingest');
-      const table = await resampleDataset(dataRoot.path, args.symbol, timeframe, { includePartial: args.includePartial });
-      out.line(`resampled ${args.symbol} 1m -> ${timeframe}: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`);
+      const table = await resampleDataset(dataRoot.path, args.symbol, timeframe, {
+        includePartial: args.includePartial,
+      });
+      out.line(
+        `resampled ${args.symbol} 1m -> ${timeframe}: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`,
+      );
       out.line(`content id ${table.contentId} (from ${table.derivedFrom ?? '?'})`);
       out.result({ symbol: args.symbol, timeframe, table });
     },

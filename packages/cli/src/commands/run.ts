@@ -24,7 +24,10 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           out.root(dataRoot);
           const path = resolve(args.config);
           const text = await readFile(path, 'utf8').catch((err: unknown) => {
-            throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, { cause: err, details: { file: args.config, key: 'config' } });
+            throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, {
+              cause: err,
+              details: { file: args.config, key: 'config' },
+            });
           });
           const { parseRunConfig, resolveStrategy, buildRun } = await import('@buff/engine');
           const config = parseRunConfig(text, args.config);
@@ -58,9 +61,13 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           if (!ok) {
             for (const p of problems) out.line(`${p.file}: ${p.rule}: ${p.message}`);
             const first = problems[0];
-            throw new BuffError('VALIDATION_FAILED', `${args.runId}: ${problems.length} problem(s); first: ${first?.file}: ${first?.message}`, {
-              details: { file: first?.file, rule: first?.rule, problems },
-            });
+            throw new BuffError(
+              'VALIDATION_FAILED',
+              `${args.runId}: ${problems.length} problem(s); first: ${first?.file}: ${first?.message}`,
+              {
+                details: { file: first?.file, rule: first?.rule, problems },
+              },
+            );
           }
           out.line(`${args.runId}: ok (every artifact matches its schema and the manifest)`);
           out.result({ runId: args.runId, problems: [] });

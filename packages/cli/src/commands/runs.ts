@@ -14,16 +14,32 @@ const SORTS = ['createdAt', 'name', 'strategy', 'id', 'totalReturn', 'sharpe', '
 export function withRegistryOptions<T>(y: Argv<T>) {
   return y
     .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
-    .option('driver', { choices: ['fs', 'postgres'] as const, default: 'fs' as const, describe: 'registry storage driver' })
-    .option('pg-url', { type: 'string', describe: 'PostgreSQL connection string for --driver postgres (else BUFF_PG_URL)' });
+    .option('driver', {
+      choices: ['fs', 'postgres'] as const,
+      default: 'fs' as const,
+      describe: 'registry storage driver',
+    })
+    .option('pg-url', {
+      type: 'string',
+      describe: 'PostgreSQL connection string for --driver postgres (else BUFF_PG_URL)',
+    });
 }
 
 /** Resolves RUNS_ROOT (announced) and opens the registry; reading commands never create the root. */
-export async function openRegistryFor(args: { runsRoot?: string; driver?: 'fs' | 'postgres'; pgUrl?: string }, out: Output, create = false): Promise<RunRegistry> {
+export async function openRegistryFor(
+  args: { runsRoot?: string; driver?: 'fs' | 'postgres'; pgUrl?: string },
+  out: Output,
+  create = false,
+): Promise<RunRegistry> {
   const root = resolveRoot('RUNS_ROOT', args.runsRoot);
   out.root(root);
   const { openRunRegistry } = await import('@buff/registry');
-  const registry = await openRunRegistry({ runsRoot: root.path, create, driver: args.driver, pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL });
+  const registry = await openRunRegistry({
+    runsRoot: root.path,
+    create,
+    driver: args.driver,
+    pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
+  });
   for (const problem of registry.problems()) out.progress(`warning: ${problem.file}: ${problem.problem}`);
   return registry;
 }
@@ -32,7 +48,19 @@ const RUN_COLUMNS = ['id', 'created', 'strategy', 'symbols', 'tf', 'status', 're
 
 function runCells(r: RunRecord): string[] {
   const num = (v: number | null, digits = 3) => (v === null ? '-' : v.toFixed(digits));
-  return [r.id, r.createdAt, r.strategy, r.symbols.join(','), r.timeframe, r.status, num(r.metrics.totalReturn), num(r.metrics.sharpe, 2), String(r.metrics.tradeCount ?? '-'), r.tags.join(',') || '-', r.legacy ? 'legacy' : ''];
+  return [
+    r.id,
+    r.createdAt,
+    r.strategy,
+    r.symbols.join(','),
+    r.timeframe,
+    r.status,
+    num(r.metrics.totalReturn),
+    num(r.metrics.sharpe, 2),
+    String(r.metrics.tradeCount ?? '-'),
+    r.tags.join(',') || '-',
+    r.legacy ? 'legacy' : '',
+  ];
 }
 
 function formatRuns(records: RunRecord[]): string {
@@ -95,18 +123,31 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
           const registry = await openRegistryFor(args, out);
           try {
             const record = await registry.get(args.id);
-            if (!record) throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, { details: { value: args.id, file: registry.root } });
+            if (!record)
+              throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, {
+                details: { value: args.id, file: registry.root },
+              });
             const dir = registry.runDir(args.id);
             const manifestFile = existsSync(join(dir, 'manifest.json')) ? 'manifest.json' : 'legacy.json';
             const manifest = JSON.parse(readFileSync(join(dir, manifestFile), 'utf8')) as Record<string, unknown>;
-            const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{ file: string; bytes: number; sha256: string }>;
+            const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{
+              file: string;
+              bytes: number;
+              sha256: string;
+            }>;
             out.line(formatRuns([record]));
             out.line(`name: ${record.name}`);
             out.line(`window: ${record.window.since ?? '-'} .. ${record.window.until ?? '-'}`);
             out.line(`folder: ${dir}`);
             if (manifest.engineVersion) out.line(`engine: ${String(manifest.engineVersion)}`);
-            for (const input of (manifest.inputs ?? []) as Array<{ symbol: string; timeframe: string; contentId: string }>) out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
-            for (const a of artifacts) out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
+            for (const input of (manifest.inputs ?? []) as Array<{
+              symbol: string;
+              timeframe: string;
+              contentId: string;
+            }>)
+              out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
+            for (const a of artifacts)
+              out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
             out.result({ record, runDir: dir, manifest });
           } finally {
             await registry.close();
@@ -126,10 +167,13 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
           try {
             const { migrateLegacyRuns } = await import('@buff/registry');
             const report = await migrateLegacyRuns(args.from, registry, { dryRun: args.dryRun });
-            for (const m of report.migrated) out.line(`${args.dryRun ? 'would migrate' : 'migrated'} ${m.from} -> ${m.id}`);
+            for (const m of report.migrated)
+              out.line(`${args.dryRun ? 'would migrate' : 'migrated'} ${m.from} -> ${m.id}`);
             for (const s of report.skipped) out.line(`skipped ${s.from} (${s.id}): ${s.reason}`);
             for (const p of report.problems) out.line(`not migrated ${p.dir}: ${p.problem}`);
-            out.line(`${report.migrated.length} migrated, ${report.skipped.length} already there, ${report.problems.length} not legacy runs`);
+            out.line(
+              `${report.migrated.length} migrated, ${report.skipped.length} already there, ${report.problems.length} not legacy runs`,
+            );
             out.result({ ...report, dryRun: args.dryRun });
           } finally {
             await registry.close();

@@ -12,8 +12,15 @@ export const registerServeCommands: RegisterCommands = (cli) =>
         .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
         .option('port', { type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on (loopback by default)' })
-        .option('runs-new', { type: 'boolean', describe: 'enable /runs/new and POST /api/jobs (default: BUFF_FEATURE_RUNS_NEW)' }),
+        .option('host', {
+          type: 'string',
+          default: '127.0.0.1',
+          describe: 'interface to listen on (loopback by default)',
+        })
+        .option('runs-new', {
+          type: 'boolean',
+          describe: 'enable /runs/new and POST /api/jobs (default: BUFF_FEATURE_RUNS_NEW)',
+        }),
     async (args) => {
       const out = outputFor(args);
       // loaded on use: the server pulls in express and prom-client, which other commands never need

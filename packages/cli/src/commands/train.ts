@@ -11,7 +11,11 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
     'train an LSTM (one symbol) or a transformer (several symbols); writes checkpoint, model card, evaluation and reports',
     (y) =>
       y
-        .option('model', { choices: ['lstm', 'transformer'] as const, default: 'lstm' as const, describe: 'model kind' })
+        .option('model', {
+          choices: ['lstm', 'transformer'] as const,
+          default: 'lstm' as const,
+          describe: 'model kind',
+        })
         .option('symbol', { type: 'string', describe: 'one symbol (LSTM)' })
         .option('symbols', { type: 'string', describe: 'comma-separated symbols (transformer)' })
         .option('timeframe', { type: 'string', default: '1m', describe: 'bar timeframe of the stored dataset' })
@@ -19,7 +23,11 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
         .option('epochs', { type: 'number', default: 10 })
         .option('batch-size', { type: 'number', default: 128 })
         .option('learning-rate', { type: 'number', default: 0.002 })
-        .option('patience', { type: 'number', default: 3, describe: 'early stopping: epochs without validation-loss improvement' })
+        .option('patience', {
+          type: 'number',
+          default: 3,
+          describe: 'early stopping: epochs without validation-loss improvement',
+        })
         .option('seed', { type: 'number', default: 42 })
         .option('window', { type: 'number', default: 32, describe: 'bars per input window' })
         .option('horizon', { type: 'number', default: 1, describe: 'label: direction of the next h-bar return' })
@@ -28,7 +36,10 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
         .option('units', { type: 'number', default: 32, describe: 'LSTM units' })
         .option('train-frac', { type: 'number', default: 0.7 })
         .option('val-frac', { type: 'number', default: 0.15 })
-        .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'] as const, describe: 'force a TensorFlow.js backend' })
+        .option('backend', {
+          choices: ['tensorflow', 'wasm', 'cpu'] as const,
+          describe: 'force a TensorFlow.js backend',
+        })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
         .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' })
         .check((a) => {
@@ -42,7 +53,11 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
       out.root(dataRoot);
       out.root(modelsRoot);
       const { trainModel } = await import('@buff/ml');
-      const list = (text: string | undefined): string[] | undefined => text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const list = (text: string | undefined): string[] | undefined =>
+        text
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
       const symbols = list(args.symbols) ?? list(args.symbol) ?? [];
       const result = await trainModel(
         {
@@ -68,13 +83,26 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
         },
         {
           onEpoch: (e) =>
-            out.progress(`epoch ${e.epoch}/${args.epochs}  loss ${e.loss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  val accuracy ${e.valAccuracy.toFixed(4)}`),
+            out.progress(
+              `epoch ${e.epoch}/${args.epochs}  loss ${e.loss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  val accuracy ${e.valAccuracy.toFixed(4)}`,
+            ),
         },
       );
       const m = result.evaluation.metrics;
-      out.line(`${result.card.kind} ${result.card.name} ${result.modelId} (backend ${result.card.backend.name}, ${result.card.training.epochsRun} epochs, best ${result.card.training.bestEpoch})`);
-      out.line(`test: accuracy ${m.accuracy.toFixed(4)}  ece ${m.ece.toFixed(4)}  log loss ${m.logLoss.toFixed(4)}  temperature ${result.evaluation.calibration.temperature.toFixed(4)}  gates ${result.evaluation.passed ? 'passed' : `failed (${result.evaluation.failures.join('; ')})`}`);
+      out.line(
+        `${result.card.kind} ${result.card.name} ${result.modelId} (backend ${result.card.backend.name}, ${result.card.training.epochsRun} epochs, best ${result.card.training.bestEpoch})`,
+      );
+      out.line(
+        `test: accuracy ${m.accuracy.toFixed(4)}  ece ${m.ece.toFixed(4)}  log loss ${m.logLoss.toFixed(4)}  temperature ${result.evaluation.calibration.temperature.toFixed(4)}  gates ${result.evaluation.passed ? 'passed' : `failed (${result.evaluation.failures.join('; ')})`}`,
+      );
       out.line(`model folder ${result.modelDir}`);
-      out.result({ modelDir: result.modelDir, modelId: result.modelId, created: result.created, backend: result.card.backend.name, evaluation: result.evaluation, training: result.card.training });
+      out.result({
+        modelDir: result.modelDir,
+        modelId: result.modelId,
+        created: result.created,
+        backend: result.card.backend.name,
+        evaluation: result.evaluation,
+        training: result.card.training,
+      });
     },
   );

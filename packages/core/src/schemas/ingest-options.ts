@@ -8,7 +8,10 @@ export type TimestampFormat = z.infer<typeof TimestampFormatSchema>;
 /** A symbol name: letters, digits, `-`, `_`, `.`; never a path. */
 export const SymbolSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'symbol must be 1-64 of A-Z a-z 0-9 . _ - and start with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'symbol must be 1-64 of A-Z a-z 0-9 . _ - and start with a letter or digit',
+  );
 export type MarketSymbol = z.infer<typeof SymbolSchema>;
 
 /**

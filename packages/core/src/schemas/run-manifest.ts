@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { Sha256Schema } from './dataset-manifest.js';
 
 /** A run id: `run-` + 16 lowercase hex (legacy runs: `legacy-` + 16 hex). Never a path. */
-export const RunIdSchema = z.string().regex(/^(run|legacy)-[0-9a-f]{16}$/, 'run id must be run-<16 hex> or legacy-<16 hex>');
+export const RunIdSchema = z
+  .string()
+  .regex(/^(run|legacy)-[0-9a-f]{16}$/, 'run id must be run-<16 hex> or legacy-<16 hex>');
 export type RunId = z.infer<typeof RunIdSchema>;
 
 /** One artifact file of a run with its hash and size. */

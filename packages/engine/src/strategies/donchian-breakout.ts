@@ -3,7 +3,10 @@ import type { BarWindow } from '../bar-window.js';
 import { WARMUP, type StrategyDecision, type StrategyDef } from '../strategy.js';
 
 const DonchianParamsSchema = z
-  .object({ entry: z.number().int().min(1).max(10_000).default(20), exit: z.number().int().min(1).max(10_000).default(10) })
+  .object({
+    entry: z.number().int().min(1).max(10_000).default(20),
+    exit: z.number().int().min(1).max(10_000).default(10),
+  })
   .strict();
 type DonchianParams = z.infer<typeof DonchianParamsSchema>;
 
@@ -33,7 +36,8 @@ function priorChannel(window: BarWindow, period: number): [high: number, low: nu
  * @example getStrategy('donchian-breakout') // params { entry: 20, exit: 10 }
  */
 export const donchianBreakout: StrategyDef<DonchianParams> = {
-  description: 'Donchian breakout: long on a close above the prior N-bar high, exit on a close below the prior M-bar low.',
+  description:
+    'Donchian breakout: long on a close above the prior N-bar high, exit on a close below the prior M-bar low.',
   paramsSchema: DonchianParamsSchema,
   inputNames: ['entryHigh', 'entryLow', 'exitHigh', 'exitLow'],
   warmup: (params) => Math.max(params.entry, params.exit) + 1,

@@ -35,7 +35,8 @@ const STAY_FLAT: StrategyDecision = Object.freeze({ target: 0, reason: 'RSI betw
  * @example getStrategy('rsi-reversion') // params { period: 14, oversold: 30, overbought: 70, exitLevel: 50 }
  */
 export const rsiReversion: StrategyDef<RsiParams, RsiState> = {
-  description: "Wilder RSI mean reversion: long below oversold until above the exit level (short above overbought when allowed).",
+  description:
+    'Wilder RSI mean reversion: long below oversold until above the exit level (short above overbought when allowed).',
   paramsSchema: RsiParamsSchema,
   inputNames: ['rsi'],
   warmup: (params) => params.period + 1,

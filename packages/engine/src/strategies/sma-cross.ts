@@ -3,7 +3,10 @@ import type { BarWindow } from '../bar-window.js';
 import { WARMUP, type StrategyDecision, type StrategyDef } from '../strategy.js';
 
 const SmaCrossParamsSchema = z
-  .object({ fast: z.number().int().min(1).max(10_000).default(10), slow: z.number().int().min(2).max(10_000).default(30) })
+  .object({
+    fast: z.number().int().min(1).max(10_000).default(10),
+    slow: z.number().int().min(2).max(10_000).default(30),
+  })
   .strict()
   .refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
 type SmaCrossParams = z.infer<typeof SmaCrossParamsSchema>;
@@ -49,7 +52,8 @@ function advance(window: BarWindow, params: SmaCrossParams, state: SmaState): vo
  * @example getStrategy('sma-cross') // params { fast: 10, slow: 30 }
  */
 export const smaCross: StrategyDef<SmaCrossParams, SmaState> = {
-  description: 'Fast/slow simple moving average cross of close: long when fast > slow, flat (or short when allowed) when below.',
+  description:
+    'Fast/slow simple moving average cross of close: long when fast > slow, flat (or short when allowed) when below.',
   paramsSchema: SmaCrossParamsSchema,
   inputNames: ['fastSma', 'slowSma'],
   warmup: (params) => params.slow,

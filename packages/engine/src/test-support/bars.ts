@@ -7,7 +7,12 @@ import type { SimulationInput } from '../simulate.js';
 export const HOUR = 3_600_000;
 
 /** Bars from explicit opens and closes (high/low spanning them), hourly from `start`. */
-export function makeBars(opens: number[], closes: number[], start = Date.parse('2024-01-01T00:00:00Z'), stepMs = HOUR): Bars {
+export function makeBars(
+  opens: number[],
+  closes: number[],
+  start = Date.parse('2024-01-01T00:00:00Z'),
+  stepMs = HOUR,
+): Bars {
   const bars = allocateBars(closes.length);
   closes.forEach((close, i) => {
     const open = opens[i] as number;
@@ -25,7 +30,9 @@ export function makeBars(opens: number[], closes: number[], start = Date.parse('
  * A test strategy that follows a script: `targets[symbolIndex](ts)` gives the wanted direction.
  * Symbols are told apart by the order `init` is called (once per symbol, in config order).
  */
-export function scriptedStrategy(targets: Array<(ts: number) => Direction>): StrategyDef<Record<string, never>, { symbol: number }> {
+export function scriptedStrategy(
+  targets: Array<(ts: number) => Direction>,
+): StrategyDef<Record<string, never>, { symbol: number }> {
   let next = 0;
   return {
     description: 'test script',
@@ -41,7 +48,9 @@ export function scriptedStrategy(targets: Array<(ts: number) => Direction>): Str
 }
 
 /** A simulation input with neutral defaults (no fees, no guardrails, one symbol). */
-export function simulationInput(overrides: Partial<SimulationInput> & Pick<SimulationInput, 'bars' | 'strategy'>): SimulationInput {
+export function simulationInput(
+  overrides: Partial<SimulationInput> & Pick<SimulationInput, 'bars' | 'strategy'>,
+): SimulationInput {
   return {
     symbols: overrides.bars.map((_, i) => `SYM${i}`),
     weights: overrides.bars.map(() => 1 / overrides.bars.length),

@@ -112,7 +112,13 @@ export class ColumnBuffers {
   /** The rows read so far as views on the columns (no copy; valid until the next grow). */
   view(): Bars {
     const rows = (column: Float64Array): Float64Array => column.subarray(this.first, this.length);
-    const [open, high, low, close, volume] = this.values.map(rows) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [open, high, low, close, volume] = this.values.map(rows) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     return { ts: rows(this.ts), open, high, low, close, volume };
   }
 
@@ -120,8 +126,18 @@ export class ColumnBuffers {
     // Views when little of the room is unused (no copy of a million rows); trimmed copies otherwise.
     const tight = this.rows >= (this.capacity - this.first) * 0.8;
     const trim = (column: Float64Array): Float64Array =>
-      this.first === 0 && column.length === this.length ? column : tight ? column.subarray(this.first, this.length) : column.slice(this.first, this.length);
-    const [open, high, low, close, volume] = this.values.map(trim) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      this.first === 0 && column.length === this.length
+        ? column
+        : tight
+          ? column.subarray(this.first, this.length)
+          : column.slice(this.first, this.length);
+    const [open, high, low, close, volume] = this.values.map(trim) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     return { ts: trim(this.ts), open, high, low, close, volume };
   }
 }

@@ -36,15 +36,29 @@ export function mapColumns(names: readonly string[], options: ColumnMappingOptio
     const slot = SOURCE_COLUMNS.indexOf(target as SourceColumn);
     if (slot < 0) {
       if (Object.hasOwn(columnMap, name)) {
-        throw new BuffError('INVALID_CONFIG', `columnMap maps "${name}" to "${target}", which is not one of ${SOURCE_COLUMNS.join(', ')}`, {
-          details: { key: `columnMap.${name}`, value: String(target) },
-        });
+        throw new BuffError(
+          'INVALID_CONFIG',
+          `columnMap maps "${name}" to "${target}", which is not one of ${SOURCE_COLUMNS.join(', ')}`,
+          {
+            details: { key: `columnMap.${name}`, value: String(target) },
+          },
+        );
       }
-      throw ruleError('UNKNOWN_COLUMN', { file, line, column: name }, name, `unknown column (expected ${SOURCE_COLUMNS.join(', ')}; map or ignore it with columnMap / --map ${name}=ignore)`);
+      throw ruleError(
+        'UNKNOWN_COLUMN',
+        { file, line, column: name },
+        name,
+        `unknown column (expected ${SOURCE_COLUMNS.join(', ')}; map or ignore it with columnMap / --map ${name}=ignore)`,
+      );
     }
     const previous = seen.get(slot);
     if (previous !== undefined) {
-      throw ruleError('UNKNOWN_COLUMN', { file, line, column: name }, name, `columns "${previous}" and "${name}" both give "${target}"`);
+      throw ruleError(
+        'UNKNOWN_COLUMN',
+        { file, line, column: name },
+        name,
+        `columns "${previous}" and "${name}" both give "${target}"`,
+      );
     }
     seen.set(slot, name);
     slots[index] = slot;
@@ -52,7 +66,12 @@ export function mapColumns(names: readonly string[], options: ColumnMappingOptio
   for (let slot = 0; slot < SOURCE_COLUMNS.length; slot++) {
     if (!seen.has(slot)) {
       const column = SOURCE_COLUMNS[slot] as string;
-      throw ruleError('MISSING_COLUMN', { file, line, column }, names.join(','), `required column "${column}" is absent`);
+      throw ruleError(
+        'MISSING_COLUMN',
+        { file, line, column },
+        names.join(','),
+        `required column "${column}" is absent`,
+      );
     }
   }
   return slots;

@@ -43,7 +43,13 @@ export type CheckedRows = { rows: number; steps: StepStats } | { error: unknown 
  * @buff/core: `fail` builds the errors).
  * @example const steps = checkEachRow(bars, 0, bars.ts.length, { timeframeMs: 60_000, allowGaps: true, placeOf, fail: ruleError });
  */
-export function checkEachRow(bars: Bars, from: number, to: number, options: EachRowOptions, steps?: StepStats): StepStats {
+export function checkEachRow(
+  bars: Bars,
+  from: number,
+  to: number,
+  options: EachRowOptions,
+  steps?: StepStats,
+): StepStats {
   const { ts, open, high, low, close, volume } = bars;
   const { timeframeMs: step, placeOf, fail } = options;
   let minStep = steps?.minStep ?? Number.POSITIVE_INFINITY;
@@ -58,13 +64,20 @@ export function checkEachRow(bars: Bars, from: number, to: number, options: Each
     const l = low[i] as number;
     const c = close[i] as number;
     const v = volume[i] as number;
-    if (!Number.isFinite(t)) throw fail('BAD_TIMESTAMP', placeOf(i, 'timestamp'), String(t), 'timestamp is not a finite number');
+    if (!Number.isFinite(t))
+      throw fail('BAD_TIMESTAMP', placeOf(i, 'timestamp'), String(t), 'timestamp is not a finite number');
     if (i > 0) {
       const delta = t - (ts[i - 1] as number);
       if (delta < 0) {
-        throw fail('UNORDERED_TIMESTAMP', placeOf(i, 'timestamp'), isoUtc(t), `timestamp is before the previous row's ${isoUtc(ts[i - 1] as number)}`);
+        throw fail(
+          'UNORDERED_TIMESTAMP',
+          placeOf(i, 'timestamp'),
+          isoUtc(t),
+          `timestamp is before the previous row's ${isoUtc(ts[i - 1] as number)}`,
+        );
       }
-      if (delta === 0) throw fail('DUPLICATE_TIMESTAMP', placeOf(i, 'timestamp'), isoUtc(t), 'timestamp repeats the previous row');
+      if (delta === 0)
+        throw fail('DUPLICATE_TIMESTAMP', placeOf(i, 'timestamp'), isoUtc(t), 'timestamp repeats the previous row');
       if (delta < minStep) {
         minStep = delta;
         minStepIndex = i;
@@ -76,10 +89,16 @@ export function checkEachRow(bars: Bars, from: number, to: number, options: Each
     }
     // A row one step after an aligned row is aligned: `%` on epoch ms (not small integers) is slow.
     if ((i === 0 || t - (ts[i - 1] as number) !== step) && t % step !== 0) {
-      throw fail('WRONG_SPACING', placeOf(i, 'timestamp'), isoUtc(t), `timestamp is not aligned to the ${durationLabel(step)} timeframe`);
+      throw fail(
+        'WRONG_SPACING',
+        placeOf(i, 'timestamp'),
+        isoUtc(t),
+        `timestamp is not aligned to the ${durationLabel(step)} timeframe`,
+      );
     }
     if (!(Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
-      const column = ['open', 'high', 'low', 'close', 'volume'][[o, h, l, c, v].findIndex((x) => !Number.isFinite(x))] ?? 'open';
+      const column =
+        ['open', 'high', 'low', 'close', 'volume'][[o, h, l, c, v].findIndex((x) => !Number.isFinite(x))] ?? 'open';
       throw fail('NON_FINITE_NUMBER', placeOf(i, column), String(bars[column as 'open'][i]), 'number is not finite');
     }
     if (h < o || h < c) {
@@ -99,7 +118,8 @@ export function checkEachRow(bars: Bars, from: number, to: number, options: Each
  */
 export function appendStepStats(earlier: StepStats, later: StepStats, offset: number): StepStats {
   const laterWins = later.minStep < earlier.minStep;
-  const firstGapIndex = earlier.firstGapIndex >= 0 ? earlier.firstGapIndex : later.firstGapIndex >= 0 ? offset + later.firstGapIndex : -1;
+  const firstGapIndex =
+    earlier.firstGapIndex >= 0 ? earlier.firstGapIndex : later.firstGapIndex >= 0 ? offset + later.firstGapIndex : -1;
   return {
     minStep: laterWins ? later.minStep : earlier.minStep,
     minStepIndex: laterWins ? offset + later.minStepIndex : earlier.minStepIndex,

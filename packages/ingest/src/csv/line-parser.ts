@@ -126,14 +126,21 @@ export class CsvLineParser {
           }
           if (!ok || (next !== COMMA && next !== LF)) {
             this.line = line;
-            if (p >= stop || buf[p] === LF || buf[p] === CR) throw this.fieldCountError(buf, p, p, stop, f, false, final);
+            if (p >= stop || buf[p] === LF || buf[p] === CR)
+              throw this.fieldCountError(buf, p, p, stop, f, false, final);
             throw this.numberError(buf, p, stop, slot);
           }
           if ((f === lastField) === (next === COMMA)) {
             this.line = line;
             throw this.fieldCountError(buf, p, q, stop, f, next === COMMA, final);
           }
-        } else if (slot === 0 && f !== lastField && p + fastLength < stop && buf[p + fastLength] === COMMA && timestamps.parseFastInto(buf, p, cols.ts, row)) {
+        } else if (
+          slot === 0 &&
+          f !== lastField &&
+          p + fastLength < stop &&
+          buf[p + fastLength] === COMMA &&
+          timestamps.parseFastInto(buf, p, cols.ts, row)
+        ) {
           q = p + fastLength; // the file's usual layout, checked byte by byte
         } else {
           q = p;
@@ -149,7 +156,12 @@ export class CsvLineParser {
             const ms = timestamps.parse(buf, p, end);
             if (timestamps.status !== TimestampStatus.OK) {
               const problem = timestampProblem(timestamps);
-              throw this.fail(problem.code, { file: this.file, line, column: this.names[f]?.trim() ?? 'timestamp' }, latin1(buf, p, end), problem.reason);
+              throw this.fail(
+                problem.code,
+                { file: this.file, line, column: this.names[f]?.trim() ?? 'timestamp' },
+                latin1(buf, p, end),
+                problem.reason,
+              );
             }
             cols.ts[row] = ms;
             fastLength = timestamps.fastLength;
@@ -164,13 +176,20 @@ export class CsvLineParser {
 
   /** The error for a line longer than the reader's buffer allows. */
   longLineError(buf: Buffer): Error {
-    return this.fail('BAD_ROW', { file: this.file, line: this.line + 1 }, latin1(buf, 0, 80), 'line is longer than 64 MiB');
+    return this.fail(
+      'BAD_ROW',
+      { file: this.file, line: this.line + 1 },
+      latin1(buf, 0, 80),
+      'line is longer than 64 MiB',
+    );
   }
 
   private parseHeader(buf: Buffer, start: number, stop: number): number {
     let lf = buf.indexOf(LF, start);
     if (lf < 0 || lf >= stop) lf = stop;
-    const header = latin1(buf, start, lf).replace(/^\u00EF\u00BB\u00BF/, '').replace(/\r$/, '');
+    const header = latin1(buf, start, lf)
+      .replace(/^\u00EF\u00BB\u00BF/, '')
+      .replace(/\r$/, '');
     const names = header.split(',');
     this.line = 1;
     const slots = (this.options.mapHeader as (names: string[]) => Int8Array)(names);
@@ -211,7 +230,15 @@ export class CsvLineParser {
     );
   }
 
-  private fieldCountError(buf: Buffer, p: number, q: number, stop: number, f: number, atComma: boolean, final: boolean): Error {
+  private fieldCountError(
+    buf: Buffer,
+    p: number,
+    q: number,
+    stop: number,
+    f: number,
+    atComma: boolean,
+    final: boolean,
+  ): Error {
     const fieldCount = this.names.length;
     let lineEnd = q;
     while (lineEnd < stop && buf[lineEnd] !== LF) lineEnd++;
@@ -221,7 +248,12 @@ export class CsvLineParser {
     const place = { file: this.file, line: this.line };
     if (atComma) return this.fail('BAD_ROW', place, text, `more fields than the header's ${fieldCount}`);
     if (final && lineEnd >= stop) {
-      return this.fail('TRUNCATED_LINE', place, text, `last line is cut off: ${f + 1} of ${fieldCount} fields and no final newline`);
+      return this.fail(
+        'TRUNCATED_LINE',
+        place,
+        text,
+        `last line is cut off: ${f + 1} of ${fieldCount} fields and no final newline`,
+      );
     }
     const reason = text === '' ? 'empty line' : `${f + 1} of ${fieldCount} fields (header: ${this.names.join(',')})`;
     return this.fail('BAD_ROW', place, text, reason);

@@ -39,7 +39,17 @@ export interface RuleFailureRecord {
  * the job's own columns; `int64` filled), a rule failure, or a crash.
  */
 export type ParseReply =
-  | { kind: 'rows'; first: number; rows: number; inPlace: boolean; lines: number; ts: Float64Array; values: Float64Array[]; int64: BigInt64Array; rowCheck?: RowCheckReply }
+  | {
+      kind: 'rows';
+      first: number;
+      rows: number;
+      inPlace: boolean;
+      lines: number;
+      ts: Float64Array;
+      values: Float64Array[];
+      int64: BigInt64Array;
+      rowCheck?: RowCheckReply;
+    }
   | { kind: 'failure'; failure: RuleFailureRecord }
   | { kind: 'crash'; message: string };
 

@@ -10,7 +10,10 @@
 export const NumberStatus = { OK: 0, BAD: 1, NON_FINITE: 2 } as const;
 export type NumberStatus = (typeof NumberStatus)[keyof typeof NumberStatus];
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 const MAX_FAST_DIGITS = 15;
 
 const DIGIT_0 = 48;
@@ -138,7 +141,6 @@ export class DecimalParser {
     this.status = word === 'nan' || word === 'inf' || word === 'infinity' ? NumberStatus.NON_FINITE : NumberStatus.BAD;
     return Number.NaN;
   }
-
 }
 
 const EXACT_MANTISSA_LIMIT = 2 ** 53;

@@ -1,4 +1,10 @@
-import { BuffError, IngestOptionsSchema, type IngestOptions, type IngestOptionsInput, type TimestampFormat } from '@buff/core';
+import {
+  BuffError,
+  IngestOptionsSchema,
+  type IngestOptions,
+  type IngestOptionsInput,
+  type TimestampFormat,
+} from '@buff/core';
 
 /**
  * Validates ingest options with the core schema (unknown keys rejected), turning zod issues
@@ -10,9 +16,13 @@ export function parseIngestOptions(input: IngestOptionsInput): IngestOptions {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `invalid ingest options: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`, {
-      details: { key, issues: parsed.error.issues },
-    });
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `invalid ingest options: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`,
+      {
+        details: { key, issues: parsed.error.issues },
+      },
+    );
   }
   assertTimestampOptions(parsed.data.timestampFormat, parsed.data.timezone);
   return parsed.data;

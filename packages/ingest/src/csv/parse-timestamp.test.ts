@@ -21,7 +21,12 @@ describe('TimestampParser', () => {
   });
 
   it('converts offsets to UTC in all offset styles', async () => {
-    for (const text of ['2024-01-01T02:00:00+02:00', '2024-01-01T02:00:00+0200', '2024-01-01T02:00:00+02', '2023-12-31T23:00:00-01:00']) {
+    for (const text of [
+      '2024-01-01T02:00:00+02:00',
+      '2024-01-01T02:00:00+0200',
+      '2024-01-01T02:00:00+02',
+      '2023-12-31T23:00:00-01:00',
+    ]) {
       const parser = await createTimestampParser({ format: 'iso' });
       expect(parse(parser, text), text).toBe(Date.UTC(2024, 0, 1));
     }
@@ -49,7 +54,16 @@ describe('TimestampParser', () => {
 
   it('rejects impossible dates and junk', async () => {
     const parser = await createTimestampParser({ format: 'iso' });
-    for (const text of ['2023-02-29T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-01-01X00:00:00Z', '2024-1-01T00:00:00Z', '2024-01-01T00:00:00ZZ', '1704067200', '']) {
+    for (const text of [
+      '2023-02-29T00:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01T00:60:00Z',
+      '2024-01-01X00:00:00Z',
+      '2024-1-01T00:00:00Z',
+      '2024-01-01T00:00:00ZZ',
+      '1704067200',
+      '',
+    ]) {
       parse(parser, text);
       expect(parser.status, text).toBe(TimestampStatus.BAD);
     }
@@ -99,20 +113,25 @@ describe('TimestampParser.parseFastInto (the hot-loop path)', () => {
       parser.parse(first, 0, first.length);
       reference.parse(first, 0, first.length);
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 3_599_999 }), fc.nat(23), fc.constantFrom('', '9', 'x', ':', '.'), (offset, at, junk) => {
-          let text = layout(new Date(Date.UTC(2024, 2, 5, 7) + offset - (offset % unit)).toISOString());
-          if (junk !== '' && at < text.length) text = text.slice(0, at) + junk + text.slice(at + 1);
-          const bytes = Buffer.from(text);
-          const out = new Float64Array(1);
-          const fast = parser.parseFastInto(bytes, 0, out, 0);
-          const ms = reference.parse(bytes, 0, bytes.length);
-          if (fast) {
-            accepted++;
-            expect(parser.fastLength).toBe(bytes.length);
-            expect(reference.status, text).toBe(TimestampStatus.OK);
-            expect(out[0], text).toBe(ms);
-          }
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 3_599_999 }),
+          fc.nat(23),
+          fc.constantFrom('', '9', 'x', ':', '.'),
+          (offset, at, junk) => {
+            let text = layout(new Date(Date.UTC(2024, 2, 5, 7) + offset - (offset % unit)).toISOString());
+            if (junk !== '' && at < text.length) text = text.slice(0, at) + junk + text.slice(at + 1);
+            const bytes = Buffer.from(text);
+            const out = new Float64Array(1);
+            const fast = parser.parseFastInto(bytes, 0, out, 0);
+            const ms = reference.parse(bytes, 0, bytes.length);
+            if (fast) {
+              accepted++;
+              expect(parser.fastLength).toBe(bytes.length);
+              expect(reference.status, text).toBe(TimestampStatus.OK);
+              expect(out[0], text).toBe(ms);
+            }
+          },
+        ),
         { numRuns: 3000 },
       );
       expect(accepted).toBeGreaterThan(100);
@@ -120,7 +139,10 @@ describe('TimestampParser.parseFastInto (the hot-loop path)', () => {
   });
 
   it('takes a new date and hour only when parse() would (calendar, separator, digits)', async () => {
-    const layouts: Array<(iso: string) => string> = [(iso) => iso, (iso) => iso.replace('T', ' ').replace('.000Z', 'Z')];
+    const layouts: Array<(iso: string) => string> = [
+      (iso) => iso,
+      (iso) => iso.replace('T', ' ').replace('.000Z', 'Z'),
+    ];
     for (const layout of layouts) {
       let accepted = 0;
       const parser = await createTimestampParser({ format: 'iso' });
@@ -128,21 +150,26 @@ describe('TimestampParser.parseFastInto (the hot-loop path)', () => {
       parser.parse(first, 0, first.length);
       const start = Date.UTC(1899, 0, 1);
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 220 * 365 * 24 }), fc.nat(12), fc.constantFrom('', '0', '1', '2', '3', '9', 'T', ' ', '-'), (hours, at, junk) => {
-          let text = layout(new Date(start + hours * 3_600_000).toISOString());
-          if (junk !== '') text = text.slice(0, at) + junk + text.slice(at + 1);
-          const bytes = Buffer.from(text);
-          const out = new Float64Array(1);
-          const fast = parser.parseFastInto(bytes, 0, out, 0);
-          const reference = new TimestampParser('iso', undefined);
-          reference.setFileFormat(parser.fileFormat);
-          const ms = reference.parse(bytes, 0, bytes.length);
-          if (fast) {
-            accepted++;
-            expect(reference.status, text).toBe(TimestampStatus.OK);
-            expect(out[0], text).toBe(ms);
-          } else if (junk === '') throw new Error(`declined ${text}`);
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 220 * 365 * 24 }),
+          fc.nat(12),
+          fc.constantFrom('', '0', '1', '2', '3', '9', 'T', ' ', '-'),
+          (hours, at, junk) => {
+            let text = layout(new Date(start + hours * 3_600_000).toISOString());
+            if (junk !== '') text = text.slice(0, at) + junk + text.slice(at + 1);
+            const bytes = Buffer.from(text);
+            const out = new Float64Array(1);
+            const fast = parser.parseFastInto(bytes, 0, out, 0);
+            const reference = new TimestampParser('iso', undefined);
+            reference.setFileFormat(parser.fileFormat);
+            const ms = reference.parse(bytes, 0, bytes.length);
+            if (fast) {
+              accepted++;
+              expect(reference.status, text).toBe(TimestampStatus.OK);
+              expect(out[0], text).toBe(ms);
+            } else if (junk === '') throw new Error(`declined ${text}`);
+          },
+        ),
         { numRuns: 4000 },
       );
       expect(accepted).toBeGreaterThan(1000);

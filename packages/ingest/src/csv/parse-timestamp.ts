@@ -70,9 +70,19 @@ export class TimestampParser {
     if (length === 0 || !this.prefixValid || b[s + length - 1] !== 90 || b[s + 13] !== 58) return false;
     // `YYYY-MM-DDTHH` as in the cached prefix, the hour (most often different) first; unrolled.
     if (
-      (b[s + 12] !== x[12] || b[s + 11] !== x[11] || b[s + 9] !== x[9] || b[s + 8] !== x[8] || b[s + 10] !== x[10] ||
-        b[s + 6] !== x[6] || b[s + 5] !== x[5] || b[s + 3] !== x[3] || b[s + 2] !== x[2] || b[s + 1] !== x[1] || b[s] !== x[0] ||
-        b[s + 4] !== x[4] || b[s + 7] !== x[7]) &&
+      (b[s + 12] !== x[12] ||
+        b[s + 11] !== x[11] ||
+        b[s + 9] !== x[9] ||
+        b[s + 8] !== x[8] ||
+        b[s + 10] !== x[10] ||
+        b[s + 6] !== x[6] ||
+        b[s + 5] !== x[5] ||
+        b[s + 3] !== x[3] ||
+        b[s + 2] !== x[2] ||
+        b[s + 1] !== x[1] ||
+        b[s] !== x[0] ||
+        b[s + 4] !== x[4] ||
+        b[s + 7] !== x[7]) &&
       !this.takeHour(b, s)
     ) {
       return false;
@@ -201,7 +211,8 @@ export class TimestampParser {
     const month = digits(b, s + 5, 2);
     const day = digits(b, s + 8, 2);
     const hour = digits(b, s + 11, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23) return false;
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23)
+      return false;
     this.rememberPrefix(b, s, daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS, this.fileFormat & SEP_SPACE);
     return true;
   }
@@ -260,7 +271,10 @@ function fastLengthOf(code: number): number {
 }
 
 /** Creates a parser; loads the zone rules (luxon) only when a zone is declared. */
-export async function createTimestampParser(options: { format: TimestampFormat; timezone?: string | undefined }): Promise<TimestampParser> {
+export async function createTimestampParser(options: {
+  format: TimestampFormat;
+  timezone?: string | undefined;
+}): Promise<TimestampParser> {
   const zone = options.timezone === undefined ? undefined : await createZoneConverter(options.timezone);
   return new TimestampParser(options.format, zone, options.timezone);
 }
@@ -284,10 +298,16 @@ export function formatLabel(code: number): string {
 }
 
 /** The message part for a non-OK status. */
-export function timestampProblem(parser: TimestampParser): { code: 'BAD_TIMESTAMP' | 'TIMESTAMP_NO_ZONE' | 'MIXED_TIMESTAMP_FORMATS'; reason: string } {
+export function timestampProblem(parser: TimestampParser): {
+  code: 'BAD_TIMESTAMP' | 'TIMESTAMP_NO_ZONE' | 'MIXED_TIMESTAMP_FORMATS';
+  reason: string;
+} {
   switch (parser.status) {
     case TimestampStatus.NO_ZONE:
-      return { code: 'TIMESTAMP_NO_ZONE', reason: 'timestamp has no zone (Z or an offset); declare the zone with timezone / --timezone' };
+      return {
+        code: 'TIMESTAMP_NO_ZONE',
+        reason: 'timestamp has no zone (Z or an offset); declare the zone with timezone / --timezone',
+      };
     case TimestampStatus.MIXED:
       return {
         code: 'MIXED_TIMESTAMP_FORMATS',

@@ -15,7 +15,8 @@ describe('the parse worker after a two-thread read', () => {
     expect(hashWorkerIdle(), 'no hash worker runs yet').toBe(false);
     const start = Date.UTC(2024, 0, 1);
     const lines = ['timestamp,open,high,low,close,volume'];
-    for (let row = 0; row < 4000; row++) lines.push(`${new Date(start + row * 60_000).toISOString()},100,101,99,100.5,${row}`);
+    for (let row = 0; row < 4000; row++)
+      lines.push(`${new Date(start + row * 60_000).toISOString()},100,101,99,100.5,${row}`);
     const path = join(dir, 'bars.csv');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const parsed = await parseCsv(path, { symbol: 'HANDOVER', parallelBytes: 1 }); // two threads

@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function writeBars(rows: number): string {
   const start = Date.UTC(2024, 0, 1);
   const lines = ['timestamp,open,high,low,close,volume'];
-  for (let row = 0; row < rows; row++) lines.push(`${new Date(start + row * 60_000).toISOString()},100,101,99,100.5,${row}`);
+  for (let row = 0; row < rows; row++)
+    lines.push(`${new Date(start + row * 60_000).toISOString()},100,101,99,100.5,${row}`);
   const path = join(dir, `bars-${rows}.csv`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
@@ -46,7 +47,10 @@ describe('offerParseWorker', () => {
     try {
       const two = await parseCsv(path, { symbol: 'OFFER', parallelBytes: 1 });
       expect(two).toEqual(one);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('the CSV parse worker did not run'), expect.objectContaining({ code: 'BUFF_PARSE_WORKER' }));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('the CSV parse worker did not run'),
+        expect.objectContaining({ code: 'BUFF_PARSE_WORKER' }),
+      );
     } finally {
       warn.mockRestore();
     }

@@ -24,7 +24,11 @@ const fail: RuleFailure = (code, place: RulePlace, value, reason) => new RangeFa
 /** The per-row rules over rows 1.. of this range (row 0 is checked by the main thread, against its last row). */
 function checkOwnRows(bars: Bars, file: string, rules: NonNullable<ParseJob['rowRules']>): RowCheckReply {
   try {
-    const placeOf = (index: number, column?: string): RulePlace => ({ file, line: index + 1, ...(column === undefined ? {} : { column }) });
+    const placeOf = (index: number, column?: string): RulePlace => ({
+      file,
+      line: index + 1,
+      ...(column === undefined ? {} : { column }),
+    });
     return { steps: checkEachRow(bars, 1, bars.ts.length, { ...rules, placeOf, fail }) };
   } catch (err) {
     if (err instanceof RangeFailure) return { failure: err.record };
@@ -51,7 +55,17 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   // The columns are in shared memory (the job's own unless they had to grow): the main thread reads them where they are.
   columns.fillInt64();
   const inPlace = ts === shared.ts;
-  return { kind: 'rows', first: columns.first, rows: columns.rows, inPlace, lines: parser.line, ts, values, int64: columns.int64, ...(rowCheck === undefined ? {} : { rowCheck }) };
+  return {
+    kind: 'rows',
+    first: columns.first,
+    rows: columns.rows,
+    inPlace,
+    lines: parser.line,
+    ts,
+    values,
+    int64: columns.int64,
+    ...(rowCheck === undefined ? {} : { rowCheck }),
+  };
 }
 
 parentPort?.once('message', (job: ParseJob) => {
@@ -62,7 +76,9 @@ parentPort?.once('message', (job: ParseJob) => {
     },
     (err: unknown) => {
       const reply: ParseReply =
-        err instanceof RangeFailure ? { kind: 'failure', failure: err.record } : { kind: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+        err instanceof RangeFailure
+          ? { kind: 'failure', failure: err.record }
+          : { kind: 'crash', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
       parentPort?.postMessage(reply);
     },
   );

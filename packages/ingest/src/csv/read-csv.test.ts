@@ -13,12 +13,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readCsvColumns', () => {
   it('reads a last line without LF to its end, not into stale bytes of the buffer', async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},1,2,0.5,1.5,1234567`);
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},1,2,0.5,1.5,1234567`,
+    );
     rows[rows.length - 1] = rows[rows.length - 1]!.replace(/1234567$/, '1');
     const path = join(dir, 'no-final-lf.csv');
     writeFileSync(path, `timestamp,open,high,low,close,volume\n${rows.join('\n')}`);
     for (let chunkBytes = 16; chunkBytes <= 256; chunkBytes += 7) {
-      const { bars } = await readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }), chunkBytes });
+      const { bars } = await readCsvColumns(path, {
+        file: path,
+        timestamps: await createTimestampParser({ format: 'iso' }),
+        chunkBytes,
+      });
       expect(bars.volume.length).toBe(40);
       expect(bars.volume[39], `chunkBytes ${chunkBytes}`).toBe(1);
     }
@@ -37,7 +44,10 @@ describe('readCsvColumns', () => {
       writeFileSync(path, `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
       const read = readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }) });
       await expect(read, name).rejects.toMatchObject({ code: 'BAD_ROW', details: { line: 122 } });
-      await expect(readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }) }), name).rejects.toThrow(reason);
+      await expect(
+        readCsvColumns(path, { file: path, timestamps: await createTimestampParser({ format: 'iso' }) }),
+        name,
+      ).rejects.toThrow(reason);
     }
   });
 });

@@ -70,7 +70,10 @@ export async function readCsvColumns(path: string, options: ReadCsvOptions): Pro
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new BuffError('NOT_FOUND', `cannot open ${options.file}: ${(err as Error).message}`, { cause: err, details: { file: options.file } });
+    throw new BuffError('NOT_FOUND', `cannot open ${options.file}: ${(err as Error).message}`, {
+      cause: err,
+      details: { file: options.file },
+    });
   }
   try {
     const size = fstatSync(fd).size;
@@ -94,7 +97,12 @@ async function readOnOneThread(fd: number, path: string, size: number, options: 
   const parser = createParser(options, size);
   const hash: SourceHash = createSourceHash(path);
   try {
-    parseFileRange(fd, parser, { start: 0, end: size, chunkBytes: options.chunkBytes, onBytes: (bytes) => hash.update(bytes) });
+    parseFileRange(fd, parser, {
+      start: 0,
+      end: size,
+      chunkBytes: options.chunkBytes,
+      onBytes: (bytes) => hash.update(bytes),
+    });
     const bars = finish(parser, size, options.file);
     return { bars, sha256: await hash.digest(), sourceColumns: parser.names.length, parallel: false };
   } catch (err) {
@@ -103,7 +111,14 @@ async function readOnOneThread(fd: number, path: string, size: number, options: 
   }
 }
 
-async function readInParallel(fd: number, path: string, size: number, split: number, worker: ParseWorker, options: ReadCsvOptions): Promise<CsvColumns> {
+async function readInParallel(
+  fd: number,
+  path: string,
+  size: number,
+  split: number,
+  worker: ParseWorker,
+  options: ReadCsvOptions,
+): Promise<CsvColumns> {
   let answered = false;
   try {
     const before = fstatSync(fd);
@@ -130,18 +145,31 @@ async function readInParallel(fd: number, path: string, size: number, split: num
         timezone: options.timestamps.timezone,
         fileFormat: options.timestamps.fileFormat,
         chunkBytes: options.chunkBytes,
-        rowRules: options.rowRules === undefined ? undefined : { timeframeMs: options.rowRules.timeframeMs, allowGaps: options.rowRules.allowGaps },
+        rowRules:
+          options.rowRules === undefined
+            ? undefined
+            : { timeframeMs: options.rowRules.timeframeMs, allowGaps: options.rowRules.allowGaps },
       });
     };
     // The job goes out once the first row fixed the file's timestamp format.
     const parser = createParser(options, size, post);
-    parseFileRange(fd, parser, { start: 0, end: split, chunkBytes: options.chunkBytes, onBytes: (bytes) => hash.update(bytes) });
+    parseFileRange(fd, parser, {
+      start: 0,
+      end: split,
+      chunkBytes: options.chunkBytes,
+      onBytes: (bytes) => hash.update(bytes),
+    });
     if (reply === undefined) post(); // the first part held only the header
     hashFileRange(fd, split, size, hash, options.chunkBytes);
     // This part's row rules while the worker works; their errors wait: read errors come first.
-    let checked = options.rowRules === undefined || parser.columns === undefined ? undefined : checkRowsOf(parser.columns.view(), 0, options.rowRules);
+    let checked =
+      options.rowRules === undefined || parser.columns === undefined
+        ? undefined
+        : checkRowsOf(parser.columns.view(), 0, options.rowRules);
     parser.columns?.fillInt64(); // the worker fills its own
-    const answer = await (reply as unknown as Promise<ParseReply>).catch((err: unknown): ParseReply => ({ kind: 'crash', message: String(err) }));
+    const answer = await (reply as unknown as Promise<ParseReply>).catch(
+      (err: unknown): ParseReply => ({ kind: 'crash', message: String(err) }),
+    );
     if (answer.kind === 'failure') {
       const { code, place, value, reason } = answer.failure;
       throw ruleError(code, { ...place, line: parser.line + (place.line ?? 0) }, value, reason);
@@ -153,24 +181,38 @@ async function readInParallel(fd: number, path: string, size: number, split: num
       const cols = parser.columns as ColumnBuffers;
       const first = cols.rows;
       // The worker's rows are in place, or (a side outgrew its share) copied after this part's.
-      if (!(answer.inPlace && shared !== undefined && cols.joinWorkerRows(shared, answer.first, answer.rows))) cols.appendRows(answer, answer.first, answer.rows);
+      if (!(answer.inPlace && shared !== undefined && cols.joinWorkerRows(shared, answer.first, answer.rows)))
+        cols.appendRows(answer, answer.first, answer.rows);
       parser.line += answer.lines;
-      if (checked !== undefined && options.rowRules !== undefined) checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
+      if (checked !== undefined && options.rowRules !== undefined)
+        checked = joinRowChecks(parser, checked, first, base, answer.rowCheck, options.rowRules);
     }
     // The worker could not run (or died): parse its part here, with the same messages, and say so
     // (a missing dist/parse-worker.js would otherwise only show as a slower ingest).
     else {
-      process.emitWarning(`the CSV parse worker did not run (${answer.message.split('\n')[0]}); parsing on one thread`, { code: 'BUFF_PARSE_WORKER' });
+      process.emitWarning(
+        `the CSV parse worker did not run (${answer.message.split('\n')[0]}); parsing on one thread`,
+        { code: 'BUFF_PARSE_WORKER' },
+      );
       parseFileRange(fd, parser, { start: split, end: size, chunkBytes: options.chunkBytes });
       parser.columns?.fillInt64();
     }
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, { details: { file: options.file } });
+      throw new BuffError('INVALID_INPUT', `${options.file} changed while it was read; ingest it again`, {
+        details: { file: options.file },
+      });
     }
     const bars = finish(parser, size, options.file);
     const tsInt64 = (parser.columns as ColumnBuffers).int64View();
-    return { bars, tsInt64, sha256: hash.digest('hex'), sourceColumns: parser.names.length, parallel, ...(checked === undefined ? {} : { checked }) };
+    return {
+      bars,
+      tsInt64,
+      sha256: hash.digest('hex'),
+      sourceColumns: parser.names.length,
+      parallel,
+      ...(checked === undefined ? {} : { checked }),
+    };
   } finally {
     // A worker that answered stays on as the hash worker (the store hashes the table there).
     if (answered) worker.retire();
@@ -190,9 +232,17 @@ function createParser(options: ReadCsvOptions, size: number, onFirstRow?: () => 
 }
 
 /** The per-row rules over rows [from, end) as a CheckedRows: the error is kept, not thrown. */
-function checkRowsOf(bars: Bars, from: number, rules: NonNullable<ReadCsvOptions['rowRules']>, steps?: StepStats): CheckedRows {
+function checkRowsOf(
+  bars: Bars,
+  from: number,
+  rules: NonNullable<ReadCsvOptions['rowRules']>,
+  steps?: StepStats,
+): CheckedRows {
   try {
-    return { rows: bars.ts.length, steps: checkEachRow(bars, from, bars.ts.length, { ...rules, fail: ruleError }, steps) };
+    return {
+      rows: bars.ts.length,
+      steps: checkEachRow(bars, from, bars.ts.length, { ...rules, fail: ruleError }, steps),
+    };
   } catch (error) {
     return { error };
   }
@@ -225,7 +275,12 @@ function finish(parser: CsvLineParser, size: number, file: string): Bars {
   const cols = parser.columns;
   if (cols === undefined || cols.rows === 0) {
     const empty = size === 0;
-    throw ruleError('EMPTY_FILE', { file, line: Math.max(parser.line, 1) }, empty ? '' : parser.names.join(','), empty ? 'file is empty' : 'file has a header but no rows');
+    throw ruleError(
+      'EMPTY_FILE',
+      { file, line: Math.max(parser.line, 1) },
+      empty ? '' : parser.names.join(','),
+      empty ? 'file is empty' : 'file has a header but no rows',
+    );
   }
   return cols.toBars();
 }
@@ -244,7 +299,13 @@ function findSplit(fd: number, size: number, target: number): number {
 }
 
 /** Hashes bytes [start, end) of the file, read in pieces that stay in the CPU cache between the read and the hash. */
-function hashFileRange(fd: number, start: number, end: number, hash: ReturnType<typeof createHash>, chunkBytes = 256 * 1024): void {
+function hashFileRange(
+  fd: number,
+  start: number,
+  end: number,
+  hash: ReturnType<typeof createHash>,
+  chunkBytes = 256 * 1024,
+): void {
   const buf = Buffer.allocUnsafe(Math.max(Math.min(chunkBytes, end - start), 16));
   for (let position = start; position < end; ) {
     const read = readSync(fd, buf, 0, Math.min(buf.length, end - position), position);

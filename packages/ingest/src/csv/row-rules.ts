@@ -30,7 +30,13 @@ export function checkRows(bars: Bars, options: RowCheckOptions, checked?: Checke
   const { timeframeMs: step, placeOf } = options;
   const n = ts.length;
   if (checked !== undefined && 'error' in checked) throw checked.error;
-  const { minStep, minStepIndex, gaps, firstGapIndex } = checkEachRow(bars, checked?.rows ?? 0, n, { ...options, fail: ruleError }, checked?.steps);
+  const { minStep, minStepIndex, gaps, firstGapIndex } = checkEachRow(
+    bars,
+    checked?.rows ?? 0,
+    n,
+    { ...options, fail: ruleError },
+    checked?.steps,
+  );
   if (n >= 2 && minStep !== step) {
     throw ruleError(
       'WRONG_SPACING',
@@ -52,4 +58,3 @@ export function checkRows(bars: Bars, options: RowCheckOptions, checked?: Checke
   for (const { missing } of gaps) missingBars += missing;
   return { gaps, missingBars };
 }
-

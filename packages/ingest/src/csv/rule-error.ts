@@ -14,7 +14,8 @@ export interface RulePlace {
  * @example throw ruleError('NEGATIVE_VOLUME', { file: 'a.csv', line: 7, column: 'volume' }, '-3', 'volume is negative');
  */
 export function ruleError(code: ErrorCode, place: RulePlace, value: string, reason: string): BuffError {
-  const where = place.line !== undefined ? `line ${place.line}` : place.row !== undefined ? `row ${place.row}` : 'header';
+  const where =
+    place.line !== undefined ? `line ${place.line}` : place.row !== undefined ? `row ${place.row}` : 'header';
   const column = place.column === undefined ? '' : `, column "${place.column}"`;
   const message = `${code} in ${place.file} ${where}${column}: ${reason}: "${clip(value)}"`;
   return new BuffError(code, message, { details: { ...place, value, rule: code } });

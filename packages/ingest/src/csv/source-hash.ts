@@ -52,7 +52,9 @@ export function createSourceHash(path: string): SourceHash {
       const hex = await result;
       const after = statSync(path);
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-        throw new BuffError('INVALID_INPUT', `${path} changed while it was read; ingest it again`, { details: { file: path } });
+        throw new BuffError('INVALID_INPUT', `${path} changed while it was read; ingest it again`, {
+          details: { file: path },
+        });
       }
       return hex;
     },

@@ -1,4 +1,11 @@
-import { writeFileAtomic, type Bars, type DatasetManifest, type DatasetTable, type IngestOptions, type QualityReport } from '@buff/core';
+import {
+  writeFileAtomic,
+  type Bars,
+  type DatasetManifest,
+  type DatasetTable,
+  type IngestOptions,
+  type QualityReport,
+} from '@buff/core';
 import type { Table } from 'apache-arrow';
 import { basename } from 'node:path';
 import { barsToIpc, barsToTable } from '../bars-table.js';
@@ -28,24 +35,34 @@ export interface IngestTargets {
  * @example await storeIngest({ bars, quality, sourceSha256 }, options, { kind: 'csv', path }, { dataRoot: 'data' });
  */
 export async function storeIngest(
-  parsed: { bars: Bars; tsInt64?: BigInt64Array | undefined; quality: QualityReport | (() => QualityReport); sourceSha256: string },
+  parsed: {
+    bars: Bars;
+    tsInt64?: BigInt64Array | undefined;
+    quality: QualityReport | (() => QualityReport);
+    sourceSha256: string;
+  },
   options: IngestOptions,
   source: { kind: DatasetManifest['source']['kind']; path: string },
   targets: IngestTargets,
 ): Promise<IngestResult> {
   const { bars, sourceSha256 } = parsed;
   let report: QualityReport | undefined;
-  const checked = (): QualityReport => (report ??= typeof parsed.quality === 'function' ? parsed.quality() : parsed.quality);
+  const checked = (): QualityReport =>
+    (report ??= typeof parsed.quality === 'function' ? parsed.quality() : parsed.quality);
   let dataset: DatasetTable | undefined;
   if (targets.dataRoot !== undefined) {
-    dataset = await writeDataset(targets.dataRoot, {
-      symbol: options.symbol,
-      timeframe: options.timeframe,
-      bars,
-      quality: checked,
-      source: { kind: source.kind, file: basename(source.path), sha256: sourceSha256 },
-      ingestOptions: { ...options },
-    }, parsed.tsInt64);
+    dataset = await writeDataset(
+      targets.dataRoot,
+      {
+        symbol: options.symbol,
+        timeframe: options.timeframe,
+        bars,
+        quality: checked,
+        source: { kind: source.kind, file: basename(source.path), sha256: sourceSha256 },
+        ingestOptions: { ...options },
+      },
+      parsed.tsInt64,
+    );
   }
   const quality = checked();
   if (targets.out !== undefined) writeFileAtomic(targets.out, barsToIpc(bars));

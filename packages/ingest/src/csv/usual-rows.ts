@@ -19,7 +19,13 @@ const ROWS_PER_CALL = 256;
  * compiles it on both threads.
  * @example const p = parseUsualRows(buf, 0, stop, timestamps, cols); // cols.length grew by the rows parsed
  */
-export function parseUsualRows(buf: Uint8Array, p: number, stop: number, timestamps: TimestampParser, cols: ColumnBuffers): number {
+export function parseUsualRows(
+  buf: Uint8Array,
+  p: number,
+  stop: number,
+  timestamps: TimestampParser,
+  cols: ColumnBuffers,
+): number {
   const width = timestamps.fastLength;
   const ts = cols.ts;
   const values = cols.values;

@@ -23,7 +23,15 @@ export async function createZoneConverter(timezone: string): Promise<ZoneConvert
   const exact = (wallMs: number): number => {
     const wall = DateTime.fromMillis(wallMs, { zone: 'utc' });
     const local = DateTime.fromObject(
-      { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute, second: wall.second, millisecond: wall.millisecond },
+      {
+        year: wall.year,
+        month: wall.month,
+        day: wall.day,
+        hour: wall.hour,
+        minute: wall.minute,
+        second: wall.second,
+        millisecond: wall.millisecond,
+      },
       { zone: timezone },
     );
     // luxon moves a non-existent wall time forward; it then reads back differently.

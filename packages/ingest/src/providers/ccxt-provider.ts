@@ -65,22 +65,32 @@ export function createCcxtProvider(options: CcxtProviderOptions = {}): DataProvi
       }
       return ohlcvRowsToBars(kept, source);
     },
-    describeSource: (request) => ({ kind: 'ccxt', params: { exchange: options.exchange?.id ?? options.exchangeId ?? 'injected', ...sinceUntil(request) } }),
+    describeSource: (request) => ({
+      kind: 'ccxt',
+      params: { exchange: options.exchange?.id ?? options.exchangeId ?? 'injected', ...sinceUntil(request) },
+    }),
   };
 }
 
 function sinceUntil(request: FetchBarsRequest): Record<string, string> {
-  return { ...(request.since === undefined ? {} : { since: request.since }), ...(request.until === undefined ? {} : { until: request.until }) };
+  return {
+    ...(request.since === undefined ? {} : { since: request.since }),
+    ...(request.until === undefined ? {} : { until: request.until }),
+  };
 }
 
 async function loadExchange(exchangeId: string | undefined): Promise<CcxtExchangeLike> {
   const ccxt = await importCcxt();
   if (exchangeId === undefined) {
-    throw new BuffError('INVALID_INPUT', 'the ccxt provider needs an exchange id (e.g. binance)', { details: { key: 'exchangeId' } });
+    throw new BuffError('INVALID_INPUT', 'the ccxt provider needs an exchange id (e.g. binance)', {
+      details: { key: 'exchangeId' },
+    });
   }
   const ExchangeClass = (ccxt as Record<string, unknown>)[exchangeId];
   if (typeof ExchangeClass !== 'function') {
-    throw new BuffError('INVALID_INPUT', `ccxt has no exchange "${exchangeId}"`, { details: { key: 'exchangeId', value: exchangeId } });
+    throw new BuffError('INVALID_INPUT', `ccxt has no exchange "${exchangeId}"`, {
+      details: { key: 'exchangeId', value: exchangeId },
+    });
   }
   return new (ExchangeClass as new (config: object) => CcxtExchangeLike)({ enableRateLimit: true });
 }
@@ -95,8 +105,15 @@ export async function importCcxt(): Promise<unknown> {
     const code = (err as { code?: string }).code;
     const message = err instanceof Error ? err.message : String(err);
     // Node sets a code; bundlers and test runners (vite) only say so in the message.
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /(resolve|find (module|package)) ['"]ccxt['"]/i.test(message)) {
-      throw new BuffError('DEPENDENCY_MISSING', 'ccxt is not installed; npm install ccxt', { cause: err, details: { key: 'ccxt' } });
+    if (
+      code === 'ERR_MODULE_NOT_FOUND' ||
+      code === 'MODULE_NOT_FOUND' ||
+      /(resolve|find (module|package)) ['"]ccxt['"]/i.test(message)
+    ) {
+      throw new BuffError('DEPENDENCY_MISSING', 'ccxt is not installed; npm install ccxt', {
+        cause: err,
+        details: { key: 'ccxt' },
+      });
     }
     throw err;
   }

@@ -17,7 +17,10 @@ export interface CsvProviderOptions {
  */
 export function createCsvProvider(options: CsvProviderOptions = {}): DataProvider {
   const file = (): string => {
-    if (!options.file) throw new BuffError('INVALID_INPUT', 'the csv provider needs a file (--input F.csv)', { details: { key: 'file' } });
+    if (!options.file)
+      throw new BuffError('INVALID_INPUT', 'the csv provider needs a file (--input F.csv)', {
+        details: { key: 'file' },
+      });
     return options.file;
   };
   return {

@@ -13,7 +13,10 @@ const T0 = Date.parse('2024-01-01T00:00:00Z');
 const MIN = 60_000;
 
 /** A fake ccxt exchange serving `total` 1m candles from T0, honouring since/limit like an exchange. */
-function fakeExchange(total: number, mutate?: (rows: number[][]) => void): CcxtExchangeLike & { calls: Array<[number | undefined, number | undefined]> } {
+function fakeExchange(
+  total: number,
+  mutate?: (rows: number[][]) => void,
+): CcxtExchangeLike & { calls: Array<[number | undefined, number | undefined]> } {
   const rows = Array.from({ length: total }, (_, i) => [T0 + i * MIN, 10 + i, 11 + i, 9 + i, 10.5 + i, i]);
   mutate?.(rows);
   const calls: Array<[number | undefined, number | undefined]> = [];
@@ -22,7 +25,10 @@ function fakeExchange(total: number, mutate?: (rows: number[][]) => void): CcxtE
     calls,
     fetchOHLCV: (_symbol, _timeframe, since, limit) => {
       calls.push([since, limit]);
-      const from = since === undefined ? Math.max(0, rows.length - (limit ?? 500)) : rows.findIndex((row) => (row[0] as number) >= since);
+      const from =
+        since === undefined
+          ? Math.max(0, rows.length - (limit ?? 500))
+          : rows.findIndex((row) => (row[0] as number) >= since);
       return Promise.resolve(from < 0 ? [] : rows.slice(from, from + (limit ?? 500)));
     },
     loadMarkets: () => Promise.resolve({}),
@@ -56,7 +62,10 @@ describe('synthetic provider', () => {
     const request = { symbol: 'BTC-USD', since: '2024-02-01T00:00:00Z', until: '2024-02-02T00:00:00Z' };
     const bars = await provider.fetchBars(request);
     expect(bars).toEqual(synthesizeBars({ days: 1, seed: 7, signal: 0.5, start: request.since, symbol: 'BTC-USD' }));
-    expect(provider.describeSource(request)).toEqual({ kind: 'synthetic', params: { seed: 7, days: 1, signal: 0.5, start: request.since } });
+    expect(provider.describeSource(request)).toEqual({
+      kind: 'synthetic',
+      params: { seed: 7, days: 1, signal: 0.5, start: request.since },
+    });
   });
 });
 
@@ -70,7 +79,11 @@ describe('csv provider', () => {
       writeFileSync(file, `${lines.join('\n')}\n`);
       const provider = getProvider('csv', { file });
       expect(await provider.testConnection()).toMatchObject({ ok: true });
-      const bars = await provider.fetchBars({ symbol: 'X', since: new Date(T0 + 2 * MIN).toISOString(), until: new Date(T0 + 5 * MIN).toISOString() });
+      const bars = await provider.fetchBars({
+        symbol: 'X',
+        since: new Date(T0 + 2 * MIN).toISOString(),
+        until: new Date(T0 + 5 * MIN).toISOString(),
+      });
       expect(Array.from(bars.volume)).toEqual([2, 3, 4]);
       expect(provider.describeSource({ symbol: 'X' })).toEqual({ kind: 'csv', file: 'bars.csv' });
       expect(await getProvider('csv', { file: join(dir, 'absent.csv') }).testConnection()).toMatchObject({ ok: false });
@@ -87,12 +100,19 @@ describe('ccxt provider', () => {
     const exchange = fakeExchange(2500);
     const provider = getProvider('ccxt', { exchange, pageLimit: 1000 });
     expect(await provider.testConnection()).toMatchObject({ ok: true });
-    const bars = await provider.fetchBars({ symbol: 'BTC-USDT', since: new Date(T0).toISOString(), until: new Date(T0 + 2200 * MIN).toISOString() });
+    const bars = await provider.fetchBars({
+      symbol: 'BTC-USDT',
+      since: new Date(T0).toISOString(),
+      until: new Date(T0 + 2200 * MIN).toISOString(),
+    });
     expect(bars.ts.length).toBe(2200);
     expect(bars.ts[2199]).toBe(T0 + 2199 * MIN);
     expect(bars.close[5]).toBe(15.5);
     expect(exchange.calls.map(([since]) => since)).toEqual([T0, T0 + 1000 * MIN, T0 + 2000 * MIN]);
-    expect(provider.describeSource({ symbol: 'BTC-USDT', since: '2024-01-01T00:00:00Z' })).toEqual({ kind: 'ccxt', params: { exchange: 'fake', since: '2024-01-01T00:00:00Z' } });
+    expect(provider.describeSource({ symbol: 'BTC-USDT', since: '2024-01-01T00:00:00Z' })).toEqual({
+      kind: 'ccxt',
+      params: { exchange: 'fake', since: '2024-01-01T00:00:00Z' },
+    });
   });
 
   it.each([
@@ -121,7 +141,10 @@ describe('ccxt provider', () => {
       expect((await provider.testConnection()).message).not.toContain('not installed');
     } else {
       expect(await rejectCode(provider.fetchBars({ symbol: 'BTC-USDT' }))).toBe('DEPENDENCY_MISSING');
-      expect(await provider.testConnection()).toEqual({ ok: false, message: 'ccxt is not installed; npm install ccxt' });
+      expect(await provider.testConnection()).toEqual({
+        ok: false,
+        message: 'ccxt is not installed; npm install ccxt',
+      });
     }
   });
 });

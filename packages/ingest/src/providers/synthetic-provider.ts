@@ -20,7 +20,8 @@ export interface SyntheticProviderOptions {
 export function createSyntheticProvider(options: SyntheticProviderOptions = {}): DataProvider {
   return {
     name: 'synthetic',
-    testConnection: () => Promise.resolve({ ok: true, message: 'synthetic data is generated locally; nothing to connect to' }),
+    testConnection: () =>
+      Promise.resolve({ ok: true, message: 'synthetic data is generated locally; nothing to connect to' }),
     fetchBars: (request: FetchBarsRequest): Promise<Bars> => {
       const params = paramsOf(request);
       return Promise.resolve(synthesizeBars({ ...params, symbol: request.symbol }));
@@ -38,7 +39,9 @@ export function createSyntheticProvider(options: SyntheticProviderOptions = {}):
 function spanDays(since: string, until: string): number {
   const span = Date.parse(until) - Date.parse(since);
   if (!(span > 0)) {
-    throw new BuffError('INVALID_INPUT', `until ${until} must be a time after since ${since}`, { details: { key: 'until', value: until } });
+    throw new BuffError('INVALID_INPUT', `until ${until} must be a time after since ${since}`, {
+      details: { key: 'until', value: until },
+    });
   }
   return span / DAY_MS;
 }

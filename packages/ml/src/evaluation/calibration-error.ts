@@ -14,12 +14,18 @@ export interface ReliabilityBin {
 /** Checks that probabilities and labels pair up; returns their length. */
 export function checkPairs(probUp: ArrayLike<number>, labels: ArrayLike<number>): number {
   if (probUp.length !== labels.length) {
-    throw new BuffError('INVALID_INPUT', `evaluation: ${probUp.length} probabilities but ${labels.length} labels`, { details: { rule: 'LENGTH_MISMATCH' } });
+    throw new BuffError('INVALID_INPUT', `evaluation: ${probUp.length} probabilities but ${labels.length} labels`, {
+      details: { rule: 'LENGTH_MISMATCH' },
+    });
   }
-  if (probUp.length === 0) throw new BuffError('INSUFFICIENT_DATA', 'evaluation: no samples', { details: { rule: 'INSUFFICIENT_DATA' } });
+  if (probUp.length === 0)
+    throw new BuffError('INSUFFICIENT_DATA', 'evaluation: no samples', { details: { rule: 'INSUFFICIENT_DATA' } });
   for (let i = 0; i < probUp.length; i++) {
     const p = probUp[i] as number;
-    if (!(p >= 0 && p <= 1)) throw new BuffError('INVALID_INPUT', `evaluation: probability ${p} at ${i} is outside [0, 1]`, { details: { value: String(p), key: String(i) } });
+    if (!(p >= 0 && p <= 1))
+      throw new BuffError('INVALID_INPUT', `evaluation: probability ${p} at ${i} is outside [0, 1]`, {
+        details: { value: String(p), key: String(i) },
+      });
   }
   return probUp.length;
 }
@@ -63,6 +69,7 @@ export function reliabilityBins(probUp: ArrayLike<number>, labels: ArrayLike<num
 export function expectedCalibrationError(probUp: ArrayLike<number>, labels: ArrayLike<number>, bins = 15): number {
   const table = reliabilityBins(probUp, labels, bins);
   let ece = 0;
-  for (const bin of table) if (bin.count > 0) ece += (bin.count / probUp.length) * Math.abs(bin.accuracy - bin.confidence);
+  for (const bin of table)
+    if (bin.count > 0) ece += (bin.count / probUp.length) * Math.abs(bin.accuracy - bin.confidence);
   return ece;
 }

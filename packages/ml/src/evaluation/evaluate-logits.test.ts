@@ -28,7 +28,12 @@ function samples(n: number, seed: number): { logits: Float32Array; labels: Uint8
   return { logits, labels };
 }
 
-const split = { train: [0, 700] as [number, number], val: [710, 850] as [number, number], test: [860, 1000] as [number, number], gap: 10 };
+const split = {
+  train: [0, 700] as [number, number],
+  val: [710, 850] as [number, number],
+  test: [860, 1000] as [number, number],
+  gap: 10,
+};
 const datasets = [sha256Hex('dataset')];
 
 describe('evaluateLogits', () => {
@@ -44,13 +49,27 @@ describe('evaluateLogits', () => {
   });
 
   it('fails the gates when asked for more than the model has', () => {
-    const record = evaluateLogits({ modelId: 'm1', datasets, split, val: samples(2000, 1), test: samples(2000, 2), gates: { minAccuracy: 0.9 } });
+    const record = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(2000, 1),
+      test: samples(2000, 2),
+      gates: { minAccuracy: 0.9 },
+    });
     expect(record.passed).toBe(false);
     expect(record.failures[0]).toMatch(/^accuracy 0\.\d{4} < minAccuracy 0.9$/);
   });
 
   it('uses a saved temperature when given', () => {
-    const record = evaluateLogits({ modelId: 'm1', datasets, split, val: samples(100, 1), test: samples(100, 2), temperature: 1 });
+    const record = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(100, 1),
+      test: samples(100, 2),
+      temperature: 1,
+    });
     expect(record.calibration.temperature).toBe(1);
     expect(record.metrics).toEqual(record.uncalibratedMetrics);
   });
@@ -58,7 +77,14 @@ describe('evaluateLogits', () => {
   it('rejects bad gates with INVALID_CONFIG', () => {
     let caught: unknown;
     try {
-      evaluateLogits({ modelId: 'm1', datasets, split, val: samples(10, 1), test: samples(10, 2), gates: { minAccuracy: 2 } });
+      evaluateLogits({
+        modelId: 'm1',
+        datasets,
+        split,
+        val: samples(10, 1),
+        test: samples(10, 2),
+        gates: { minAccuracy: 2 },
+      });
     } catch (err) {
       caught = err;
     }

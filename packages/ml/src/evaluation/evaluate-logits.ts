@@ -39,7 +39,10 @@ export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
   const gates = parseGates(input.gates);
   const temperature = input.temperature ?? fitOnValidation(input.val);
   const uncalibratedMetrics = evaluateProbabilities(sigmoidProbabilities(input.test.logits), input.test.labels);
-  const metrics = evaluateProbabilities(sigmoidProbabilities(applyTemperature(input.test.logits, temperature)), input.test.labels);
+  const metrics = evaluateProbabilities(
+    sigmoidProbabilities(applyTemperature(input.test.logits, temperature)),
+    input.test.labels,
+  );
   const { passed, failures } = checkGates(metrics, gates);
   return parseEvaluationRecord({
     schemaVersion: 1,
@@ -57,6 +60,11 @@ export function evaluateLogits(input: EvaluateLogitsInput): EvaluationRecord {
 }
 
 function fitOnValidation(val: LabelledLogits | undefined): number {
-  if (val === undefined) throw new BuffError('INVALID_INPUT', 'evaluation: give validation logits to fit the temperature on, or a saved temperature', { details: { key: 'val' } });
+  if (val === undefined)
+    throw new BuffError(
+      'INVALID_INPUT',
+      'evaluation: give validation logits to fit the temperature on, or a saved temperature',
+      { details: { key: 'val' } },
+    );
   return fitTemperature(val.logits, val.labels);
 }

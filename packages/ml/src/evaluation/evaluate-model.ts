@@ -68,8 +68,15 @@ export async function evaluateModel(modelDir: string, options: EvaluateModelOpti
   });
   writeEvaluationRecord(modelDir, record);
   const probUp = sigmoidProbabilities(applyTemperature(logits, record.calibration.temperature));
-  writeReliabilityDiagram(join(modelDir, 'reports', 'training', 'reliability.svg'), reliabilityBins(probUp, test.labels), { title: `${card.name} test (calibrated)`, ece: record.metrics.ece });
-  logger.info({ modelDir, accuracy: record.metrics.accuracy, ece: record.metrics.ece, passed: record.passed }, 'model evaluated');
+  writeReliabilityDiagram(
+    join(modelDir, 'reports', 'training', 'reliability.svg'),
+    reliabilityBins(probUp, test.labels),
+    { title: `${card.name} test (calibrated)`, ece: record.metrics.ece },
+  );
+  logger.info(
+    { modelDir, accuracy: record.metrics.accuracy, ece: record.metrics.ece, passed: record.passed },
+    'model evaluated',
+  );
   return record;
 }
 
@@ -83,9 +90,13 @@ function checkSplits(card: ModelCard, data: SymbolData[], modelDir: string): voi
       return a[0] === b[0] && a[1] === b[1];
     });
     if (!same) {
-      throw new BuffError('INVALID_INPUT', `${d.symbol}/${d.timeframe}: the rebuilt split differs from the one in ${modelDir}/model-card.json`, {
-        details: { file: join(modelDir, 'model-card.json'), key: 'datasets.split', rule: 'DATASET_MISMATCH' },
-      });
+      throw new BuffError(
+        'INVALID_INPUT',
+        `${d.symbol}/${d.timeframe}: the rebuilt split differs from the one in ${modelDir}/model-card.json`,
+        {
+          details: { file: join(modelDir, 'model-card.json'), key: 'datasets.split', rule: 'DATASET_MISMATCH' },
+        },
+      );
     }
   });
 }

@@ -25,15 +25,22 @@ export function writeEvaluationRecord(modelDir: string, record: EvaluationRecord
 export async function readEvaluationRecord(modelDir: string): Promise<EvaluationRecord> {
   const path = join(modelDir, EVALUATION_FILE);
   if (!existsSync(path)) {
-    throw new BuffError('NOT_FOUND', `${path}: the model has no recorded evaluation; run buff evaluate --model ${modelDir} first`, {
-      details: { file: path, rule: 'MISSING_EVALUATION' },
-    });
+    throw new BuffError(
+      'NOT_FOUND',
+      `${path}: the model has no recorded evaluation; run buff evaluate --model ${modelDir} first`,
+      {
+        details: { file: path, rule: 'MISSING_EVALUATION' },
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not valid JSON`, { cause: err, details: { file: path, rule: 'JSON' } });
+    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not valid JSON`, {
+      cause: err,
+      details: { file: path, rule: 'JSON' },
+    });
   }
   return parseEvaluationRecord(value, path);
 }

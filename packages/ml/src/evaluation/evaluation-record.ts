@@ -4,7 +4,9 @@ import { GatesSchema } from './gates.js';
 import { EvaluationMetricsSchema } from './metrics.js';
 
 const RangeSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
-const SplitSchema = z.object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative().optional() }).strict();
+const SplitSchema = z
+  .object({ train: RangeSchema, val: RangeSchema, test: RangeSchema, gap: z.number().int().nonnegative().optional() })
+  .strict();
 
 /**
  * `evaluation.json` in a model folder: the held-out test metrics after calibration, the gates

@@ -26,7 +26,10 @@ export interface GateResult {
  * checkGates(metrics, { minAccuracy: 0.68, maxCalibrationError: 0.05 })
  * // { passed: false, failures: ['accuracy 0.5120 < minAccuracy 0.68'] }
  */
-export function checkGates(metrics: Pick<EvaluationMetrics, 'accuracy' | 'ece'>, gates: Gates = DEFAULT_GATES): GateResult {
+export function checkGates(
+  metrics: Pick<EvaluationMetrics, 'accuracy' | 'ece'>,
+  gates: Gates = DEFAULT_GATES,
+): GateResult {
   const failures: string[] = [];
   if (!(Number.isFinite(metrics.accuracy) && metrics.accuracy >= gates.minAccuracy)) {
     failures.push(`accuracy ${metrics.accuracy.toFixed(4)} < minAccuracy ${gates.minAccuracy}`);
@@ -46,7 +49,9 @@ export function parseGates(input: Partial<Gates> = {}): Gates {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `gates: ${key}: ${issue?.message ?? 'invalid'}`, { details: { key, issues: parsed.error.issues } });
+    throw new BuffError('INVALID_CONFIG', `gates: ${key}: ${issue?.message ?? 'invalid'}`, {
+      details: { key, issues: parsed.error.issues },
+    });
   }
   return parsed.data;
 }

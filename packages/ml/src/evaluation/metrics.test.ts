@@ -28,7 +28,11 @@ describe('evaluateProbabilities (hand-computed)', () => {
 
   it('ECE over 15 bins of the top-label confidence', () => {
     // confidences 0.9 (bin 13, correct), 0.6 (bin 9, wrong), 0.7 (bin 10, wrong), 0.8 (bins 12: 0.8 and 0.8, both correct)
-    const ece = (1 / 5) * Math.abs(1 - 0.9) + (1 / 5) * Math.abs(0 - 0.6) + (1 / 5) * Math.abs(0 - 0.7) + (2 / 5) * Math.abs(1 - 0.8);
+    const ece =
+      (1 / 5) * Math.abs(1 - 0.9) +
+      (1 / 5) * Math.abs(0 - 0.6) +
+      (1 / 5) * Math.abs(0 - 0.7) +
+      (2 / 5) * Math.abs(1 - 0.8);
     expect(m.ece).toBeCloseTo(ece, 12);
     expect(expectedCalibrationError(p, y, 15)).toBeCloseTo(ece, 12);
     const bins = reliabilityBins(p, y, 15);

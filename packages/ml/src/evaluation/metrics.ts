@@ -6,7 +6,12 @@ const EPS = 1e-12;
 
 /** Confusion counts with up (1) as the positive class; the prediction is up when p >= 0.5. */
 export const ConfusionSchema = z
-  .object({ tp: z.number().int().nonnegative(), fp: z.number().int().nonnegative(), tn: z.number().int().nonnegative(), fn: z.number().int().nonnegative() })
+  .object({
+    tp: z.number().int().nonnegative(),
+    fp: z.number().int().nonnegative(),
+    tn: z.number().int().nonnegative(),
+    fn: z.number().int().nonnegative(),
+  })
   .strict();
 export type Confusion = z.infer<typeof ConfusionSchema>;
 

@@ -30,7 +30,9 @@ export function binaryNll(logits: ArrayLike<number>, labels: ArrayLike<number>, 
  */
 export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>): number {
   if (logits.length !== labels.length || logits.length === 0) {
-    throw new BuffError('INVALID_INPUT', `temperature: ${logits.length} logits for ${labels.length} labels`, { details: { rule: 'LENGTH_MISMATCH' } });
+    throw new BuffError('INVALID_INPUT', `temperature: ${logits.length} logits for ${labels.length} labels`, {
+      details: { rule: 'LENGTH_MISMATCH' },
+    });
   }
   const f = (logT: number): number => binaryNll(logits, labels, Math.exp(logT));
   let a = LOG_T_MIN;
@@ -63,7 +65,9 @@ export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<numb
  */
 export function applyTemperature(logits: ArrayLike<number>, temperature: number): Float32Array {
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new BuffError('INVALID_INPUT', `temperature must be a finite number > 0, got ${temperature}`, { details: { key: 'temperature', value: String(temperature) } });
+    throw new BuffError('INVALID_INPUT', `temperature must be a finite number > 0, got ${temperature}`, {
+      details: { key: 'temperature', value: String(temperature) },
+    });
   }
   return Float32Array.from(logits, (z) => z / temperature);
 }

@@ -6,7 +6,14 @@ import { applyStandardizer, fitStandardizer } from './standardizer.js';
 import { walkBars } from '../fixtures/walk-bars.js';
 
 function copyBars(bars: Bars): Bars {
-  return { ts: bars.ts.slice(), open: bars.open.slice(), high: bars.high.slice(), low: bars.low.slice(), close: bars.close.slice(), volume: bars.volume.slice() };
+  return {
+    ts: bars.ts.slice(),
+    open: bars.open.slice(),
+    high: bars.high.slice(),
+    low: bars.low.slice(),
+    close: bars.close.slice(),
+    volume: bars.volume.slice(),
+  };
 }
 
 describe('computeFeatures', () => {
@@ -16,8 +23,24 @@ describe('computeFeatures', () => {
   it('names, shapes and warmup', () => {
     expect(table.names).toContain('ret_1');
     expect(table.names).toEqual([
-      'ret_1', 'ret_5', 'ret_15', 'ret_60', 'vol_20', 'vol_60', 'rsi_14', 'macd_12_26', 'macd_signal_9', 'macd_hist',
-      'atr_14', 'bb_pos_20', 'range_1', 'volume_z_20', 'tod_sin', 'tod_cos', 'dow_sin', 'dow_cos',
+      'ret_1',
+      'ret_5',
+      'ret_15',
+      'ret_60',
+      'vol_20',
+      'vol_60',
+      'rsi_14',
+      'macd_12_26',
+      'macd_signal_9',
+      'macd_hist',
+      'atr_14',
+      'bb_pos_20',
+      'range_1',
+      'volume_z_20',
+      'tod_sin',
+      'tod_cos',
+      'dow_sin',
+      'dow_cos',
     ]);
     expect(table.warmup).toBe(60);
     expect(table.warmup).toBe(featureWarmup(parseFeatureOptions()));
@@ -100,6 +123,8 @@ describe('standardizer', () => {
 
   it('refuses a standardizer fitted on other feature names', () => {
     const standardizer = fitStandardizer(table, [0, 200]);
-    expect(() => applyStandardizer({ ...table, names: table.names.slice().reverse() }, standardizer)).toThrow(/fitted on features/);
+    expect(() => applyStandardizer({ ...table, names: table.names.slice().reverse() }, standardizer)).toThrow(
+      /fitted on features/,
+    );
   });
 });

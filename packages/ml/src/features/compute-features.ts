@@ -14,7 +14,10 @@ export const FeatureOptionsSchema = z
     rsiPeriod: Period.default(14),
     macd: z.object({ fast: Period, slow: Period, signal: Period }).strict().default({ fast: 12, slow: 26, signal: 9 }),
     atrPeriod: Period.default(14),
-    bollinger: z.object({ period: Period.min(2), stdDev: z.number().positive() }).strict().default({ period: 20, stdDev: 2 }),
+    bollinger: z
+      .object({ period: Period.min(2), stdDev: z.number().positive() })
+      .strict()
+      .default({ period: 20, stdDev: 2 }),
     volumeWindow: Period.min(2).default(20),
     calendar: z.boolean().default(true),
   })
@@ -42,10 +45,14 @@ export function parseFeatureOptions(input: FeatureOptionsInput = {}): FeatureOpt
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `feature options: ${key}: ${issue?.message ?? 'invalid'}`, { details: { key, issues: parsed.error.issues } });
+    throw new BuffError('INVALID_CONFIG', `feature options: ${key}: ${issue?.message ?? 'invalid'}`, {
+      details: { key, issues: parsed.error.issues },
+    });
   }
   if (parsed.data.macd.fast >= parsed.data.macd.slow) {
-    throw new BuffError('INVALID_CONFIG', 'feature options: macd.fast must be shorter than macd.slow', { details: { key: 'macd.fast' } });
+    throw new BuffError('INVALID_CONFIG', 'feature options: macd.fast must be shorter than macd.slow', {
+      details: { key: 'macd.fast' },
+    });
   }
   return parsed.data;
 }
@@ -94,13 +101,24 @@ export function computeFeatures(bars: Bars, input: FeatureOptionsInput = {}): Fe
   named.push([`macd_${fast}_${slow}`, macd.macd.map((v, t) => v / (close[t] as number))]);
   named.push([`macd_signal_${signal}`, macd.signal.map((v, t) => v / (close[t] as number))]);
   named.push(['macd_hist', macd.histogram.map((v, t) => v / (close[t] as number))]);
-  named.push([`atr_${options.atrPeriod}`, atr(bars.high, bars.low, close, options.atrPeriod).map((v, t) => v / (close[t] as number))]);
-  named.push([`bb_pos_${options.bollinger.period}`, bollinger(close, options.bollinger.period, options.bollinger.stdDev).position]);
+  named.push([
+    `atr_${options.atrPeriod}`,
+    atr(bars.high, bars.low, close, options.atrPeriod).map((v, t) => v / (close[t] as number)),
+  ]);
+  named.push([
+    `bb_pos_${options.bollinger.period}`,
+    bollinger(close, options.bollinger.period, options.bollinger.stdDev).position,
+  ]);
   named.push(['range_1', bars.high.map((h, t) => Math.log(h / (bars.low[t] as number)))]);
   named.push([`volume_z_${options.volumeWindow}`, volumeZScore(bars.volume, options.volumeWindow)]);
   if (options.calendar) {
     const cal = calendarFeatures(bars.ts);
-    named.push(['tod_sin', cal.timeOfDaySin], ['tod_cos', cal.timeOfDayCos], ['dow_sin', cal.dayOfWeekSin], ['dow_cos', cal.dayOfWeekCos]);
+    named.push(
+      ['tod_sin', cal.timeOfDaySin],
+      ['tod_cos', cal.timeOfDayCos],
+      ['dow_sin', cal.dayOfWeekSin],
+      ['dow_cos', cal.dayOfWeekCos],
+    );
   }
   const columns = named.map(([, values]) => {
     const column = Float32Array.from(values);

@@ -13,7 +13,10 @@ import { ema, sma } from './moving-averages.js';
 const REAL = new URL('../../../../tests/fixtures/real/', import.meta.url).pathname;
 
 function readCsv(file: string): { high: number[]; low: number[]; close: number[] } {
-  const lines = readFileSync(REAL + file, 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(REAL + file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const high: number[] = [];
   const low: number[] = [];
   const close: number[] = [];
@@ -27,7 +30,11 @@ function readCsv(file: string): { high: number[]; low: number[]; close: number[]
 }
 
 /** Compares our series (NaN before its first value) with the oracle's (first value omitted), aligned at the end. */
-function compare(ours: Float64Array, oracle: Array<number | undefined>, options: { abs?: number; skip?: (i: number) => boolean } = {}): number {
+function compare(
+  ours: Float64Array,
+  oracle: Array<number | undefined>,
+  options: { abs?: number; skip?: (i: number) => boolean } = {},
+): number {
   const offset = ours.length - oracle.length;
   expect(offset).toBeGreaterThanOrEqual(0);
   let checked = 0;
@@ -39,7 +46,8 @@ function compare(ours: Float64Array, oracle: Array<number | undefined>, options:
     const actual = ours[i] as number;
     const error = Math.abs(actual - expected);
     const allowed = options.abs ?? 1e-6 * Math.max(Math.abs(expected), 1e-12);
-    if (!(error <= allowed)) throw new Error(`index ${i}: ours ${actual} vs oracle ${expected} (error ${error} > ${allowed})`);
+    if (!(error <= allowed))
+      throw new Error(`index ${i}: ours ${actual} vs oracle ${expected} (error ${error} > ${allowed})`);
     worst = Math.max(worst, error);
     checked++;
   }
@@ -66,29 +74,65 @@ describe.each(['unittest_btc_5m.csv', 'xrp_eth_1m.csv'])('indicators vs technica
 
   it('MACD (12/26/9, EMA oscillator and signal)', () => {
     const ours = macdSeries(data.close, 12, 26, 9);
-    const oracle = ti.MACD.calculate({ values: data.close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
+    const oracle = ti.MACD.calculate({
+      values: data.close,
+      fastPeriod: 12,
+      slowPeriod: 26,
+      signalPeriod: 9,
+      SimpleMAOscillator: false,
+      SimpleMASignal: false,
+    });
     const scale = 1e-6 * Math.max(...data.close.map(Math.abs)) * 1e-3;
-    compare(ours.macd, oracle.map((r) => r.MACD), { abs: scale });
-    compare(ours.signal, oracle.map((r) => r.signal), { abs: scale });
-    compare(ours.histogram, oracle.map((r) => r.histogram), { abs: scale });
+    compare(
+      ours.macd,
+      oracle.map((r) => r.MACD),
+      { abs: scale },
+    );
+    compare(
+      ours.signal,
+      oracle.map((r) => r.signal),
+      { abs: scale },
+    );
+    compare(
+      ours.histogram,
+      oracle.map((r) => r.histogram),
+      { abs: scale },
+    );
     // and relative where the value is not tiny
     const offset = data.close.length - oracle.length;
     oracle.forEach((r, k) => {
-      if (r.MACD !== undefined && Math.abs(r.MACD) > 1e-9) expect(Math.abs((ours.macd[offset + k] as number) - r.MACD)).toBeLessThanOrEqual(1e-6 * Math.abs(r.MACD));
+      if (r.MACD !== undefined && Math.abs(r.MACD) > 1e-9)
+        expect(Math.abs((ours.macd[offset + k] as number) - r.MACD)).toBeLessThanOrEqual(1e-6 * Math.abs(r.MACD));
     });
   });
 
   it('ATR (Wilder, 14)', () => {
-    compare(atr(data.high, data.low, data.close, 14), ti.ATR.calculate({ period: 14, high: data.high, low: data.low, close: data.close }));
+    compare(
+      atr(data.high, data.low, data.close, 14),
+      ti.ATR.calculate({ period: 14, high: data.high, low: data.low, close: data.close }),
+    );
   });
 
   it('Bollinger bands (20, 2) and %b', () => {
     const ours = bollinger(data.close, 20, 2);
     const oracle = ti.BollingerBands.calculate({ period: 20, stdDev: 2, values: data.close });
-    compare(ours.middle, oracle.map((r) => r.middle));
-    compare(ours.upper, oracle.map((r) => r.upper));
-    compare(ours.lower, oracle.map((r) => r.lower));
+    compare(
+      ours.middle,
+      oracle.map((r) => r.middle),
+    );
+    compare(
+      ours.upper,
+      oracle.map((r) => r.upper),
+    );
+    compare(
+      ours.lower,
+      oracle.map((r) => r.lower),
+    );
     const zeroWidth = (i: number): boolean => (ours.upper[i] as number) === (ours.lower[i] as number);
-    compare(ours.position, oracle.map((r) => (Number.isFinite(r.pb) ? r.pb : undefined)), { abs: 1e-6, skip: zeroWidth });
+    compare(
+      ours.position,
+      oracle.map((r) => (Number.isFinite(r.pb) ? r.pb : undefined)),
+      { abs: 1e-6, skip: zeroWidth },
+    );
   });
 });

@@ -54,7 +54,12 @@ export function macdSeries(close: ArrayLike<number>, fast = 12, slow = 26, signa
  * ATR at index `period` (technicalindicators' convention; some tools also count bar 0's high - low).
  * @example atr(high, low, close, 14)
  */
-export function atr(high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period = 14): Float64Array {
+export function atr(
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  period = 14,
+): Float64Array {
   const n = close.length;
   const trueRange = new Float64Array(n);
   for (let i = 1; i < n; i++) {

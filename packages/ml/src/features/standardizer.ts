@@ -18,9 +18,13 @@ export function fitStandardizer(table: FeatureTable, trainRange: readonly [numbe
   const start = Math.max(trainRange[0], table.warmup);
   const end = Math.min(trainRange[1], table.ts.length);
   if (end <= start) {
-    throw new BuffError('INSUFFICIENT_DATA', `standardizer: no training rows in [${trainRange[0]}, ${trainRange[1]}) past warmup ${table.warmup}`, {
-      details: { rule: 'INSUFFICIENT_DATA' },
-    });
+    throw new BuffError(
+      'INSUFFICIENT_DATA',
+      `standardizer: no training rows in [${trainRange[0]}, ${trainRange[1]}) past warmup ${table.warmup}`,
+      {
+        details: { rule: 'INSUFFICIENT_DATA' },
+      },
+    );
   }
   const mean: number[] = [];
   const std: number[] = [];
@@ -54,9 +58,13 @@ export function fitStandardizer(table: FeatureTable, trainRange: readonly [numbe
  */
 export function applyStandardizer(table: FeatureTable, standardizer: Standardizer): FeatureTable {
   if (standardizer.names.join('\n') !== table.names.join('\n')) {
-    throw new BuffError('INVALID_INPUT', `standardizer was fitted on features [${standardizer.names.join(', ')}], table has [${table.names.join(', ')}]`, {
-      details: { key: 'names', rule: 'FEATURE_NAMES' },
-    });
+    throw new BuffError(
+      'INVALID_INPUT',
+      `standardizer was fitted on features [${standardizer.names.join(', ')}], table has [${table.names.join(', ')}]`,
+      {
+        details: { key: 'names', rule: 'FEATURE_NAMES' },
+      },
+    );
   }
   const columns = table.columns.map((column, i) => {
     const m = standardizer.mean[i] as number;

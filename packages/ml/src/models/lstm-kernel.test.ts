@@ -31,14 +31,26 @@ describe('lstmSequence vs tf.layers.lstm', () => {
     layer.setWeights([kernel, recurrentKernel, bias]);
     const stockOut = layer.apply(x) as tf.Tensor2D;
     const stockVars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const stockGrads = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, probe)) as tf.Scalar, stockVars);
+    const stockGrads = tf.variableGrads(
+      () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, probe)) as tf.Scalar,
+      stockVars,
+    );
     const stockDx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, probe)))(x);
 
     const steps = tf.unstack(tf.transpose(x, [1, 0, 2])) as tf.Tensor2D[];
     const mine = lstmSequence(steps, { kernel, recurrentKernel, bias });
     const loss = (...args: tf.Tensor[]): tf.Tensor => {
       const [k, r, b] = args.slice(T) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      return tf.sum(tf.mul(lstmSequence(args.slice(0, T) as tf.Tensor2D[], { kernel: k, recurrentKernel: r, bias: b }, { training: true, inputGradient: true }), probe));
+      return tf.sum(
+        tf.mul(
+          lstmSequence(
+            args.slice(0, T) as tf.Tensor2D[],
+            { kernel: k, recurrentKernel: r, bias: b },
+            { training: true, inputGradient: true },
+          ),
+          probe,
+        ),
+      );
     };
     const grads = tf.grads(loss)([...steps, kernel, recurrentKernel, bias]);
     const [dk, dr, db] = grads.slice(T);

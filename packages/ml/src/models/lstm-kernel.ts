@@ -29,16 +29,33 @@ export interface LstmSequenceOptions {
  * @example
  * const h = lstmSequence(steps, { kernel, recurrentKernel, bias }, { training: true });
  */
-export function lstmSequence(steps: tf.Tensor2D[], weights: LstmWeights, options: LstmSequenceOptions = {}): tf.Tensor2D {
+export function lstmSequence(
+  steps: tf.Tensor2D[],
+  weights: LstmWeights,
+  options: LstmSequenceOptions = {},
+): tf.Tensor2D {
   if (!options.training) return tf.tidy(() => runForward(steps, weights, false).h);
   const inputGradient = options.inputGradient ?? false;
   const count = steps.length;
   const op = tf.customGrad((...args: unknown[]) => {
     const xs = args.slice(0, count) as tf.Tensor2D[];
-    const [kernel, recurrentKernel, bias, save] = args.slice(count) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [kernel, recurrentKernel, bias, save] = args.slice(count) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.GradSaveFunc,
+    ];
     const forward = runForward(xs, { kernel, recurrentKernel, bias }, true);
     const tape = forward.tape!;
-    save([forward.xh, forward.scaledWeightsT, forward.scaledRecurrentT, forward.scale, ...tape.md, ...tape.k, ...tape.f]);
+    save([
+      forward.xh,
+      forward.scaledWeightsT,
+      forward.scaledRecurrentT,
+      forward.scale,
+      ...tape.md,
+      ...tape.k,
+      ...tape.f,
+    ]);
     return {
       value: forward.h,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {

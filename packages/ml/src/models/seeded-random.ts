@@ -55,7 +55,11 @@ export function glorotUniform(shape: readonly [number, number], rng: SeededRando
  * Fisher-Yates shuffle of 0..n-1 (or of `indices` in place).
  * @example const order = shuffledIndices(1000, seededRandom(7, 'epoch-0'));
  */
-export function shuffledIndices(n: number, rng: SeededRandom, indices: Int32Array = Int32Array.from({ length: n }, (_, i) => i)): Int32Array {
+export function shuffledIndices(
+  n: number,
+  rng: SeededRandom,
+  indices: Int32Array = Int32Array.from({ length: n }, (_, i) => i),
+): Int32Array {
   for (let i = indices.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const tmp = indices[i] as number;

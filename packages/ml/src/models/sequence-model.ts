@@ -51,7 +51,14 @@ export function createWeight(name: string, shape: number[], init: WeightInit, se
     values = glorotUniform([size / fanOut, fanOut], seededRandom(seed, name));
   }
   variableCounter += 1;
-  return { name, variable: tf.variable(tf.tensor(values, shape, 'float32'), true, `buff_${variableCounter}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`) };
+  return {
+    name,
+    variable: tf.variable(
+      tf.tensor(values, shape, 'float32'),
+      true,
+      `buff_${variableCounter}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`,
+    ),
+  };
 }
 
 /** Looks a weight up by its stable name. */

@@ -25,7 +25,7 @@ export function positionalEncoding(window: number, dModel: number): Float32Array
   const out = new Float32Array(window * dModel);
   for (let pos = 0; pos < window; pos++) {
     for (let i = 0; i < dModel; i++) {
-      const angle = pos / Math.pow(10_000, (2 * Math.floor(i / 2)) / dModel);
+      const angle = pos / 10_000 ** ((2 * Math.floor(i / 2)) / dModel);
       out[pos * dModel + i] = i % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
     }
   }
@@ -41,7 +41,9 @@ export function positionalEncoding(window: number, dModel: number): Float32Array
  * @example
  * const model = createTransformerModel({ features: 8, window: 32, symbols: 2, seed: 1 });
  */
-export function createTransformerModel(input: z.input<typeof TransformerConfigSchema>): SequenceModel & { config: TransformerConfig } {
+export function createTransformerModel(
+  input: z.input<typeof TransformerConfigSchema>,
+): SequenceModel & { config: TransformerConfig } {
   const config = TransformerConfigSchema.parse(input);
   const { features, window, dModel, heads, blocks, ffUnits, seed } = config;
   const embedding = new Float32Array(config.symbols * dModel);
@@ -81,10 +83,14 @@ export function createTransformerModel(input: z.input<typeof TransformerConfigSc
 
   const layerNorm = (x: tf.Tensor2D, prefix: string): tf.Tensor2D => {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w(`${prefix}/gamma`)), w(`${prefix}/beta`));
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w(`${prefix}/gamma`)),
+      w(`${prefix}/beta`),
+    );
   };
   /** [batch * window, dModel] -> [batch, heads, window, headSize] */
-  const splitHeads = (x: tf.Tensor2D, batch: number, perm: number[]): tf.Tensor4D => tf.transpose(tf.reshape(x, [batch, window, heads, headSize]), perm);
+  const splitHeads = (x: tf.Tensor2D, batch: number, perm: number[]): tf.Tensor4D =>
+    tf.transpose(tf.reshape(x, [batch, window, heads, headSize]), perm);
 
   const encoderBlock = (h: tf.Tensor2D, batch: number, p: string): tf.Tensor2D => {
     const a = layerNorm(h, `${p}ln1`);
@@ -104,17 +110,30 @@ export function createTransformerModel(input: z.input<typeof TransformerConfigSc
     config,
     weights,
     logits(batch: ModelBatch): tf.Tensor1D {
-      if (batch.x === undefined || batch.symbols === undefined) throw new Error('the transformer takes batch-major batches with symbols');
+      if (batch.x === undefined || batch.symbols === undefined)
+        throw new Error('the transformer takes batch-major batches with symbols');
       const x = batch.x;
       const symbols = batch.symbols;
       return tf.tidy(() => {
         const size = x.shape[0];
-        const projected = tf.add(tf.matMul(tf.reshape(x, [size * window, features]), w('input/kernel')), w('input/bias'));
+        const projected = tf.add(
+          tf.matMul(tf.reshape(x, [size * window, features]), w('input/kernel')),
+          w('input/bias'),
+        );
         // one-hot · embedding rather than gather: gather's gradient kernel is missing on WASM
-        const symbol = tf.expandDims(tf.matMul(tf.cast(tf.oneHot(symbols, config.symbols), 'float32'), w('symbol_embedding')), 1);
-        let h = tf.reshape(tf.add(tf.add(tf.reshape(projected, [size, window, dModel]), positions), symbol), [size * window, dModel]) as tf.Tensor2D;
+        const symbol = tf.expandDims(
+          tf.matMul(tf.cast(tf.oneHot(symbols, config.symbols), 'float32'), w('symbol_embedding')),
+          1,
+        );
+        let h = tf.reshape(tf.add(tf.add(tf.reshape(projected, [size, window, dModel]), positions), symbol), [
+          size * window,
+          dModel,
+        ]) as tf.Tensor2D;
         for (let b = 0; b < blocks; b++) h = encoderBlock(h, size, `block${b}/`);
-        const last = tf.reshape(tf.slice(tf.reshape(h, [size, window, dModel]), [0, window - 1, 0], [size, 1, dModel]), [size, dModel]) as tf.Tensor2D;
+        const last = tf.reshape(
+          tf.slice(tf.reshape(h, [size, window, dModel]), [0, window - 1, 0], [size, 1, dModel]),
+          [size, dModel],
+        ) as tf.Tensor2D;
         const out = tf.add(tf.matMul(layerNorm(last, 'final_ln'), w('head/kernel')), w('head/bias'));
         return tf.reshape(out, [size]) as tf.Tensor1D;
       });

@@ -7,13 +7,18 @@ import { DEFAULT_FRAME, axes, fmt, scales, svgDocument } from './svg.js';
  * diagonal of perfect calibration, and the ECE in the title.
  * @example renderReliabilityDiagram(reliabilityBins(probUp, labels), { title: 'lstm BTC-USD', ece })
  */
-export function renderReliabilityDiagram(bins: ReliabilityBin[], options: { title?: string; ece?: number } = {}): string {
+export function renderReliabilityDiagram(
+  bins: ReliabilityBin[],
+  options: { title?: string; ece?: number } = {},
+): string {
   const frame = DEFAULT_FRAME;
   const s = scales(frame, 0, 1, 0, 1);
   const body: string[] = [];
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   body.push(...axes(frame, s.x, s.y, ticks, ticks));
-  body.push(`<line x1="${fmt(s.x(0))}" y1="${fmt(s.y(0))}" x2="${fmt(s.x(1))}" y2="${fmt(s.y(1))}" stroke="#999" stroke-dasharray="4 3"/>`);
+  body.push(
+    `<line x1="${fmt(s.x(0))}" y1="${fmt(s.y(0))}" x2="${fmt(s.x(1))}" y2="${fmt(s.y(1))}" stroke="#999" stroke-dasharray="4 3"/>`,
+  );
   for (const bin of bins) {
     if (bin.count === 0) continue;
     const x = s.x(bin.lower);
@@ -32,7 +37,11 @@ export function renderReliabilityDiagram(bins: ReliabilityBin[], options: { titl
  * Writes the reliability diagram atomically (e.g. `reports/training/<model>-reliability.svg`).
  * @example writeReliabilityDiagram('reports/training/m1-reliability.svg', bins, { ece: 0.03 })
  */
-export function writeReliabilityDiagram(path: string, bins: ReliabilityBin[], options: { title?: string; ece?: number } = {}): string {
+export function writeReliabilityDiagram(
+  path: string,
+  bins: ReliabilityBin[],
+  options: { title?: string; ece?: number } = {},
+): string {
   writeFileAtomic(path, renderReliabilityDiagram(bins, options));
   return path;
 }

@@ -23,7 +23,13 @@ export interface Frame {
 export const DEFAULT_FRAME: Frame = { width: 480, height: 360, left: 56, right: 16, top: 36, bottom: 44 };
 
 /** Maps data x in [x0, x1] and y in [y0, y1] to pixel coordinates in the frame. */
-export function scales(frame: Frame, x0: number, x1: number, y0: number, y1: number): { x: (v: number) => number; y: (v: number) => number } {
+export function scales(
+  frame: Frame,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): { x: (v: number) => number; y: (v: number) => number } {
   const w = frame.width - frame.left - frame.right;
   const h = frame.height - frame.top - frame.bottom;
   return {
@@ -48,14 +54,22 @@ export function svgDocument(frame: Frame, title: string, xLabel: string, yLabel:
 }
 
 /** Axis lines with tick labels at the given data values. */
-export function axes(frame: Frame, sx: (v: number) => number, sy: (v: number) => number, xTicks: number[], yTicks: number[]): string[] {
+export function axes(
+  frame: Frame,
+  sx: (v: number) => number,
+  sy: (v: number) => number,
+  xTicks: number[],
+  yTicks: number[],
+): string[] {
   const out: string[] = [];
   const x0 = frame.left;
   const y0 = frame.height - frame.bottom;
   out.push(`<line x1="${x0}" y1="${y0}" x2="${frame.width - frame.right}" y2="${y0}" stroke="black"/>`);
   out.push(`<line x1="${x0}" y1="${frame.top}" x2="${x0}" y2="${y0}" stroke="black"/>`);
-  for (const t of xTicks) out.push(`<text x="${fmt(sx(t))}" y="${y0 + 14}" text-anchor="middle">${escapeXml(tickLabel(t))}</text>`);
-  for (const t of yTicks) out.push(`<text x="${x0 - 4}" y="${fmt(sy(t) + 4)}" text-anchor="end">${escapeXml(tickLabel(t))}</text>`);
+  for (const t of xTicks)
+    out.push(`<text x="${fmt(sx(t))}" y="${y0 + 14}" text-anchor="middle">${escapeXml(tickLabel(t))}</text>`);
+  for (const t of yTicks)
+    out.push(`<text x="${x0 - 4}" y="${fmt(sy(t) + 4)}" text-anchor="end">${escapeXml(tickLabel(t))}</text>`);
   return out;
 }
 

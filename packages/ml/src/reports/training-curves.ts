@@ -23,7 +23,9 @@ const SERIES: Array<{ key: keyof EpochRecord; color: string }> = [
  */
 export function renderTrainingCurves(history: EpochRecord[], options: { title?: string } = {}): string {
   const frame = DEFAULT_FRAME;
-  const values = history.flatMap((r) => SERIES.map(({ key }) => r[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
+  const values = history.flatMap((r) =>
+    SERIES.map(({ key }) => r[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)),
+  );
   const yMax = values.length ? Math.max(...values) : 1;
   const yMin = values.length ? Math.min(0, ...values) : 0;
   const lastEpoch = history.length ? Math.max(...history.map((r) => r.epoch)) : 1;
@@ -31,10 +33,14 @@ export function renderTrainingCurves(history: EpochRecord[], options: { title?: 
   const s = scales(frame, firstEpoch, Math.max(lastEpoch, firstEpoch + 1), yMin, yMax);
   const body = axes(frame, s.x, s.y, [firstEpoch, lastEpoch], [yMin, yMax]);
   SERIES.forEach(({ key, color }, i) => {
-    const points = history.filter((r) => typeof r[key] === 'number' && Number.isFinite(r[key])).map((r) => `${fmt(s.x(r.epoch))},${fmt(s.y(r[key] as number))}`);
+    const points = history
+      .filter((r) => typeof r[key] === 'number' && Number.isFinite(r[key]))
+      .map((r) => `${fmt(s.x(r.epoch))},${fmt(s.y(r[key] as number))}`);
     if (points.length === 0) return;
     body.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points.join(' ')}"/>`);
-    body.push(`<text x="${frame.width - frame.right - 4}" y="${frame.top + 12 + 13 * i}" text-anchor="end" fill="${color}">${escapeXml(String(key))}</text>`);
+    body.push(
+      `<text x="${frame.width - frame.right - 4}" y="${frame.top + 12 + 13 * i}" text-anchor="end" fill="${color}">${escapeXml(String(key))}</text>`,
+    );
   });
   return svgDocument(frame, options.title ?? 'Training curves', 'epoch', 'value', body);
 }

@@ -10,13 +10,22 @@ import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';
 import { zodToBuffError } from './runs-query.js';
 
-const JobRequestSchema = z.object({ config: z.record(z.string(), z.unknown()), uploadId: UploadIdSchema.optional() }).strict();
-const UploadQuerySchema = z.object({ symbol: SymbolSchema, allowGaps: z.enum(['true', 'false', '1', '0']).default('false') }).strict();
+const JobRequestSchema = z
+  .object({ config: z.record(z.string(), z.unknown()), uploadId: UploadIdSchema.optional() })
+  .strict();
+const UploadQuerySchema = z
+  .object({ symbol: SymbolSchema, allowGaps: z.enum(['true', 'false', '1', '0']).default('false') })
+  .strict();
 
 /** 404 (as if absent) while the runs-new feature is off. */
 export function requireRunsNew(ctx: ServerContext): express.RequestHandler {
   return (req, _res, next) => {
-    if (!ctx.runsNew) throw new BuffError('FEATURE_DISABLED', `${req.method} ${req.path} is not available (BUFF_FEATURE_RUNS_NEW is off)`, { details: { rule: 'BUFF_FEATURE_RUNS_NEW' } });
+    if (!ctx.runsNew)
+      throw new BuffError(
+        'FEATURE_DISABLED',
+        `${req.method} ${req.path} is not available (BUFF_FEATURE_RUNS_NEW is off)`,
+        { details: { rule: 'BUFF_FEATURE_RUNS_NEW' } },
+      );
     next();
   };
 }
@@ -26,24 +35,49 @@ export function requireRunsNew(ctx: ServerContext): express.RequestHandler {
  * then ingest-if-needed and build in the background), GET /api/jobs/:id. All behind the flag;
  * mutations need the admin token and a kill switch that is off.
  */
-export function mountJobsApi(router: express.Router, ctx: ServerContext, parsers: { json: express.RequestHandler; csv: express.RequestHandler }): void {
+export function mountJobsApi(
+  router: express.Router,
+  ctx: ServerContext,
+  parsers: { json: express.RequestHandler; csv: express.RequestHandler },
+): void {
   const gate = requireRunsNew(ctx);
-  const admin: express.RequestHandler = (req, _res, next) => { assertAdmin(req, ctx.adminToken); next(); };
-
-  router.post('/api/uploads', gate, admin, async (req, _res, next) => {
-    // refuse before reading a large body
-    await assertKillSwitchOff(ctx.runsRoot, 'ingest');
-    if (!req.is('text/csv')) throw new BuffError('INVALID_INPUT', 'upload the CSV as the raw body with Content-Type: text/csv', { details: { rule: 'content-type' } });
+  const admin: express.RequestHandler = (req, _res, next) => {
+    assertAdmin(req, ctx.adminToken);
     next();
-  }, parsers.csv, async (req, res) => {
-    const query = UploadQuerySchema.safeParse(req.query);
-    if (!query.success) throw zodToBuffError(query.error, 'INVALID_INPUT');
-    if (typeof req.body !== 'string' || req.body.length === 0) throw new BuffError('EMPTY_FILE', 'the uploaded CSV is empty', { details: { rule: 'EMPTY_FILE' } });
-    const allowGaps = query.data.allowGaps === 'true' || query.data.allowGaps === '1';
-    const meta = await stageUpload(ctx.runsRoot, ctx.dataRoot, { csv: req.body, symbol: query.data.symbol, allowGaps });
-    logOf(req, ctx.logger).info({ uploadId: meta.id, symbol: meta.symbol, rows: meta.rows, bytes: meta.bytes }, 'upload accepted');
-    res.status(201).json(meta);
-  });
+  };
+
+  router.post(
+    '/api/uploads',
+    gate,
+    admin,
+    async (req, _res, next) => {
+      // refuse before reading a large body
+      await assertKillSwitchOff(ctx.runsRoot, 'ingest');
+      if (!req.is('text/csv'))
+        throw new BuffError('INVALID_INPUT', 'upload the CSV as the raw body with Content-Type: text/csv', {
+          details: { rule: 'content-type' },
+        });
+      next();
+    },
+    parsers.csv,
+    async (req, res) => {
+      const query = UploadQuerySchema.safeParse(req.query);
+      if (!query.success) throw zodToBuffError(query.error, 'INVALID_INPUT');
+      if (typeof req.body !== 'string' || req.body.length === 0)
+        throw new BuffError('EMPTY_FILE', 'the uploaded CSV is empty', { details: { rule: 'EMPTY_FILE' } });
+      const allowGaps = query.data.allowGaps === 'true' || query.data.allowGaps === '1';
+      const meta = await stageUpload(ctx.runsRoot, ctx.dataRoot, {
+        csv: req.body,
+        symbol: query.data.symbol,
+        allowGaps,
+      });
+      logOf(req, ctx.logger).info(
+        { uploadId: meta.id, symbol: meta.symbol, rows: meta.rows, bytes: meta.bytes },
+        'upload accepted',
+      );
+      res.status(201).json(meta);
+    },
+  );
 
   router.post('/api/jobs', gate, admin, parsers.json, async (req, res) => {
     const log = logOf(req, ctx.logger);
@@ -86,25 +120,37 @@ export function mountJobsApi(router: express.Router, ctx: ServerContext, parsers
       }
     });
     log.info({ jobId: job.id, strategy: config.strategy.name, symbols: config.symbols }, 'run job queued');
-    res.status(202).location(`${req.baseUrl}/api/jobs/${job.id}`).json({ ...job, statusUrl: `${req.baseUrl}/api/jobs/${job.id}` });
+    res
+      .status(202)
+      .location(`${req.baseUrl}/api/jobs/${job.id}`)
+      .json({ ...job, statusUrl: `${req.baseUrl}/api/jobs/${job.id}` });
   });
 
   router.get('/api/jobs/:id', gate, (req, res) => {
     const job = ctx.queue.get(String(req.params.id));
-    if (job === undefined) throw new BuffError('NOT_FOUND', `no job ${String(req.params.id).slice(0, 40)}`, { details: { key: 'id' } });
+    if (job === undefined)
+      throw new BuffError('NOT_FOUND', `no job ${String(req.params.id).slice(0, 40)}`, { details: { key: 'id' } });
     res.json(job);
   });
 }
 
 /** Every symbol of the config is in the dataset store or is the uploaded one. */
-async function assertInputsAvailable(ctx: ServerContext, config: RunConfig, uploadedSymbol: string | undefined): Promise<void> {
+async function assertInputsAvailable(
+  ctx: ServerContext,
+  config: RunConfig,
+  uploadedSymbol: string | undefined,
+): Promise<void> {
   const stored = new Set((await listDatasets(ctx.dataRoot)).map((d) => d.symbol));
   for (const symbol of config.symbols) {
     if (!stored.has(symbol) && symbol !== uploadedSymbol) {
-      throw new BuffError('DATASET_NOT_FOUND', `no dataset for ${symbol}: ingest it or upload a CSV`, { details: { key: 'symbols', value: symbol } });
+      throw new BuffError('DATASET_NOT_FOUND', `no dataset for ${symbol}: ingest it or upload a CSV`, {
+        details: { key: 'symbols', value: symbol },
+      });
     }
   }
   if (uploadedSymbol !== undefined && !config.symbols.includes(uploadedSymbol)) {
-    throw new BuffError('INVALID_INPUT', `the upload is for ${uploadedSymbol}, which the config does not use`, { details: { key: 'uploadId', value: uploadedSymbol } });
+    throw new BuffError('INVALID_INPUT', `the upload is for ${uploadedSymbol}, which the config does not use`, {
+      details: { key: 'uploadId', value: uploadedSymbol },
+    });
   }
 }

@@ -32,13 +32,16 @@ export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
   router.get('/api/runs/:id/artifacts/:name', async (req, res) => {
     const id = parseRunId(req.params.id);
     const registry = await ctx.registry();
-    if (!(await registry.has(id))) throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
+    if (!(await registry.has(id)))
+      throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
     const runDir = registry.runDir(id);
     const manifest = await readRunManifest(runDir, id);
     const name = String(req.params.name);
     const path = artifactPath(runDir, manifest, name);
     const info = await stat(path).catch(() => {
-      throw new BuffError('NOT_FOUND', `artifact ${name} of ${id} is listed but missing`, { details: { key: 'name', value: name } });
+      throw new BuffError('NOT_FOUND', `artifact ${name} of ${id} is listed but missing`, {
+        details: { key: 'name', value: name },
+      });
     });
     res.setHeader('Content-Type', artifactContentType(name));
     res.setHeader('Content-Length', String(info.size));

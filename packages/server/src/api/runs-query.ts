@@ -14,12 +14,14 @@ const RunsSearchSchema = z
     tag: z.string().min(1).max(128).optional(),
     sort: z.string().min(1).max(64).optional(),
     order: z.string().min(1).max(8).optional(),
-    legacy: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    legacy: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
     offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
   })
   .strict();
-
 
 /**
  * Validates `/api/runs` (and `/runs`) query parameters with zod and the registry's schema.
@@ -29,7 +31,10 @@ const RunsSearchSchema = z
 export function parseRunsQuery(query: Record<string, unknown>): RunListQuery {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined));
   for (const [key, value] of Object.entries(present)) {
-    if (typeof value !== 'string') throw new BuffError('INVALID_INPUT', `query parameter ${key} given more than once or nested`, { details: { key, rule: 'single' } });
+    if (typeof value !== 'string')
+      throw new BuffError('INVALID_INPUT', `query parameter ${key} given more than once or nested`, {
+        details: { key, rule: 'single' },
+      });
   }
   const search = RunsSearchSchema.safeParse(present);
   if (!search.success) throw zodToBuffError(search.error, 'INVALID_INPUT');
@@ -43,6 +48,10 @@ export function zodToBuffError(error: z.ZodError, code: 'INVALID_INPUT' | 'INVAL
   const first = error.issues[0];
   const key = first?.path.join('.') ?? '';
   return new BuffError(code, `${key ? `${key}: ` : ''}${first?.message ?? 'invalid'}`, {
-    details: { key, rule: first?.code, issues: error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })) },
+    details: {
+      key,
+      rule: first?.code,
+      issues: error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
+    },
   });
 }

@@ -32,12 +32,20 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
     res.json(await readKillSwitch(ctx.runsRoot));
   });
 
-  router.post('/api/admin/kill-switch', (req, _res, next) => { assertAdmin(req, ctx.adminToken); next(); }, jsonBody, async (req, res) => {
-    const parsed = KillSwitchChangeSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
-    const actor = `api:${parsed.data.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
-    const state = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
-    logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
-    res.json(state);
-  });
+  router.post(
+    '/api/admin/kill-switch',
+    (req, _res, next) => {
+      assertAdmin(req, ctx.adminToken);
+      next();
+    },
+    jsonBody,
+    async (req, res) => {
+      const parsed = KillSwitchChangeSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
+      const actor = `api:${parsed.data.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
+      const state = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
+      logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
+      res.json(state);
+    },
+  );
 }

@@ -26,7 +26,13 @@ td.wrap{white-space:normal;word-break:break-all;font-size:12px}
  * The page frame: header with links (relative to where the router is mounted) and content.
  * @example layout({ base: req.baseUrl, title: 'Runs', body })
  */
-export function layout(page: { base: string; title: string; body: SafeHtml; scripts?: SafeHtml; runsNew?: boolean }): string {
+export function layout(page: {
+  base: string;
+  title: string;
+  body: SafeHtml;
+  scripts?: SafeHtml;
+  runsNew?: boolean;
+}): string {
   const base = page.base;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">

@@ -22,7 +22,10 @@ function safeNext(base: string, next: string): string {
 /** The UI pages: /runs, /runs/new (flagged), /runs/:id, /login, /logout. */
 export function mountPages(router: express.Router, ctx: ServerContext, form: express.RequestHandler): void {
   const page = (res: express.Response, text: string): void => {
-    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.type('html').send(text);
   };
@@ -49,19 +52,34 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   });
 
   router.get('/login', (req, res) => {
-    page(res, renderLoginPage({ base: req.baseUrl, next: typeof req.query.next === 'string' ? req.query.next : '/runs', runsNew: ctx.runsNew }));
+    page(
+      res,
+      renderLoginPage({
+        base: req.baseUrl,
+        next: typeof req.query.next === 'string' ? req.query.next : '/runs',
+        runsNew: ctx.runsNew,
+      }),
+    );
   });
 
   router.post('/login', form, (req, res) => {
     const parsed = LoginFormSchema.safeParse(req.body ?? {});
     const next = parsed.success ? parsed.data.next : '/runs';
     if (!parsed.success || ctx.adminToken === undefined || !tokenMatches(ctx.adminToken, parsed.data.token)) {
-      const error = ctx.adminToken === undefined ? 'No admin token is configured on this server; creating runs is disabled.' : 'Wrong token.';
+      const error =
+        ctx.adminToken === undefined
+          ? 'No admin token is configured on this server; creating runs is disabled.'
+          : 'Wrong token.';
       ctx.logger.child({ requestId: req.requestId }).warn({ path: req.path }, 'login refused');
       res.status(ctx.adminToken === undefined ? 403 : 401);
       return page(res, renderLoginPage({ base: req.baseUrl, next, error, runsNew: ctx.runsNew }));
     }
-    res.cookie(ADMIN_COOKIE, parsed.data.token, { httpOnly: true, sameSite: 'strict', path: req.baseUrl || '/', secure: req.secure });
+    res.cookie(ADMIN_COOKIE, parsed.data.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: req.baseUrl || '/',
+      secure: req.secure,
+    });
     res.redirect(303, safeNext(req.baseUrl, next));
   });
 

@@ -8,8 +8,11 @@ const PERCENT_KEYS = /return|drawdown|rate|exposure|cagr/i;
 
 /** Nested metric objects become dotted keys (`guardrailBlocks.total`), so the table stays two columns. */
 function flattenMetrics(value: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
-  return Object.entries(value).flatMap(([key, v]): Array<[string, unknown]> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? flattenMetrics(v as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, v]],
+  return Object.entries(value).flatMap(
+    ([key, v]): Array<[string, unknown]> =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? flattenMetrics(v as Record<string, unknown>, `${prefix}${key}.`)
+        : [[`${prefix}${key}`, v]],
   );
 }
 
@@ -18,8 +21,14 @@ function metricsTable(metrics: Record<string, unknown> | undefined): Html {
   const rows = flattenMetrics(metrics).map(([key, value]) => {
     const shown =
       typeof value === 'number'
-        ? PERCENT_KEYS.test(key) && !/pct|days|count/i.test(key) ? formatPercent(value) : Number.isInteger(value) ? String(value) : formatNumber(value, 4)
-        : value === null ? '–' : String(value);
+        ? PERCENT_KEYS.test(key) && !/pct|days|count/i.test(key)
+          ? formatPercent(value)
+          : Number.isInteger(value)
+            ? String(value)
+            : formatNumber(value, 4)
+        : value === null
+          ? '–'
+          : String(value);
     return html`<tr><th>${key}</th><td class="num">${shown}</td></tr>`;
   });
   return html`<table id="metrics-table">${rows}</table>`;
@@ -27,14 +36,17 @@ function metricsTable(metrics: Record<string, unknown> | undefined): Html {
 
 /** `12 rules checked, 676 GAP (allowed)`: the rules with findings, by name. */
 function ruleSummary(rules: Record<string, { checked: number; violations: number }>): string {
-  const found = Object.entries(rules).filter(([, r]) => r.violations > 0).map(([name, r]) => `${r.violations} ${name}`);
+  const found = Object.entries(rules)
+    .filter(([, r]) => r.violations > 0)
+    .map(([name, r]) => `${r.violations} ${name}`);
   return `${Object.keys(rules).length} rules checked${found.length ? `, findings: ${found.join(', ')}` : ', no findings'}`;
 }
 
 function qualitySection(view: RunView): Html {
   if (view.manifest.inputs.length === 0) return html`<p class="muted">no inputs</p>`;
   const inputs = view.manifest.inputs.map(
-    (input) => html`<tr><td>${input.symbol}</td><td>${input.timeframe}</td><td class="num">${input.rows}</td><td class="num">${input.gapCount}</td><td>${input.first ?? '–'} → ${input.last ?? '–'}</td><td title="${input.contentId}">${input.contentId.slice(0, 12)}…</td><td class="wrap">${input.source}</td></tr>`,
+    (input) =>
+      html`<tr><td>${input.symbol}</td><td>${input.timeframe}</td><td class="num">${input.rows}</td><td class="num">${input.gapCount}</td><td>${input.first ?? '–'} → ${input.last ?? '–'}</td><td title="${input.contentId}">${input.contentId.slice(0, 12)}…</td><td class="wrap">${input.source}</td></tr>`,
   );
   const reports = Object.entries(view.quality).map(([symbol, q]) =>
     q === null
@@ -61,7 +73,8 @@ export function renderRunDetailPage(page: { base: string; view: RunView; symbol?
       ? html`<form method="get" id="symbol-picker"><label>Symbol <select name="symbol" onchange="this.form.submit()">${symbols.map((s) => html`<option ${s === symbol ? new SafeHtml('selected') : ''}>${s}</option>`)}</select></label> <noscript><button>Show</button></noscript></form>`
       : '';
   const artifacts = view.artifacts.map(
-    (a) => html`<tr><td><a href="${api}/artifacts/${a.file}?download=1" download>${a.file}</a></td><td>${a.contentType}</td><td class="num">${formatBytes(a.bytes)}</td></tr>`,
+    (a) =>
+      html`<tr><td><a href="${api}/artifacts/${a.file}?download=1" download>${a.file}</a></td><td>${a.contentType}</td><td class="num">${formatBytes(a.bytes)}</td></tr>`,
   );
   const body = html`<h1>${run.name} <span class="muted">${run.id}</span></h1>
 <p>${run.strategy} · ${run.symbols.join(', ')} · ${run.timeframe} · ${run.window.since ?? '…'} → ${run.window.until ?? '…'} · ${run.status} · created ${run.createdAt}</p>

@@ -30,12 +30,23 @@ export interface NewRunFormData {
 const FORM_KEYS = new Set(['name', 'strategy', 'symbols', 'timeframe', 'window']);
 
 function fieldsOf(schema: z.ZodType): ParamField[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>> };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
   return Object.entries(json.properties ?? {}).map(([key, prop]) => {
-    const base = { key, defaultValue: prop.default, description: typeof prop.description === 'string' ? prop.description : undefined };
+    const base = {
+      key,
+      defaultValue: prop.default,
+      description: typeof prop.description === 'string' ? prop.description : undefined,
+    };
     if (Array.isArray(prop.enum)) return { ...base, type: 'enum', options: prop.enum.map(String) };
     if (prop.type === 'number' || prop.type === 'integer') {
-      return { ...base, type: prop.type, minimum: prop.minimum as number | undefined, maximum: prop.maximum as number | undefined };
+      return {
+        ...base,
+        type: prop.type,
+        minimum: prop.minimum as number | undefined,
+        maximum: prop.maximum as number | undefined,
+      };
     }
     if (prop.type === 'boolean' || prop.type === 'string') return { ...base, type: prop.type };
     return { ...base, type: 'json' };
@@ -44,14 +55,26 @@ function fieldsOf(schema: z.ZodType): ParamField[] {
 
 /** The defaults of every config key the form does not ask for (capital, fees, guardrails, seed). */
 function defaultOptions(example: { strategy: string; symbol: string }): Record<string, unknown> {
-  const parsed = RunConfigSchema.safeParse({ name: 'web run', strategy: { name: example.strategy, params: {} }, symbols: [example.symbol], timeframe: '1h', window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' } });
+  const parsed = RunConfigSchema.safeParse({
+    name: 'web run',
+    strategy: { name: example.strategy, params: {} },
+    symbols: [example.symbol],
+    timeframe: '1h',
+    window: { since: '2024-01-01T00:00:00.000Z', until: '2024-01-02T00:00:00.000Z' },
+  });
   if (!parsed.success) return {};
-  return Object.fromEntries(Object.entries(parsed.data as Record<string, unknown>).filter(([key]) => !FORM_KEYS.has(key)));
+  return Object.fromEntries(
+    Object.entries(parsed.data as Record<string, unknown>).filter(([key]) => !FORM_KEYS.has(key)),
+  );
 }
 
 /** Reads the strategies (params from their zod schemas) and the dataset store for the form. */
 export async function readNewRunFormData(ctx: ServerContext): Promise<NewRunFormData> {
-  const strategies = listStrategies().map((s) => ({ name: s.name, description: s.description ?? '', fields: fieldsOf(s.paramsSchema) }));
+  const strategies = listStrategies().map((s) => ({
+    name: s.name,
+    description: s.description ?? '',
+    fields: fieldsOf(s.paramsSchema),
+  }));
   const datasets = await listDatasets(ctx.dataRoot);
   const options = defaultOptions({ strategy: strategies[0]?.name ?? '', symbol: datasets[0]?.symbol ?? 'BTC-USD' });
   return { strategies, datasets, options };
@@ -61,14 +84,20 @@ function paramInput(strategy: string, field: ParamField): Html {
   const id = `param-${strategy}-${field.key}`;
   const label = html`<label for="${id}">${field.key}${field.description ? html` <span class="muted">${field.description}</span>` : ''}</label>`;
   const common = { id, key: field.key, type: field.type };
-  if (field.type === 'boolean') return html`${label}<input type="checkbox" id="${common.id}" data-param="${common.key}" data-type="boolean" ${field.defaultValue === true ? new SafeHtml('checked') : ''}>`;
+  if (field.type === 'boolean')
+    return html`${label}<input type="checkbox" id="${common.id}" data-param="${common.key}" data-type="boolean" ${field.defaultValue === true ? new SafeHtml('checked') : ''}>`;
   if (field.type === 'enum') {
     return html`${label}<select id="${id}" data-param="${field.key}" data-type="string">${(field.options ?? []).map((o) => html`<option ${o === field.defaultValue ? new SafeHtml('selected') : ''}>${o}</option>`)}</select>`;
   }
   if (field.type === 'number' || field.type === 'integer') {
     return html`${label}<input type="number" id="${id}" data-param="${field.key}" data-type="${field.type}" step="${field.type === 'integer' ? '1' : 'any'}" value="${field.defaultValue ?? ''}" ${field.minimum !== undefined ? new SafeHtml(`min="${field.minimum}"`) : ''} ${field.maximum !== undefined ? new SafeHtml(`max="${field.maximum}"`) : ''}>`;
   }
-  const value = field.type === 'json' ? (field.defaultValue === undefined ? '' : JSON.stringify(field.defaultValue)) : (field.defaultValue ?? '');
+  const value =
+    field.type === 'json'
+      ? field.defaultValue === undefined
+        ? ''
+        : JSON.stringify(field.defaultValue)
+      : (field.defaultValue ?? '');
   return html`${label}<input type="text" id="${id}" data-param="${field.key}" data-type="${field.type}" value="${value}">`;
 }
 
@@ -81,10 +110,12 @@ export function renderNewRunPage(page: { base: string; data: NewRunFormData; lim
   const { base, data } = page;
   const first = data.datasets[0]?.tables['1m'] ?? Object.values(data.datasets[0]?.tables ?? {})[0];
   const symbols = data.datasets.map(
-    (d, i) => html`<label class="inline"><span><input type="checkbox" name="symbols" value="${d.symbol}" ${i === 0 ? new SafeHtml('checked') : ''}> ${d.symbol}</span></label>`,
+    (d, i) =>
+      html`<label class="inline"><span><input type="checkbox" name="symbols" value="${d.symbol}" ${i === 0 ? new SafeHtml('checked') : ''}> ${d.symbol}</span></label>`,
   );
   const paramSets = data.strategies.map(
-    (s) => html`<fieldset data-strategy="${s.name}"><legend>${s.name} params</legend>${s.description ? html`<p class="muted">${s.description}</p>` : ''}${s.fields.map((f) => paramInput(s.name, f))}</fieldset>`,
+    (s) =>
+      html`<fieldset data-strategy="${s.name}"><legend>${s.name} params</legend>${s.description ? html`<p class="muted">${s.description}</p>` : ''}${s.fields.map((f) => paramInput(s.name, f))}</fieldset>`,
   );
   const body = html`<h1>New run</h1>
 <form id="new-run-form" data-base="${base}">
@@ -103,5 +134,11 @@ ${paramSets}
 <p><button type="submit">Create run</button></p>
 <p id="job-status" class="muted" role="status"></p><p id="form-error" class="error" hidden role="alert"></p>
 </form>`;
-  return layout({ base, title: 'New run', body, scripts: html`<script>${new SafeHtml(RUN_NEW_SCRIPT)}</script>`, runsNew: true });
+  return layout({
+    base,
+    title: 'New run',
+    body,
+    scripts: html`<script>${new SafeHtml(RUN_NEW_SCRIPT)}</script>`,
+    runsNew: true,
+  });
 }

@@ -22,7 +22,8 @@ const COLUMNS: Array<{ label: string; sort?: RunListQuery['sort']; num?: boolean
 function queryString(query: RunListQuery, change: Partial<RunListQuery>): string {
   const merged = { ...query, ...change };
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(merged))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   return `?${params.toString()}`;
 }
 
@@ -38,7 +39,14 @@ function row(base: string, run: RunRecord): SafeHtml {
  * /runs: a filter form, a sortable table of runs (headers toggle the sort) and paging links.
  * @example renderRunsListPage({ base: '', query, items, total, strategies: ['sma-cross'], runsNew: false })
  */
-export function renderRunsListPage(page: { base: string; query: RunListQuery; items: RunRecord[]; total: number; strategies: string[]; runsNew: boolean }): string {
+export function renderRunsListPage(page: {
+  base: string;
+  query: RunListQuery;
+  items: RunRecord[];
+  total: number;
+  strategies: string[];
+  runsNew: boolean;
+}): string {
   const { base, query, items, total } = page;
   const header = COLUMNS.map((col) => {
     if (!col.sort) return html`<th>${col.label}</th>`;
@@ -48,12 +56,25 @@ export function renderRunsListPage(page: { base: string; query: RunListQuery; it
   });
   const select = (name: 'strategy' | 'timeframe' | 'status', options: readonly string[]) =>
     html`<label>${name}<select name="${name}"><option value="">any</option>${options.map((o) => html`<option ${o === query[name] ? new SafeHtml('selected') : ''}>${o}</option>`)}</select></label>`;
-  const text = (name: 'symbol' | 'tag') => html`<label>${name}<input name="${name}" value="${query[name] ?? ''}" size="12"></label>`;
-  const filters = [select('strategy', page.strategies), text('symbol'), select('timeframe', TIMEFRAMES), select('status', RunStatusSchema.options), text('tag')];
+  const text = (name: 'symbol' | 'tag') =>
+    html`<label>${name}<input name="${name}" value="${query[name] ?? ''}" size="12"></label>`;
+  const filters = [
+    select('strategy', page.strategies),
+    text('symbol'),
+    select('timeframe', TIMEFRAMES),
+    select('status', RunStatusSchema.options),
+    text('tag'),
+  ];
   const first = total === 0 ? 0 : query.offset + 1;
   const last = Math.min(total, query.offset + query.limit);
-  const prev = query.offset > 0 ? html`<a rel="prev" href="${queryString(query, { offset: Math.max(0, query.offset - query.limit) })}">← previous</a>` : '';
-  const next = last < total ? html`<a rel="next" href="${queryString(query, { offset: query.offset + query.limit })}">next →</a>` : '';
+  const prev =
+    query.offset > 0
+      ? html`<a rel="prev" href="${queryString(query, { offset: Math.max(0, query.offset - query.limit) })}">← previous</a>`
+      : '';
+  const next =
+    last < total
+      ? html`<a rel="next" href="${queryString(query, { offset: query.offset + query.limit })}">next →</a>`
+      : '';
   const body = html`<h1>Runs</h1>
 <form class="filters" method="get">${filters}<input type="hidden" name="sort" value="${query.sort}"><input type="hidden" name="order" value="${query.order}"><button type="submit">Filter</button> <a href="${base}/runs">clear</a></form>
 <p class="muted" id="runs-count">${first}–${last} of ${total} runs</p>
