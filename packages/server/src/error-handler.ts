@@ -5,9 +5,14 @@ import { renderErrorPage } from './pages/error-page.js';
 import { logOf } from './request-context.js';
 import type { ServerContext } from './server-context.js';
 
-/** Body-parser failures (too large, bad JSON, wrong charset) as BuffErrors. */
-function fromBodyParser(err: unknown): unknown {
-  const type = (err as { type?: unknown }).type;
+/** Router and body-parser failures (bad %-escape, too large, bad JSON, wrong charset, undecodable body) as BuffErrors. */
+function fromExpress(err: unknown): unknown {
+  if (err instanceof URIError) {
+    return new BuffError('INVALID_INPUT', 'malformed %-escape in the request path', {
+      details: { rule: 'path-encoding' },
+    });
+  }
+  const { type, status, code } = err as { type?: unknown; status?: unknown; code?: unknown };
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
     return new BuffError('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, {
@@ -19,6 +24,13 @@ function fromBodyParser(err: unknown): unknown {
   if ((typeof type === 'string' && type.startsWith('encoding.')) || type === 'charset.unsupported') {
     return new BuffError('INVALID_INPUT', 'unsupported request body encoding', { details: { rule: String(type) } });
   }
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    // a body labelled gzip/deflate/br that does not decode as such (zlib's Z_DATA_ERROR, Z_BUF_ERROR, ...)
+    return new BuffError('INVALID_INPUT', 'request body does not match its Content-Encoding', {
+      details: { rule: 'content-encoding', reason: code },
+    });
+  }
+  if (status === 400) return new BuffError('INVALID_INPUT', 'malformed request', { details: { rule: 'request' } });
   return err;
 }
 
@@ -29,7 +41,7 @@ function fromBodyParser(err: unknown): unknown {
 export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
   return (rawErr, req, res, next) => {
     if (res.headersSent) return next(rawErr);
-    const err = fromBodyParser(rawErr);
+    const err = fromExpress(rawErr);
     const { status, body } = errorResponse(err);
     const log = logOf(req, ctx.logger);
     if (status >= 500 && body.code === 'INTERNAL') log.error({ err: rawErr, path: req.path }, 'request failed');
