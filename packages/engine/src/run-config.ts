@@ -85,10 +85,30 @@ export function parseRunConfig(input: string | unknown, sourceName = 'run config
       });
     }
   }
+  refuseProtoKeys(raw, sourceName);
   const parsed = RunConfigSchema.safeParse(raw);
   if (!parsed.success) throw configError(parsed.error.issues, sourceName);
   checkRules(parsed.data, sourceName);
   return parsed.data;
+}
+
+/**
+ * A `__proto__` key anywhere is refused by name: zod copies records (strategy params, allocation,
+ * pinned datasets) into fresh objects, where assigning `__proto__` sets the prototype and the key
+ * would vanish instead of being reported as unknown.
+ */
+function refuseProtoKeys(value: unknown, sourceName: string, path: string[] = []): void {
+  // deeper than any record in the schema: left to zod (no unbounded recursion on hostile input)
+  if (typeof value !== 'object' || value === null || path.length > 32) return;
+  for (const [key, child] of Object.entries(value)) {
+    const at = [...path, key];
+    if (key === '__proto__') {
+      throw new BuffError('INVALID_CONFIG', `${sourceName}: unknown key "${at.join('.')}"`, {
+        details: { file: sourceName, key: at.join('.'), rule: 'unrecognized_keys' },
+      });
+    }
+    refuseProtoKeys(child, sourceName, at);
+  }
 }
 
 /** Turns zod issues into one INVALID_CONFIG naming the first bad key (all issues in details). */

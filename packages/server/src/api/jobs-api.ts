@@ -10,8 +10,13 @@ import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';
 import { zodToBuffError } from './runs-query.js';
 
+// `config` is passed on untouched (not copied through a z.record, which drops a `__proto__` key):
+// parseRunConfig, the same strict parse as the CLI's, refuses every key it does not know
 const JobRequestSchema = z
-  .object({ config: z.record(z.string(), z.unknown()), uploadId: UploadIdSchema.optional() })
+  .object({
+    config: z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'),
+    uploadId: UploadIdSchema.optional(),
+  })
   .strict();
 const UploadQuerySchema = z
   .object({ symbol: SymbolSchema, allowGaps: z.enum(['true', 'false', '1', '0']).default('false') })
