@@ -7,7 +7,15 @@ export type { ResolvedGuardrails } from './guardrails-config.js';
 /** Strategy packs: registration, lookup, and the bar window that makes look-ahead impossible. */
 export { registerStrategy, getStrategy, listStrategies, resolveStrategy } from './strategy-registry.js';
 export { WARMUP } from './strategy.js';
-export type { StrategyDef, StrategyDecision, StrategyContext, Direction } from './strategy.js';
+export type {
+  StrategyDef,
+  StrategyDecision,
+  StrategyContext,
+  Direction,
+  StrategyEnv,
+  ModelResolver,
+  ResolvedModel,
+} from './strategy.js';
 export { createBarWindow } from './bar-window.js';
 export type { BarWindow, BarWindowControl } from './bar-window.js';
 export { smaCross } from './strategies/sma-cross.js';
@@ -17,6 +25,7 @@ export { donchianBreakout } from './strategies/donchian-breakout.js';
 /** Backtest simulation, guardrails and metrics on typed-array columns. */
 export { simulate } from './simulate.js';
 export type { SimulationInput, SimulationResult } from './simulate.js';
+export { Simulation } from './simulation.js';
 export { GuardrailMonitor } from './guardrail-monitor.js';
 export { createDayClock } from './day-clock.js';
 export type { DayClock } from './day-clock.js';

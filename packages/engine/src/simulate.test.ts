@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBuffError } from '@buff/core';
 import { simulate } from './simulate.js';
+import { Simulation } from './simulation.js';
 import { smaCross } from './strategies/sma-cross.js';
 import { ACTIONS } from './run-columns.js';
 import { makeBars, simulationInput, HOUR } from './test-support/bars.js';
@@ -172,5 +173,28 @@ describe('several symbols', () => {
     expect(result.trades.length).toBe(2);
     expect(Array.from(result.trades.quantity)).toEqual([250, 375]);
     void HOUR;
+  });
+});
+
+describe('the stepping form (Simulation)', () => {
+  const closes = [10, 10, 10, 11, 12, 13, 12, 11, 10, 10];
+  const opens = [10, 10, 10, 10.5, 11.5, 12.5, 12.8, 11.5, 10.5, 10];
+  const input = () =>
+    simulationInput({ bars: [makeBars(opens, closes)], strategy: smaCross, params: { fast: 2, slow: 3 }, feeBps: 10 });
+
+  it('stepped by hand gives what simulate() gives', () => {
+    const simulation = new Simulation(input());
+    for (let step = 0; step < simulation.timeline.length; step++) simulation.step(step);
+    expect(simulation.finish()).toEqual(simulate(input()));
+  });
+
+  it('finish() after some steps hands out the rows and steps done so far', () => {
+    const simulation = new Simulation(input());
+    for (let step = 0; step < 5; step++) simulation.step(step);
+    const partial = simulation.finish();
+    expect(partial.decisions.length).toBe(5);
+    expect(partial.decisions.action.length).toBe(5);
+    expect(partial.equity.length).toBe(5);
+    expect(Array.from(partial.decisions.action)).toEqual(Array.from(simulate(input()).decisions.action.subarray(0, 5)));
   });
 });

@@ -4,6 +4,25 @@ import type { BarWindow } from './bar-window.js';
 /** A position direction: short, flat or long. */
 export type Direction = -1 | 0 | 1;
 
+/** A model named by a run config, pinned: where its folder is and what it is. */
+export interface ResolvedModel {
+  name: string;
+  version: number;
+  /** The model card's content id. */
+  modelId: string;
+  dir: string;
+}
+
+/** Looks a model up by name and alias (champion, candidate) or exact version; the CLI binds it to the ModelRegistry. */
+export type ModelResolver = (ref: { name: string; alias?: string; version?: number }) => Promise<ResolvedModel>;
+
+/** What `prepare` may use: the run's symbols and timeframe, and a model resolver when one is configured. */
+export interface StrategyEnv {
+  symbols: readonly string[];
+  timeframe: string;
+  resolveModel?: ModelResolver;
+}
+
 /** What a strategy wants after seeing bar t: a target direction and a short, stable reason. */
 export interface StrategyDecision {
   target: Direction;
@@ -33,7 +52,12 @@ export interface StrategyDef<P = any, S = any> {
   /** Bars needed before the first non-warmup decision. */
   warmup(params: P): number;
   /** Fresh private state for one symbol. */
-  init?(params: P): S;
+  init?(params: P, symbol: string): S;
+  /**
+   * Optional, before a run: pins what the params only name (e.g. a model alias to its version and
+   * id, through `env`) and loads it. The returned params are the ones the run id hashes.
+   */
+  prepare?(params: P, env: StrategyEnv): Promise<P>;
   decide(window: BarWindow, params: P, context: StrategyContext<S>): StrategyDecision;
 }
 
