@@ -36,6 +36,25 @@ export type { DatasetManifest, DatasetTable, StoredTable } from './schemas/datas
 export { RunManifestSchema, RunIdSchema, ArtifactEntrySchema, RunInputSchema } from './schemas/run-manifest.js';
 export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-manifest.js';
 
+/** A model folder's records: the model card and the evaluation record (written by ml, read by the registry's promotion policy). */
+export {
+  ConfusionSchema,
+  EvaluationMetricsSchema,
+  EvaluationRecordSchema,
+  GatesSchema,
+  parseEvaluationRecord,
+} from './schemas/evaluation-record.js';
+export type {
+  Confusion,
+  EvaluationMetrics,
+  EvaluationRecord,
+  EvaluationRecordInput,
+  Gates,
+} from './schemas/evaluation-record.js';
+export { EVALUATION_FILE, readEvaluationRecord } from './evaluation-file.js';
+export { MODEL_CARD_FILE, ModelCardSchema, ModelDatasetSchema, modelIdOf, readModelCard } from './model-card.js';
+export type { ModelCard } from './model-card.js';
+
 /** Where runs go: implemented by the registry, used by the builder. */
 export type { RunStore } from './run-store.js';
 

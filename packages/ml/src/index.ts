@@ -39,18 +39,15 @@ export { chronologicalSplit } from './split.js';
 export type { ChronologicalSplit, SplitOptions, RowRange } from './split.js';
 
 /** Evaluation: metrics, calibration error, temperature scaling, gates, the evaluation record. */
-export { evaluateProbabilities, EvaluationMetricsSchema, ConfusionSchema } from './evaluation/metrics.js';
-export type { EvaluationMetrics, Confusion } from './evaluation/metrics.js';
+export { evaluateProbabilities } from './evaluation/metrics.js';
 export { expectedCalibrationError, reliabilityBins } from './evaluation/calibration-error.js';
 export type { ReliabilityBin } from './evaluation/calibration-error.js';
 export { fitTemperature, applyTemperature, sigmoidProbabilities, binaryNll } from './evaluation/temperature.js';
-export { checkGates, parseGates, GatesSchema, DEFAULT_GATES } from './evaluation/gates.js';
-export type { Gates, GateResult } from './evaluation/gates.js';
-export { EvaluationRecordSchema, parseEvaluationRecord } from './evaluation/evaluation-record.js';
-export type { EvaluationRecord, EvaluationRecordInput } from './evaluation/evaluation-record.js';
+export { checkGates, parseGates, DEFAULT_GATES } from './evaluation/gates.js';
+export type { GateResult } from './evaluation/gates.js';
 export { evaluateLogits } from './evaluation/evaluate-logits.js';
 export type { EvaluateLogitsInput, LabelledLogits } from './evaluation/evaluate-logits.js';
-export { writeEvaluationRecord, readEvaluationRecord, EVALUATION_FILE } from './evaluation/evaluation-file.js';
+export { writeEvaluationRecord } from './evaluation/evaluation-file.js';
 export { evaluateModel } from './evaluation/evaluate-model.js';
 export type { EvaluateModelOptions } from './evaluation/evaluate-model.js';
 
@@ -87,5 +84,30 @@ export {
   CHECKPOINT_MODEL_FILE,
   CHECKPOINT_WEIGHTS_FILE,
 } from './checkpoint.js';
-export { ModelCardSchema, ModelDatasetSchema, readModelCard, modelIdOf, MODEL_CARD_FILE } from './model-card.js';
-export type { ModelCard } from './model-card.js';
+
+/**
+ * The model folder's records (model card, evaluation record, their schemas) live in @buff/core, where the registry's
+ * promotion policy reads them too; re-exported here so ml's callers keep one import.
+ */
+export {
+  ConfusionSchema,
+  EVALUATION_FILE,
+  EvaluationMetricsSchema,
+  EvaluationRecordSchema,
+  GatesSchema,
+  MODEL_CARD_FILE,
+  ModelCardSchema,
+  ModelDatasetSchema,
+  modelIdOf,
+  parseEvaluationRecord,
+  readEvaluationRecord,
+  readModelCard,
+} from '@buff/core';
+export type {
+  Confusion,
+  EvaluationMetrics,
+  EvaluationRecord,
+  EvaluationRecordInput,
+  Gates,
+  ModelCard,
+} from '@buff/core';

@@ -5,21 +5,24 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import {
   BuffError,
+  GatesSchema,
+  MODEL_CARD_FILE,
   TimeframeSchema,
   canonicalJsonPretty,
   fsyncDir,
+  modelIdOf,
   packageInfo,
   silentLogger,
+  type EvaluationRecord,
   type Logger,
+  type ModelCard,
 } from '@buff/core';
 import { selectBackend, type BackendName } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
-import { DEFAULT_GATES, GatesSchema, checkGates } from './evaluation/gates.js';
+import { DEFAULT_GATES, checkGates } from './evaluation/gates.js';
 import { evaluateProbabilities } from './evaluation/metrics.js';
 import { reliabilityBins } from './evaluation/calibration-error.js';
 import { applyTemperature, fitTemperature, sigmoidProbabilities } from './evaluation/temperature.js';
-import type { EvaluationRecord } from './evaluation/evaluation-record.js';
-import { MODEL_CARD_FILE, modelIdOf, type ModelCard } from './model-card.js';
 import { createLstmModel } from './models/lstm-model.js';
 import type { SequenceModel } from './models/sequence-model.js';
 import { createTransformerModel } from './models/transformer-model.js';

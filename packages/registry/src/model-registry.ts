@@ -14,6 +14,7 @@ import {
   type ModelVersion,
 } from './model-schemas.js';
 import type { AuditEntry, StorageDriver } from './storage-driver.js';
+import { readPromotableFolder, type FolderPromotion, type PromoteFolderOptions } from './promotion-policy.js';
 
 const VERSIONS = 'model_versions';
 const ALIASES = 'model_aliases';
@@ -36,6 +37,12 @@ export interface ModelRegistry {
     version: number,
     options: { alias?: ModelAlias; actor: string; reason?: string },
   ): Promise<ModelVersion>;
+  /**
+   * Promotes a model folder (from `buff train`, evaluated by `buff evaluate`) under the promotion rules
+   * (`readPromotableFolder`): registers it as a new version unless the same model (same card) already has one,
+   * whose evaluation is then replaced by the one just read, and moves the alias to it.
+   */
+  promoteFolder(modelDir: string, options: PromoteFolderOptions): Promise<FolderPromotion>;
   rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
   resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined>;
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
@@ -55,6 +62,7 @@ export interface ModelRegistry {
  * const models = await openModelRegistry({ modelsRoot: 'models' });
  * const v = await models.registerVersion('lstm-btc', { sourceDir, card, evaluation });
  * await models.promote('lstm-btc', v, { actor: 'ci' }); // PROMOTION_REFUSED unless evaluation.passed
+ * await models.promoteFolder('trained/lstm-BTC-USD-1m/0123456789abcdef', { actor: 'ci' }); // the same rules, from a folder
  */
 export async function openModelRegistry(options: ModelRegistryOptions): Promise<ModelRegistry> {
   const root = resolve(options.modelsRoot);
@@ -150,6 +158,24 @@ class DriverModelRegistry implements ModelRegistry {
       });
       return record;
     });
+  }
+
+  async promoteFolder(modelDir: string, options: PromoteFolderOptions): Promise<FolderPromotion> {
+    const { evaluation, card, name: cardName } = await readPromotableFolder(modelDir);
+    const name = options.name ?? cardName;
+    const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
+    // The same model (same card) promoted again reuses its version, with the evaluation just read.
+    const existing = (await this.listVersions(name)).find((v) => v.card.modelId === card.modelId);
+    const version = existing
+      ? existing.version
+      : await this.registerVersion(name, { sourceDir: modelDir, card, evaluation });
+    if (existing) await this.attachEvaluation(name, version, evaluation, options.actor);
+    await this.promote(name, version, {
+      alias,
+      actor: options.actor,
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+    });
+    return { name, version, alias, modelId: card.modelId, registered: !existing, evaluation };
   }
 
   async rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion> {

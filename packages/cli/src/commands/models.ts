@@ -1,58 +1,8 @@
-import { BuffError, isBuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { cliActor } from '../actor.js';
 
 const ALIASES = ['champion', 'candidate'] as const;
-
-/**
- * The model folder's recorded evaluation, or PROMOTION_REFUSED: a model without an evaluation, or
- * whose evaluation failed its gates, is never promoted (there is no flag to override this).
- */
-async function passedEvaluation(modelDir: string) {
-  const { readEvaluationRecord } = await import('@buff/ml');
-  let record: Awaited<ReturnType<typeof readEvaluationRecord>>;
-  try {
-    record = await readEvaluationRecord(modelDir);
-  } catch (err) {
-    if (
-      isBuffError(err) &&
-      (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT' || err.code === 'CORRUPT_ARTIFACT')
-    ) {
-      throw new BuffError('PROMOTION_REFUSED', `refusing to promote ${modelDir}: ${err.message}`, {
-        cause: err,
-        details: { ...err.details, rule: err.details.rule ?? 'MISSING_EVALUATION' },
-      });
-    }
-    throw err;
-  }
-  if (record.passed !== true) {
-    throw new BuffError(
-      'PROMOTION_REFUSED',
-      `refusing to promote ${modelDir}: its evaluation failed the gates (${record.failures.join('; ')})`,
-      {
-        details: {
-          file: `${modelDir}/evaluation.json`,
-          rule: 'GATES_FAILED',
-          failures: record.failures,
-          gates: record.gates,
-        },
-      },
-    );
-  }
-  return record;
-}
-
-/** The model card (written by buff train) and the registry name it gives (characters a name cannot hold become _). */
-async function readCard(modelDir: string): Promise<{ name: string; modelId: string; value: Record<string, unknown> }> {
-  const { readModelCard } = await import('@buff/ml');
-  const card = readModelCard(modelDir);
-  return {
-    name: card.name.replace(/[^A-Za-z0-9._-]/g, '_'),
-    modelId: card.modelId,
-    value: card as unknown as Record<string, unknown>,
-  };
-}
 
 /** `buff promote --model DIR`: registers the model folder as a new version and moves an alias to it, only if its evaluation passed. */
 const registerPromote: RegisterCommands = (cli) =>
@@ -75,49 +25,20 @@ const registerPromote: RegisterCommands = (cli) =>
       const out = outputFor(args);
       const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
       out.root(modelsRoot);
-      const evaluation = await passedEvaluation(args.model);
-      const card = await readCard(args.model);
-      if (evaluation.modelId !== card.modelId) {
-        throw new BuffError(
-          'PROMOTION_REFUSED',
-          `refusing to promote ${args.model}: evaluation.json is for model ${evaluation.modelId}, the model card is ${card.modelId}`,
-          {
-            details: {
-              file: `${args.model}/evaluation.json`,
-              key: 'modelId',
-              value: evaluation.modelId,
-              rule: 'EVALUATION_MODEL',
-            },
-          },
-        );
-      }
-      const name = args.name ?? card.name;
       const { openModelRegistry } = await import('@buff/registry');
       const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
       try {
-        const actor = args.actor ?? cliActor();
-        // The same model (same card) promoted again reuses its version, with the evaluation just read.
-        const existing = (await registry.listVersions(name)).find((v) => v.card.modelId === card.modelId);
-        const version = existing
-          ? existing.version
-          : await registry.registerVersion(name, { sourceDir: args.model, card: card.value, evaluation });
-        if (existing) await registry.attachEvaluation(name, version, evaluation, actor);
-        await registry.promote(name, version, {
+        const promoted = await registry.promoteFolder(args.model, {
+          actor: args.actor ?? cliActor(),
           alias: args.alias,
-          actor,
+          ...(args.name ? { name: args.name } : {}),
           ...(args.reason ? { reason: args.reason } : {}),
         });
+        const { name, version, alias, modelId, registered, evaluation } = promoted;
         out.line(
-          `promoted ${name} v${version} (model ${card.modelId}) to ${args.alias}: accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)}`,
+          `promoted ${name} v${version} (model ${modelId}) to ${alias}: accuracy ${evaluation.metrics.accuracy.toFixed(4)}, ece ${evaluation.metrics.ece.toFixed(4)}`,
         );
-        out.result({
-          name,
-          version,
-          alias: args.alias,
-          modelId: card.modelId,
-          registered: !existing,
-          metrics: evaluation.metrics,
-        });
+        out.result({ name, version, alias, modelId, registered, metrics: evaluation.metrics });
       } finally {
         await registry.close();
       }

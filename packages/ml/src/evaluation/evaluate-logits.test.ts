@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isBuffError, sha256Hex } from '@buff/core';
+import { isBuffError, readEvaluationRecord, sha256Hex } from '@buff/core';
 import { evaluateLogits } from './evaluate-logits.js';
-import { readEvaluationRecord, writeEvaluationRecord } from './evaluation-file.js';
+import { writeEvaluationRecord } from './evaluation-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'buff-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,7 @@
-import { BuffError } from '@buff/core';
-import { checkGates, parseGates, type Gates } from './gates.js';
+import { BuffError, parseEvaluationRecord, type EvaluationRecord, type Gates } from '@buff/core';
+import { checkGates, parseGates } from './gates.js';
 import { evaluateProbabilities } from './metrics.js';
 import { applyTemperature, fitTemperature, sigmoidProbabilities } from './temperature.js';
-import { parseEvaluationRecord, type EvaluationRecord } from './evaluation-record.js';
 import type { RowRange } from '../split.js';
 
 /** Logits of "up" and the true labels (1 up, 0 down) of one split's samples. */

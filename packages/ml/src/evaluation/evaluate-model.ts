@@ -1,16 +1,21 @@
 import { join } from 'node:path';
-import { BuffError, silentLogger, type Logger } from '@buff/core';
+import {
+  BuffError,
+  readModelCard,
+  silentLogger,
+  type EvaluationRecord,
+  type Gates,
+  type Logger,
+  type ModelCard,
+} from '@buff/core';
 import { selectBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
-import { readModelCard, type ModelCard } from '../model-card.js';
 import { predictLogits } from '../train-loop.js';
 import { loadTrainingData, splitSamples, standardizedMatrices, type SymbolData } from '../training-data.js';
 import { writeReliabilityDiagram } from '../reports/reliability-diagram.js';
 import { reliabilityBins } from './calibration-error.js';
 import { evaluateLogits } from './evaluate-logits.js';
 import { writeEvaluationRecord } from './evaluation-file.js';
-import type { Gates } from './gates.js';
-import type { EvaluationRecord } from './evaluation-record.js';
 import { applyTemperature, sigmoidProbabilities } from './temperature.js';
 
 export interface EvaluateModelOptions {

@@ -1,15 +1,4 @@
-import { z } from 'zod';
-import { BuffError } from '@buff/core';
-import type { EvaluationMetrics } from './metrics.js';
-
-/** Promotion gates (DESIGN.md "ML"): accuracy and calibration error on held-out test data. */
-export const GatesSchema = z
-  .object({
-    minAccuracy: z.number().min(0).max(1).default(0.68),
-    maxCalibrationError: z.number().min(0).max(1).default(0.05),
-  })
-  .strict();
-export type Gates = z.infer<typeof GatesSchema>;
+import { BuffError, GatesSchema, type EvaluationMetrics, type Gates } from '@buff/core';
 
 /** The default gates: accuracy >= 0.68, ECE <= 0.05. */
 export const DEFAULT_GATES: Gates = { minAccuracy: 0.68, maxCalibrationError: 0.05 };

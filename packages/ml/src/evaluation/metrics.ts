@@ -1,33 +1,8 @@
-import { z } from 'zod';
+import type { EvaluationMetrics } from '@buff/core';
 import { checkPairs, expectedCalibrationError } from './calibration-error.js';
 
 /** Probabilities are clipped to [EPS, 1 - EPS] in the log loss, so a confident miss costs ~27.6, not infinity. */
 const EPS = 1e-12;
-
-/** Confusion counts with up (1) as the positive class; the prediction is up when p >= 0.5. */
-export const ConfusionSchema = z
-  .object({
-    tp: z.number().int().nonnegative(),
-    fp: z.number().int().nonnegative(),
-    tn: z.number().int().nonnegative(),
-    fn: z.number().int().nonnegative(),
-  })
-  .strict();
-export type Confusion = z.infer<typeof ConfusionSchema>;
-
-/** Metrics of predicted up-probabilities against direction labels. */
-export const EvaluationMetricsSchema = z
-  .object({
-    count: z.number().int().nonnegative(),
-    accuracy: z.number(),
-    balancedAccuracy: z.number(),
-    logLoss: z.number(),
-    brier: z.number(),
-    ece: z.number(),
-    confusion: ConfusionSchema,
-  })
-  .strict();
-export type EvaluationMetrics = z.infer<typeof EvaluationMetricsSchema>;
 
 /**
  * Accuracy, balanced accuracy (mean recall over the classes present), log loss, Brier score,

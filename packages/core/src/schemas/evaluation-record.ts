@@ -1,7 +1,40 @@
 import { z } from 'zod';
-import { BuffError, Sha256Schema } from '@buff/core';
-import { GatesSchema } from './gates.js';
-import { EvaluationMetricsSchema } from './metrics.js';
+import { BuffError } from '../errors.js';
+import { Sha256Schema } from './dataset-manifest.js';
+
+/** Confusion counts with up (1) as the positive class; the prediction is up when p >= 0.5. */
+export const ConfusionSchema = z
+  .object({
+    tp: z.number().int().nonnegative(),
+    fp: z.number().int().nonnegative(),
+    tn: z.number().int().nonnegative(),
+    fn: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Confusion = z.infer<typeof ConfusionSchema>;
+
+/** Metrics of predicted up-probabilities against direction labels. */
+export const EvaluationMetricsSchema = z
+  .object({
+    count: z.number().int().nonnegative(),
+    accuracy: z.number(),
+    balancedAccuracy: z.number(),
+    logLoss: z.number(),
+    brier: z.number(),
+    ece: z.number(),
+    confusion: ConfusionSchema,
+  })
+  .strict();
+export type EvaluationMetrics = z.infer<typeof EvaluationMetricsSchema>;
+
+/** Promotion gates (DESIGN.md "ML"): accuracy and calibration error on held-out test data. */
+export const GatesSchema = z
+  .object({
+    minAccuracy: z.number().min(0).max(1).default(0.68),
+    maxCalibrationError: z.number().min(0).max(1).default(0.05),
+  })
+  .strict();
+export type Gates = z.infer<typeof GatesSchema>;
 
 const RangeSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const SplitSchema = z
@@ -11,7 +44,8 @@ const SplitSchema = z
 /**
  * `evaluation.json` in a model folder: the held-out test metrics after calibration, the gates
  * applied and their outcome. The ModelRegistry attaches it to a version; promotion requires
- * `passed: true`.
+ * `passed: true`. It lives in core because both the trainer (ml) and the promotion policy
+ * (registry) read it.
  */
 export const EvaluationRecordSchema = z
   .object({

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BuffError, Sha256Schema, TimeframeSchema, contentId } from '@buff/core';
+import { contentId } from './content-id.js';
+import { BuffError } from './errors.js';
+import { Sha256Schema } from './schemas/dataset-manifest.js';
+import { TimeframeSchema } from './timeframe.js';
 
 export const MODEL_CARD_FILE = 'model-card.json';
 
@@ -31,7 +34,8 @@ const EpochSchema = z
 
 /**
  * `model-card.json`: everything that determines a trained model, and nothing wall-clock. Its
- * content id (sha256 of the canonical JSON without `modelId`) names the model folder.
+ * content id (sha256 of the canonical JSON without `modelId`) names the model folder. It lives in
+ * core because both the trainer (ml) and the promotion policy (registry) read it.
  */
 export const ModelCardSchema = z
   .object({

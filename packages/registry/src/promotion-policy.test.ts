@@ -1,0 +1,160 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BuffError, modelIdOf, sha256Hex, type EvaluationRecord, type ModelCard } from '@buff/core';
+import { openModelRegistry, type ModelRegistry } from './model-registry.js';
+
+let root: string;
+let models: ModelRegistry;
+
+beforeEach(async () => {
+  root = mkdtempSync(join(tmpdir(), 'buff-promotion-'));
+  models = await openModelRegistry({ modelsRoot: join(root, 'models') });
+});
+afterEach(async () => {
+  await models.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A valid model card for a tiny LSTM; `seed` makes cards (and so model ids) differ. */
+function card(seed: number): ModelCard {
+  const id = sha256Hex(`bars ${seed}`);
+  const content: Omit<ModelCard, 'modelId'> = {
+    schemaVersion: 1,
+    name: 'lstm BTC-USD 1m',
+    kind: 'lstm',
+    symbols: ['BTC-USD'],
+    timeframe: '1m',
+    datasets: [
+      {
+        symbol: 'BTC-USD',
+        timeframe: '1m',
+        contentId: id,
+        source1mContentId: id,
+        featuresContentId: id,
+        split: { train: [0, 70], val: [71, 85], test: [86, 100], gap: 1 },
+        samples: { train: 60, val: 10, test: 10 },
+      },
+    ],
+    features: { names: ['ret_1'], options: {}, standardizer: { mean: [0], std: [1] } },
+    window: 8,
+    horizon: 1,
+    deadZone: 0,
+    seed,
+    model: {},
+    backend: { name: 'cpu' },
+    training: {
+      epochs: 1,
+      epochsRun: 1,
+      batchSize: 8,
+      learningRate: 0.01,
+      patience: 1,
+      bestEpoch: 1,
+      bestValLoss: 0.69,
+      stoppedEarly: false,
+      history: [],
+    },
+    calibration: { temperature: 1 },
+    splitOptions: { trainFrac: 0.7, valFrac: 0.15 },
+    packages: {},
+  };
+  return { ...content, modelId: modelIdOf(content) };
+}
+
+function evaluation(modelId: string, passed: boolean): EvaluationRecord {
+  const metrics = {
+    count: 10,
+    accuracy: passed ? 0.8 : 0.5,
+    balancedAccuracy: 0.5,
+    logLoss: 0.6,
+    brier: 0.2,
+    ece: 0.01,
+    confusion: { tp: 4, fp: 1, tn: 4, fn: 1 },
+  };
+  return {
+    schemaVersion: 1,
+    modelId,
+    datasets: [sha256Hex('bars')],
+    split: { train: [0, 70], val: [71, 85], test: [86, 100] },
+    metrics,
+    calibration: { temperature: 1 },
+    gates: { minAccuracy: 0.68, maxCalibrationError: 0.05 },
+    passed,
+    failures: passed ? [] : ['accuracy 0.5000 < minAccuracy 0.68'],
+  };
+}
+
+function modelFolder(tag: string, files: { card?: ModelCard; evaluation?: EvaluationRecord }): string {
+  const dir = join(root, 'trained', tag);
+  mkdirSync(dir, { recursive: true });
+  if (files.card) writeFileSync(join(dir, 'model-card.json'), JSON.stringify(files.card));
+  if (files.evaluation) writeFileSync(join(dir, 'evaluation.json'), JSON.stringify(files.evaluation));
+  return dir;
+}
+
+async function refusal(promotion: Promise<unknown>): Promise<BuffError> {
+  const err = await promotion.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(BuffError);
+  return err as BuffError;
+}
+
+describe('ModelRegistry.promoteFolder: the promotion rules in the SDK', () => {
+  it('registers a passing folder under the card name, moves the alias, and reuses the version for the same model', async () => {
+    const c = card(1);
+    const dir = modelFolder('a', { card: c, evaluation: evaluation(c.modelId, true) });
+    const first = await models.promoteFolder(dir, { actor: 'ci' });
+    expect(first).toMatchObject({ name: 'lstm_BTC-USD_1m', version: 1, alias: 'champion', registered: true });
+    expect(first.modelId).toBe(c.modelId);
+    const again = await models.promoteFolder(dir, { actor: 'ci', alias: 'candidate', reason: 'again' });
+    expect(again).toMatchObject({ version: 1, alias: 'candidate', registered: false });
+    expect((await models.resolve('lstm_BTC-USD_1m', 'candidate'))?.card.modelId).toBe(c.modelId);
+    expect((await models.auditLog('lstm_BTC-USD_1m')).map((e) => e.action)).toEqual([
+      'register',
+      'promote',
+      'evaluate',
+      'promote',
+    ]);
+  });
+
+  it('refuses a folder without an evaluation (rule MISSING_EVALUATION) and registers nothing', async () => {
+    const c = card(2);
+    const err = await refusal(models.promoteFolder(modelFolder('b', { card: c }), { actor: 'ci', name: 'm' }));
+    expect(err.code).toBe('PROMOTION_REFUSED');
+    expect(err.details.rule).toBe('MISSING_EVALUATION');
+    expect(await models.listModels()).toEqual([]);
+  });
+
+  it('refuses an evaluation that failed its gates (rule GATES_FAILED, with the failures)', async () => {
+    const c = card(3);
+    const dir = modelFolder('c', { card: c, evaluation: evaluation(c.modelId, false) });
+    const err = await refusal(models.promoteFolder(dir, { actor: 'ci' }));
+    expect(err.code).toBe('PROMOTION_REFUSED');
+    expect(err.details).toMatchObject({ rule: 'GATES_FAILED', failures: ['accuracy 0.5000 < minAccuracy 0.68'] });
+    expect(await models.listModels()).toEqual([]);
+  });
+
+  it('refuses an evaluation made for another model (rule EVALUATION_MODEL) and a tampered one', async () => {
+    const c = card(4);
+    const other = card(5);
+    const dir = modelFolder('d', { card: c, evaluation: evaluation(other.modelId, true) });
+    const err = await refusal(models.promoteFolder(dir, { actor: 'ci' }));
+    expect(err.details).toMatchObject({ rule: 'EVALUATION_MODEL', key: 'modelId', value: other.modelId });
+    writeFileSync(join(dir, 'evaluation.json'), JSON.stringify({ modelId: c.modelId, passed: true, failures: [] }));
+    const tampered = await refusal(models.promoteFolder(dir, { actor: 'ci' }));
+    expect(tampered.code).toBe('PROMOTION_REFUSED');
+    expect(tampered.message).toMatch(/evaluation.json: datasets/);
+    expect(await models.listModels()).toEqual([]);
+  });
+
+  it('refuses a folder whose model card does not match its content (CORRUPT_ARTIFACT)', async () => {
+    const c = { ...card(6), seed: 7 };
+    const dir = modelFolder('e', { card: c, evaluation: evaluation(c.modelId, true) });
+    const err = await refusal(models.promoteFolder(dir, { actor: 'ci' }));
+    expect(err.code).toBe('CORRUPT_ARTIFACT');
+    expect(err.details).toMatchObject({ key: 'modelId', rule: 'MODEL_CARD' });
+  });
+});
