@@ -61,6 +61,8 @@ export type { RunStore } from './run-store.js';
 /** Durable files. */
 export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './atomic-file.js';
 export type { AtomicWrite } from './atomic-file.js';
+export { encodeLine, decodeLines, appendLinesDurably, readJournalForAppend } from './journal-lines.js';
+export type { DecodedJournal } from './journal-lines.js';
 
 /** Structured JSON logging (pino). */
 export { createLogger, silentLogger } from './logger.js';

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   closeSync,
   existsSync,
-  fdatasyncSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
@@ -10,12 +9,11 @@ import {
   readFileSync,
   readSync,
   statSync,
-  writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { BuffError, fsyncDir, writeFileAtomic } from '@buff/core';
+import { join } from 'node:path';
+import { BuffError, writeFileAtomic } from '@buff/core';
 import { acquireLock, type HeldLock } from './file-lock.js';
-import { decodeLines, encodeLine } from './journal.js';
+import { appendLinesDurably as appendDurably, decodeLines, encodeLine } from './journal.js';
 import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 import { queryRecords } from './query-records.js';
 import {
@@ -290,20 +288,6 @@ function readRange(path: string, from: number, to: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-function appendDurably(path: string, text: string): void {
-  const created = !existsSync(path);
-  const fd = openSync(path, 'a');
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fdatasyncSync(fd); // the new bytes and the new size: all a reader needs
-  } finally {
-    closeSync(fd);
-  }
-  if (created) fsyncDir(dirname(path));
 }
 
 function truncateTo(path: string, length: number): void {
