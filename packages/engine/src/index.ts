@@ -58,3 +58,34 @@ export { validateRun } from './validate-run.js';
 export type { RunProblem, RunValidation } from './validate-run.js';
 export { readRunArtifacts } from './read-run-artifacts.js';
 export type { RunArtifactsView, ReadRunArtifactsOptions, JsonColumns } from './read-run-artifacts.js';
+
+/** Notifications: events (zod), the Notifier interface and its Telegram, webhook and console drivers, the outbox. */
+export {
+  NotifyEventSchema,
+  NotificationSchema,
+  SignalEventSchema,
+  GuardrailBlockEventSchema,
+  KillSwitchEventSchema,
+  SessionEventSchema,
+  DailySummaryEventSchema,
+  TestEventSchema,
+  idempotencyKey,
+} from './notify/notify-event.js';
+export type { NotifyEvent, NotifyEventInput, NotifyEventKind, Notification } from './notify/notify-event.js';
+export { NotifyConfigSchema, parseNotifyConfig, isEventEnabled } from './notify/notify-config.js';
+export type { NotifyConfig, NotifyConfigInput } from './notify/notify-config.js';
+export type { Notifier, Delivery } from './notify/notifier.js';
+export { createTelegramNotifier } from './notify/telegram-notifier.js';
+export type { TelegramOptions } from './notify/telegram-notifier.js';
+export { createWebhookNotifier } from './notify/webhook-notifier.js';
+export type { WebhookOptions } from './notify/webhook-notifier.js';
+export { signWebhookBody, verifyWebhookSignature } from './notify/webhook-signature.js';
+export { createConsoleNotifier } from './notify/console-notifier.js';
+export { notifiersFromEnv, NOTIFY_ENV } from './notify/notifiers-from-env.js';
+export { escapeTelegramHtml, renderTelegramHtml, renderPlainText } from './notify/format-message.js';
+export { openOutbox, OUTBOX_FILE } from './notify/outbox.js';
+export type { Outbox, FlushReport, PendingDelivery } from './notify/outbox.js';
+export { createPublisher } from './notify/notifications.js';
+export type { PublishResult } from './notify/notifications.js';
+export { checkNotifiers } from './notify/check-notifiers.js';
+export type { NotifierCheck } from './notify/check-notifiers.js';

@@ -49,6 +49,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   // "off" features answer as if they did not exist
   FEATURE_DISABLED: 404,
   TOO_MANY_JOBS: 429,
+  NOTIFY_FAILED: 502,
+  PREFLIGHT_FAILED: 503,
   GATE_FAILED: 422,
   PROMOTION_REFUSED: 409,
   INSUFFICIENT_DATA: 422,

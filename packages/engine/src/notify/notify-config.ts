@@ -1,0 +1,61 @@
+import { BuffError } from '@buff/core';
+import { z } from 'zod';
+import type { NotifyEvent } from './notify-event.js';
+
+/**
+ * Which events are sent (the `notify:` section of a config file). Unknown keys are refused.
+ * Medium and low tier signals are never sent; a test message always is.
+ */
+export const NotifyConfigSchema = z
+  .object({
+    events: z
+      .object({
+        highTierSignal: z.boolean().default(true),
+        guardrailBlock: z.boolean().default(true),
+        killSwitch: z.boolean().default(true),
+        session: z.boolean().default(true),
+        dailySummary: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Also print each notification on stderr (the console notifier). */
+    console: z.boolean().default(false),
+  })
+  .strict();
+export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
+export type NotifyConfigInput = z.input<typeof NotifyConfigSchema>;
+
+/**
+ * Parses a `notify:` section; a bad key or value is an INVALID_CONFIG naming the file and key.
+ * @example parseNotifyConfig({ events: { dailySummary: false } }, 'configs/dryrun.yml')
+ */
+export function parseNotifyConfig(raw: unknown, file?: string): NotifyConfig {
+  const parsed = NotifyConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = ['notify', ...(issue?.path ?? []).map(String)].join('.');
+  throw new BuffError('INVALID_CONFIG', `notify config: ${key}: ${issue?.message ?? 'invalid'}`, {
+    details: { ...(file === undefined ? {} : { file }), key, rule: issue?.code, issues: parsed.error.issues },
+  });
+}
+
+/**
+ * Whether the config lets this event through.
+ * @example isEventEnabled(parseNotifyConfig({}), { kind: 'signal', tier: 'low', ... }) // false
+ */
+export function isEventEnabled(config: NotifyConfig, event: NotifyEvent): boolean {
+  switch (event.kind) {
+    case 'signal':
+      return event.tier === 'high' && config.events.highTierSignal;
+    case 'guardrail-block':
+      return config.events.guardrailBlock;
+    case 'kill-switch':
+      return config.events.killSwitch;
+    case 'session':
+      return config.events.session;
+    case 'daily-summary':
+      return config.events.dailySummary;
+    case 'test':
+      return true;
+  }
+}
