@@ -27,14 +27,14 @@ export interface ChildHandle {
   lines: string[];
   kill(): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-  /** Resolves once a line equal to `text` has been printed. */
-  waitFor(text: string): Promise<void>;
+  /** Resolves once a line equal to `text` (or one that `text` accepts) has been printed, or the child exited. */
+  waitFor(text: string | ((line: string) => boolean)): Promise<void>;
 }
 
 export function startChild(bundle: string, args: string[]): ChildHandle {
   const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const waiters: Array<{ accepts: (line: string) => boolean; resolve: () => void }> = [];
   let buffer = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -43,7 +43,7 @@ export function startChild(bundle: string, args: string[]): ChildHandle {
     buffer = parts.pop() ?? '';
     for (const line of parts) {
       lines.push(line);
-      for (const waiter of waiters.filter((w) => w.text === line)) waiter.resolve();
+      for (const waiter of waiters.filter((w) => w.accepts(line))) waiter.resolve();
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -57,8 +57,11 @@ export function startChild(bundle: string, args: string[]): ChildHandle {
     lines,
     exited,
     kill: () => child.kill('SIGKILL'),
-    waitFor: (text) =>
-      lines.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve })),
+    waitFor: (text) => {
+      const accepts = typeof text === 'string' ? (line: string) => line === text : text;
+      if (lines.some(accepts)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ accepts, resolve }));
+    },
   };
 }
 
