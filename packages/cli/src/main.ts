@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { isBuffError } from '@buff/core';
+import { ioErrorOf, isBuffError } from '@buff/core';
 import { ExitCode } from './exit-codes.js';
 import type { GlobalArgs, RegisterCommands } from './context.js';
 import { COMMAND_GROUPS } from './commands/index.js';
@@ -36,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown, json: boolean): number {
+function reportError(thrown: unknown, json: boolean): number {
+  // A filesystem refusal (disk full, I/O error, permission) is a named failure, not a crash.
+  const err = ioErrorOf(thrown) ?? thrown;
   if (err instanceof UsageError) {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'USAGE', message: err.message })}\n`);
     else process.stderr.write(`buff: ${err.message}\n`);

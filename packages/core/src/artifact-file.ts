@@ -1,3 +1,4 @@
+import { withErrorPath } from './io-error.js';
 import { closeSync, fsync, openSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ async function storeChunks(path: string, chunks: readonly Uint8Array[]): Promise
     const bytes = await writeChunks(fd, chunks);
     await fsyncAsync(fd);
     return bytes;
+  } catch (err) {
+    throw withErrorPath(err, path);
   } finally {
     closeSync(fd);
   }

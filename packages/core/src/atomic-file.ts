@@ -1,3 +1,4 @@
+import { withErrorPath } from './io-error.js';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +47,7 @@ export function writeFileAtomicWith(path: string, fill: (write: AtomicWrite) => 
     fsyncDir(dirname(path));
   } catch (err) {
     rmSync(temp, { force: true });
-    throw err;
+    throw withErrorPath(err, path);
   }
 }
 

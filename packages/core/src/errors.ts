@@ -41,6 +41,9 @@ export const ErrorCode = {
   ROOT_MISSING: 'ROOT_MISSING',
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
   CONFLICT: 'CONFLICT',
+  // the filesystem refused (disk full, I/O error, permission): the path is in details.file
+  NO_SPACE: 'NO_SPACE',
+  IO_ERROR: 'IO_ERROR',
   // server and runtime safety
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',

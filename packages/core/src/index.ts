@@ -1,5 +1,6 @@
 /** Errors: one class, codes in a const map. */
 export { BuffError, ErrorCode, isBuffError } from './errors.js';
+export { ioErrorOf, withErrorPath } from './io-error.js';
 export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 
 /** Canonical JSON and content ids. */

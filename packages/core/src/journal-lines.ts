@@ -1,3 +1,4 @@
+import { withErrorPath } from './io-error.js';
 import {
   closeSync,
   existsSync,
@@ -144,6 +145,8 @@ export function appendLinesDurably(path: string, text: string): void {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
     fdatasyncSync(fd); // the new bytes and the new size: all a reader needs
+  } catch (err) {
+    throw withErrorPath(err, path);
   } finally {
     closeSync(fd);
   }

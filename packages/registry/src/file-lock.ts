@@ -13,7 +13,7 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BuffError } from '@buff/core';
+import { BuffError, withErrorPath } from '@buff/core';
 
 /** What a lock file holds: who took it, and a token that tells one holder from the next. */
 export interface LockOwner {
@@ -81,9 +81,12 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   try {
     // no fsync: after a crash the lock is stale anyway, and only its complete content matters
     writeSync(fd, JSON.stringify(owner));
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    unlinkSync(temp);
+    throw withErrorPath(err, path);
   }
+  closeSync(fd);
   try {
     linkSync(temp, path);
     return true;

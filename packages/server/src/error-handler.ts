@@ -44,7 +44,8 @@ export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
     const err = fromExpress(rawErr);
     const { status, body } = errorResponse(err);
     const log = logOf(req, ctx.logger);
-    if (status >= 500 && body.code === 'INTERNAL') log.error({ err: rawErr, path: req.path }, 'request failed');
+    if (status >= 500 && (body.code === 'INTERNAL' || body.code === 'NO_SPACE' || body.code === 'IO_ERROR'))
+      log.error({ err: rawErr, path: req.path }, 'request failed');
     else if (req.method !== 'GET' || body.code === 'KILL_SWITCH_ON') {
       ctx.metrics.refusals.inc({ code: body.code });
       log.warn({ code: body.code, method: req.method, path: req.path, details: body.details }, 'request refused');

@@ -21,4 +21,16 @@ describe('ERROR_STATUS', () => {
       body: { code: 'INTERNAL', message: 'internal error', details: {} },
     });
   });
+
+  it('answers a filesystem refusal with its code and no path', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      syscall: 'write',
+      path: '/srv/runs/.staging/x',
+    });
+    expect(errorResponse(full)).toEqual({
+      status: 507,
+      body: { code: 'NO_SPACE', message: 'no space left on the server', details: {} },
+    });
+  });
 });

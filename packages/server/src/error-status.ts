@@ -1,4 +1,4 @@
-import { ErrorCode, isBuffError } from '@buff/core';
+import { ErrorCode, ioErrorOf, isBuffError } from '@buff/core';
 
 /**
  * The one table from error code to HTTP status. Every JSON error the server sends takes
@@ -41,6 +41,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ROOT_MISSING: 500,
   LOCK_TIMEOUT: 503,
   CONFLICT: 409,
+  NO_SPACE: 507,
+  IO_ERROR: 500,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
@@ -75,6 +77,12 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody }
       status: ERROR_STATUS[err.code] ?? 400,
       body: { code: err.code, message: err.message, details: err.details },
     };
+  }
+  // A filesystem refusal keeps its code; its path stays in the server's log, not in the answer.
+  const io = ioErrorOf(err);
+  if (io !== undefined) {
+    const message = io.code === 'NO_SPACE' ? 'no space left on the server' : 'input/output error on the server';
+    return { status: ERROR_STATUS[io.code], body: { code: io.code, message, details: {} } };
   }
   return { status: 500, body: { code: ErrorCode.INTERNAL, message: 'internal error', details: {} } };
 }
