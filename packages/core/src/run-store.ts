@@ -18,8 +18,12 @@ export interface RunStore {
    * is unchanged since (same inode, size and mtime); every other listed file it hashes.
    */
   writeArtifact(stagingDir: string, file: string, chunks: readonly Uint8Array[]): Promise<ArtifactEntry>;
-  /** Atomically moves a complete staging folder into place under `runId` and indexes it. */
-  publish(runId: string, stagingDir: string): Promise<void>;
+  /**
+   * Atomically moves a complete staging folder into place under `runId` and indexes it. Resolves
+   * true when this call published the run, false when it was published already (the staging
+   * folder is then discarded); rejects when the run is not both in place and indexed.
+   */
+  publish(runId: string, stagingDir: string): Promise<boolean>;
   /** Removes a staging folder that will not be published. */
   discard(stagingDir: string): Promise<void>;
 }

@@ -58,6 +58,7 @@ export async function buildRun(
 
   const staging = await options.runStore.createStaging(runId);
   const written: Array<Promise<ArtifactEntry>> = [];
+  let created: boolean;
   try {
     const result = simulate({
       symbols: config.symbols,
@@ -106,13 +107,15 @@ export async function buildRun(
     };
     // The staging folder is private until publish, which fsyncs it and renames it into place.
     await writeFile(join(staging, 'manifest.json'), canonicalJsonPretty(manifest));
-    await options.runStore.publish(runId, staging);
-    logger.info({ runId, trades: metrics.tradeCount, status: metrics.status }, 'run built');
+    // True only for the build that put the run in place and indexed it (a racing twin gets false).
+    created = await options.runStore.publish(runId, staging);
+    logger.info({ runId, trades: metrics.tradeCount, status: metrics.status, created }, 'run built');
   } catch (err) {
+    // No success on a guess: a failed publish (a full disk between the rename and the index, say)
+    // is an error even when a folder of this id exists; the next build or `buff index` completes it.
     await Promise.allSettled(written);
     await options.runStore.discard(staging).catch(() => undefined);
-    if (await options.runStore.has(runId)) return { runId, runDir, created: false };
     throw err;
   }
-  return { runId, runDir, created: true };
+  return { runId, runDir, created };
 }

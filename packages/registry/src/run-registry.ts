@@ -5,6 +5,7 @@ import { join, resolve, sep } from 'node:path';
 import {
   BuffError,
   RunIdSchema,
+  ioErrorOf,
   fileIdentity,
   sameFile,
   silentLogger,
@@ -16,6 +17,7 @@ import {
 } from '@buff/core';
 import { pidAlive } from './file-lock.js';
 import { openDriver, type DriverChoice } from './open-driver.js';
+import { queryRecords } from './query-records.js';
 import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
 import {
   RUN_SORT_FIELDS,
@@ -24,7 +26,13 @@ import {
   type RunListQueryInput,
   type RunRecord,
 } from './run-record.js';
-import type { DriverProblem, Filter, StorageDriver } from './storage-driver.js';
+import {
+  ListQuerySchema,
+  type DriverProblem,
+  type Filter,
+  type JsonRecord,
+  type StorageDriver,
+} from './storage-driver.js';
 
 const RUNS = 'runs';
 const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
@@ -93,6 +101,8 @@ class FolderRunRegistry implements RunRegistry {
   private readonly stagingRoot: string;
   private readonly folderProblems: DriverProblem[] = [];
   private stagingSwept = false;
+  /** Run folders found unindexed that this process could not index (a full or read-only disk): listed from memory. */
+  private readonly unindexed = new Map<string, RunRecord>();
   /** Artifacts this registry wrote into staging folders (path -> sha256 and file identity), until publish or discard. */
   private readonly writtenArtifacts = new Map<string, { sha256: string; identity: FileIdentity }>();
 
@@ -108,8 +118,14 @@ class FolderRunRegistry implements RunRegistry {
     return join(this.root, checkRunId(id));
   }
 
+  /**
+   * True only for a published run that is indexed: a folder that is not (a publish cut short by a
+   * full disk) is indexed now, and when that fails too the error goes to the caller, never a "yes".
+   */
   async has(id: string): Promise<boolean> {
-    return existsSync(this.runDir(id));
+    if (!existsSync(this.runDir(id))) return false;
+    await this.ensureIndexed(id);
+    return true;
   }
 
   async createStaging(id: string): Promise<string> {
@@ -132,15 +148,19 @@ class FolderRunRegistry implements RunRegistry {
     return entry;
   }
 
-  /** Checks, fsyncs and renames the staging folder into `<root>/<id>`, then records it. A no-op when the id exists. */
-  async publish(id: string, stagingDir: string): Promise<void> {
+  /**
+   * Checks, fsyncs and renames the staging folder into `<root>/<id>`, then records it, and returns
+   * true. When the id exists already (another build won the race) it discards the staging folder,
+   * makes sure the run is indexed and returns false: exactly one of two racing publishes says true.
+   */
+  async publish(id: string, stagingDir: string): Promise<boolean> {
     const target = this.runDir(id);
     const staging = this.checkStaging(stagingDir);
     // Already published: same id, same content by construction, so nothing to read or hash.
     if (existsSync(target)) {
       await this.discard(staging);
       await this.ensureIndexed(id);
-      return;
+      return false;
     }
     // the folder's mtime is the run's createdAt (rename keeps it), so a rebuild recovers it
     const now = new Date(Date.now());
@@ -165,7 +185,7 @@ class FolderRunRegistry implements RunRegistry {
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
       await this.discard(staging);
       await this.ensureIndexed(id);
-      return;
+      return false;
     }
     // the rename is made durable while the index line is appended; publish returns when both are.
     // A crash in between leaves a folder without a line (reconciliation adds it) or a line without
@@ -178,7 +198,9 @@ class FolderRunRegistry implements RunRegistry {
     const [synced, inserted] = await Promise.allSettled([renameDurable, indexed]);
     if (synced.status === 'rejected') throw synced.reason;
     if (inserted.status === 'rejected') throw inserted.reason;
+    this.unindexed.delete(id);
     this.logger.info({ runId: id, runDir: target }, 'run published');
+    return true;
   }
 
   async discard(dir: string): Promise<void> {
@@ -188,7 +210,8 @@ class FolderRunRegistry implements RunRegistry {
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
-    return (await this.driver.get(RUNS, checkRunId(id))) as RunRecord | undefined;
+    const record = (await this.driver.get(RUNS, checkRunId(id))) as RunRecord | undefined;
+    return record ?? this.unindexed.get(id);
   }
 
   async list(input: RunListQueryInput = {}): Promise<{ items: RunRecord[]; total: number }> {
@@ -210,6 +233,7 @@ class FolderRunRegistry implements RunRegistry {
     if (q.createdFrom !== undefined) where.push({ field: 'createdAt', op: 'gte', value: q.createdFrom });
     if (q.createdTo !== undefined) where.push({ field: 'createdAt', op: 'lte', value: q.createdTo });
     const sort = { ...RUN_SORT_FIELDS[q.sort], direction: q.order };
+    if (this.unindexed.size > 0) return this.listWithUnindexed({ where, sort, limit: q.limit, offset: q.offset });
     const page = await this.driver.list(RUNS, { where, sort, limit: q.limit, offset: q.offset });
     return { items: page.items as RunRecord[], total: page.total };
   }
@@ -253,16 +277,40 @@ class FolderRunRegistry implements RunRegistry {
       }
     }
     if (found.length === 0 && gone.length === 0) return;
-    await this.driver.exclusive(async () => {
-      for (const { id, record } of found) await this.driver.insert(RUNS, id, record);
-      for (const id of gone) if (!existsSync(join(this.root, id))) await this.driver.remove(RUNS, id);
-    });
+    try {
+      await this.driver.exclusive(async () => {
+        for (const { id, record } of found) await this.driver.insert(RUNS, id, record);
+        for (const id of gone) if (!existsSync(join(this.root, id))) await this.driver.remove(RUNS, id);
+      });
+    } catch (err) {
+      // Reading must work on a full or read-only disk: list what was found from memory, say so.
+      const io = ioErrorOf(err);
+      if (io === undefined) throw err;
+      for (const { id, record } of found) this.unindexed.set(id, record);
+      this.folderProblems.push({ file: join(this.root, '.index'), problem: `index not updated: ${io.message}` });
+      return;
+    }
     this.logger.info({ added: found.length, dropped: gone.length }, 'index reconciled with run folders');
   }
 
   private async ensureIndexed(id: string): Promise<void> {
     if (await this.driver.get(RUNS, id)) return;
     await this.driver.insert(RUNS, id, readRunFolder(this.runDir(id), { check: 'sizes' }));
+    this.unindexed.delete(id);
+  }
+
+  /** A listing over the index plus the runs it lacks (kept in memory by `reconcile`). */
+  private async listWithUnindexed(query: {
+    where: Filter[];
+    sort: { field: string; type: 'string' | 'number'; direction: 'asc' | 'desc' };
+    limit: number;
+    offset: number;
+  }): Promise<{ items: RunRecord[]; total: number }> {
+    const all = await this.driver.list(RUNS, { where: [], limit: Number.MAX_SAFE_INTEGER });
+    const records = new Map<string, JsonRecord>(all.items.map((record) => [String(record.id), record]));
+    for (const [id, record] of this.unindexed) if (!records.has(id)) records.set(id, record);
+    const page = queryRecords(records, ListQuerySchema.parse(query));
+    return { items: page.items as RunRecord[], total: page.total };
   }
 
   private forgetArtifacts(staging: string): void {

@@ -10,7 +10,14 @@ export function dirRunStore(root: string): RunStore {
     has: async (runId) => existsSync(join(root, runId)),
     createStaging: async (runId) => mkdtempSync(join(root, '.staging', `${runId}-`)),
     writeArtifact: async (stagingDir, file, chunks) => (await writeArtifactFile(stagingDir, file, chunks)).entry,
-    publish: async (runId, stagingDir) => renameSync(stagingDir, join(root, runId)),
+    publish: async (runId, stagingDir) => {
+      if (existsSync(join(root, runId))) {
+        rmSync(stagingDir, { recursive: true, force: true });
+        return false;
+      }
+      renameSync(stagingDir, join(root, runId));
+      return true;
+    },
     discard: async (stagingDir) => rmSync(stagingDir, { recursive: true, force: true }),
   };
 }
