@@ -66,26 +66,19 @@ describe('server restart', () => {
   });
 
   it('buff kill-switch on|off|status writes an audited, persistent state', async () => {
-    const on = await runBuff([
-      'kill-switch',
-      'on',
-      '--reason',
-      'cli test',
-      '--actor',
-      'tester',
-      '--runs-root',
-      roots.runsRoot,
-      '--json',
-    ]);
+    const onArgs = ['kill-switch', 'on', '--reason', 'cli test', '--actor', 'tester', '--runs-root', roots.runsRoot];
+    type Answer = { changed: boolean; killSwitch: { on: boolean; actor: string; reason: string } };
+    // still on from before the restart: a repeat changes nothing and keeps who turned it on
+    const again = await runBuff([...onArgs, '--json']);
+    expect(again.code).toBe(0);
+    expect(lastJson<Answer>(again.stdout)).toMatchObject({ changed: false, killSwitch: { reason: 'before restart' } });
+    const off = await runBuff(['kill-switch', 'off', '--runs-root', roots.runsRoot, '--json']);
+    expect(lastJson<Answer>(off.stdout)).toMatchObject({ changed: true, killSwitch: { on: false } });
+    const on = await runBuff([...onArgs, '--json']);
     expect(on.code).toBe(0);
-    expect(lastJson<{ killSwitch: { on: boolean; actor: string } }>(on.stdout).killSwitch).toMatchObject({
-      on: true,
-      actor: 'tester',
-    });
+    expect(lastJson<Answer>(on.stdout)).toMatchObject({ changed: true, killSwitch: { on: true, actor: 'tester' } });
     const status = await runBuff(['kill-switch', 'status', '--runs-root', roots.runsRoot]);
     expect(status.stdout).toContain('kill switch: ON');
-    const off = await runBuff(['kill-switch', 'off', '--runs-root', roots.runsRoot, '--json']);
-    expect(lastJson<{ killSwitch: { on: boolean } }>(off.stdout).killSwitch.on).toBe(false);
     expect((await runBuff(['kill-switch', 'sideways', '--runs-root', roots.runsRoot])).code).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killSwitchPaths } from '@buff/server';
+import { killSwitchPaths } from '@buff/registry';
 import {
   buildFixtureRun,
   call,

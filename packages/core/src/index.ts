@@ -14,6 +14,9 @@ export { writeArtifactFile, fileIdentity, sameFile } from './artifact-file.js';
 export type { FileIdentity, WrittenArtifact } from './artifact-file.js';
 export { startSiblingWorker } from './sibling-worker.js';
 
+/** The kill switch every entry point honours (implemented by @buff/registry's openKillSwitch). */
+export type { KillSwitch } from './kill-switch.js';
+
 /** Timeframes. */
 export { TIMEFRAMES, TimeframeSchema, parseTimeframe, timeframeMs } from './timeframe.js';
 export type { Timeframe } from './timeframe.js';

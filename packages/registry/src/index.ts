@@ -51,6 +51,19 @@ export type {
   DriverProblem,
 } from './storage-driver.js';
 
+/** The kill switch every entry point honours: state under RUNS_ROOT/.buff, fail-closed reads, audited changes. */
+export { openKillSwitch, setKillSwitch, assertKillSwitchOff, readKillSwitchAudit } from './kill-switch.js';
+export type { FsKillSwitch, KillSwitchChange, KillSwitchChangeInput } from './kill-switch.js';
+export {
+  readKillSwitch,
+  readKillSwitchSync,
+  killSwitchPaths,
+  KillSwitchStateSchema,
+  KillSwitchAuditEntrySchema,
+  KillSwitchSourceSchema,
+} from './kill-switch-state.js';
+export type { KillSwitchState, KillSwitchStatus, KillSwitchAuditEntry, KillSwitchSource } from './kill-switch-state.js';
+
 /** The one-writer lock file (also usable for other roots). */
 export { acquireLock, isStale } from './file-lock.js';
 export type { HeldLock, LockOwner, FileLockOptions } from './file-lock.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listStrategies } from '@buff/engine';
-import { readKillSwitch } from './kill-switch.js';
+import { readKillSwitch } from '@buff/registry';
 import type { ServerContext } from './server-context.js';
 
 /** One health check's outcome. */

@@ -8,17 +8,6 @@ export type { RunningServer } from './start-server.js';
 export { ServerLimitsSchema, envFlag, limitsFromEnv } from './options.js';
 export type { BuffRouterOptions, ServerLimits, ServerLimitsInput } from './options.js';
 
-/** The kill switch: state file under RUNS_ROOT, fail-closed reads, append-only audit log. */
-export {
-  readKillSwitch,
-  setKillSwitch,
-  readKillSwitchAudit,
-  assertKillSwitchOff,
-  killSwitchPaths,
-  KillSwitchStateSchema,
-} from './kill-switch.js';
-export type { KillSwitchState, KillSwitchStatus } from './kill-switch.js';
-
 /** The one error-code-to-HTTP-status table and the JSON error body. */
 export { ERROR_STATUS, errorResponse } from './error-status.js';
 export type { ErrorBody } from './error-status.js';

@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '@buff/core';
 import { openRunRegistry, type RunRegistry } from '@buff/registry';
 import { createJobQueue, type JobQueue } from './job-queue.js';
 import { createListCache, type ListCache } from './list-cache.js';
-import { readKillSwitch } from './kill-switch.js';
+import { readKillSwitch } from '@buff/registry';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { envFlag, ServerLimitsSchema, type BuffRouterOptions, type ServerLimits } from './options.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';

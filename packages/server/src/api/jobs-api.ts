@@ -4,7 +4,7 @@ import { BuffError, SymbolSchema } from '@buff/core';
 import { buildRun, parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
 import { ingestCsv, listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
-import { assertKillSwitchOff } from '../kill-switch.js';
+import { assertKillSwitchOff } from '@buff/registry';
 import { logOf } from '../request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';

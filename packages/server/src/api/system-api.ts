@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
 import { checkHealth } from '../health.js';
-import { readKillSwitch, setKillSwitch } from '../kill-switch.js';
+import { readKillSwitch, setKillSwitch } from '@buff/registry';
 import { logOf } from '../request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { zodToBuffError } from './runs-query.js';
@@ -43,9 +43,11 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
       const parsed = KillSwitchChangeSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
       const actor = `api:${parsed.data.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
-      const state = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
-      logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
-      res.json(state);
+      const change = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
+      const { source: _source, ...state } = change.state;
+      if (change.changed)
+        logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
+      res.json({ ...state, changed: change.changed, previous: change.previous.on });
     },
   );
 }
