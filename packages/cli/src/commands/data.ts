@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseTimeframe, writeFileAtomic } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_INVENTORY = 'reports/data_inventory.md';
@@ -17,7 +18,7 @@ export const registerDataCommands: RegisterCommands = (cli) =>
         'synth',
         'write a 1m dataset from a provider (default synthetic: seeded, offline)',
         (c) =>
-          c
+          withKillSwitchRoot(c)
             .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
             .option('days', { type: 'number', default: 30, describe: 'days of 1m bars' })
             .option('seed', { type: 'number', default: 0, describe: 'seed of the synthetic generator' })
@@ -41,6 +42,7 @@ export const registerDataCommands: RegisterCommands = (cli) =>
           const out = outputFor(args);
           const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
           out.root(dataRoot);
+          await refuseWhileKillSwitchOn(args, out, 'data synth');
           const { fetchDataset, resolveProviderName } = await import('@buff/ingest');
           const provider = resolveProviderName(args.provider);
           const window = windowOf(provider, args.start, args.days);

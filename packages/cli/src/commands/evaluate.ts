@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
  * `buff evaluate --model DIR`: scores a trained model on its held-out test split, records
@@ -12,7 +13,7 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
     'evaluate',
     'evaluate a trained model on its held-out test data against the promotion gates (exit 0 pass, 3 fail); records evaluation.json',
     (y) =>
-      y
+      withKillSwitchRoot(y)
         .option('model', {
           type: 'string',
           demandOption: true,
@@ -32,6 +33,7 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
       const out = outputFor(args);
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
       out.root(dataRoot);
+      await refuseWhileKillSwitchOn(args, out, 'evaluate');
       const { evaluateModel, EVALUATION_FILE } = await import('@buff/ml');
       const gates = { minAccuracy: args.minAccuracy, maxCalibrationError: args.maxCalibrationError };
       const record = await evaluateModel(args.model, { dataRoot: dataRoot.path, gates });

@@ -9,6 +9,7 @@ import {
 import { outputFor, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
  * `buff ingest csv | arrow`: strict ingest of a file into the 1m dataset store, printing the
@@ -35,7 +36,7 @@ export const registerIngestCommands: RegisterCommands = (cli) =>
             }),
         async (args) => {
           const { ingestCsv } = await import('@buff/ingest');
-          await runIngest(args, (options) => ingestCsv(args.input, options));
+          await runIngest(args, 'ingest csv', (options) => ingestCsv(args.input, options));
         },
       )
       .command(
@@ -56,14 +57,14 @@ export const registerIngestCommands: RegisterCommands = (cli) =>
             }),
         async (args) => {
           const { ingestArrow } = await import('@buff/ingest');
-          await runIngest(args, (options) => ingestArrow(args.input, options));
+          await runIngest(args, 'ingest arrow', (options) => ingestArrow(args.input, options));
         },
       )
       .demandCommand(1, 'name what to ingest: csv or arrow'),
   );
 
 function withCommonOptions<T>(c: import('yargs').Argv<T>) {
-  return c
+  return withKillSwitchRoot(c)
     .option('input', { type: 'string', demandOption: true, describe: 'the file to ingest' })
     .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
     .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
@@ -86,6 +87,7 @@ interface IngestArgs {
   input: string;
   symbol: string;
   dataRoot?: string | undefined;
+  runsRoot?: string | undefined;
   allowGaps: boolean;
   timezone?: string | undefined;
   timeframe: string;
@@ -97,10 +99,11 @@ type IngestCall = (
   options: IngestOptionsInput & { dataRoot: string },
 ) => Promise<{ quality: QualityReport; dataset?: { contentId: string; file: string } }>;
 
-async function runIngest(args: IngestArgs, ingest: IngestCall): Promise<void> {
+async function runIngest(args: IngestArgs, action: string, ingest: IngestCall): Promise<void> {
   const out = outputFor(args);
   const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
   out.root(dataRoot);
+  await refuseWhileKillSwitchOn(args, out, action);
   const { quality, dataset } = await ingest({
     symbol: args.symbol,
     timeframe: args.timeframe as Timeframe,

@@ -1,6 +1,7 @@
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { cliActor } from '../actor.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 const ALIASES = ['champion', 'candidate'] as const;
 
@@ -10,7 +11,7 @@ const registerPromote: RegisterCommands = (cli) =>
     'promote',
     'register a model folder in the model registry and point an alias (champion) at it; refused unless its recorded evaluation passed',
     (y) =>
-      y
+      withKillSwitchRoot(y)
         .option('model', {
           type: 'string',
           demandOption: true,
@@ -25,6 +26,7 @@ const registerPromote: RegisterCommands = (cli) =>
       const out = outputFor(args);
       const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
       out.root(modelsRoot);
+      await refuseWhileKillSwitchOn(args, out, 'promote');
       const { openModelRegistry } = await import('@buff/registry');
       const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
       try {
@@ -95,7 +97,7 @@ const registerModels: RegisterCommands = (cli) =>
         'rollback',
         'move an alias back to the version it pointed at before (audited)',
         (c) =>
-          c
+          withKillSwitchRoot(c)
             .option('name', { type: 'string', demandOption: true, describe: 'registry model name' })
             .option('alias', { choices: ALIASES, default: 'champion' as const })
             .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' })
@@ -105,6 +107,7 @@ const registerModels: RegisterCommands = (cli) =>
           const out = outputFor(args);
           const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
           out.root(modelsRoot);
+          await refuseWhileKillSwitchOn(args, out, 'models rollback');
           const { openModelRegistry } = await import('@buff/registry');
           const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
           try {

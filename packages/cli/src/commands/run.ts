@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -22,6 +23,7 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
           out.root(runsRoot);
           out.root(dataRoot);
+          await refuseWhileKillSwitchOn(args, out, 'run build');
           const path = resolve(args.config);
           const text = await readFile(path, 'utf8').catch((err: unknown) => {
             throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, {

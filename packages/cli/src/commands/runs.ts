@@ -7,6 +7,7 @@ import type { RunRecord, RunRegistry } from '@buff/registry';
 import { outputFor, type GlobalArgs, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 
 const SORTS = ['createdAt', 'name', 'strategy', 'id', 'totalReturn', 'sharpe', 'maxDrawdown', 'tradeCount'] as const;
 
@@ -163,6 +164,7 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
             .option('dry-run', { type: 'boolean', default: false, describe: 'list what would be copied (read-only)' }),
         async (args) => {
           const out = outputFor(args);
+          if (!args.dryRun) await refuseWhileKillSwitchOn(args, out, 'runs migrate');
           const registry = await openRegistryFor(args, out, !args.dryRun);
           try {
             const { migrateLegacyRuns } = await import('@buff/registry');

@@ -1,5 +1,6 @@
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
  * `buff train --symbol BTC-USD --model lstm` / `buff train --model transformer --symbols BTC-USD,ETH-USD`:
@@ -10,7 +11,7 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
     'train',
     'train an LSTM (one symbol) or a transformer (several symbols); writes checkpoint, model card, evaluation and reports',
     (y) =>
-      y
+      withKillSwitchRoot(y)
         .option('model', {
           choices: ['lstm', 'transformer'] as const,
           default: 'lstm' as const,
@@ -52,6 +53,7 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
       const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
       out.root(dataRoot);
       out.root(modelsRoot);
+      await refuseWhileKillSwitchOn(args, out, 'train');
       const { trainModel } = await import('@buff/ml');
       const list = (text: string | undefined): string[] | undefined =>
         text
