@@ -72,7 +72,12 @@ export {
   idempotencyKey,
 } from './notify/notify-event.js';
 export type { NotifyEvent, NotifyEventInput, NotifyEventKind, Notification } from './notify/notify-event.js';
-export { NotifyConfigSchema, parseNotifyConfig, isEventEnabled } from './notify/notify-config.js';
+export {
+  NotifyConfigSchema,
+  parseNotifyConfig,
+  parseNotifyConfigText,
+  isEventEnabled,
+} from './notify/notify-config.js';
 export type { NotifyConfig, NotifyConfigInput } from './notify/notify-config.js';
 export type { Notifier, Delivery } from './notify/notifier.js';
 export { createTelegramNotifier } from './notify/telegram-notifier.js';

@@ -11,6 +11,7 @@ import { registerRunsCommands } from './runs.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
+import { registerNotifyCommands } from './notify.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -25,6 +26,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerRegistryCommands,
   registerServeCommands,
   registerKillSwitchCommands,
+  registerNotifyCommands,
   registerFeaturesCommands,
   registerTrainCommands,
   registerEvaluateCommands,

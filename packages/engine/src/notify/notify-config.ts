@@ -1,4 +1,5 @@
 import { BuffError } from '@buff/core';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { NotifyEvent } from './notify-event.js';
 
@@ -58,4 +59,22 @@ export function isEventEnabled(config: NotifyConfig, event: NotifyEvent): boolea
     case 'test':
       return true;
   }
+}
+
+/**
+ * Reads the `notify:` section of a YAML or JSON config file's text (a file without one gets the
+ * defaults); bad YAML or a bad key is an INVALID_CONFIG naming the file.
+ * @example parseNotifyConfigText(readFileSync('configs/dryrun.yml', 'utf8'), 'configs/dryrun.yml')
+ */
+export function parseNotifyConfigText(text: string, file: string): NotifyConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new BuffError('INVALID_CONFIG', `${file}: not valid YAML or JSON: ${(err as Error).message}`, {
+      details: { file, rule: 'syntax' },
+    });
+  }
+  const section = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).notify : undefined;
+  return parseNotifyConfig(section, file);
 }

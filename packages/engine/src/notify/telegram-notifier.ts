@@ -84,6 +84,7 @@ async function openApi(options: TelegramOptions): Promise<{ api: Api; requests: 
     apiRoot: options.apiRoot ?? 'https://api.telegram.org',
     timeoutSeconds: options.timeoutSeconds ?? 10,
     sensitiveLogs: false,
+    fetch: fetchWithNativeSignal as never,
   });
   const requests = { count: 0 };
   // counts every request that reaches the network, the plugin's 429 retries included
@@ -100,6 +101,19 @@ async function openApi(options: TelegramOptions): Promise<{ api: Api; requests: 
     }),
   );
   return { api, requests };
+}
+
+/**
+ * Node's own fetch, handed grammY's abort signal as a native one. grammY's Node build otherwise
+ * uses node-fetch with the abort-controller polyfill, whose AbortSignal class a bundler renames
+ * (the name is a global), after which node-fetch refuses it and every request fails.
+ */
+function fetchWithNativeSignal(url: string, init: RequestInit & { signal?: AbortSignal | null } = {}) {
+  const controller = new AbortController();
+  const signal = init.signal;
+  if (signal?.aborted) controller.abort();
+  else signal?.addEventListener('abort', () => controller.abort());
+  return fetch(url, { ...init, signal: controller.signal });
 }
 
 function classify(
