@@ -16,8 +16,15 @@ import { decompress as zstdDecompress } from 'fzstd';
 import { BuffError, allocateBars, timeframeMs, type IngestOptions, type IngestOptionsInput } from '@buff/core';
 import { IGNORED, SOURCE_COLUMNS, mapColumns } from './csv/column-mapping.js';
 import { parseIngestOptions } from './csv/parse-options.js';
-import { createTimestampParser, timestampProblem, TimestampStatus } from './csv/parse-timestamp.js';
-import { createZoneConverter } from './csv/zone-converter.js';
+import {
+  AMBIGUOUS_REASON,
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  createTimestampParser,
+  timestampProblem,
+  TimestampStatus,
+} from './csv/parse-timestamp.js';
+import { AMBIGUOUS, createZoneConverter } from './csv/zone-converter.js';
 import { checkRows } from './csv/row-rules.js';
 import { ruleError } from './csv/rule-error.js';
 import { storeIngest, type IngestResult, type IngestTargets } from './csv/store-ingest.js';
@@ -172,7 +179,11 @@ async function readTimestamps(
   const type = vector.type;
   const place = (row: number): { file: string; row: number; column: string } => ({ file, row, column });
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
-    const parser = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
+    const parser = await createTimestampParser({
+      format: options.timestampFormat,
+      timezone: options.timezone,
+      ambiguous: options.ambiguous,
+    });
     forEachChunk(vector, (chunk, first) => {
       checkNulls(chunk, first, file, column, 'BAD_TIMESTAMP');
       const offsets = chunk.valueOffsets as ArrayLike<number | bigint>;
@@ -215,7 +226,7 @@ async function readTimestamps(
       'the time column has no zone; declare it with timezone / --timezone',
     );
   }
-  const zone = naive ? await createZoneConverter(options.timezone as string) : undefined;
+  const zone = naive ? await createZoneConverter(options.timezone as string, options.ambiguous) : undefined;
   const toMs = timeConverter(type, options);
   forEachChunk(vector, (chunk, first) => {
     checkNulls(chunk, first, file, column, 'BAD_TIMESTAMP');
@@ -226,12 +237,21 @@ async function readTimestamps(
       if (Number.isNaN(ms))
         throw ruleError('BAD_TIMESTAMP', place(first + i + 1), String(values[i]), 'time is not a whole millisecond');
       const utc = zone === undefined ? ms : zone.wallToUtc(ms);
+      if (utc === AMBIGUOUS)
+        throw ruleError('BAD_TIMESTAMP', place(first + i + 1), String(values[i]), AMBIGUOUS_REASON);
       if (Number.isNaN(utc))
         throw ruleError(
           'BAD_TIMESTAMP',
           place(first + i + 1),
           String(values[i]),
           'local time does not exist in the declared zone',
+        );
+      if (!(utc >= MIN_TIMESTAMP_MS && utc <= MAX_TIMESTAMP_MS))
+        throw ruleError(
+          'BAD_TIMESTAMP',
+          place(first + i + 1),
+          String(values[i]),
+          'time is outside the years 0000-9999',
         );
       target[first + i] = utc;
     }

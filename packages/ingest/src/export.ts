@@ -64,10 +64,15 @@ export function barsToCsv(bars: Bars): string {
   const parts: string[] = ['timestamp,open,high,low,close,volume\n'];
   for (let i = 0; i < ts.length; i++) {
     parts.push(
-      `${new Date(ts[i] as number).toISOString()},${String(open[i])},${String(high[i])},${String(low[i])},${String(close[i])},${String(volume[i])}\n`,
+      `${new Date(ts[i] as number).toISOString()},${numberText(open[i] as number)},${numberText(high[i] as number)},${numberText(low[i] as number)},${numberText(close[i] as number)},${numberText(volume[i] as number)}\n`,
     );
   }
   return parts.join('');
+}
+
+/** A double as text that reads back as the same double: `String(n)`, except that -0 stays `-0`. */
+function numberText(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 /**

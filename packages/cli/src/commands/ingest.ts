@@ -74,6 +74,11 @@ function withCommonOptions<T>(c: import('yargs').Argv<T>) {
       describe: 'accept missing bars (listed in quality.json, never filled)',
     })
     .option('timezone', { type: 'string', describe: 'IANA zone of timestamps that carry no zone, e.g. Europe/Prague' })
+    .option('ambiguous', {
+      type: 'string',
+      choices: ['refuse', 'earlier', 'later'],
+      describe: 'a --timezone time that occurs twice (DST fall-back): refused unless earlier or later is chosen',
+    })
     .option('timeframe', {
       type: 'string',
       choices: TIMEFRAMES as unknown as string[],
@@ -90,6 +95,7 @@ interface IngestArgs {
   runsRoot?: string | undefined;
   allowGaps: boolean;
   timezone?: string | undefined;
+  ambiguous?: string | undefined;
   timeframe: string;
   timestampFormat: string;
   map?: Array<string | number> | undefined;
@@ -111,6 +117,7 @@ async function runIngest(args: IngestArgs, action: string, ingest: IngestCall): 
     timestampFormat: args.timestampFormat as TimestampFormat,
     columnMap: parseColumnMap(args.map ?? []),
     ...(args.timezone === undefined ? {} : { timezone: args.timezone }),
+    ...(args.ambiguous === undefined ? {} : { ambiguous: args.ambiguous as 'refuse' | 'earlier' | 'later' }),
     dataRoot: dataRoot.path,
   });
   const { formatQualitySummary } = await import('@buff/ingest');

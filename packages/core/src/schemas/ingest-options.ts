@@ -25,6 +25,8 @@ export const IngestOptionsSchema = z
     timeframe: TimeframeSchema.default('1m'),
     allowGaps: z.boolean().default(false),
     timezone: z.string().min(1).optional(),
+    /** A naive time that occurs twice in `timezone` (DST fall-back): refused unless `earlier` or `later` is declared. */
+    ambiguous: z.enum(['refuse', 'earlier', 'later']).optional(),
     timestampFormat: TimestampFormatSchema.default('iso'),
     columnMap: z.record(z.string(), z.string().nullable()).default({}),
   })

@@ -11,6 +11,7 @@ import { parseUsualRows } from './usual-rows.js';
 const LF = 10;
 const CR = 13;
 const COMMA = 44;
+const QUOTE = 34;
 /** How much of the first chunk sizes the columns. */
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -110,7 +111,11 @@ export class CsvLineParser {
       for (let f = 0; f < fieldCount; f++) {
         const slot = slots[f] as number;
         let q: number;
-        if (slot > 0) {
+        if (buf[p] === QUOTE && p < stop) {
+          this.line = line;
+          q = this.parseQuotedField(buf, p, stop, f, slot, row, final);
+          if (slot === 0) fastLength = timestamps.fastLength;
+        } else if (slot > 0) {
           const column = values[slot - 1] as Float64Array;
           q = p < stop ? scanDecimalInto(buf, p, column, row) : -1;
           let ok = q >= 0;
@@ -152,7 +157,8 @@ export class CsvLineParser {
             throw this.fieldCountError(buf, p, q, stop, f, atComma, final);
           }
           if (slot === 0) {
-            const end = q > p && buf[q - 1] === CR ? q - 1 : q;
+            // a CR ends the line only before its LF: anywhere else it is a byte of the field (refused)
+            const end = !atComma && q > p && buf[q - 1] === CR ? q - 1 : q;
             const ms = timestamps.parse(buf, p, end);
             if (timestamps.status !== TimestampStatus.OK) {
               const problem = timestampProblem(timestamps);
@@ -190,8 +196,17 @@ export class CsvLineParser {
     const header = latin1(buf, start, lf)
       .replace(/^\u00EF\u00BB\u00BF/, '')
       .replace(/\r$/, '');
-    const names = header.split(',');
     this.line = 1;
+    if (header === '') {
+      const nothing = lf + 1 >= stop;
+      throw this.fail(
+        'EMPTY_FILE',
+        { file: this.file, line: 1 },
+        '',
+        nothing ? 'file holds no header and no rows' : 'the first line (the header) is empty',
+      );
+    }
+    const names = splitHeader(header, (reason) => this.fail('BAD_ROW', { file: this.file, line: 1 }, header, reason));
     const slots = (this.options.mapHeader as (names: string[]) => Int8Array)(names);
     // Size the columns from the mean length of the lines in the next 64 KiB; they grow if it was short.
     const sample = Math.min(stop, lf + 1 + SAMPLE_BYTES);
@@ -214,6 +229,76 @@ export class CsvLineParser {
       this.line++;
       throw this.fieldCountError(buf, p, stop, stop, commas, false, true);
     }
+  }
+
+  /**
+   * An RFC 4180 quoted field at `p` (`"..."`, a quote inside written `""`), kept out of the hot
+   * loop: parses what the quotes hold as the field's number or timestamp and returns the position
+   * of the comma or LF after it. A quoted field spanning lines is refused (rows are single lines).
+   */
+  private parseQuotedField(
+    buf: Buffer,
+    p: number,
+    stop: number,
+    f: number,
+    slot: number,
+    row: number,
+    final: boolean,
+  ): number {
+    let close = p + 1;
+    let escaped = false;
+    for (;;) {
+      while (close < stop && buf[close] !== QUOTE && buf[close] !== LF) close++;
+      if (close >= stop || buf[close] === LF) {
+        const place = { file: this.file, line: this.line };
+        const text = latin1(buf, p, close);
+        if (final && close >= stop) return this.throwTruncated(place, text);
+        throw this.fail('BAD_ROW', place, text, 'a quoted field does not end on its line');
+      }
+      if (buf[close + 1] !== QUOTE) break;
+      escaped = true;
+      close += 2;
+    }
+    let q = close + 1;
+    if (buf[q] === CR && (q + 1 === stop || buf[q + 1] === LF)) q++;
+    const next = q < stop ? buf[q] : LF;
+    if (next !== COMMA && next !== LF)
+      throw this.fail(
+        'BAD_ROW',
+        { file: this.file, line: this.line },
+        latin1(buf, p, q + 1),
+        'text after a closing quote',
+      );
+    const atComma = next === COMMA;
+    if ((f === this.names.length - 1) === atComma) throw this.fieldCountError(buf, p, q, stop, f, atComma, final);
+    if (slot < 0) return q;
+    const column = (this.columns as ColumnBuffers).values;
+    const place = { file: this.file, line: this.line };
+    if (slot > 0) {
+      const value = this.numbers.parse(buf, p + 1, close);
+      if (escaped || this.numbers.status !== NumberStatus.OK) throw this.numberError(buf, p + 1, close, slot);
+      (column[slot - 1] as Float64Array)[row] = value;
+      return q;
+    }
+    const timestamps = this.options.timestamps;
+    const ms = escaped ? Number.NaN : timestamps.parse(buf, p + 1, close);
+    if (escaped || timestamps.status !== TimestampStatus.OK) {
+      const problem = escaped
+        ? { code: 'BAD_TIMESTAMP' as const, reason: 'not a timestamp' }
+        : timestampProblem(timestamps);
+      throw this.fail(
+        problem.code,
+        { ...place, column: this.names[f]?.trim() ?? 'timestamp' },
+        latin1(buf, p + 1, close),
+        problem.reason,
+      );
+    }
+    (this.columns as ColumnBuffers).ts[row] = ms;
+    return q;
+  }
+
+  private throwTruncated(place: RulePlace, text: string): never {
+    throw this.fail('TRUNCATED_LINE', place, text, 'last line is cut off inside a quoted field');
   }
 
   private numberError(buf: Buffer, p: number, stop: number, slot: number): Error {
@@ -257,6 +342,39 @@ export class CsvLineParser {
     }
     const reason = text === '' ? 'empty line' : `${f + 1} of ${fieldCount} fields (header: ${this.names.join(',')})`;
     return this.fail('BAD_ROW', place, text, reason);
+  }
+}
+
+/**
+ * The names of a header line: split at commas, RFC 4180 quotes removed (`""` is a quote); a
+ * quote left open, or text after a closing quote, is refused through `refuse`.
+ */
+export function splitHeader(header: string, refuse: (reason: string) => Error): string[] {
+  if (!header.includes('"')) return header.split(',');
+  const names: string[] = [];
+  let i = 0;
+  for (;;) {
+    let name = '';
+    if (header[i] === '"') {
+      i++;
+      for (;;) {
+        const quote = header.indexOf('"', i);
+        if (quote < 0) throw refuse('a quoted header name has no closing quote');
+        name += header.slice(i, quote);
+        i = quote + 1;
+        if (header[i] !== '"') break;
+        name += '"';
+        i++;
+      }
+      if (i < header.length && header[i] !== ',') throw refuse('text after a closing quote in the header');
+    } else {
+      const comma = header.indexOf(',', i);
+      name = header.slice(i, comma < 0 ? header.length : comma);
+      i = comma < 0 ? header.length : comma;
+    }
+    names.push(name);
+    if (i >= header.length) return names;
+    i++; // the comma
   }
 }
 

@@ -47,7 +47,11 @@ export interface ReadCsv {
 export async function readCsvForIngest(path: string, input: IngestOptionsInput & ReadTuning): Promise<ReadCsv> {
   const { chunkBytes, parallelBytes, ...rest } = input;
   const options = parseIngestOptions(rest);
-  const timestamps = await createTimestampParser({ format: options.timestampFormat, timezone: options.timezone });
+  const timestamps = await createTimestampParser({
+    format: options.timestampFormat,
+    timezone: options.timezone,
+    ambiguous: options.ambiguous,
+  });
   const rules: RowCheckOptions = {
     timeframeMs: timeframeMs(options.timeframe),
     allowGaps: options.allowGaps,

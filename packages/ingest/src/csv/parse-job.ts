@@ -1,6 +1,7 @@
 import type { ErrorCode, TimestampFormat } from '@buff/core';
 import type { SharedColumns } from './column-buffers.js';
 import type { StepStats } from './each-row.js';
+import type { AmbiguousTime } from './zone-converter.js';
 import type { RulePlace } from './rule-error.js';
 
 /** What the main thread asks a parse worker to parse: one range of lines, header already known. */
@@ -19,6 +20,7 @@ export interface ParseJob {
   columns: SharedColumns & { end: number };
   timestampFormat: TimestampFormat;
   timezone: string | undefined;
+  ambiguous: AmbiguousTime | undefined;
   /** The timestamp format code of the file's first row (every row must share it); -1 when unknown. */
   fileFormat: number;
   chunkBytes: number | undefined;

@@ -25,6 +25,15 @@ export function parseIngestOptions(input: IngestOptionsInput): IngestOptions {
     );
   }
   assertTimestampOptions(parsed.data.timestampFormat, parsed.data.timezone);
+  if (parsed.data.ambiguous !== undefined && parsed.data.timezone === undefined) {
+    throw new BuffError(
+      'INVALID_CONFIG',
+      'ambiguous applies to timestamps read in a declared timezone; none is declared',
+      {
+        details: { key: 'ambiguous', value: parsed.data.ambiguous },
+      },
+    );
+  }
   return parsed.data;
 }
 

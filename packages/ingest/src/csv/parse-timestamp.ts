@@ -1,9 +1,18 @@
 import type { TimestampFormat } from '@buff/core';
 import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil, daysInMonth } from './civil-time.js';
-import { createZoneConverter, type ZoneConverter } from './zone-converter.js';
+import { AMBIGUOUS, createZoneConverter, type AmbiguousTime, type ZoneConverter } from './zone-converter.js';
 
 /** Why a timestamp was not accepted; `OK` when it was. */
-export const TimestampStatus = { OK: 0, BAD: 1, NO_ZONE: 2, MIXED: 3, NONEXISTENT: 4 } as const;
+export const TimestampStatus = {
+  OK: 0,
+  BAD: 1,
+  NO_ZONE: 2,
+  MIXED: 3,
+  NONEXISTENT: 4,
+  AMBIGUOUS: 5,
+  SUB_MILLISECOND: 6,
+  OUT_OF_RANGE: 7,
+} as const;
 export type TimestampStatus = (typeof TimestampStatus)[keyof typeof TimestampStatus];
 
 // A format code packs the shape of one ISO timestamp; every row of a file must share it.
@@ -16,6 +25,12 @@ const EPOCH = 1 << 10;
 const ZoneKind = { NONE: 0, Z: 1, COLON_OFFSET: 2, OFFSET: 3, HOUR_OFFSET: 4 } as const;
 
 const UNSET = -1;
+/** The instants Buff accepts: years 0000-9999 UTC, so that every stored time exports as ISO that ingest reads back. */
+export const MIN_TIMESTAMP_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+/** Why a wall time that occurs twice was refused. */
+export const AMBIGUOUS_REASON =
+  'local time occurs twice in the declared zone (daylight-saving fall-back); declare which with ambiguous / --ambiguous earlier|later';
 
 /**
  * Parses timestamps from bytes into UTC epoch ms, one instance per file: the first row fixes
@@ -37,6 +52,8 @@ export class TimestampParser {
     private readonly zone: ZoneConverter | undefined,
     /** The declared IANA zone of naive timestamps, if any. */
     readonly timezone?: string,
+    /** How a naive time that occurs twice in that zone resolves (refused when absent). */
+    readonly ambiguous?: AmbiguousTime,
   ) {}
 
   /** Byte length of every timestamp of the file when {@link parseFastInto} applies to it, else 0. */
@@ -51,6 +68,10 @@ export class TimestampParser {
   parse(bytes: Uint8Array, start: number, end: number): number {
     const ms = this.format === 'iso' ? this.parseIso(bytes, start, end) : this.parseEpoch(bytes, start, end);
     if (this.status !== TimestampStatus.OK) return Number.NaN;
+    if (!(ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS)) {
+      this.status = TimestampStatus.OUT_OF_RANGE;
+      return Number.NaN;
+    }
     if (this.fileFormat === UNSET) this.setFileFormat(this.rowFormat);
     else if (this.rowFormat !== this.fileFormat) {
       this.status = TimestampStatus.MIXED;
@@ -153,13 +174,20 @@ export class TimestampParser {
         if (p < e && b[p] === 46) {
           let count = 0;
           let fraction = 0;
+          let belowMs = 0;
           p++;
           while (p < e && b[p]! >= 48 && b[p]! <= 57) {
             if (count < 3) fraction = fraction * 10 + (b[p]! - 48);
+            else belowMs |= b[p]! - 48;
             count++;
             p++;
           }
           if (count === 0 || count > 9) return this.bad();
+          // A time between two milliseconds would be stored as another time: refuse it.
+          if (belowMs !== 0) {
+            this.status = TimestampStatus.SUB_MILLISECOND;
+            return Number.NaN;
+          }
           for (let k = count; k < 3; k++) fraction *= 10;
           wall += fraction;
           code |= count << FRACTION_SHIFT;
@@ -196,8 +224,12 @@ export class TimestampParser {
       return Number.NaN;
     }
     const utc = this.zone.wallToUtc(wall);
-    this.status = Number.isNaN(utc) ? TimestampStatus.NONEXISTENT : TimestampStatus.OK;
-    return utc;
+    this.status = Number.isNaN(utc)
+      ? TimestampStatus.NONEXISTENT
+      : utc === AMBIGUOUS
+        ? TimestampStatus.AMBIGUOUS
+        : TimestampStatus.OK;
+    return this.status === TimestampStatus.OK ? utc : Number.NaN;
   }
 
   /**
@@ -274,9 +306,11 @@ function fastLengthOf(code: number): number {
 export async function createTimestampParser(options: {
   format: TimestampFormat;
   timezone?: string | undefined;
+  ambiguous?: AmbiguousTime | undefined;
 }): Promise<TimestampParser> {
-  const zone = options.timezone === undefined ? undefined : await createZoneConverter(options.timezone);
-  return new TimestampParser(options.format, zone, options.timezone);
+  const zone =
+    options.timezone === undefined ? undefined : await createZoneConverter(options.timezone, options.ambiguous);
+  return new TimestampParser(options.format, zone, options.timezone, options.ambiguous);
 }
 
 /**
@@ -315,6 +349,12 @@ export function timestampProblem(parser: TimestampParser): {
       };
     case TimestampStatus.NONEXISTENT:
       return { code: 'BAD_TIMESTAMP', reason: 'local time does not exist in the declared zone (daylight-saving jump)' };
+    case TimestampStatus.AMBIGUOUS:
+      return { code: 'BAD_TIMESTAMP', reason: AMBIGUOUS_REASON };
+    case TimestampStatus.SUB_MILLISECOND:
+      return { code: 'BAD_TIMESTAMP', reason: 'timestamp has non-zero digits below the millisecond' };
+    case TimestampStatus.OUT_OF_RANGE:
+      return { code: 'BAD_TIMESTAMP', reason: 'timestamp is outside the years 0000-9999 (UTC)' };
     default:
       return {
         code: 'BAD_TIMESTAMP',

@@ -37,7 +37,11 @@ function checkOwnRows(bars: Bars, file: string, rules: NonNullable<ParseJob['row
 }
 
 async function parseJob(job: ParseJob): Promise<ParseReply> {
-  const timestamps = await createTimestampParser({ format: job.timestampFormat, timezone: job.timezone });
+  const timestamps = await createTimestampParser({
+    format: job.timestampFormat,
+    timezone: job.timezone,
+    ambiguous: job.ambiguous,
+  });
   if (job.fileFormat >= 0) timestamps.setFileFormat(job.fileFormat);
   const parser = new CsvLineParser({ file: job.file, timestamps, fail, size: job.end - job.start });
   const { end, ...shared } = job.columns;

@@ -76,7 +76,16 @@ export async function readCsvColumns(path: string, options: ReadCsvOptions): Pro
     });
   }
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) {
+      throw new BuffError('INVALID_INPUT', `${options.file} is a folder, not a CSV file`, {
+        details: { file: options.file, rule: 'INPUT_IS_FOLDER' },
+      });
+    }
+    // Blank lines at the very end are no rows: parsing stops before them (they are hashed).
+    const size = endOfLastLine(fd, stat.size);
+    if (size === 0) throw ruleError('EMPTY_FILE', { file: options.file, line: 1 }, '', 'file is empty');
+    const tail = { fd, from: size, to: stat.size };
     if (size >= (options.parallelBytes ?? PARALLEL_PARSE_BYTES)) {
       const worker = startParseWorker(); // boots while the header and first row are read
       let split = size;
@@ -85,15 +94,21 @@ export async function readCsvColumns(path: string, options: ReadCsvOptions): Pro
       } finally {
         if (split >= size) worker.terminate(); // a file of one line, or a failed read
       }
-      if (split < size) return await readInParallel(fd, path, size, split, worker, options);
+      if (split < size) return await readInParallel(fd, path, size, split, worker, options, stat.size);
     }
-    return await readOnOneThread(fd, path, size, options);
+    return await readOnOneThread(fd, path, size, options, tail);
   } finally {
     closeSync(fd);
   }
 }
 
-async function readOnOneThread(fd: number, path: string, size: number, options: ReadCsvOptions): Promise<CsvColumns> {
+async function readOnOneThread(
+  fd: number,
+  path: string,
+  size: number,
+  options: ReadCsvOptions,
+  tail: { from: number; to: number },
+): Promise<CsvColumns> {
   const parser = createParser(options, size);
   const hash: SourceHash = createSourceHash(path);
   try {
@@ -103,6 +118,7 @@ async function readOnOneThread(fd: number, path: string, size: number, options: 
       chunkBytes: options.chunkBytes,
       onBytes: (bytes) => hash.update(bytes),
     });
+    if (tail.to > tail.from) hash.update(readRange(fd, tail.from, tail.to));
     const bars = finish(parser, size, options.file);
     return { bars, sha256: await hash.digest(), sourceColumns: parser.names.length, parallel: false };
   } catch (err) {
@@ -118,6 +134,7 @@ async function readInParallel(
   split: number,
   worker: ParseWorker,
   options: ReadCsvOptions,
+  fileSize: number,
 ): Promise<CsvColumns> {
   let answered = false;
   try {
@@ -143,6 +160,7 @@ async function readInParallel(
         columns: shared,
         timestampFormat: options.timestamps.format,
         timezone: options.timestamps.timezone,
+        ambiguous: options.timestamps.ambiguous,
         fileFormat: options.timestamps.fileFormat,
         chunkBytes: options.chunkBytes,
         rowRules:
@@ -160,7 +178,7 @@ async function readInParallel(
       onBytes: (bytes) => hash.update(bytes),
     });
     if (reply === undefined) post(); // the first part held only the header
-    hashFileRange(fd, split, size, hash, options.chunkBytes);
+    hashFileRange(fd, split, fileSize, hash, options.chunkBytes);
     // This part's row rules while the worker works; their errors wait: read errors come first.
     let checked =
       options.rowRules === undefined || parser.columns === undefined
@@ -283,6 +301,34 @@ function finish(parser: CsvLineParser, size: number, file: string): Bars {
     );
   }
   return cols.toBars();
+}
+
+/** How many trailing bytes may be blank lines (more are rows to refuse, not an end to trim). */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The end of the file's content: just after the LF of its last non-blank line when only CR/LF
+ * bytes follow (blank lines at the very end), else the size. 0 when the file holds only CR/LF.
+ */
+function endOfLastLine(fd: number, size: number): number {
+  const from = Math.max(0, size - TAIL_BYTES);
+  const tail = readRange(fd, from, size);
+  let i = tail.length - 1;
+  while (i >= 0 && (tail[i] === LF || tail[i] === 13)) i--;
+  if (i < 0) return from === 0 ? 0 : size;
+  const lf = tail.indexOf(LF, i + 1);
+  return lf < 0 ? size : from + lf + 1;
+}
+
+function readRange(fd: number, from: number, to: number): Buffer {
+  const buf = Buffer.alloc(to - from);
+  let read = 0;
+  while (read < buf.length) {
+    const n = readSync(fd, buf, read, buf.length - read, from + read);
+    if (n <= 0) break;
+    read += n;
+  }
+  return buf.subarray(0, read);
 }
 
 /** The position just after the first LF at or after `target` (the start of a line), or `size`. */

@@ -1,4 +1,5 @@
 import { BuffError, type ErrorCode } from '@buff/core';
+import { clipText, QUOTED_CHARS } from './clip-text.js';
 
 /** Where a rule failed: a CSV line (1-based, header = line 1) or an Arrow row (1-based). */
 export interface RulePlace {
@@ -16,13 +17,11 @@ export interface RulePlace {
 export function ruleError(code: ErrorCode, place: RulePlace, value: string, reason: string): BuffError {
   const where =
     place.line !== undefined ? `line ${place.line}` : place.row !== undefined ? `row ${place.row}` : 'header';
-  const column = place.column === undefined ? '' : `, column "${place.column}"`;
-  const message = `${code} in ${place.file} ${where}${column}: ${reason}: "${clip(value)}"`;
-  return new BuffError(code, message, { details: { ...place, value, rule: code } });
-}
-
-/** Keeps messages one line and short. */
-function clip(value: string): string {
-  const flat = value.replace(/[\r\n]+/g, ' ');
-  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+  const column = place.column === undefined ? '' : `, column "${clipText(place.column)}"`;
+  const message = `${code} in ${place.file} ${where}${column}: ${clipText(reason, 400)}: "${clipText(value)}"`;
+  // details stay bounded too: a 1 MB field is not copied into every log line and JSON answer
+  const long = value.length > QUOTED_CHARS;
+  const details = { ...place, value: long ? clipText(value) : value, rule: code };
+  if (place.column !== undefined && place.column.length > QUOTED_CHARS) details.column = clipText(place.column);
+  return new BuffError(code, message, { details: long ? { ...details, valueLength: value.length } : details });
 }
