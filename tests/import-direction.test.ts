@@ -14,6 +14,9 @@ const ALLOWED: Record<string, string[]> = {
   server: ['core', 'ingest', 'registry', 'engine', 'ml'],
 };
 
+/** Subpath exports a package declares in its package.json (`exports`), importable by name. */
+const SUBPATH_ENTRIES = ['@buff/ml/inference'];
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -39,7 +42,8 @@ describe('import direction', () => {
           if (spec.startsWith('@buff/')) {
             const target = spec.slice('@buff/'.length).split('/')[0] as string;
             if (target !== pkg && !allowed.includes(target)) problems.push(`${file}: imports ${spec}`);
-            if (spec.split('/').length > 2) problems.push(`${file}: deep import ${spec} (use the package's index)`);
+            if (spec.split('/').length > 2 && !SUBPATH_ENTRIES.includes(spec))
+              problems.push(`${file}: deep import ${spec} (use the package's index or a subpath export)`);
           }
           if (/packages\/[a-z]+\/src/.test(spec) || /^\.\.\/\.\.\/\.\.\//.test(spec))
             problems.push(`${file}: reaches into another package: ${spec}`);
@@ -49,11 +53,30 @@ describe('import direction', () => {
     });
   }
 
-  it('engine imports only the inference entry of ml, never its training', () => {
+  it('engine imports only the inference entry of ml (@buff/ml/inference), never its index or training', () => {
     const srcDir = join(REPO_ROOT, 'packages', 'engine', 'src');
-    const offenders = sourceFiles(srcDir).filter((file) => /from\s*['"]@buff\/ml['"]/.test(readFileSync(file, 'utf8')));
-    for (const file of offenders) {
-      expect(readFileSync(file, 'utf8')).not.toMatch(/\btrain(Model|Lstm|Transformer)?\b/);
-    }
+    const mlImports = sourceFiles(srcDir).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => spec === '@buff/ml' || spec.startsWith('@buff/ml/'))
+        .map((spec) => `${file}: ${spec}`),
+    );
+    expect(mlImports.filter((line) => !line.endsWith(': @buff/ml/inference'))).toEqual([]);
+    expect(mlImports.length).toBeGreaterThan(0);
+  });
+
+  it('the inference entry of ml reaches no training code', () => {
+    const dir = join(REPO_ROOT, 'packages', 'ml', 'src', 'inference');
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        if (spec.startsWith('.')) visit(join(file, '..', spec.replace(/\.js$/, '.ts')));
+      }
+    };
+    visit(join(dir, 'index.ts'));
+    const training = [...reached].filter((file) => /(train|train-loop|training-data|split|labels)\.ts$/.test(file));
+    expect(training).toEqual([]);
+    expect(reached.size).toBeGreaterThan(3);
   });
 });

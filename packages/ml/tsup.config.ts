@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild();
+// Two entries: the whole package, and `@buff/ml/inference` (scoring without the training code).
+export default packageBuild({ entry: { index: 'src/index.ts', 'inference/index': 'src/inference/index.ts' } });

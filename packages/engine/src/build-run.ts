@@ -8,8 +8,9 @@ import {
   type RunManifest,
   type RunStore,
 } from '@buff/core';
-import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
-import { resolveStrategy } from './strategy-registry.js';
+import { allocationWeights, type RunConfig, type RunConfigInput } from './run-config.js';
+import { prepareRun } from './prepare-run.js';
+import type { ModelResolver } from './strategy.js';
 import { loadRunInputs } from './run-inputs.js';
 import { computeRunId } from './run-id.js';
 import { engineVersion, packageVersions } from './engine-version.js';
@@ -23,6 +24,8 @@ export interface BuildRunOptions {
   runStore: RunStore;
   dataRoot: string;
   logger?: Logger;
+  /** Finds models named by the config (the `model-signal` strategy); the CLI binds it to the ModelRegistry. */
+  resolveModel?: ModelResolver;
 }
 
 export interface BuildRunResult {
@@ -43,9 +46,7 @@ export async function buildRun(
   options: BuildRunOptions,
 ): Promise<BuildRunResult> {
   const logger = options.logger ?? silentLogger();
-  const parsed = parseRunConfig(configInput);
-  const { def, params } = resolveStrategy(parsed.strategy);
-  const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
+  const { config, def, params } = await prepareRun(configInput, { resolveModel: options.resolveModel });
   const weights = allocationWeights(config);
   const { bars, inputs, verified, tsInt64 } = await loadRunInputs(config, options.dataRoot);
   const version = engineVersion();

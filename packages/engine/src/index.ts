@@ -21,6 +21,8 @@ export type { BarWindow, BarWindowControl } from './bar-window.js';
 export { smaCross } from './strategies/sma-cross.js';
 export { rsiReversion } from './strategies/rsi-reversion.js';
 export { donchianBreakout } from './strategies/donchian-breakout.js';
+export { modelSignal, switchModel, loadModelForSignals, TIERS } from './strategies/model-signal.js';
+export type { ModelSignalParams, ModelSignalState, ActiveModel, Tier } from './strategies/model-signal.js';
 
 /** Backtest simulation, guardrails and metrics on typed-array columns. */
 export { simulate } from './simulate.js';
@@ -36,6 +38,8 @@ export type { Action, GuardrailCode, DecisionColumns, TradeColumns, EquityColumn
 
 /** The run builder: inputs, run id, artifacts, publish through a RunStore. */
 export { buildRun } from './build-run.js';
+export { prepareRun } from './prepare-run.js';
+export type { PreparedRun } from './prepare-run.js';
 export type { BuildRunOptions, BuildRunResult } from './build-run.js';
 export { loadRunInputs } from './run-inputs.js';
 export type { LoadedInputs } from './run-inputs.js';

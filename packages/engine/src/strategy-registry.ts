@@ -4,11 +4,13 @@ import type { StrategyDef } from './strategy.js';
 import { smaCross } from './strategies/sma-cross.js';
 import { rsiReversion } from './strategies/rsi-reversion.js';
 import { donchianBreakout } from './strategies/donchian-breakout.js';
+import { modelSignal } from './strategies/model-signal.js';
 
 const registry = new Map<string, StrategyDef>([
   ['sma-cross', smaCross],
   ['rsi-reversion', rsiReversion],
   ['donchian-breakout', donchianBreakout],
+  ['model-signal', modelSignal],
 ]);
 
 /**

@@ -4,6 +4,7 @@ import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
+import { registryModelResolver } from '../model-resolver.js';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -16,7 +17,11 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           y
             .option('config', { type: 'string', demandOption: true, describe: 'run config file (YAML or JSON)' })
             .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
-            .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+            .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+            .option('models-root', {
+              type: 'string',
+              describe: 'models root for model-signal (else MODELS_ROOT, else ./models)',
+            }),
         async (args) => {
           const out = outputFor(args);
           const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
@@ -34,16 +39,27 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           const { parseRunConfig, resolveStrategy, buildRun } = await import('@buff/engine');
           const config = parseRunConfig(text, args.config);
           resolveStrategy(config.strategy); // a bad strategy or params fails before the runs root is touched
-          const { openRunRegistry } = await import('@buff/registry');
+          const { openRunRegistry, openModelRegistry } = await import('@buff/registry');
+          let models: Awaited<ReturnType<typeof openModelRegistry>> | undefined;
+          if (config.strategy.name === 'model-signal') {
+            const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
+            out.root(modelsRoot);
+            models = await openModelRegistry({ modelsRoot: modelsRoot.path });
+          }
           const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
           try {
-            const built = await buildRun(config, { runStore: registry, dataRoot: dataRoot.path });
+            const built = await buildRun(config, {
+              runStore: registry,
+              dataRoot: dataRoot.path,
+              ...(models ? { resolveModel: registryModelResolver(models) } : {}),
+            });
             out.line(built.runId);
             out.line(`folder ${built.runDir}`);
             out.line(built.created ? 'built' : 'already built: nothing rewritten');
             out.result({ runId: built.runId, runDir: built.runDir, created: built.created });
           } finally {
             await registry.close();
+            await models?.close();
           }
         },
       )

@@ -1,0 +1,33 @@
+import { parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
+import { resolveStrategy } from './strategy-registry.js';
+import type { ModelResolver, StrategyDef } from './strategy.js';
+
+/** A run config normalized for building: defaults filled, strategy params parsed and pinned. */
+export interface PreparedRun {
+  /** The config the run id hashes (its strategy params are the pinned ones). */
+  config: RunConfig;
+  def: StrategyDef;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Parses a run config, resolves its strategy and lets the strategy pin what its params only name
+ * (`prepare`: a model alias becomes a version and model id), so that the run id depends on it.
+ * The backtest and the dry run both start here.
+ * @example const { config, def, params } = await prepareRun(parseRunConfig(text), { resolveModel });
+ */
+export async function prepareRun(
+  configInput: RunConfig | RunConfigInput,
+  options: { resolveModel?: ModelResolver | undefined } = {},
+): Promise<PreparedRun> {
+  const parsed = parseRunConfig(configInput);
+  const { def, params: parsedParams } = resolveStrategy(parsed.strategy);
+  const env = {
+    symbols: parsed.symbols,
+    timeframe: parsed.timeframe,
+    ...(options.resolveModel ? { resolveModel: options.resolveModel } : {}),
+  };
+  const params = def.prepare ? await def.prepare(parsedParams, env) : parsedParams;
+  const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
+  return { config, def, params };
+}

@@ -1,0 +1,12 @@
+/**
+ * `@buff/ml/inference`: load a trained model and score bars with it, without the training code
+ * (the engine's `model-signal` strategy and the dry-run runtime import only this entry).
+ */
+export { loadInferenceModel, createInferenceModel } from './inference-model.js';
+export type { InferenceModel, WindowScorer } from './inference-model.js';
+export { lstmLogit } from './lstm-forward.js';
+export type { LstmArrays } from './lstm-forward.js';
+export { readCheckpointArrays } from './checkpoint-arrays.js';
+export type { CheckpointArrays } from './checkpoint-arrays.js';
+export { readModelCard, modelIdOf, MODEL_CARD_FILE } from '../model-card.js';
+export type { ModelCard } from '../model-card.js';
