@@ -8,5 +8,3 @@ export { lstmLogit } from './lstm-forward.js';
 export type { LstmArrays } from './lstm-forward.js';
 export { readCheckpointArrays } from './checkpoint-arrays.js';
 export type { CheckpointArrays } from './checkpoint-arrays.js';
-export { readModelCard, modelIdOf, MODEL_CARD_FILE } from '../model-card.js';
-export type { ModelCard } from '../model-card.js';

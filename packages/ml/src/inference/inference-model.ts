@@ -1,6 +1,5 @@
-import { BuffError, type Bars } from '@buff/core';
+import { BuffError, readModelCard, type Bars, type ModelCard } from '@buff/core';
 import { computeFeatures, featureWarmup, parseFeatureOptions } from '../features/compute-features.js';
-import { readModelCard, type ModelCard } from '../model-card.js';
 import { readCheckpointArrays } from './checkpoint-arrays.js';
 import { lstmLogit, type LstmArrays } from './lstm-forward.js';
 

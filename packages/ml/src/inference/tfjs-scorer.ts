@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
-import type { ModelCard } from '../model-card.js';
+import type { ModelCard } from '@buff/core';
 import type { WindowScorer } from './inference-model.js';
 
 /**
