@@ -1,14 +1,14 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import express from 'express';
 import type { Router } from 'express';
 import { mountJobsApi } from './api/jobs-api.js';
 import { mountRunsApi } from './api/runs-api.js';
 import { mountSystemApi } from './api/system-api.js';
-import { apiNotFound, errorHandler } from './error-handler.js';
+import { mountAssets } from './assets.js';
+import { apiNotFound, errorHandler, notFound } from './error-handler.js';
 import type { BuffRouterOptions } from './options.js';
 import { mountPages } from './pages/page-routes.js';
 import { requestContext } from './request-context.js';
+import { securityHeaders } from './security-headers.js';
 import { createServerContext } from './server-context.js';
 
 /** The router plus a way to stop its jobs and close the registry it opened. */
@@ -18,16 +18,6 @@ export type BuffRouter = Router & {
   /** Waits for running jobs, then closes the registry (if the router opened it). */
   close(): Promise<void>;
 };
-
-/** Where the chart library's standalone production build lives (served at /assets/lightweight-charts.js). */
-function chartLibraryPath(): string {
-  const require = createRequire(import.meta.url);
-  return join(
-    dirname(require.resolve('lightweight-charts/package.json')),
-    'dist',
-    'lightweight-charts.standalone.production.js',
-  );
-}
 
 /**
  * An Express router with Buff's JSON API under /api and the UI pages (/runs, /runs/:id,
@@ -39,22 +29,32 @@ function chartLibraryPath(): string {
  * app.use('/research', createBuffRouter({ runsRoot: 'runs', dataRoot: 'data' }));
  */
 export function createBuffRouter(options: BuffRouterOptions): BuffRouter {
+  return buildRouter(options, { standalone: false });
+}
+
+/**
+ * The router; `standalone` (startServer: the router is the whole app) adds `/` → `/runs` and a 404
+ * for every path no route matched, so those answers carry the same headers as the rest.
+ */
+export function buildRouter(options: BuffRouterOptions, mode: { standalone: boolean }): BuffRouter {
   const ctx = createServerContext(options);
   const router = express.Router() as BuffRouter;
   const json = express.json({ limit: ctx.limits.maxBodyBytes, strict: true, type: 'application/json' });
   const form = express.urlencoded({ limit: ctx.limits.maxBodyBytes, extended: false, parameterLimit: 50 });
   const csv = express.text({ limit: ctx.limits.maxUploadBytes, type: 'text/csv' });
 
+  router.use(securityHeaders());
   router.use(requestContext(ctx.logger));
   router.use(ctx.metrics.middleware);
-  router.get('/assets/lightweight-charts.js', (_req, res) => {
-    res.sendFile(chartLibraryPath(), { maxAge: '1d', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
-  });
+  mountAssets(router);
   mountRunsApi(router, ctx);
   mountSystemApi(router, ctx, json);
   mountJobsApi(router, ctx, { json, csv });
   router.use('/api', apiNotFound);
+  router.use('/assets', notFound);
+  if (mode.standalone) router.get('/', (req, res) => res.redirect(`${req.baseUrl}/runs`));
   mountPages(router, ctx, form);
+  if (mode.standalone) router.use(notFound);
   router.use(errorHandler(ctx));
   router.ready = async () => {
     await ctx.registry();

@@ -65,3 +65,8 @@ export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
 export const apiNotFound: express.RequestHandler = (req) => {
   throw new BuffError('NOT_FOUND', `no API route ${req.method} ${req.path}`, { details: { rule: 'route' } });
 };
+
+/** 404 (a page or JSON, as the client accepts) for any other path no route matched. */
+export const notFound: express.RequestHandler = (req) => {
+  throw new BuffError('NOT_FOUND', `no page ${req.method} ${req.path.slice(0, 200)}`, { details: { rule: 'route' } });
+};

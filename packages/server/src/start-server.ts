@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createBuffRouter } from './create-router.js';
+import { buildRouter } from './create-router.js';
 import type { BuffRouterOptions } from './options.js';
 
 /** A running server: its base URL and how to stop it. */
@@ -23,9 +23,8 @@ export async function startServer(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const router = createBuffRouter(routerOptions);
+  const router = buildRouter(routerOptions, { standalone: true });
   await router.ready();
-  app.get('/', (_req, res) => res.redirect('/runs'));
   app.use(router);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -21,12 +21,8 @@ function safeNext(base: string, next: string): string {
 
 /** The UI pages: /runs, /runs/new (flagged), /runs/:id, /login, /logout. */
 export function mountPages(router: express.Router, ctx: ServerContext, form: express.RequestHandler): void {
+  // the security headers (CSP, nosniff, ...) are set for every response by securityHeaders()
   const page = (res: express.Response, text: string): void => {
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
-    );
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.type('html').send(text);
   };
 

@@ -1,4 +1,3 @@
-import { RUN_CHARTS_SCRIPT } from '../client/run-charts-script.js';
 import type { RunView } from '../run-view.js';
 import { formatBytes, formatNumber, formatPercent } from './format.js';
 import { html, SafeHtml, type SafeHtml as Html } from './html.js';
@@ -67,10 +66,10 @@ export function renderRunDetailPage(page: { base: string; view: RunView; symbol?
   const symbols = [...new Set(view.manifest.inputs.map((input) => input.symbol))];
   const symbol = page.symbol !== undefined && symbols.includes(page.symbol) ? page.symbol : symbols[0];
   const seriesUrl = `${api}/series${symbol === undefined ? '' : `?symbol=${encodeURIComponent(symbol)}`}`;
-  // several symbols: a plain GET form switches the price chart (no script needed)
+  // several symbols: a plain GET form switches the price chart (run-detail.js submits it on change)
   const picker =
     symbols.length > 1
-      ? html`<form method="get" id="symbol-picker"><label>Symbol <select name="symbol" onchange="this.form.submit()">${symbols.map((s) => html`<option ${s === symbol ? new SafeHtml('selected') : ''}>${s}</option>`)}</select></label> <noscript><button>Show</button></noscript></form>`
+      ? html`<form method="get" id="symbol-picker"><label>Symbol <select name="symbol">${symbols.map((s) => html`<option ${s === symbol ? new SafeHtml('selected') : ''}>${s}</option>`)}</select></label> <noscript><button>Show</button></noscript></form>`
       : '';
   const artifacts = view.artifacts.map(
     (a) =>
@@ -82,11 +81,12 @@ export function renderRunDetailPage(page: { base: string; view: RunView; symbol?
 <h2>Price and decisions${symbol ? ` · ${symbol}` : ''}</h2>${picker}<div id="price-chart" class="chart"></div>
 <div class="grid"><div><h2>Equity</h2><div id="equity-chart" class="chart small-chart"></div></div>
 <div><h2>Drawdown</h2><div id="drawdown-chart" class="chart small-chart"></div></div></div>
-<p id="charts-status" class="muted">loading charts…</p></section>
+<p id="charts-status" class="muted">loading charts…</p>
+<p class="muted">Charts: <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">TradingView Lightweight Charts™</a></p></section>
 <section class="card"><h2>Metrics</h2>${metricsTable(view.metrics)}</section>
 <section class="card"><h2>Data quality</h2>${qualitySection(view)}</section>
 <section><h2>Artifacts</h2><table id="artifacts-table"><thead><tr><th>File</th><th>Type</th><th class="num">Size</th></tr></thead><tbody>${artifacts}</tbody></table></section>
 <section><h2>Manifest</h2><pre id="manifest">${JSON.stringify(view.manifest, null, 2)}</pre></section>`;
-  const scripts = html`<script src="${base}/assets/lightweight-charts.js"></script><script>${new SafeHtml(RUN_CHARTS_SCRIPT)}</script>`;
+  const scripts = ['lightweight-charts.js', 'run-detail.js'];
   return layout({ base, title: `${run.name} ${run.id}`, body, scripts, runsNew: page.runsNew });
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { TIMEFRAMES, type DatasetManifest } from '@buff/core';
 import { listStrategies, RunConfigSchema } from '@buff/engine';
 import { listDatasets } from '@buff/ingest';
-import { RUN_NEW_SCRIPT } from '../client/run-new-script.js';
 import type { ServerLimits } from '../options.js';
 import type { ServerContext } from '../server-context.js';
 import { formatBytes } from './format.js';
@@ -138,7 +137,7 @@ ${paramSets}
     base,
     title: 'New run',
     body,
-    scripts: html`<script>${new SafeHtml(RUN_NEW_SCRIPT)}</script>`,
+    scripts: ['run-new.js'],
     runsNew: true,
   });
 }
