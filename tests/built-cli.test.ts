@@ -123,7 +123,7 @@ describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
   );
 
   it(
-    'serves health, the chart library and the runs page',
+    'serves health, the chart library, the UI scripts and the runs page',
     async () => {
       expect(runId, 'needs the run built by the previous test').not.toBe('');
       const server = await serveBuilt(['--runs-root', join(temp.dir, 'runs1'), '--data-root', join(temp.dir, 'data1')]);
@@ -135,6 +135,12 @@ describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
         expect(chart.status).toBe(200);
         expect(chart.headers.get('content-type') ?? '').toMatch(/javascript/);
         expect((await chart.text()).length).toBeGreaterThan(1000);
+        // the UI's own script and style files, found through @buff/server's exports from the bundle
+        for (const name of ['run-detail.js', 'run-new.js', 'buff.css']) {
+          const asset = await fetch(`${server.url}/assets/${name}`);
+          expect(asset.status, name).toBe(200);
+          expect((await asset.text()).length, name).toBeGreaterThan(500);
+        }
         const runs = await fetch(`${server.url}/runs`);
         expect(runs.status).toBe(200);
         expect(await runs.text()).toContain(runId);

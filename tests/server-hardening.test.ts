@@ -1,8 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastJson, runBuff } from './helpers/cli.js';
+import { startServer } from '@buff/server';
+import { lastJson, REPO_ROOT, runBuff } from './helpers/cli.js';
 import {
   buildFixtureRun,
   call,
@@ -148,5 +149,121 @@ describe('web hardening: malformed requests and unknown config keys', () => {
       code: 'INVALID_CONFIG',
       details: { key: 'strategy.params.__proto__' },
     });
+  });
+});
+
+/** Every response carries these, whatever produced it. */
+function expectSecurityHeaders(headers: Headers, what: string): void {
+  const csp = headers.get('content-security-policy') ?? '';
+  expect(csp, what).toContain("script-src 'self'");
+  expect(csp, what).not.toContain('unsafe-inline');
+  expect(csp, what).not.toContain('unsafe-eval');
+  expect(csp, what).toContain("frame-ancestors 'none'");
+  expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+  expect(headers.get('referrer-policy'), what).toBe('same-origin');
+  expect(headers.get('x-frame-options'), what).toBe('SAMEORIGIN');
+}
+
+describe('web hardening: security headers and script files', () => {
+  const roots = makeRoots('buff-headers-');
+  let server: TestServer;
+  let runId: string;
+
+  beforeAll(async () => {
+    runId = await buildFixtureRun(roots);
+    server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+      prefix: '/research',
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    roots.cleanup();
+  });
+
+  it('pages, JSON, assets, error pages and 404s all carry the same security headers', async () => {
+    const html = { accept: 'text/html' };
+    const cases: Array<[string, Record<string, string>, number]> = [
+      ['/runs', html, 200],
+      [`/runs/${runId}`, html, 200],
+      ['/login', html, 200],
+      ['/runs/new', html, 200],
+      ['/api/runs', {}, 200],
+      ['/api/health', {}, 200],
+      ['/assets/run-detail.js', {}, 200],
+      ['/assets/buff.css', {}, 200],
+      ['/runs/run-0000000000000000', html, 404],
+      ['/api/runs/run-0000000000000000', {}, 404],
+      ['/api/nope', {}, 404],
+      ['/api/runs/%zz', {}, 400],
+      ['/runs/%zz', html, 400],
+      ['/assets/nope.js', {}, 404],
+    ];
+    for (const [path, headers, status] of cases) {
+      const res = await fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
+      expect(res.status, path).toBe(status);
+      expectSecurityHeaders(res.headers, path);
+      await res.arrayBuffer();
+    }
+  });
+
+  it('buff serve (startServer) answers its 404s and redirects with the same headers', async () => {
+    const standalone = await startServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    try {
+      for (const [path, accept, status] of [
+        ['/', 'text/html', 302],
+        ['/no-such-page', 'text/html', 404],
+        ['/no-such-page', 'application/json', 404],
+        ['/runs', 'text/html', 200],
+      ] as const) {
+        const res = await fetch(`${standalone.url}${path}`, { headers: { accept }, redirect: 'manual' });
+        expect(res.status, path).toBe(status);
+        expectSecurityHeaders(res.headers, `${path} ${accept}`);
+        const text = await res.text();
+        if (status === 404 && accept === 'application/json') expect(JSON.parse(text).code).toBe('NOT_FOUND');
+      }
+    } finally {
+      await standalone.close();
+    }
+  });
+
+  it('pages load their scripts as files from /assets, with no inline script or handler', async () => {
+    const login = await call(`${server.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${TOKEN}&next=/runs/new`,
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    for (const path of ['/runs', `/runs/${runId}`, '/runs/new', '/login']) {
+      const { text } = await call(`${server.url}${path}`, { headers: { cookie } });
+      const scripts = [...text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      for (const [, attrs, body] of scripts) {
+        if (/type="application\/json"/.test(attrs ?? '')) continue;
+        expect(attrs, path).toMatch(/ src="\/research\/assets\/[a-z-]+\.js"/);
+        expect(body, path).toBe('');
+      }
+      expect(text, path).not.toMatch(/\son[a-z]+=/i);
+      expect(text, path).not.toContain('<style');
+    }
+    const detail = (await call(`${server.url}/runs/${runId}`)).text;
+    expect(detail).toContain('src="/research/assets/run-detail.js"');
+    expect((await call(`${server.url}/runs/new`, { headers: { cookie } })).text).toContain(
+      'src="/research/assets/run-new.js"',
+    );
+    for (const name of ['run-detail.js', 'run-new.js']) {
+      const res = await call(`${server.url}/assets/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/javascript');
+      expect(res.text).toBe(readFileSync(join(REPO_ROOT, 'packages/server/client', name), 'utf8'));
+    }
   });
 });
