@@ -98,3 +98,24 @@ export { createPublisher } from './notify/notifications.js';
 export type { PublishResult } from './notify/notifications.js';
 export { checkNotifiers } from './notify/check-notifiers.js';
 export type { NotifierCheck } from './notify/check-notifiers.js';
+
+/** Parameter sweeps: grid or seeded random cells, walk-forward folds, PBO (CSCV) and the deflated Sharpe ratio. */
+export { SweepConfigSchema, parseSweepConfig } from './sweep/sweep-config.js';
+export type { SweepConfig, SweepConfigInput } from './sweep/sweep-config.js';
+export { sweepCells, applyCell } from './sweep/sweep-cells.js';
+export type { CellParams } from './sweep/sweep-cells.js';
+export { walkForwardFolds } from './sweep/walk-forward.js';
+export type { Fold } from './sweep/walk-forward.js';
+export {
+  sharpeRatio,
+  expectedMaxSharpe,
+  deflatedSharpeRatio,
+  probabilityOfOverfitting,
+  normalCdf,
+  normalQuantile,
+} from './sweep/sweep-stats.js';
+export { runSweep } from './sweep/run-sweep.js';
+export type { RunSweepOptions, RunSweepResult } from './sweep/run-sweep.js';
+export { SweepReportSchema, sweepMarkdown } from './sweep/sweep-report.js';
+export type { SweepReport } from './sweep/sweep-report.js';
+export { listSweeps, readSweepReport, sweepsDir } from './sweep/sweep-store.js';

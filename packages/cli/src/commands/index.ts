@@ -12,6 +12,7 @@ import { registerRegistryCommands } from './registry.js';
 import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
 import { registerNotifyCommands } from './notify.js';
+import { registerSweepCommands } from './sweep.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -23,6 +24,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerResampleCommands,
   registerRunCommands,
   registerRunsCommands,
+  registerSweepCommands,
   registerRegistryCommands,
   registerServeCommands,
   registerKillSwitchCommands,

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { BuffError } from '@buff/core';
+import { outputFor, type RegisterCommands } from '../context.js';
+import { resolveRoot } from '../roots.js';
+
+const fixed = (value: number | null | undefined): string =>
+  value === null || value === undefined ? 'n/a' : value.toFixed(4);
+
+/** `buff sweep --config F`: a parameter sweep with walk-forward folds, PBO and the deflated Sharpe ratio. */
+export const registerSweepCommands: RegisterCommands = (cli) =>
+  cli.command(
+    'sweep',
+    'sweep a run config over a grid or seeded random cells, with walk-forward folds and the statistics of overfitting',
+    (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'sweep config file (YAML or JSON)' })
+        .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+    async (args) => {
+      const out = outputFor(args);
+      const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+      const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+      out.root(runsRoot);
+      out.root(dataRoot);
+      const path = resolve(args.config);
+      const text = await readFile(path, 'utf8').catch((err: unknown) => {
+        throw new BuffError('INVALID_INPUT', `cannot read sweep config ${args.config}: ${(err as Error).message}`, {
+          cause: err,
+          details: { file: args.config, key: 'config' },
+        });
+      });
+      const { parseSweepConfig, runSweep } = await import('@buff/engine');
+      const sweep = parseSweepConfig(text, args.config);
+      const { openRunRegistry } = await import('@buff/registry');
+      const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+      try {
+        const { report, dir, created } = await runSweep(sweep, {
+          configPath: path,
+          dataRoot: dataRoot.path,
+          runStore: registry,
+        });
+        out.line(report.sweepId);
+        out.line(`folder ${dir}`);
+        out.line(created ? `${report.cells} cells swept` : 'already swept: nothing recomputed');
+        out.line(`best ${JSON.stringify(report.best?.params ?? null)} run ${report.best?.runId ?? 'none'}`);
+        out.line(
+          `PBO ${fixed(report.pbo)}, deflated Sharpe ${fixed(report.deflatedSharpe?.value)} (p ${fixed(report.deflatedSharpe?.pValue)}), walk-forward efficiency ${fixed(report.walkForward.efficiency)}`,
+        );
+        out.result({
+          sweepId: report.sweepId,
+          dir,
+          created,
+          cells: report.cells,
+          best: report.best,
+          pbo: report.pbo,
+          deflatedSharpe: report.deflatedSharpe,
+          walkForwardEfficiency: report.walkForward.efficiency,
+        });
+      } finally {
+        await registry.close();
+      }
+    },
+  );

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  BuffError,
+  canonicalJson,
+  contentId,
+  silentLogger,
+  type Logger,
+  type RunInput,
+  type RunStore,
+} from '@buff/core';
+import type { Bars } from '@buff/core';
+import { buildRun } from '../build-run.js';
+import { engineVersion } from '../engine-version.js';
+import { allocationWeights, parseRunConfig, type RunConfig } from '../run-config.js';
+import { loadRunInputs } from '../run-inputs.js';
+import { simulate } from '../simulate.js';
+import { resolveStrategy } from '../strategy-registry.js';
+import { applyCell, type CellParams, sweepCells } from './sweep-cells.js';
+import { chooseByFold, equityReturns, foldMetrics, walkForwardEfficiency } from './sweep-cell-metrics.js';
+import type { SweepConfig } from './sweep-config.js';
+import { deflatedSharpeRatio, moments, probabilityOfOverfitting, sharpeRatio } from './sweep-stats.js';
+import { readSweepReport, writeSweepFolder } from './sweep-store.js';
+import type { SweepReport } from './sweep-report.js';
+import { walkForwardFolds } from './walk-forward.js';
+
+/** What {@link runSweep} needs besides the config. */
+export interface RunSweepOptions {
+  /** Where the sweep config was read from: `base` is resolved against its folder. */
+  configPath: string;
+  dataRoot: string;
+  /** The run registry: sweeps are kept under its root, the best cell's run is registered in it. */
+  runStore: RunStore;
+  logger?: Logger;
+}
+
+export interface RunSweepResult {
+  report: SweepReport;
+  dir: string;
+  /** False when the sweep already existed: nothing was computed or written. */
+  created: boolean;
+}
+
+/**
+ * Runs a parameter sweep: every cell simulated once over the base window on one shared data load, its
+ * equity cut into walk-forward folds; reports in- and out-of-sample figures per fold, the walk-forward
+ * efficiency, the probability of backtest overfitting (CSCV) and the deflated Sharpe ratio of the best
+ * cell. The sweep id is a content id over the config, the inputs and the engine: a second run is a no-op.
+ * @example const { report } = await runSweep(parseSweepConfig(text, 'sweep.yml'), { configPath: 'sweep.yml', dataRoot: 'data', runStore: registry });
+ */
+export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Promise<RunSweepResult> {
+  const logger = options.logger ?? silentLogger();
+  const basePath = resolve(dirname(options.configPath), sweep.base);
+  const base = readBase(basePath);
+  const cells = sweepCells(sweep);
+  const configs = cells.map((cell, index) => cellConfig(base, cell, index, basePath));
+  const data = await loadSharedInputs(configs, options.dataRoot);
+  const version = engineVersion();
+  const sweepId = `sweep-${contentId({ sweep: { ...sweep, base: parseRunConfig(base, basePath) }, inputs: data.inputs, engineVersion: version }).slice(0, 16)}`;
+  const existing = readSweepReport(options.runStore.root, sweepId);
+  if (existing) return { report: existing.report, dir: existing.dir, created: false };
+
+  const returns = configs.map((config) => equityReturns(simulateCell(config, data.bars)));
+  logger.info({ sweepId, cells: cells.length }, 'sweep cells simulated');
+  const report = summarize(sweep, sweepId, cells, returns, data.inputs);
+  if (sweep.keep === 'best' && report.best !== null) {
+    const built = await buildRun(configs[report.best.cell] as RunConfig, {
+      runStore: options.runStore,
+      dataRoot: options.dataRoot,
+      logger,
+    });
+    report.best.runId = built.runId;
+  }
+  const dir = await writeSweepFolder(options.runStore.root, report, foldMetrics(returns, folds(sweep, returns)));
+  return { report, dir, created: true };
+}
+
+function readBase(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new BuffError('NOT_FOUND', `sweep base config ${path} cannot be read: ${(err as Error).message}`, {
+      details: { file: path, key: 'base' },
+    });
+  }
+  const raw: unknown = parseYaml(text);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new BuffError('INVALID_CONFIG', `${path}: a run config must be a mapping`, { details: { file: path } });
+  return raw as Record<string, unknown>;
+}
+
+function cellConfig(base: Record<string, unknown>, cell: CellParams, index: number, basePath: string): RunConfig {
+  const where = `${basePath} with sweep cell ${index} ${canonicalJson(cell)}`;
+  const parsed = parseRunConfig(applyCell(base, cell), where);
+  const { params } = resolveStrategy(parsed.strategy);
+  return { ...parsed, strategy: { name: parsed.strategy.name, params } };
+}
+
+/** The data every cell reads: one load, refused when a cell would read other data (a swept window or symbol). */
+async function loadSharedInputs(configs: RunConfig[], dataRoot: string): Promise<{ bars: Bars[]; inputs: RunInput[] }> {
+  const first = configs[0];
+  if (first === undefined)
+    throw new BuffError('INVALID_CONFIG', 'the sweep has no cells', { details: { key: 'grid' } });
+  const dataKey = (c: RunConfig): string => canonicalJson([c.symbols, c.timeframe, c.window, c.data]);
+  const differing = configs.findIndex((c) => dataKey(c) !== dataKey(first));
+  if (differing >= 0) {
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `sweep cell ${differing} changes the data (symbols, timeframe, window or data)`,
+      {
+        details: { key: 'grid', rule: 'SHARED_DATA' },
+      },
+    );
+  }
+  const loaded = await loadRunInputs(first, dataRoot);
+  await loaded.verified;
+  return { bars: loaded.bars, inputs: loaded.inputs };
+}
+
+function simulateCell(config: RunConfig, bars: Bars[]): Float64Array {
+  const { def, params } = resolveStrategy(config.strategy);
+  const result = simulate({
+    symbols: config.symbols,
+    bars,
+    weights: allocationWeights(config),
+    strategy: def,
+    params,
+    initialCapital: config.capital.initial,
+    feeBps: config.fees.feeBps,
+    slippageBps: config.fees.slippageBps,
+    sizingFraction: config.sizing.fraction,
+    allowShort: config.allowShort,
+    guardrails: config.guardrails,
+  });
+  return result.equity.equity;
+}
+
+function folds(sweep: SweepConfig, returns: Float64Array[]) {
+  return walkForwardFolds(returns[0]?.length ?? 0, sweep.walkForward.folds, sweep.walkForward.scheme);
+}
+
+function summarize(
+  sweep: SweepConfig,
+  sweepId: string,
+  cells: CellParams[],
+  returns: Float64Array[],
+  inputs: RunInput[],
+): SweepReport {
+  const choices = chooseByFold(foldMetrics(returns, folds(sweep, returns)), cells);
+  const sharpes = returns.map((series) => sharpeRatio(series));
+  const bestCell = sharpes.indexOf(Math.max(...sharpes));
+  const best = returns[bestCell];
+  const dsr = best
+    ? deflatedSharpeRatio({ returns: best, trials: cells.length, trialSharpeVariance: moments(sharpes).sd ** 2 })
+    : undefined;
+  const pbo = probabilityOfOverfitting(returns, sweep.cscvBlocks);
+  return {
+    schemaVersion: 1,
+    sweepId,
+    name: sweep.name,
+    cells: cells.length,
+    observations: best?.length ?? 0,
+    inputs,
+    walkForward: { ...sweep.walkForward, choices, efficiency: walkForwardEfficiency(choices) },
+    pbo: Number.isNaN(pbo.pbo) ? null : pbo.pbo,
+    cscv: { blocks: sweep.cscvBlocks, splits: pbo.splits },
+    best: best && dsr ? { cell: bestCell, params: cells[bestCell] ?? {}, sharpe: dsr.sharpe, runId: null } : null,
+    deflatedSharpe: dsr ? { value: dsr.value, pValue: dsr.pValue, benchmark: dsr.benchmark } : null,
+    cellSharpes: sharpes,
+    cellParams: cells,
+  };
+}
