@@ -137,4 +137,23 @@ describe('buff sweep', () => {
     expect(undotted.code).toBe(3);
     expect(undotted.stdout + undotted.stderr).toMatch(/grid\.timeframe.*dotted/);
   }, 60_000);
+
+  it('refuses while the kill switch is on, writing nothing', async () => {
+    const runsRoot = join(tmp.dir, 'runs-killed');
+    const on = await runBuff(['kill-switch', 'on', '--runs-root', runsRoot, '--reason', 'test']);
+    expect(on.code, on.stderr).toBe(0);
+    const config = join(tmp.dir, 'sweep-WALK-USD.yml');
+    const result = await runBuff([
+      'sweep',
+      '--config',
+      config,
+      '--data-root',
+      join(tmp.dir, 'data'),
+      '--runs-root',
+      runsRoot,
+    ]);
+    expect(result.code).toBe(3);
+    expect(result.stdout + result.stderr).toMatch(/KILL_SWITCH_ON/);
+    expect(existsSync(join(runsRoot, 'sweeps'))).toBe(false);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
+import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { resolveRoot } from '../roots.js';
 
 const fixed = (value: number | null | undefined): string =>
@@ -23,6 +24,7 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
       out.root(runsRoot);
       out.root(dataRoot);
+      await refuseWhileKillSwitchOn(args, out, 'sweep');
       const path = resolve(args.config);
       const text = await readFile(path, 'utf8').catch((err: unknown) => {
         throw new BuffError('INVALID_INPUT', `cannot read sweep config ${args.config}: ${(err as Error).message}`, {
