@@ -45,5 +45,10 @@ export default packageBuild({
     // Less for V8 to parse; identifiers stay, so stack traces keep their names.
     options.minifyWhitespace = true;
     options.minifySyntax = true;
+    // No import() in the bundle: each becomes require() (every external is require-able). A code
+    // cache made in another process (the build's) drops the script's dynamic-import callback on
+    // Node 20, so an import() run under it fails with "A dynamic import callback was not specified"
+    // (the WASM backend and the pg driver are loaded this way).
+    options.supported = { ...options.supported, 'dynamic-import': false };
   },
 });

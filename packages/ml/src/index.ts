@@ -57,7 +57,7 @@ export { renderTrainingCurves, writeTrainingCurves } from './reports/training-cu
 export type { EpochRecord } from './reports/training-curves.js';
 
 /** Models and training (TensorFlow.js): backend choice, the LSTM and transformer, windows, training, checkpoints, model cards. */
-export { selectBackend, tfjsVersion } from './backend.js';
+export { selectBackend, activeBackend, tfjsVersion } from './backend.js';
 export type { BackendChoice, BackendName, BackendOptions } from './backend.js';
 export { lstmSequence } from './models/lstm-kernel.js';
 export type { LstmWeights, LstmSequenceOptions } from './models/lstm-kernel.js';

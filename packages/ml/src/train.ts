@@ -17,7 +17,7 @@ import {
   type Logger,
   type ModelCard,
 } from '@buff/core';
-import { selectBackend, type BackendName } from './backend.js';
+import { selectBackend, type BackendChoice, type BackendName } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_GATES, checkGates } from './evaluation/gates.js';
 import { evaluateProbabilities } from './evaluation/metrics.js';
@@ -86,6 +86,8 @@ export interface TrainResult {
   evaluation: EvaluationRecord;
   /** False when an identical model (same card) already existed and was kept. */
   created: boolean;
+  /** The TensorFlow.js backend trained on, what was skipped, and any fallback (warn the user). */
+  backend: BackendChoice;
 }
 
 /**
@@ -213,7 +215,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       );
     });
     logger.info({ modelDir, accuracy: metrics.accuracy, ece: metrics.ece, passed: gate.passed }, 'model trained');
-    return { modelDir, modelId, card, evaluation, created };
+    return { modelDir, modelId, card, evaluation, created, backend };
   } finally {
     model.dispose();
   }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { mlCommandLogger, reportBackend } from '../backend-report.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
@@ -34,12 +35,17 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
       out.root(dataRoot);
       await refuseWhileKillSwitchOn(args, out, 'evaluate');
-      const { evaluateModel, EVALUATION_FILE } = await import('@buff/ml');
+      const { evaluateModel, activeBackend, EVALUATION_FILE } = await import('@buff/ml');
       const gates = { minAccuracy: args.minAccuracy, maxCalibrationError: args.maxCalibrationError };
-      const record = await evaluateModel(args.model, { dataRoot: dataRoot.path, gates });
+      const record = await evaluateModel(args.model, {
+        dataRoot: dataRoot.path,
+        gates,
+        logger: mlCommandLogger('buff-evaluate'),
+      });
+      const backend = reportBackend(activeBackend());
       const m = record.metrics;
       out.line(
-        `model ${record.modelId}: ${m.count} test samples, temperature ${record.calibration.temperature.toFixed(4)}`,
+        `model ${record.modelId}: ${m.count} test samples, backend ${backend.backend}, temperature ${record.calibration.temperature.toFixed(4)}`,
       );
       out.line(
         `  accuracy ${m.accuracy.toFixed(4)}  balanced ${m.balancedAccuracy.toFixed(4)}  log loss ${m.logLoss.toFixed(4)}  brier ${m.brier.toFixed(4)}  ece ${m.ece.toFixed(4)}`,
@@ -51,13 +57,20 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
           'GATE_FAILED',
           `${record.modelId} failed the gates: ${record.failures.join('; ')} (recorded in ${file})`,
           {
-            details: { file, rule: 'GATES', failures: record.failures, gates: record.gates, metrics: record.metrics },
+            details: {
+              file,
+              rule: 'GATES',
+              failures: record.failures,
+              gates: record.gates,
+              metrics: record.metrics,
+              ...backend,
+            },
           },
         );
       }
       out.line(
         `gates passed (accuracy >= ${gates.minAccuracy}, ece <= ${gates.maxCalibrationError}); recorded in ${file}`,
       );
-      out.result({ modelDir: args.model, evaluation: record });
+      out.result({ modelDir: args.model, ...backend, evaluation: record });
     },
   );

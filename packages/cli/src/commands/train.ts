@@ -1,5 +1,6 @@
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { mlCommandLogger, reportBackend } from '../backend-report.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
@@ -84,12 +85,14 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
           ...(args.backend === undefined ? {} : { backend: args.backend }),
         },
         {
+          logger: mlCommandLogger('buff-train'),
           onEpoch: (e) =>
             out.progress(
               `epoch ${e.epoch}/${args.epochs}  loss ${e.loss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  val accuracy ${e.valAccuracy.toFixed(4)}`,
             ),
         },
       );
+      const backend = reportBackend(result.backend);
       const m = result.evaluation.metrics;
       out.line(
         `${result.card.kind} ${result.card.name} ${result.modelId} (backend ${result.card.backend.name}, ${result.card.training.epochsRun} epochs, best ${result.card.training.bestEpoch})`,
@@ -102,7 +105,7 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
         modelDir: result.modelDir,
         modelId: result.modelId,
         created: result.created,
-        backend: result.card.backend.name,
+        ...backend,
         evaluation: result.evaluation,
         training: result.card.training,
       });

@@ -53,7 +53,8 @@ export async function evaluateModel(modelDir: string, options: EvaluateModelOpti
   checkSplits(card, data, modelDir);
   const matrices = standardizedMatrices(data, card.features.standardizer);
   const test = splitSamples(data, 'test', card.window);
-  await selectBackend({ prefer: card.backend.name, logger }).catch(() => selectBackend({ logger }));
+  // the card's backend first; any other is a loud fallback (logged, and in activeBackend().fallback)
+  await selectBackend({ prefer: card.backend.name, fallback: true, logger });
   const model = await loadCheckpoint(modelDir);
   let logits: Float32Array;
   try {
