@@ -67,6 +67,8 @@ export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './a
 export type { AtomicWrite } from './atomic-file.js';
 export { encodeLine, decodeLines, appendLinesDurably, readJournalForAppend } from './journal-lines.js';
 export type { DecodedJournal } from './journal-lines.js';
+export { publishFolder, syncTree, syncPath } from './publish-folder.js';
+export type { PublishFolderOptions } from './publish-folder.js';
 
 /** Structured JSON logging (pino). */
 export { createLogger, silentLogger } from './logger.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +9,7 @@ import {
   MODEL_CARD_FILE,
   TimeframeSchema,
   canonicalJsonPretty,
-  fsyncDir,
+  publishFolder,
   modelIdOf,
   packageInfo,
   silentLogger,
@@ -255,7 +255,10 @@ function countOf(source: Int32Array, index: number): number {
   return n;
 }
 
-/** Writes a model folder in `<modelsRoot>/.staging/` and renames it into place (an identical existing folder is kept). */
+/**
+ * Writes a model folder in `<modelsRoot>/.staging/` and publishes it (every file fsynced, renamed into place, the
+ * parent fsynced); an identical existing folder is kept.
+ */
 async function publishModelFolder(
   modelsRoot: string,
   modelDir: string,
@@ -265,12 +268,7 @@ async function publishModelFolder(
   mkdirSync(staging, { recursive: true });
   try {
     await write(staging);
-    if (existsSync(modelDir)) return false;
-    mkdirSync(join(modelDir, '..'), { recursive: true });
-    fsyncDir(staging);
-    renameSync(staging, modelDir);
-    fsyncDir(join(modelDir, '..'));
-    return true;
+    return await publishFolder(staging, modelDir);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -1,9 +1,8 @@
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BuffError, fsyncDir } from '@buff/core';
+import { BuffError, publishFolder } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
-import { fsyncTree } from './run-folder.js';
 import {
   ModelAliasSchema,
   ModelEvaluationSchema,
@@ -92,12 +91,9 @@ class DriverModelRegistry implements ModelRegistry {
       const dir = join(this.root, model, `v${version}`);
       const staging = join(this.root, '.staging', `${model}-v${version}-${randomBytes(4).toString('hex')}`);
       mkdirSync(join(this.root, '.staging'), { recursive: true });
-      mkdirSync(join(this.root, model), { recursive: true });
       cpSync(input.sourceDir, staging, { recursive: true });
-      fsyncTree(staging);
-      rmSync(dir, { recursive: true, force: true }); // a copy left by a crash before its record was written
-      renameSync(staging, dir);
-      fsyncDir(join(this.root, model));
+      // an existing folder is a copy left by a crash before its record was written
+      await publishFolder(staging, dir, { existing: 'replace' });
       const record: ModelVersion = {
         name: model,
         version,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BuffError, RunManifestSchema, sha256FileOffThread, type RunManifest } from '@buff/core';
 import { LegacyManifestSchema } from './legacy-manifest.js';
@@ -236,60 +235,4 @@ export function scanRunFolders(runsRoot: string, options: { check?: FolderCheck 
     }
   }
   return scan;
-}
-
-/** fsyncs every file and folder under `dir` (deepest first), so a rename publishes durable bytes. */
-export function fsyncTree(dir: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) fsyncTree(path);
-    else fsyncPath(path);
-  }
-  fsyncPath(dir);
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * The same durability as `fsyncTree`, faster: every file's data (fdatasync: contents and size)
- * and every folder are synced at once on the thread pool, so the filesystem can commit them
- * together instead of one journal commit per file. Resolves when all of them are durable.
- * @example await syncTree(staging); renameSync(staging, target);
- */
-export async function syncTree(dir: string): Promise<void> {
-  const files: string[] = [];
-  const dirs: string[] = [];
-  collectTree(dir, files, dirs);
-  const results = await Promise.allSettled([
-    ...files.map((path) => syncPath(path, true)),
-    ...dirs.map((path) => syncPath(path, false)),
-  ]);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-function collectTree(dir: string, files: string[], dirs: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) collectTree(path, files, dirs);
-    else files.push(path);
-  }
-  dirs.push(dir);
-}
-
-/** fsync (or fdatasync for a file's data) of one path, off the main thread. */
-export async function syncPath(path: string, dataOnly = false): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await (dataOnly ? handle.datasync() : handle.sync());
-  } finally {
-    await handle.close();
-  }
 }

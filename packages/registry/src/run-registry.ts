@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import {
@@ -7,6 +7,7 @@ import {
   RunIdSchema,
   ioErrorOf,
   fileIdentity,
+  publishFolder,
   sameFile,
   silentLogger,
   writeArtifactFile,
@@ -18,7 +19,7 @@ import {
 import { pidAlive } from './file-lock.js';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import { queryRecords } from './query-records.js';
-import { readRunFolder, readRunFolderHashed, syncPath, syncTree } from './run-folder.js';
+import { readRunFolder, readRunFolderHashed } from './run-folder.js';
 import {
   RUN_SORT_FIELDS,
   RunListQuerySchema,
@@ -171,33 +172,26 @@ class FolderRunRegistry implements RunRegistry {
       const written = this.writtenArtifacts.get(path);
       return written !== undefined && written.sha256 === entry.sha256 && sameFile(written.identity, fileIdentity(path));
     };
-    const hashing = readRunFolderHashed(staging, { expectId: id, alreadyHashed }).finally(() =>
-      this.forgetArtifacts(staging),
-    );
-    const [hashed, treeSynced] = await Promise.allSettled([hashing, syncTree(staging)]);
-    if (hashed.status === 'rejected') throw hashed.reason;
-    if (treeSynced.status === 'rejected') throw treeSynced.reason;
-    const checked = hashed.value;
-    try {
-      renameSync(staging, target);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-      await this.discard(staging);
-      await this.ensureIndexed(id);
-      return false;
-    }
+    let checked: RunRecord | undefined;
+    const check = async (): Promise<void> => {
+      checked = await readRunFolderHashed(staging, { expectId: id, alreadyHashed }).finally(() =>
+        this.forgetArtifacts(staging),
+      );
+    };
     // the rename is made durable while the index line is appended; publish returns when both are.
     // A crash in between leaves a folder without a line (reconciliation adds it) or a line without
     // a folder (reconciliation drops it); a returned publish is always both.
-    const renameDurable = syncPath(this.root);
-    const indexed = this.driver.insert(RUNS, id, {
-      ...checked,
-      createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString(),
-    });
-    const [synced, inserted] = await Promise.allSettled([renameDurable, indexed]);
-    if (synced.status === 'rejected') throw synced.reason;
-    if (inserted.status === 'rejected') throw inserted.reason;
+    const index = async (): Promise<void> => {
+      await this.driver.insert(RUNS, id, {
+        ...(checked as RunRecord), // set: publishFolder renames only after the check passed
+        createdAt: new Date(Math.round(statSync(target).mtimeMs)).toISOString(),
+      });
+    };
+    if (!(await publishFolder(staging, target, { check, whileRenameSyncs: index }))) {
+      this.forgetArtifacts(staging);
+      await this.ensureIndexed(id); // published by another process in between
+      return false;
+    }
     this.unindexed.delete(id);
     this.logger.info({ runId: id, runDir: target }, 'run published');
     return true;
