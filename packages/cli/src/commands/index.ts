@@ -13,6 +13,7 @@ import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
 import { registerNotifyCommands } from './notify.js';
 import { registerSweepCommands } from './sweep.js';
+import { registerPreflightCommands } from './preflight.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -29,6 +30,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerServeCommands,
   registerKillSwitchCommands,
   registerNotifyCommands,
+  registerPreflightCommands,
   registerFeaturesCommands,
   registerTrainCommands,
   registerEvaluateCommands,
