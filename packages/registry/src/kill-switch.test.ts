@@ -80,7 +80,7 @@ describe('kill switch', () => {
     rmSync(state);
     mkdirSync(`${state}/blocker`, { recursive: true });
     await expect(setKillSwitch(runsRoot, { on: false, actor: 'bob' })).rejects.toSatisfy(
-      (err) => isBuffError(err, 'INTERNAL') && err.message.includes(state),
+      (err) => isBuffError(err, 'IO_ERROR') && err.message.includes(state),
     );
     expect((await readKillSwitchAudit(runsRoot)).map((a) => a.actor)).toEqual(['alice']);
     expect((await readKillSwitch(runsRoot)).on).toBe(true);

@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync } from 'node:fs';
-import { BuffError, canonicalJson, writeFileAtomic, type KillSwitch } from '@buff/core';
+import { BuffError, canonicalJson, ioErrorOf, withErrorPath, writeFileAtomic, type KillSwitch } from '@buff/core';
 import { acquireLock } from './file-lock.js';
 import {
   KillSwitchAuditEntrySchema,
@@ -56,27 +56,13 @@ export async function setKillSwitch(runsRoot: string, change: KillSwitchChangeIn
     try {
       writeFileAtomic(paths.state, `${canonicalJson(state)}\n`);
     } catch (err) {
-      throw new BuffError(
-        'INTERNAL',
-        `kill switch not changed: cannot write ${paths.state}: ${(err as Error).message}`,
-        {
-          cause: err,
-          details: { file: paths.state },
-        },
-      );
+      throw notChanged(err, paths.state);
     }
     try {
       appendDurably(paths.audit, { ...state, previous: previous.on, previousSource: previous.source, seq });
     } catch (err) {
       restore(paths.state, oldText);
-      throw new BuffError(
-        'INTERNAL',
-        `kill switch not changed: cannot append to ${paths.audit}: ${(err as Error).message}`,
-        {
-          cause: err,
-          details: { file: paths.audit },
-        },
-      );
+      throw notChanged(err, paths.audit);
     }
     return { changed: true, previous, state: { ...state, source: 'file' } };
   } finally {
@@ -175,6 +161,19 @@ function readOldState(path: string): string | undefined | null {
   } catch {
     return null;
   }
+}
+
+/** A failed write as IO_ERROR / NO_SPACE (exit 3) naming the file, or INTERNAL for anything else. */
+function notChanged(err: unknown, file: string): BuffError {
+  const io = ioErrorOf(withErrorPath(err, file));
+  return new BuffError(
+    io?.code ?? 'INTERNAL',
+    `kill switch not changed: cannot write ${file}: ${io?.message ?? String(err)}`,
+    {
+      cause: err,
+      details: { ...io?.details, file },
+    },
+  );
 }
 
 function restore(path: string, oldText: string | undefined | null): void {
