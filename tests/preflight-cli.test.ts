@@ -143,12 +143,20 @@ describe('buff preflight', () => {
     writeFileSync(join(runsRoot, '.buff', 'kill-switch.json'), '{"on": tru');
     hook.always({ status: 401, body: { error: 'bad signature' } });
     const { code, stdout, stderr } = await preflight(
-      ['--config', goodConfig, '--min-free-mb', '1'],
+      ['--min-free-mb', '1'], // no --config: the repository's configs/*.yml (a run and a sweep config)
       { BUFF_PG_URL: 'postgres://buff:hunter2@127.0.0.1:1/buff' },
       join(tmp.dir, 'nope'),
     );
     expect(code, stdout + stderr).toBe(3);
     const rows = rowsOf(stdout);
+    expect(row(rows, 'config configs/run_demo.yml')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/run config/),
+    });
+    expect(row(rows, 'config configs/sweep_demo.yml')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/sweep/),
+    });
     expect(row(rows, 'root MODELS_ROOT')).toMatchObject({
       ok: false,
       detail: expect.stringMatching(/nope does not exist/),

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ResolvedRoot } from '../roots.js';
 import type { PreflightCheck } from './preflight-check.js';
 
@@ -11,19 +11,29 @@ export function configCheck(files: string[] | undefined): PreflightCheck {
   return {
     name: 'config files',
     async run() {
-      const { parseRunConfig } = await import('@buff/engine');
+      const { parseRunConfig, parseSweepConfig } = await import('@buff/engine');
       const list = files && files.length > 0 ? files : defaultConfigs();
       if (list.length === 0) return [{ ok: false, detail: 'no config files: none given and no configs/*.yml' }];
       return list.map((file) => {
         try {
-          parseRunConfig(readFileSync(file, 'utf8'), file);
-          return { check: `config ${file}`, ok: true, detail: 'valid' };
+          const text = readFileSync(file, 'utf8');
+          // a sweep config names its base run config (relative to itself); both must parse
+          if (!/^base\s*:/m.test(text))
+            return { check: `config ${file}`, ok: true, detail: validRun(parseRunConfig(text, file)) };
+          const sweep = parseSweepConfig(text, file);
+          const base = resolve(dirname(file), sweep.base);
+          parseRunConfig(readFileSync(base, 'utf8'), base);
+          return { check: `config ${file}`, ok: true, detail: `valid sweep config (base ${sweep.base} valid)` };
         } catch (err) {
           return { check: `config ${file}`, ok: false, detail: (err as Error).message };
         }
       });
     },
   };
+}
+
+function validRun(config: { strategy: { name: string } }): string {
+  return `valid run config (strategy ${config.strategy.name})`;
 }
 
 function defaultConfigs(): string[] {
