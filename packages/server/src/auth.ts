@@ -1,9 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type * as express from 'express';
 import { BuffError } from '@buff/core';
+import { assertSameOrigin } from './request-checks.js';
+import type { SessionStore } from './sessions.js';
 
-/** Name of the HttpOnly cookie the login form sets. */
-export const ADMIN_COOKIE = 'buff_admin';
+/** Name of the HttpOnly cookie the login form sets: an opaque session id, never the token. */
+export const SESSION_COOKIE = 'buff_session';
+
+/** What authentication needs from the server context. */
+export interface AuthContext {
+  adminToken: string | undefined;
+  sessions: SessionStore;
+}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -12,16 +20,6 @@ function digest(value: string): Buffer {
 /** Constant-time token comparison (hashes first so lengths never leak). */
 export function tokenMatches(expected: string, given: string): boolean {
   return timingSafeEqual(digest(expected), digest(given));
-}
-
-/** The bearer token of a request, from `Authorization: Bearer …` or the login cookie. */
-export function presentedToken(req: express.Request): string | undefined {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1];
-  }
-  return readCookie(req.headers.cookie, ADMIN_COOKIE);
 }
 
 /** One cookie's value from a Cookie header. */
@@ -40,32 +38,58 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/** The session id the request's cookie names (live or not). */
+export function sessionIdOf(req: express.Request): string | undefined {
+  return readCookie(req.headers.cookie, SESSION_COOKIE);
+}
+
+function configured(ctx: AuthContext): ctx is AuthContext & { adminToken: string } {
+  return ctx.adminToken !== undefined && ctx.adminToken !== '';
+}
+
+/** True when a right Bearer token or a live session cookie comes with the request. */
+export function isSignedIn(req: express.Request, ctx: AuthContext): boolean {
+  if (!configured(ctx)) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (match?.[1] !== undefined) return tokenMatches(ctx.adminToken, match[1]);
+  return ctx.sessions.get(sessionIdOf(req)) !== undefined;
+}
+
 /**
- * Checks a request may mutate: throws FORBIDDEN when no admin token is configured (mutations
- * off), UNAUTHORIZED when the token is missing or wrong.
- * @example assertAdmin(req, options.adminToken);
+ * Checks a request may mutate: FORBIDDEN when no admin token is configured (mutations off),
+ * UNAUTHORIZED without a right `Authorization: Bearer` token or a live session cookie. A request
+ * authenticated by the cookie must also come from this server's own pages (assertSameOrigin).
+ * @example assertAdmin(req, ctx);
  */
-export function assertAdmin(req: express.Request, adminToken: string | undefined): void {
-  if (adminToken === undefined || adminToken === '') {
+export function assertAdmin(req: express.Request, ctx: AuthContext): void {
+  if (!configured(ctx)) {
     throw new BuffError('FORBIDDEN', 'mutations are disabled: no admin token configured (set BUFF_ADMIN_TOKEN)', {
       details: { rule: 'adminToken' },
     });
   }
-  const given = presentedToken(req);
-  if (given === undefined) {
-    throw new BuffError('UNAUTHORIZED', 'admin token required: send Authorization: Bearer <token>', {
-      details: { rule: 'bearer' },
-    });
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match?.[1] === undefined || !tokenMatches(ctx.adminToken, match[1]))
+      throw new BuffError('UNAUTHORIZED', 'admin token rejected', { details: { rule: 'bearer' } });
+    return;
   }
-  if (!tokenMatches(adminToken, given)) {
-    throw new BuffError('UNAUTHORIZED', 'admin token rejected', { details: { rule: 'bearer' } });
+  if (ctx.sessions.get(sessionIdOf(req)) === undefined) {
+    throw new BuffError(
+      'UNAUTHORIZED',
+      'admin token required: send Authorization: Bearer <token>, or sign in at /login (sessions expire)',
+      { details: { rule: 'bearer' } },
+    );
   }
+  assertSameOrigin(req);
 }
 
-/** Express middleware form of assertAdmin. */
-export function requireAdmin(adminToken: string | undefined): express.RequestHandler {
-  return (req, _res, next) => {
-    assertAdmin(req, adminToken);
-    next();
-  };
-}
+/**
+ * `Cache-Control: no-store` on every answer to a request that carries credentials (a Bearer
+ * token or a session cookie), so signed-in pages and data are never kept by a browser or proxy.
+ */
+export const noStoreWhenSignedIn: express.RequestHandler = (req, res, next) => {
+  if (req.headers.authorization !== undefined || sessionIdOf(req) !== undefined)
+    res.setHeader('Cache-Control', 'no-store');
+  next();
+};

@@ -4,8 +4,16 @@ import { createJobQueue, type JobQueue } from './job-queue.js';
 import { createListCache, type ListCache } from './list-cache.js';
 import { readKillSwitch } from '@buff/registry';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
-import { envFlag, ServerLimitsSchema, type BuffRouterOptions, type ServerLimits } from './options.js';
+import {
+  allowedHostsFromEnv,
+  envFlag,
+  ServerLimitsSchema,
+  type BuffRouterOptions,
+  type ServerLimits,
+} from './options.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { allowedHostSet } from './request-checks.js';
+import { createSessionStore, type SessionStore } from './sessions.js';
 
 /** Everything the routes share; built once per router. */
 export interface ServerContext {
@@ -21,6 +29,10 @@ export interface ServerContext {
   /** Short-lived cache of run listings (see limits.listCacheMs). */
   listCache: ListCache;
   limiter: RateLimiter;
+  /** Login-form sessions (server-side, expiring). */
+  sessions: SessionStore;
+  /** Host names answered (the loopback names plus allowedHosts), or '*' for any. */
+  allowedHosts: Set<string> | '*';
   metrics: ServerMetrics;
   close(): Promise<void>;
 }
@@ -56,6 +68,8 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     queue,
     listCache: createListCache({ ttlMs: limits.listCacheMs, now: options.now }),
     limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
+    sessions: createSessionStore({ ttlMs: limits.sessionTtlMs, now: options.now }),
+    allowedHosts: allowedHostSet(options.allowedHosts ?? allowedHostsFromEnv()),
     metrics,
     async close() {
       await queue.close();

@@ -47,7 +47,7 @@ export function mountJobsApi(
 ): void {
   const gate = requireRunsNew(ctx);
   const admin: express.RequestHandler = (req, _res, next) => {
-    assertAdmin(req, ctx.adminToken);
+    assertAdmin(req, ctx);
     next();
   };
 

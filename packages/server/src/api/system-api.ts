@@ -35,7 +35,7 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
   router.post(
     '/api/admin/kill-switch',
     (req, _res, next) => {
-      assertAdmin(req, ctx.adminToken);
+      assertAdmin(req, ctx);
       next();
     },
     jsonBody,

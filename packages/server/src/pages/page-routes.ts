@@ -1,10 +1,12 @@
 import type * as express from 'express';
 import { z } from 'zod';
 import { listStrategies } from '@buff/engine';
-import { ADMIN_COOKIE, presentedToken, tokenMatches } from '../auth.js';
+import { isSignedIn, SESSION_COOKIE, sessionIdOf, tokenMatches } from '../auth.js';
+import { assertSameOrigin } from '../request-checks.js';
 import { parseRunsQuery } from '../api/runs-query.js';
 import { requireRunsNew } from '../api/jobs-api.js';
 import { parseRunId } from '../run-files.js';
+import { logOf } from '../request-context.js';
 import { readRunView } from '../run-view.js';
 import type { ServerContext } from '../server-context.js';
 import { renderLoginPage } from './login-page.js';
@@ -35,9 +37,8 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   });
 
   router.get('/runs/new', requireRunsNew(ctx), async (req, res) => {
-    const token = presentedToken(req);
-    const signedIn = ctx.adminToken !== undefined && token !== undefined && tokenMatches(ctx.adminToken, token);
-    if (!signedIn) return page(res, renderLoginPage({ base: req.baseUrl, next: '/runs/new', runsNew: ctx.runsNew }));
+    if (!isSignedIn(req, ctx))
+      return page(res, renderLoginPage({ base: req.baseUrl, next: '/runs/new', runsNew: ctx.runsNew }));
     page(res, renderNewRunPage({ base: req.baseUrl, data: await readNewRunFormData(ctx), limits: ctx.limits }));
   });
 
@@ -61,26 +62,41 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   router.post('/login', form, (req, res) => {
     const parsed = LoginFormSchema.safeParse(req.body ?? {});
     const next = parsed.success ? parsed.data.next : '/runs';
-    if (!parsed.success || ctx.adminToken === undefined || !tokenMatches(ctx.adminToken, parsed.data.token)) {
-      const error =
-        ctx.adminToken === undefined
-          ? 'No admin token is configured on this server; creating runs is disabled.'
-          : 'Wrong token.';
-      ctx.logger.child({ requestId: req.requestId }).warn({ path: req.path }, 'login refused');
-      res.status(ctx.adminToken === undefined ? 403 : 401);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!parsed.success || !ctx.adminToken || !tokenMatches(ctx.adminToken, parsed.data.token)) {
+      const error = !ctx.adminToken
+        ? 'No admin token is configured on this server; creating runs is disabled.'
+        : 'Wrong token.';
+      // the client's address, never the token tried
+      logOf(req, ctx.logger).warn({ path: req.path, ip: req.ip }, 'login refused');
+      res.status(!ctx.adminToken ? 403 : 401);
       return page(res, renderLoginPage({ base: req.baseUrl, next, error, runsNew: ctx.runsNew }));
     }
-    res.cookie(ADMIN_COOKIE, parsed.data.token, {
+    ctx.sessions.revoke(sessionIdOf(req));
+    const session = ctx.sessions.create();
+    res.cookie(SESSION_COOKIE, session.id, {
       httpOnly: true,
       sameSite: 'strict',
       path: req.baseUrl || '/',
       secure: req.secure,
+      maxAge: ctx.limits.sessionTtlMs,
     });
+    logOf(req, ctx.logger).info({ ip: req.ip }, 'signed in');
     res.redirect(303, safeNext(req.baseUrl, next));
   });
 
   router.post('/logout', (req, res) => {
-    res.clearCookie(ADMIN_COOKIE, { path: req.baseUrl || '/' });
+    const id = sessionIdOf(req);
+    if (id !== undefined) {
+      assertSameOrigin(req);
+      ctx.sessions.revoke(id);
+    }
+    res.clearCookie(SESSION_COOKIE, {
+      path: req.baseUrl || '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+    });
     res.redirect(303, `${req.baseUrl}/runs`);
   });
 }
