@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -264,6 +265,283 @@ describe('web hardening: security headers and script files', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/javascript');
       expect(res.text).toBe(readFileSync(join(REPO_ROOT, 'packages/server/client', name), 'utf8'));
+    }
+  });
+});
+
+/** One HTTP request with any headers (fetch cannot set Host); the body as text. */
+function rawRequest(
+  baseUrl: string,
+  options: { path: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; text: string }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname.replace(/\/$/, '')}${options.path}`,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Signs in through the login form; the Set-Cookie header and the cookie pair to send back. */
+async function signIn(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; setCookie: string; cookie: string; cacheControl: string | null }> {
+  const res = await call(`${url}/login`, {
+    method: 'POST',
+    headers: { ...FORM, ...headers },
+    body: `token=${TOKEN}&next=/runs`,
+  });
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return {
+    status: res.status,
+    setCookie,
+    cookie: setCookie.split(';')[0] ?? '',
+    cacheControl: res.headers.get('cache-control'),
+  };
+}
+
+describe('web hardening: sessions, Origin and Host checks', () => {
+  const roots = makeRoots('buff-sessions-');
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  let server: TestServer;
+  let origin: string;
+  /** A config with an unknown key: 400 once authenticated, so nothing is ever built. */
+  const probe = `{"config":${withFirstKey(storeConfigText(2), 'probe', '1')}}`;
+  const mutate = (headers: Record<string, string>) =>
+    call(`${server.url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: probe,
+    });
+
+  beforeAll(async () => {
+    await buildFixtureRun(roots);
+    server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+      limits: { sessionTtlMs: 60_000 },
+      now: () => clock,
+    });
+    origin = new URL(server.url).origin;
+  });
+  afterAll(async () => {
+    await server?.close();
+    roots.cleanup();
+  });
+
+  it('the login cookie is an opaque random session id, HttpOnly, SameSite=Strict, expiring; never the token', async () => {
+    const first = await signIn(server.url);
+    const second = await signIn(server.url);
+    expect(first.status).toBe(303);
+    expect(first.cacheControl).toBe('no-store');
+    const id = first.cookie.split('=')[1] ?? '';
+    expect(first.cookie.startsWith('buff_session=')).toBe(true);
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second.cookie).not.toBe(first.cookie);
+    expect(first.setCookie).not.toContain(TOKEN);
+    expect(first.setCookie).toMatch(/; HttpOnly/);
+    expect(first.setCookie).toMatch(/; SameSite=Strict/);
+    expect(first.setCookie).toMatch(/Max-Age=60(;|$)/);
+    expect(first.setCookie).not.toMatch(/; Secure/);
+    expect((await mutate({ cookie: first.cookie, origin })).body.code).toBe('INVALID_CONFIG');
+    // the token itself as the cookie (what the old login stored) is no session
+    for (const cookie of [`buff_session=${TOKEN}`, `buff_admin=${TOKEN}`]) {
+      expect((await mutate({ cookie, origin })).status, cookie).toBe(401);
+    }
+    expect(JSON.stringify(server.logs)).not.toContain(TOKEN);
+  });
+
+  it('a session stops working at its expiry and after /logout', async () => {
+    const expiring = await signIn(server.url);
+    const other = await signIn(server.url);
+    clock += 30_000;
+    expect((await mutate({ cookie: expiring.cookie, origin })).status).toBe(400);
+    const out = await call(`${server.url}/logout`, { method: 'POST', headers: { cookie: other.cookie, origin } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^buff_session=;/);
+    expect((await mutate({ cookie: other.cookie, origin })).status).toBe(401);
+    const page = await call(`${server.url}/runs/new`, { headers: { cookie: other.cookie } });
+    expect(page.text).toContain('id="login-form"');
+    clock += 30_001;
+    expect((await mutate({ cookie: expiring.cookie, origin })).status).toBe(401);
+  });
+
+  it('Cache-Control: no-store on signed-in answers only', async () => {
+    const { cookie } = await signIn(server.url);
+    for (const path of ['/runs', '/runs/new', '/api/runs']) {
+      const signedIn = await call(`${server.url}${path}`, { headers: { cookie } });
+      expect(signedIn.status, path).toBe(200);
+      expect(signedIn.headers.get('cache-control'), path).toBe('no-store');
+      expect((await call(`${server.url}${path}`, { headers: bearer })).headers.get('cache-control'), path).toBe(
+        'no-store',
+      );
+      expect((await call(`${server.url}${path}`)).headers.get('cache-control'), path).toBeNull();
+    }
+    expect((await call(`${server.url}/runs/new`, { headers: { cookie } })).text).toContain('id="new-run-form"');
+  });
+
+  it('cookie-authenticated mutations need this server as Origin (or Referer); Bearer calls do not', async () => {
+    const { cookie } = await signIn(server.url);
+    const refused: Array<Record<string, string>> = [
+      {},
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: origin.replace('127.0.0.1', 'localhost') },
+      { referer: 'http://evil.example/page' },
+      { origin: 'http://evil.example', referer: `${origin}/runs/new` },
+    ];
+    for (const headers of refused) {
+      const res = await mutate({ cookie, ...headers });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.body.details.rule).toBe('origin');
+    }
+    expect((await mutate({ cookie, origin })).body.code).toBe('INVALID_CONFIG');
+    expect((await mutate({ cookie, referer: `${origin}/runs/new` })).body.code).toBe('INVALID_CONFIG');
+    expect((await mutate(bearer)).body.code).toBe('INVALID_CONFIG');
+    const ks = await call(`${server.url}/api/admin/kill-switch`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{"on":true}',
+    });
+    expect(ks.status).toBe(403);
+    expect((await call(`${server.url}/api/admin/kill-switch`)).body.on).toBe(false);
+    // a cross-site logout does nothing either
+    const out = await call(`${server.url}/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://evil.example' },
+    });
+    expect(out.status).toBe(403);
+    expect((await mutate({ cookie, origin })).body.code).toBe('INVALID_CONFIG');
+  });
+
+  it('refuses Host names that are not allowed on every route (DNS rebinding); loopback names pass', async () => {
+    const port = new URL(server.url).port;
+    for (const path of ['/runs', '/api/runs', '/api/health', '/assets/run-detail.js', '/login']) {
+      const evil = await rawRequest(server.url, {
+        path,
+        headers: { host: `rebound.example:${port}`, accept: 'application/json' },
+      });
+      expect(evil.status, path).toBe(403);
+      expect(JSON.parse(evil.text), path).toMatchObject({ code: 'FORBIDDEN', details: { rule: 'allowedHosts' } });
+      expect(evil.headers['content-security-policy'], path).toBeDefined();
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
+        expect((await rawRequest(server.url, { path, headers: { host } })).status, `${path} ${host}`).toBe(200);
+      }
+    }
+    const login = await rawRequest(server.url, {
+      path: '/login',
+      method: 'POST',
+      headers: { ...FORM, host: 'rebound.example' },
+      body: `token=${TOKEN}`,
+    });
+    expect(login.status).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('web hardening: configured hosts, trust proxy and Secure cookies', () => {
+  const roots = makeRoots('buff-proxy-');
+  afterAll(() => roots.cleanup());
+
+  it('BUFF_ALLOWED_HOSTS and the bind address are answered, other names refused (buff serve)', async () => {
+    process.env.BUFF_ALLOWED_HOSTS = 'research.example, Other.Example';
+    const standalone = await startServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    delete process.env.BUFF_ALLOWED_HOSTS;
+    try {
+      for (const [host, status] of [
+        ['research.example', 200],
+        ['other.example:8080', 200],
+        ['127.0.0.1', 200],
+        ['evil.example', 403],
+        ['research.example.evil.example', 403],
+      ] as const) {
+        expect((await rawRequest(standalone.url, { path: '/api/runs', headers: { host } })).status, host).toBe(status);
+      }
+    } finally {
+      await standalone.close();
+    }
+  });
+
+  it('buff serve trusts X-Forwarded-Proto only when BUFF_TRUST_PROXY says so (Secure cookie over TLS)', async () => {
+    const tls = { 'x-forwarded-proto': 'https' };
+    const plain = await startServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN, port: 0 });
+    process.env.BUFF_TRUST_PROXY = 'loopback';
+    const proxied = await startServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      port: 0,
+    });
+    delete process.env.BUFF_TRUST_PROXY;
+    try {
+      expect((await signIn(proxied.url, tls)).setCookie).toMatch(/; Secure/);
+      expect((await signIn(proxied.url)).setCookie).not.toMatch(/; Secure/);
+      expect((await signIn(plain.url, tls)).setCookie).not.toMatch(/; Secure/);
+    } finally {
+      await plain.close();
+      await proxied.close();
+    }
+  });
+
+  it('behind a trusted proxy: Secure cookie over TLS, X-Forwarded-Host checked, Origin is the https origin', async () => {
+    const proxied = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+      allowedHosts: ['research.example'],
+      trustProxy: 'loopback',
+    });
+    const direct = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, adminToken: TOKEN });
+    try {
+      const tls = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'research.example' };
+      const viaProxy = await signIn(proxied.url, tls);
+      expect(viaProxy.setCookie).toMatch(/; Secure/);
+      expect((await signIn(proxied.url)).setCookie).not.toMatch(/; Secure/);
+      // without `trust proxy` the forwarded headers are ignored: no Secure on plain HTTP
+      expect((await signIn(direct.url, tls)).setCookie).not.toMatch(/; Secure/);
+      const body = `{"config":${withFirstKey(storeConfigText(2), 'probe', '1')}}`;
+      const headers = { ...tls, cookie: viaProxy.cookie, 'content-type': 'application/json' };
+      const ok = await call(`${proxied.url}/api/jobs`, {
+        method: 'POST',
+        headers: { ...headers, origin: 'https://research.example' },
+        body,
+      });
+      expect(ok.body.code).toBe('INVALID_CONFIG');
+      const plain = await call(`${proxied.url}/api/jobs`, {
+        method: 'POST',
+        headers: { ...headers, origin: 'http://research.example' },
+        body,
+      });
+      expect(plain.status).toBe(403);
+      const rebound = await call(`${proxied.url}/api/runs`, { headers: { 'x-forwarded-host': 'evil.example' } });
+      expect(rebound.status).toBe(403);
+    } finally {
+      await proxied.close();
+      await direct.close();
     }
   });
 });

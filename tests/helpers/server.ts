@@ -58,7 +58,7 @@ export async function buildFixtureRun(
   }
 }
 
-/** A server for tests: createBuffRouter mounted at `prefix` on loopback, port 0, logs captured. */
+/** A server for tests: createBuffRouter mounted at `prefix` on loopback, port 0, logs captured (`trustProxy`: the app's `trust proxy`). */
 export interface TestServer {
   /** Base URL including the prefix, no trailing slash. */
   url: string;
@@ -67,8 +67,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: BuffRouterOptions & { prefix?: string }): Promise<TestServer> {
-  const { prefix = '', ...routerOptions } = options;
+export async function startTestServer(
+  options: BuffRouterOptions & { prefix?: string; trustProxy?: boolean | number | string },
+): Promise<TestServer> {
+  const { prefix = '', trustProxy = false, ...routerOptions } = options;
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -79,6 +81,7 @@ export async function startTestServer(options: BuffRouterOptions & { prefix?: st
   });
   const logger = createLogger({ name: 'buff-server-test', level: 'info', destination: sink });
   const app = express();
+  app.set('trust proxy', trustProxy);
   const router = createBuffRouter({ logger, ...routerOptions });
   app.get('/host-owned', (_req, res) => res.send('host app route'));
   if (prefix) app.use(prefix, router);
