@@ -8,6 +8,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../packages/engine/src/notify/test-support/webhook-receiver.js';
+import { runBuilt } from './helpers/built-cli.js';
 import { lastJson, REPO_ROOT, runBuff } from './helpers/cli.js';
 import { makeTempDir } from './helpers/tmp.js';
 
@@ -97,6 +98,29 @@ describe('buff preflight', () => {
     expect(row(rows, 'run index')?.detail).toContain('2 run(s)');
     expect(row(rows, 'champion lstm-BTC-USD-1m')?.detail).toMatch(/v1 loads; evaluation passed/);
     expect(hook.received.map((r) => r.body.key)).toEqual(['ping']);
+  });
+
+  it('passes from the built buff too', async () => {
+    const { code, stdout, stderr } = await runBuilt(
+      [
+        'preflight',
+        '--data-root',
+        dataRoot,
+        '--runs-root',
+        runsRoot,
+        '--models-root',
+        modelsRoot,
+        '--config',
+        goodConfig,
+        '--min-free-mb',
+        '1',
+        '--json',
+      ],
+      { env: { BUFF_WEBHOOK_URL: hook.url, BUFF_WEBHOOK_SECRET: 'pf-secret', BUFF_PG_URL: '' } },
+    );
+    expect(code, stderr + stdout).toBe(0);
+    expect(rowsOf(stdout).filter((r) => !r.ok)).toEqual([]);
+    expect(row(rowsOf(stdout), 'champion lstm-BTC-USD-1m')?.detail).toMatch(/loads/);
   });
 
   it('fails (exit 3) and names each problem: a bad config, a corrupt run, a damaged champion, too little disk', async () => {
