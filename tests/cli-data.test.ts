@@ -54,7 +54,7 @@ describe('buff data synth / resample / data list / data export', () => {
     const manifest = JSON.parse(readFileSync(join(dataRoot, 'BTC-USD', 'dataset.json'), 'utf8')) as { source: unknown };
     expect(manifest.source).toEqual({
       kind: 'synthetic',
-      params: { seed: 7, days: 2, signal: 1, start: '2024-03-01T00:00:00Z' },
+      params: { seed: 7, days: 2, signal: 1, pattern: 'regime', start: '2024-03-01T00:00:00Z', generator: 2 },
     });
     expect(existsSync(join(dataRoot, 'BTC-USD', 'quality.json'))).toBe(true);
   });

@@ -49,22 +49,27 @@ describe('synthetic data across processes', () => {
     expect(sha256Hex(barsToIpc(synthesizeBars({ days: 1, seed: 7, symbol: 'ETH-USD' })))).not.toBe(base);
   });
 
-  it('plants next-bar direction accuracy 0.8 +- 0.02 at S=1 and 0.5 +- 0.02 at S=0 (same-sign rule, 60 days)', () => {
+  it('plants ~0.8 for the regime rule at S=1 and nothing at S=0, where persistence stays ~0.5 (60 days)', () => {
     for (const [signal, target] of [
-      [1, 0.8],
+      [1, 0.79],
       [0, 0.5],
     ] as const) {
       const { close } = synthesizeBars({ days: 60, seed: 2024, signal, symbol: 'ETH-USD' });
-      let same = 0;
-      let total = 0;
-      for (let i = 2; i < close.length; i++) {
-        const previous = Math.sign(Math.log((close[i - 1] as number) / (close[i - 2] as number)));
-        const current = Math.sign(Math.log((close[i] as number) / (close[i - 1] as number)));
-        if (previous === 0 || current === 0) continue;
-        total++;
-        if (previous === current) same++;
+      const r = Float64Array.from({ length: close.length - 1 }, (_, i) =>
+        Math.log((close[i + 1] as number) / (close[i] as number)),
+      );
+      let regimeRight = 0;
+      let persistenceRight = 0;
+      for (let i = 16; i < r.length; i++) {
+        let size = 0;
+        for (let k = i - 16; k < i; k++) size += Math.abs(r[k] as number);
+        const stormy = size / 16 > Math.sqrt(0.0006 * 0.0018 * (2 / Math.PI));
+        const sign = Math.sign(r[i] as number);
+        if ((stormy ? -1 : 1) * Math.sign(r[i - 2] as number) === sign) regimeRight++;
+        if (Math.sign(r[i - 1] as number) === sign) persistenceRight++;
       }
-      expect(Math.abs(same / total - target)).toBeLessThan(0.02);
+      expect(Math.abs(regimeRight / (r.length - 16) - target)).toBeLessThan(0.02);
+      expect(Math.abs(persistenceRight / (r.length - 16) - 0.5)).toBeLessThan(0.02);
     }
   });
 });

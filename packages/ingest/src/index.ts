@@ -8,8 +8,8 @@ export { resample } from './resample.js';
 export type { ResampleOptions } from './resample.js';
 
 /** Seeded synthetic 1m bars with volatility regimes and an optional planted signal. */
-export { synthesizeBars } from './synthetic.js';
-export type { SynthesizeOptions } from './synthetic.js';
+export { SYNTHETIC_GENERATOR_VERSION, SYNTHETIC_PATTERNS, synthesizeBars } from './synthetic.js';
+export type { SynthesizeOptions, SyntheticPattern } from './synthetic.js';
 export { createPrng } from './prng.js';
 export type { Prng } from './prng.js';
 

@@ -3,19 +3,27 @@ import { isBuffError, type Bars } from '@buff/core';
 import { synthesizeBars } from './synthetic.js';
 import { createPrng } from './prng.js';
 
-/** Share of bars whose close-to-close return has the sign of the previous one. */
-function sameSignRate(bars: Bars): number {
-  let same = 0;
-  let total = 0;
-  for (let i = 2; i < bars.close.length; i++) {
-    const previous = Math.log((bars.close[i - 1] as number) / (bars.close[i - 2] as number));
-    const current = Math.log((bars.close[i] as number) / (bars.close[i - 1] as number));
-    if (previous === 0 || current === 0) continue;
-    total++;
-    if (Math.sign(previous) === Math.sign(current)) same++;
-  }
-  return same / total;
+/** Close-to-close log returns. */
+function returns(bars: Bars): Float64Array {
+  const out = new Float64Array(bars.close.length - 1);
+  for (let i = 1; i < bars.close.length; i++)
+    out[i - 1] = Math.log((bars.close[i] as number) / (bars.close[i - 1] as number));
+  return out;
 }
+
+/** Accuracy of predicting each return's sign with `predict(i)` (a sign) from the returns before it. */
+function ruleAccuracy(r: Float64Array, from: number, predict: (i: number) => number): number {
+  let right = 0;
+  for (let i = from; i < r.length; i++) if (predict(i) === Math.sign(r[i] as number)) right++;
+  return right / (r.length - from);
+}
+
+/** Mean |return| of the 16 returns before i, against the geometric mean of the two regimes' mean |return|. */
+const stormyByWindow = (r: Float64Array, i: number): boolean => {
+  let sum = 0;
+  for (let k = i - 16; k < i; k++) sum += Math.abs(r[k] as number);
+  return sum / 16 > Math.sqrt(0.0006 * 0.0018) * Math.sqrt(2 / Math.PI);
+};
 
 describe('synthesizeBars', () => {
   it('writes canonical 1m bars from the default start with a valid OHLC shape', () => {
@@ -45,10 +53,31 @@ describe('synthesizeBars', () => {
     expect(synthesizeBars({ days: 1, seed: 7, symbol: 'ETH-USD' }).close).not.toEqual(a.close);
   });
 
-  it('plants the signal: same-sign rule ~0.8 at S=1, ~0.65 at S=0.5, ~0.5 at S=0', () => {
-    expect(Math.abs(sameSignRate(synthesizeBars({ days: 30, seed: 11, signal: 1 })) - 0.8)).toBeLessThan(0.02);
-    expect(Math.abs(sameSignRate(synthesizeBars({ days: 30, seed: 11, signal: 0.5 })) - 0.65)).toBeLessThan(0.02);
-    expect(Math.abs(sameSignRate(synthesizeBars({ days: 30, seed: 11, signal: 0 })) - 0.5)).toBeLessThan(0.02);
+  it('plants a regime pattern: ~0.8 for a rule that infers the regime, ~0.5 for majority and persistence', () => {
+    const r = returns(synthesizeBars({ days: 30, seed: 11, signal: 1 }));
+    const regimeRule = (i: number) => (stormyByWindow(r, i) ? -1 : 1) * Math.sign(r[i - 2] as number);
+    expect(Math.abs(ruleAccuracy(r, 16, regimeRule) - 0.79)).toBeLessThan(0.02);
+    expect(Math.abs(ruleAccuracy(r, 16, (i) => Math.sign(r[i - 1] as number)) - 0.5)).toBeLessThan(0.02);
+    const up = ruleAccuracy(r, 16, () => 1);
+    expect(Math.abs(Math.max(up, 1 - up) - 0.5)).toBeLessThan(0.02);
+    const half = returns(synthesizeBars({ days: 30, seed: 11, signal: 0.5 }));
+    const halfRule = (i: number) => (stormyByWindow(half, i) ? -1 : 1) * Math.sign(half[i - 2] as number);
+    expect(Math.abs(ruleAccuracy(half, 16, halfRule) - 0.645)).toBeLessThan(0.02);
+  });
+
+  it('at signal 0 no rule beats a coin: the regime rule, persistence and the sign two bars back', () => {
+    const r = returns(synthesizeBars({ days: 30, seed: 11, signal: 0 }));
+    const rules = [
+      (i: number) => (stormyByWindow(r, i) ? -1 : 1) * Math.sign(r[i - 2] as number),
+      (i: number) => Math.sign(r[i - 1] as number),
+      (i: number) => Math.sign(r[i - 2] as number),
+    ];
+    for (const rule of rules) expect(Math.abs(ruleAccuracy(r, 16, rule) - 0.5)).toBeLessThan(0.015);
+  });
+
+  it('the persistence pattern plants "same sign as the last bar" at ~0.8', () => {
+    const r = returns(synthesizeBars({ days: 30, seed: 11, signal: 1, pattern: 'persistence' }));
+    expect(Math.abs(ruleAccuracy(r, 16, (i) => Math.sign(r[i - 1] as number)) - 0.8)).toBeLessThan(0.02);
   });
 
   it('has volatility regimes: rolling return volatility varies by well over 2x', () => {
@@ -79,6 +108,7 @@ describe('synthesizeBars', () => {
     [{ days: 0, seed: 1 }, 'days'],
     [{ days: 1, seed: 1.5 }, 'seed'],
     [{ days: 1, seed: 1, signal: 2 }, 'signal'],
+    [{ days: 1, seed: 1, pattern: 'trend' as 'regime' }, 'pattern'],
     [{ days: 1, seed: 1, start: '2024-01-01T00:00:00' }, 'start'],
     [{ days: 1, seed: 1, start: '2024-01-01T00:00:30Z' }, 'start'],
   ])('rejects invalid options %j', (options, key) => {

@@ -6,32 +6,50 @@ const DAY_MINUTES = 1440;
 /** Ten years of minutes: beyond that a synthetic series is a mistake, not a dataset. */
 const MAX_DAYS = 3660;
 
-/** Per-minute log-return volatility of the two regimes and the chance per minute of leaving each. */
+/**
+ * Version of the generator's algorithm: the same options give the same bytes within a version,
+ * other bytes across versions. Recorded with every synthetic dataset's source. Version 2: the
+ * planted pattern became regime x sign two bars back (version 1 planted plain persistence).
+ */
+export const SYNTHETIC_GENERATOR_VERSION = 2;
+
+/** Per-minute log-return volatility of the two regimes and the chance per minute of leaving each (6 h mean stay, so each regime holds half the time). */
 const CALM_SIGMA = 0.0006;
 const STORMY_SIGMA = 0.0018;
-const LEAVE_CALM = 1 / 720;
-const LEAVE_STORMY = 1 / 240;
+const LEAVE_CALM = 1 / 360;
+const LEAVE_STORMY = 1 / 360;
+
+/** The patterns `signal` can plant. */
+export const SYNTHETIC_PATTERNS = ['regime', 'persistence'] as const;
+export type SyntheticPattern = (typeof SYNTHETIC_PATTERNS)[number];
 
 /** Options of {@link synthesizeBars}; `signal` defaults to 0, `start` to 2024-01-01 UTC, `symbol` to SYNTH. */
 export interface SynthesizeOptions {
   days: number;
   seed: number;
   signal?: number;
+  /** The planted pattern (default `regime`); `persistence` plants "same sign as the last bar", which the persistence baseline captures. */
+  pattern?: SyntheticPattern;
   start?: string;
   symbol?: string;
 }
 
 /**
  * Canonical 1m bars from a seeded geometric random walk with two volatility regimes
- * (Markov switching sigma), OHLC from intrabar excursions (open = previous close) and
- * lognormal volume that rises with |return|. With `signal` S the sign of each
- * close-to-close log return repeats the previous sign with probability 0.5 + 0.3 * S:
- * S = 0 is a pure random walk, S = 1 makes "same sign as last bar" right ~80% of the time.
- * Deterministic for (seed, signal, days, start, symbol); the symbol is mixed into the seed.
+ * (Markov switching sigma, each regime half the time), OHLC from intrabar excursions
+ * (open = previous close) and lognormal volume that rises with |return|. With `signal` S the
+ * sign of each close-to-close log return follows a rule with probability 0.5 + 0.3 * S, else
+ * its opposite: S = 0 is a pure random walk, S = 1 makes the rule right ~80% of the time.
+ * The default `regime` rule is "the sign two bars back in the calm regime, its opposite in the
+ * stormy one": a nonlinear mix of recent returns and the volatility regime that the majority
+ * class and persistence ("same sign as the last bar") score ~0.5 on; a model must infer the
+ * regime from the size of recent returns. `persistence` plants "same sign as the last bar".
+ * Deterministic for (seed, signal, pattern, days, start, symbol) and {@link SYNTHETIC_GENERATOR_VERSION};
+ * the symbol is mixed into the seed.
  * @example const bars = synthesizeBars({ days: 30, seed: 7, signal: 1, symbol: 'BTC-USD' });
  */
 export function synthesizeBars(options: SynthesizeOptions): Bars {
-  const { days, seed, signal, start, symbol } = parseOptions(options);
+  const { days, seed, signal, start, symbol, pattern } = parseOptions(options);
   const startMs = parseStart(start);
   const rows = Math.round(days * DAY_MINUTES);
   if (rows < 1) {
@@ -40,16 +58,20 @@ export function synthesizeBars(options: SynthesizeOptions): Bars {
     });
   }
 
-  const rng = createPrng(`buff-synthetic:${seed}:${symbol}`);
-  const keepSign = 0.5 + 0.3 * signal;
+  const rng = createPrng(`buff-synthetic/${SYNTHETIC_GENERATOR_VERSION}:${seed}:${symbol}`);
+  const followRule = 0.5 + 0.3 * signal;
   const bars = allocateBars(rows);
   let close = 10 ** (1 + 3 * rng.uniform());
   let stormy = false;
-  let sign = rng.uniform() < 0.5 ? -1 : 1;
+  let previousSign = rng.uniform() < 0.5 ? -1 : 1;
+  let signBefore = rng.uniform() < 0.5 ? -1 : 1;
   for (let i = 0; i < rows; i++) {
     if (rng.uniform() < (stormy ? LEAVE_STORMY : LEAVE_CALM)) stormy = !stormy;
     const sigma = stormy ? STORMY_SIGMA : CALM_SIGMA;
-    if (i > 0 && rng.uniform() >= keepSign) sign = -sign;
+    const rule = pattern === 'persistence' ? previousSign : stormy ? -signBefore : signBefore;
+    const sign = rng.uniform() < followRule ? rule : -rule;
+    signBefore = previousSign;
+    previousSign = sign;
     const magnitude = Math.abs(rng.normal());
     const logReturn = sign * magnitude * sigma;
     const open = close;
@@ -65,7 +87,7 @@ export function synthesizeBars(options: SynthesizeOptions): Bars {
 }
 
 function parseOptions(options: SynthesizeOptions): Required<SynthesizeOptions> {
-  const { days, seed, signal = 0, start = '2024-01-01T00:00:00.000Z', symbol = 'SYNTH' } = options;
+  const { days, seed, signal = 0, start = '2024-01-01T00:00:00.000Z', symbol = 'SYNTH', pattern = 'regime' } = options;
   const reject = (key: string, value: unknown, rule: string): never => {
     throw new BuffError('INVALID_INPUT', `synthetic option ${key}=${String(value)}: ${rule}`, {
       details: { key, value: String(value), rule },
@@ -77,7 +99,9 @@ function parseOptions(options: SynthesizeOptions): Required<SynthesizeOptions> {
   if (typeof signal !== 'number' || !(signal >= 0 && signal <= 1))
     reject('signal', signal, 'must be a number in [0, 1]');
   if (typeof symbol !== 'string' || symbol === '') reject('symbol', symbol, 'must be a non-empty string');
-  return { days, seed, signal, start, symbol };
+  if (!SYNTHETIC_PATTERNS.includes(pattern))
+    reject('pattern', pattern, `must be one of ${SYNTHETIC_PATTERNS.join(', ')}`);
+  return { days, seed, signal, start, symbol, pattern };
 }
 
 function parseStart(start: string): number {

@@ -27,6 +27,11 @@ export const registerDataCommands: RegisterCommands = (cli) =>
               default: 0,
               describe: 'planted signal S in [0, 1] (0 = pure random walk)',
             })
+            .option('pattern', {
+              choices: ['regime', 'persistence'] as const,
+              default: 'regime' as const,
+              describe: 'planted pattern: regime (needs learning) or persistence (same sign as the last bar)',
+            })
             .option('start', {
               type: 'string',
               describe: 'first bar, ISO with zone (default 2024-01-01T00:00:00.000Z)',
@@ -53,6 +58,7 @@ export const registerDataCommands: RegisterCommands = (cli) =>
             providerOptions: {
               seed: args.seed,
               signal: args.signal,
+              pattern: args.pattern,
               days: args.days,
               ...(args.input === undefined ? {} : { file: resolve(args.input) }),
               ...(args.exchange === undefined ? {} : { exchangeId: args.exchange }),

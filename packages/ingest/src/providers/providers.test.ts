@@ -64,7 +64,7 @@ describe('synthetic provider', () => {
     expect(bars).toEqual(synthesizeBars({ days: 1, seed: 7, signal: 0.5, start: request.since, symbol: 'BTC-USD' }));
     expect(provider.describeSource(request)).toEqual({
       kind: 'synthetic',
-      params: { seed: 7, days: 1, signal: 0.5, start: request.since },
+      params: { seed: 7, days: 1, signal: 0.5, pattern: 'regime', start: request.since, generator: 2 },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { BuffError, type Bars } from '@buff/core';
-import { synthesizeBars } from '../synthetic.js';
+import { SYNTHETIC_GENERATOR_VERSION, synthesizeBars, type SyntheticPattern } from '../synthetic.js';
 import type { DataProvider, FetchBarsRequest } from './provider.js';
 
 const DAY_MS = 86_400_000;
@@ -9,12 +9,14 @@ const DEFAULT_START = '2024-01-01T00:00:00.000Z';
 export interface SyntheticProviderOptions {
   seed?: number;
   signal?: number;
+  pattern?: SyntheticPattern;
   days?: number;
 }
 
 /**
  * Seeded, offline bars from {@link synthesizeBars}: `since` defaults to 2024-01-01 UTC and the
- * span to `days` (default 30) unless `until` is given.
+ * span to `days` (default 30) unless `until` is given. The source it describes names the
+ * generator version, since the same params give other bytes under another version.
  * @example const bars = await createSyntheticProvider({ seed: 7 }).fetchBars({ symbol: 'BTC-USD' });
  */
 export function createSyntheticProvider(options: SyntheticProviderOptions = {}): DataProvider {
@@ -26,13 +28,16 @@ export function createSyntheticProvider(options: SyntheticProviderOptions = {}):
       const params = paramsOf(request);
       return Promise.resolve(synthesizeBars({ ...params, symbol: request.symbol }));
     },
-    describeSource: (request) => ({ kind: 'synthetic', params: { ...paramsOf(request) } }),
+    describeSource: (request) => ({
+      kind: 'synthetic',
+      params: { ...paramsOf(request), generator: SYNTHETIC_GENERATOR_VERSION },
+    }),
   };
 
-  function paramsOf(request: FetchBarsRequest): { seed: number; days: number; signal: number; start: string } {
+  function paramsOf(request: FetchBarsRequest) {
     const start = request.since ?? DEFAULT_START;
     const days = request.until === undefined ? (options.days ?? 30) : spanDays(start, request.until);
-    return { seed: options.seed ?? 0, days, signal: options.signal ?? 0, start };
+    return { seed: options.seed ?? 0, days, signal: options.signal ?? 0, pattern: options.pattern ?? 'regime', start };
   }
 }
 
