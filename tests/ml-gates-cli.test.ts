@@ -28,6 +28,10 @@ function failingRecord() {
     split: { train: [0, 700], val: [710, 850], test: [860, 1000] },
     val: { logits, labels },
     test: { logits, labels },
+    baselines: {
+      majority: new Float32Array(n).fill(0.500001),
+      persistence: Float32Array.from({ length: n }, (_, i) => (i % 4 < 2 ? 0.6 : 0.4)),
+    },
   });
 }
 
@@ -76,6 +80,7 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
   const dataRoot = join(tmp.dir, 'data');
   const trainedRoot = join(tmp.dir, 'trained-models');
   const registryRoot = join(tmp.dir, 'registry');
+  const reportsRoot = join(tmp.dir, 'reports');
   let first: TrainResult;
   let second: TrainResult;
 
@@ -104,7 +109,7 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
     first = await train(1);
     second = await train(2);
     expect(first.modelId).not.toBe(second.modelId);
-  });
+  }, 240_000);
 
   it('evaluate exits 0 when the gates pass and records evaluation.json (same metrics as training, to 1e-6)', async () => {
     const result = await runBuff([
@@ -117,6 +122,9 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
       '0',
       '--max-calibration-error',
       '1',
+      '--no-beat-baselines',
+      '--reports-root',
+      reportsRoot,
       '--json',
     ]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
@@ -128,9 +136,16 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
     expect(Math.abs(json.evaluation.metrics.accuracy - first.evaluation.metrics.accuracy)).toBeLessThanOrEqual(1e-6);
     expect(Math.abs(json.evaluation.metrics.logLoss - first.evaluation.metrics.logLoss)).toBeLessThanOrEqual(1e-6);
     const stored = JSON.parse(readFileSync(join(first.modelDir, 'evaluation.json'), 'utf8'));
-    expect(stored.gates).toEqual({ minAccuracy: 0, maxCalibrationError: 1 });
+    expect(stored.gates).toEqual({
+      minAccuracy: 0,
+      maxCalibrationError: 1,
+      beatBaselines: false,
+      maxPValue: 0.05,
+      confidence: 0.95,
+    });
+    expect(Object.keys(stored.baselines)).toEqual(['majority', 'persistence']);
     expect(existsSync(join(first.modelDir, 'reports', 'training', 'reliability.svg'))).toBe(true);
-  });
+  }, 240_000);
 
   it('evaluate exits 3 when the gates fail, records the failure, and promote then refuses', async () => {
     const result = await runBuff([
@@ -141,6 +156,8 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
       dataRoot,
       '--min-accuracy',
       '0.99',
+      '--reports-root',
+      reportsRoot,
     ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/GATE_FAILED.*accuracy 0\.\d{4} < minAccuracy 0.99/);
@@ -148,7 +165,7 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
     const promote = await runBuff(['promote', '--model', first.modelDir, '--models-root', registryRoot]);
     expect(promote.code).toBe(3);
     expect(promote.stderr).toContain('PROMOTION_REFUSED');
-  });
+  }, 240_000);
 
   it('promote, models list and models rollback once evaluations pass', async () => {
     for (const model of [first, second]) {
@@ -162,6 +179,11 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
         '0',
         '--max-calibration-error',
         '1',
+        '--no-beat-baselines',
+        '--models-root',
+        registryRoot,
+        '--reports-root',
+        reportsRoot,
       ]);
       expect(evaluated.code, evaluated.stderr).toBe(0);
       const promoted = await runBuff([
@@ -198,17 +220,34 @@ describe('buff evaluate, promote, models list/rollback on a small trained model'
     });
     const versions = await runBuff(['models', 'list', '--name', 'lstm-BTC-USD-1m', '--models-root', registryRoot]);
     expect(versions.stdout).toContain(`v1 model ${first.modelId} evaluation passed`);
-  });
+  }, 240_000);
 
   it('evaluate refuses a model whose dataset changed (exit 3, DATASET_MISMATCH) and a broken card', async () => {
     const other = synthesizeBars({ days: 2, seed: 6, signal: 0, symbol: 'BTC-USD' });
     await writeDataset(dataRoot, { symbol: 'BTC-USD', timeframe: '1m', bars: other, source: { kind: 'synthetic' } });
-    const result = await runBuff(['evaluate', '--model', first.modelDir, '--data-root', dataRoot, '--json']);
+    const result = await runBuff([
+      'evaluate',
+      '--model',
+      first.modelDir,
+      '--data-root',
+      dataRoot,
+      '--reports-root',
+      reportsRoot,
+      '--json',
+    ]);
     expect(result.code).toBe(3);
     expect(lastJson<{ details: { rule: string } }>(result.stdout).details.rule).toBe('DATASET_MISMATCH');
     writeFileSync(join(second.modelDir, 'model-card.json'), '{"broken": ');
-    const broken = await runBuff(['evaluate', '--model', second.modelDir, '--data-root', dataRoot]);
+    const broken = await runBuff([
+      'evaluate',
+      '--model',
+      second.modelDir,
+      '--data-root',
+      dataRoot,
+      '--reports-root',
+      reportsRoot,
+    ]);
     expect(broken.code).toBe(3);
     expect(broken.stderr).toMatch(/CORRUPT_ARTIFACT.*model-card.json/);
-  });
+  }, 240_000);
 });

@@ -2,12 +2,17 @@ import { resolve } from 'node:path';
 
 /** A resolved root folder and where its value came from. */
 export interface ResolvedRoot {
-  name: 'DATA_ROOT' | 'RUNS_ROOT' | 'MODELS_ROOT';
+  name: 'DATA_ROOT' | 'RUNS_ROOT' | 'MODELS_ROOT' | 'REPORTS_ROOT';
   path: string;
   source: 'flag' | 'env' | 'default';
 }
 
-const DEFAULTS: Record<ResolvedRoot['name'], string> = { DATA_ROOT: 'data', RUNS_ROOT: 'runs', MODELS_ROOT: 'models' };
+const DEFAULTS: Record<ResolvedRoot['name'], string> = {
+  DATA_ROOT: 'data',
+  RUNS_ROOT: 'runs',
+  MODELS_ROOT: 'models',
+  REPORTS_ROOT: 'reports',
+};
 
 /**
  * Flag beats environment beats the default (relative to the working directory).

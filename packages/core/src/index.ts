@@ -42,18 +42,26 @@ export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-
 
 /** A model folder's records: the model card and the evaluation record (written by ml, read by the registry's promotion policy). */
 export {
+  BaselinesSchema,
+  CalibrationSchema,
+  ChampionBaselineSchema,
   ConfusionSchema,
   EvaluationMetricsSchema,
   EvaluationRecordSchema,
   GatesSchema,
+  SignificanceSchema,
   parseEvaluationRecord,
 } from './schemas/evaluation-record.js';
 export type {
+  Baselines,
+  Calibration,
+  ChampionBaseline,
   Confusion,
   EvaluationMetrics,
   EvaluationRecord,
   EvaluationRecordInput,
   Gates,
+  Significance,
 } from './schemas/evaluation-record.js';
 export { EVALUATION_FILE, readEvaluationRecord } from './evaluation-file.js';
 export { MODEL_CARD_FILE, ModelCardSchema, ModelDatasetSchema, modelIdOf, readModelCard } from './model-card.js';

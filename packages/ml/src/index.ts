@@ -43,10 +43,20 @@ export { evaluateProbabilities } from './evaluation/metrics.js';
 export { expectedCalibrationError, reliabilityBins } from './evaluation/calibration-error.js';
 export type { ReliabilityBin } from './evaluation/calibration-error.js';
 export { fitTemperature, applyTemperature, sigmoidProbabilities, binaryNll } from './evaluation/temperature.js';
-export { checkGates, parseGates, DEFAULT_GATES } from './evaluation/gates.js';
-export type { GateResult } from './evaluation/gates.js';
+export { checkGates, parseGates, formatP, DEFAULT_GATES } from './evaluation/gates.js';
+export type { GateResult, GateEvidence } from './evaluation/gates.js';
 export { evaluateLogits } from './evaluation/evaluate-logits.js';
-export type { EvaluateLogitsInput, LabelledLogits } from './evaluation/evaluate-logits.js';
+export type { EvaluateLogitsInput, LabelledLogits, ChampionProbabilities } from './evaluation/evaluate-logits.js';
+
+/** Baselines and how sure the gates are: naive baselines, McNemar's exact test, the Wilson interval, the ECE bootstrap. */
+export { baselineProbabilities, sampleLastUp, lastBarUp } from './evaluation/baselines.js';
+export type { BaselineProbabilities, BaselineView } from './evaluation/baselines.js';
+export { mcnemarExact, binomialHalfCdf, wilsonInterval, WILSON_Z } from './evaluation/significance.js';
+export type { McNemarResult, WilsonConfidence } from './evaluation/significance.js';
+export { bootstrapEce, checkCalibration } from './evaluation/calibration-check.js';
+export type { EceInterval } from './evaluation/calibration-check.js';
+export { championProbabilities } from './evaluation/champion-scores.js';
+export type { ChampionRef } from './evaluation/champion-scores.js';
 export { writeEvaluationRecord } from './evaluation/evaluation-file.js';
 export { evaluateModel } from './evaluation/evaluate-model.js';
 export type { EvaluateModelOptions } from './evaluation/evaluate-model.js';
@@ -55,6 +65,8 @@ export type { EvaluateModelOptions } from './evaluation/evaluate-model.js';
 export { renderReliabilityDiagram, writeReliabilityDiagram } from './reports/reliability-diagram.js';
 export { renderTrainingCurves, writeTrainingCurves } from './reports/training-curves.js';
 export type { EpochRecord } from './reports/training-curves.js';
+export { writeModelReports, renderEvaluationSummary } from './reports/model-reports.js';
+export type { ModelReportPaths } from './reports/model-reports.js';
 
 /** Models and training (TensorFlow.js): backend choice, the LSTM and transformer, windows, training, checkpoints, model cards. */
 export { selectBackend, activeBackend, tfjsVersion } from './backend.js';
@@ -74,7 +86,13 @@ export { trainLoop, predictLogits } from './train-loop.js';
 export type { EpochFigures, TrainLoopOptions, TrainLoopResult } from './train-loop.js';
 export { trainModel, parseTrainOptions, TrainOptionsSchema } from './train.js';
 export type { TrainOptions, TrainOptionsInput, TrainHooks, TrainResult } from './train.js';
-export { loadTrainingData, fitPooledStandardizer, standardizedMatrices, splitSamples } from './training-data.js';
+export {
+  loadTrainingData,
+  fitPooledStandardizer,
+  standardizedMatrices,
+  splitSamples,
+  naiveBaselines,
+} from './training-data.js';
 export type { SymbolData, DataSpec } from './training-data.js';
 export {
   saveCheckpoint,
@@ -104,7 +122,11 @@ export {
   readModelCard,
 } from '@buff/core';
 export type {
+  Baselines,
+  Calibration,
+  ChampionBaseline,
   Confusion,
+  Significance,
   EvaluationMetrics,
   EvaluationRecord,
   EvaluationRecordInput,

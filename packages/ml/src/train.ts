@@ -19,8 +19,8 @@ import {
 } from '@buff/core';
 import { selectBackend, type BackendChoice, type BackendName } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
-import { DEFAULT_GATES, checkGates } from './evaluation/gates.js';
-import { evaluateProbabilities } from './evaluation/metrics.js';
+import { DEFAULT_GATES } from './evaluation/gates.js';
+import { evaluateLogits } from './evaluation/evaluate-logits.js';
 import { reliabilityBins } from './evaluation/calibration-error.js';
 import { applyTemperature, fitTemperature, sigmoidProbabilities } from './evaluation/temperature.js';
 import { createLstmModel } from './models/lstm-model.js';
@@ -28,7 +28,13 @@ import type { SequenceModel } from './models/sequence-model.js';
 import { createTransformerModel } from './models/transformer-model.js';
 import { writeReliabilityDiagram } from './reports/reliability-diagram.js';
 import { writeTrainingCurves } from './reports/training-curves.js';
-import { fitPooledStandardizer, loadTrainingData, splitSamples, standardizedMatrices } from './training-data.js';
+import {
+  fitPooledStandardizer,
+  loadTrainingData,
+  naiveBaselines,
+  splitSamples,
+  standardizedMatrices,
+} from './training-data.js';
 import { predictLogits, trainLoop, type EpochFigures } from './train-loop.js';
 
 /** Options of `trainModel` (strict: unknown keys are rejected). */
@@ -148,8 +154,6 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     const temperature = fitTemperature(predictLogits(model, matrices, val, options.window), val.labels);
     const testLogits = predictLogits(model, matrices, test, options.window);
     const probUp = sigmoidProbabilities(applyTemperature(testLogits, temperature));
-    const metrics = evaluateProbabilities(probUp, test.labels);
-    const uncalibratedMetrics = evaluateProbabilities(sigmoidProbabilities(testLogits), test.labels);
     const name = options.name ?? `${options.model}-${options.symbols.join('+')}-${options.timeframe}`;
     const cardContent: Omit<ModelCard, 'modelId'> = {
       schemaVersion: 1,
@@ -186,20 +190,17 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     };
     const modelId = modelIdOf(cardContent);
     const card: ModelCard = { ...cardContent, modelId };
-    const gate = checkGates(metrics, options.gates);
     const first = data[0]!.split;
-    const evaluation: EvaluationRecord = {
-      schemaVersion: 1,
+    const evaluation = evaluateLogits({
       modelId,
       datasets: data.map((d) => d.contentId),
       split: { train: first.train, val: first.val, test: first.test, gap: first.gap },
-      metrics,
-      uncalibratedMetrics,
-      calibration: { temperature },
+      test: { logits: testLogits, labels: test.labels },
+      temperature,
+      baselines: naiveBaselines(data, train, test),
       gates: options.gates,
-      passed: gate.passed,
-      failures: gate.failures,
-    };
+    });
+    const { metrics } = evaluation;
     const modelDir = join(options.modelsRoot, name, modelId);
     const created = await publishModelFolder(options.modelsRoot, modelDir, async (staging) => {
       await saveCheckpoint(staging, model);
@@ -214,7 +215,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
         { title: `${name} test (calibrated)`, ece: metrics.ece },
       );
     });
-    logger.info({ modelDir, accuracy: metrics.accuracy, ece: metrics.ece, passed: gate.passed }, 'model trained');
+    logger.info({ modelDir, accuracy: metrics.accuracy, ece: metrics.ece, passed: evaluation.passed }, 'model trained');
     return { modelDir, modelId, card, evaluation, created, backend };
   } finally {
     model.dispose();

@@ -3,6 +3,7 @@ import { readBars, readDatasetManifest } from '@buff/ingest';
 import { parseFeatureOptions, type FeatureOptionsInput, type FeatureTable } from './features/compute-features.js';
 import { buildFeatureTable, loadFeatureTable } from './feature-store.js';
 import { makeLabels } from './labels.js';
+import { baselineProbabilities, lastBarUp, sampleLastUp, type BaselineProbabilities } from './evaluation/baselines.js';
 import { chronologicalSplit, type ChronologicalSplit } from './split.js';
 import { mergeSamples, toFeatureMatrix, windowEnds, type FeatureMatrix, type SampleSet } from './windows.js';
 
@@ -15,6 +16,8 @@ export interface SymbolData {
   table: FeatureTable;
   labels: Uint8Array;
   valid: Uint8Array;
+  /** 1 where the bar closed above the one before (what the persistence baseline calls). */
+  lastUp: Uint8Array;
   split: ChronologicalSplit;
 }
 
@@ -91,6 +94,7 @@ export async function loadTrainingData(spec: DataSpec): Promise<SymbolData[]> {
       table: features,
       labels,
       valid,
+      lastUp: lastBarUp(bars.close),
       split,
     });
   }
@@ -165,5 +169,17 @@ export function splitSamples(data: SymbolData[], which: 'train' | 'val' | 'test'
       ends: windowEnds(d.split[which], window, d.table.warmup, d.valid),
       labels: d.labels,
     })),
+  );
+}
+
+/**
+ * The naive baselines' up-probabilities on the test samples, fitted on the training samples.
+ * @example const baselines = naiveBaselines(data, train, test);
+ */
+export function naiveBaselines(data: SymbolData[], train: SampleSet, test: SampleSet): BaselineProbabilities {
+  const lastUp = data.map((d) => d.lastUp);
+  return baselineProbabilities(
+    { labels: train.labels, lastUp: sampleLastUp(lastUp, train) },
+    { labels: test.labels, lastUp: sampleLastUp(lastUp, test) },
   );
 }

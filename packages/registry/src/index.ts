@@ -26,7 +26,7 @@ export type { LegacyManifest } from './legacy-manifest.js';
 /** Model registry: versions, aliases, evaluations, promotions that must be earned, audit log. */
 export { openModelRegistry } from './model-registry.js';
 export type { ModelRegistry, ModelRegistryOptions } from './model-registry.js';
-export { readPromotableFolder, registryNameOf } from './promotion-policy.js';
+export { checkChampionComparison, readPromotableFolder, registryNameOf } from './promotion-policy.js';
 export type { FolderPromotion, PromotableFolder, PromoteFolderOptions } from './promotion-policy.js';
 export { ModelAliasSchema, ModelEvaluationSchema, ModelVersionSchema, ModelNameSchema } from './model-schemas.js';
 export type { ModelAlias, ModelEvaluation, ModelVersion } from './model-schemas.js';

@@ -13,7 +13,12 @@ import {
   type ModelVersion,
 } from './model-schemas.js';
 import type { AuditEntry, StorageDriver } from './storage-driver.js';
-import { readPromotableFolder, type FolderPromotion, type PromoteFolderOptions } from './promotion-policy.js';
+import {
+  checkChampionComparison,
+  readPromotableFolder,
+  type FolderPromotion,
+  type PromoteFolderOptions,
+} from './promotion-policy.js';
 
 const VERSIONS = 'model_versions';
 const ALIASES = 'model_aliases';
@@ -160,6 +165,8 @@ class DriverModelRegistry implements ModelRegistry {
     const { evaluation, card, name: cardName } = await readPromotableFolder(modelDir);
     const name = options.name ?? cardName;
     const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
+    if (alias === 'champion')
+      checkChampionComparison(modelDir, evaluation, card.modelId, await this.resolve(name, alias));
     // The same model (same card) promoted again reuses its version, with the evaluation just read.
     const existing = (await this.listVersions(name)).find((v) => v.card.modelId === card.modelId);
     const version = existing

@@ -62,7 +62,14 @@ function card(seed: number): ModelCard {
   return { ...content, modelId: modelIdOf(content) };
 }
 
-function evaluation(modelId: string, passed: boolean): EvaluationRecord {
+/** The champion a challenger's evaluation compared with, and whether it beat it. */
+interface ChampionFigures {
+  version: number;
+  modelId: string;
+  beaten: boolean;
+}
+
+function evaluation(modelId: string, passed: boolean, champion?: ChampionFigures): EvaluationRecord {
   const metrics = {
     count: 10,
     accuracy: passed ? 0.8 : 0.5,
@@ -72,15 +79,45 @@ function evaluation(modelId: string, passed: boolean): EvaluationRecord {
     ece: 0.01,
     confusion: { tp: 4, fp: 1, tn: 4, fn: 1 },
   };
+  const coin = { ...metrics, accuracy: 0.5 };
+  const ece = { value: 0.01, lower: 0.005, upper: 0.02 };
+  const test = (against: 'majority' | 'persistence' | 'champion', beaten: boolean) => ({
+    against,
+    pValue: beaten ? 0.001 : 0.4,
+    modelOnly: beaten ? 30 : 10,
+    baselineOnly: beaten ? 5 : 8,
+    beaten,
+  });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     modelId,
     datasets: [sha256Hex('bars')],
     split: { train: [0, 70], val: [71, 85], test: [86, 100] },
     metrics,
-    calibration: { temperature: 1 },
-    gates: { minAccuracy: 0.68, maxCalibrationError: 0.05 },
-    passed,
+    calibration: { temperature: 1, eceBefore: ece, eceAfter: ece, scalingWorse: false, gateEce: 0.01 },
+    baselines: {
+      majority: coin,
+      persistence: coin,
+      ...(champion
+        ? {
+            champion: {
+              ...metrics,
+              accuracy: 0.79,
+              name: 'lstm_BTC-USD_1m',
+              version: champion.version,
+              modelId: champion.modelId,
+            },
+          }
+        : {}),
+    },
+    significance: [
+      test('majority', passed),
+      test('persistence', passed),
+      ...(champion ? [test('champion', champion.beaten)] : []),
+    ],
+    accuracyInterval: { confidence: 0.95, lower: 0.7, upper: 0.88 },
+    gates: { minAccuracy: 0.68, maxCalibrationError: 0.05, beatBaselines: true, maxPValue: 0.05, confidence: 0.95 },
+    passed: passed && (champion?.beaten ?? true),
     failures: passed ? [] : ['accuracy 0.5000 < minAccuracy 0.68'],
   };
 }
@@ -156,5 +193,54 @@ describe('ModelRegistry.promoteFolder: the promotion rules in the SDK', () => {
     const err = await refusal(models.promoteFolder(dir, { actor: 'ci' }));
     expect(err.code).toBe('CORRUPT_ARTIFACT');
     expect(err.details).toMatchObject({ key: 'modelId', rule: 'MODEL_CARD' });
+  });
+
+  it('a challenger must have been compared with the current champion (rule CHAMPION_NOT_COMPARED)', async () => {
+    const first = card(11);
+    await models.promoteFolder(modelFolder('ch1', { card: first, evaluation: evaluation(first.modelId, true) }), {
+      actor: 'ci',
+    });
+    const second = card(12);
+    const unaware = modelFolder('ch2', { card: second, evaluation: evaluation(second.modelId, true) });
+    const err = await refusal(models.promoteFolder(unaware, { actor: 'ci' }));
+    expect(err.details).toMatchObject({ rule: 'CHAMPION_NOT_COMPARED', key: 'baselines.champion' });
+    expect(err.message).toContain(`the champion is lstm_BTC-USD_1m v1 (model ${first.modelId})`);
+    const stale = evaluation(second.modelId, true, { version: 7, modelId: first.modelId, beaten: true });
+    const staleErr = await refusal(
+      models.promoteFolder(modelFolder('ch3', { card: second, evaluation: stale }), { actor: 'ci' }),
+    );
+    expect(staleErr.message).toMatch(/it was compared with v7/);
+    // as a candidate it needs no comparison; re-promoting the champion itself neither
+    await models.promoteFolder(unaware, { actor: 'ci', alias: 'candidate' });
+    expect((await models.promoteFolder(modelFolder('ch1', {}), { actor: 'ci' })).version).toBe(1);
+    const beat = evaluation(second.modelId, true, { version: 1, modelId: first.modelId, beaten: true });
+    const promoted = await models.promoteFolder(modelFolder('ch4', { card: second, evaluation: beat }), {
+      actor: 'ci',
+    });
+    expect(promoted).toMatchObject({ version: 2, alias: 'champion' });
+  });
+
+  it('a challenger that did not beat the champion is refused with the figures (GATES_FAILED, or CHAMPION_NOT_BEATEN when the gate was off)', async () => {
+    const first = card(21);
+    await models.promoteFolder(modelFolder('nb1', { card: first, evaluation: evaluation(first.modelId, true) }), {
+      actor: 'ci',
+    });
+    const second = card(22);
+    const lost = evaluation(second.modelId, true, { version: 1, modelId: first.modelId, beaten: false });
+    lost.failures = ['does not beat champion lstm_BTC-USD_1m v1: accuracy 0.8000 vs 0.7900, McNemar p 0.4000'];
+    const gated = await refusal(
+      models.promoteFolder(modelFolder('nb2', { card: second, evaluation: lost }), { actor: 'ci' }),
+    );
+    expect(gated.details).toMatchObject({ rule: 'GATES_FAILED' });
+    expect(gated.message).toContain('does not beat champion lstm_BTC-USD_1m v1: accuracy 0.8000 vs 0.7900');
+    const forged = { ...lost, passed: true, failures: [] };
+    const err = await refusal(
+      models.promoteFolder(modelFolder('nb3', { card: second, evaluation: forged }), { actor: 'ci' }),
+    );
+    expect(err.details).toMatchObject({ rule: 'CHAMPION_NOT_BEATEN' });
+    expect(err.message).toMatch(
+      /does not beat the champion lstm_BTC-USD_1m v1 .*accuracy 0\.8000 vs 0\.7900, McNemar p 0\.400/,
+    );
+    expect((await models.resolve('lstm_BTC-USD_1m', 'champion'))?.version).toBe(1);
   });
 });

@@ -103,3 +103,41 @@ async function readPassedEvaluation(modelDir: string): Promise<EvaluationRecord>
   }
   return record;
 }
+
+/**
+ * A challenger must have been compared with the champion it replaces: when `alias` is `champion` and there is
+ * a current champion other than this very model, the evaluation must name that champion (version and model id)
+ * among its baselines (else PROMOTION_REFUSED rule CHAMPION_NOT_COMPARED: evaluate again with the registry) and
+ * must have beaten it (else rule CHAMPION_NOT_BEATEN, naming the figures). Gates that were turned off
+ * (`beatBaselines: false`) are recorded in the evaluation and honoured here.
+ * @example checkChampionComparison(dir, evaluation, modelId, await registry.resolve(name, 'champion'));
+ */
+export function checkChampionComparison(
+  modelDir: string,
+  evaluation: EvaluationRecord,
+  modelId: string,
+  champion: { name: string; version: number; card: Record<string, unknown> } | undefined,
+): void {
+  if (champion === undefined || champion.card.modelId === modelId) return;
+  const compared = evaluation.baselines.champion;
+  const current = `${champion.name} v${champion.version} (model ${String(champion.card.modelId)})`;
+  if (compared === undefined || compared.version !== champion.version || compared.modelId !== champion.card.modelId) {
+    const was = compared
+      ? `it was compared with v${compared.version} (model ${compared.modelId})`
+      : 'it was not compared with it';
+    throw new BuffError(
+      'PROMOTION_REFUSED',
+      `refusing to promote ${modelDir}: the champion is ${current} and ${was}; run buff evaluate --model ${modelDir} with this models root`,
+      { details: { file: `${modelDir}/${EVALUATION_FILE}`, key: 'baselines.champion', rule: 'CHAMPION_NOT_COMPARED' } },
+    );
+  }
+  const test = evaluation.significance.find((s) => s.against === 'champion');
+  if (evaluation.gates.beatBaselines && test?.beaten !== true) {
+    const p = test ? test.pValue.toPrecision(3) : 'missing';
+    throw new BuffError(
+      'PROMOTION_REFUSED',
+      `refusing to promote ${modelDir}: it does not beat the champion ${current}: accuracy ${evaluation.metrics.accuracy.toFixed(4)} vs ${compared.accuracy.toFixed(4)}, McNemar p ${p}`,
+      { details: { file: `${modelDir}/${EVALUATION_FILE}`, key: 'significance', rule: 'CHAMPION_NOT_BEATEN' } },
+    );
+  }
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isBuffError, readEvaluationRecord, sha256Hex } from '@buff/core';
 import { evaluateLogits } from './evaluate-logits.js';
+import { sigmoidProbabilities } from './temperature.js';
 import { writeEvaluationRecord } from './evaluation-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'buff-eval-'));
@@ -36,16 +37,45 @@ const split = {
 };
 const datasets = [sha256Hex('dataset')];
 
+/** Coin-flip baselines for a test set (majority says up at 0.5 + 1e-6; persistence alternates). */
+function coinBaselines(n: number) {
+  return {
+    majority: new Float32Array(n).fill(0.500001),
+    persistence: Float32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0.6 : 0.4)),
+  };
+}
+
 describe('evaluateLogits', () => {
   it('calibrates on validation and passes honest gates', () => {
-    const record = evaluateLogits({ modelId: 'm1', datasets, split, val: samples(5000, 1), test: samples(5000, 2) });
+    const record = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(5000, 1),
+      test: samples(5000, 2),
+      baselines: coinBaselines(5000),
+    });
     expect(record.calibration.temperature).toBeGreaterThan(2.7);
     expect(record.calibration.temperature).toBeLessThan(3.3);
     expect(record.uncalibratedMetrics?.ece).toBeGreaterThan(0.1);
     expect(record.metrics.ece).toBeLessThan(0.03);
     expect(record.metrics.accuracy).toBeGreaterThan(0.77);
     expect(record.passed).toBe(true);
-    expect(record.gates).toEqual({ minAccuracy: 0.68, maxCalibrationError: 0.05 });
+    expect(record.gates).toEqual({
+      minAccuracy: 0.68,
+      maxCalibrationError: 0.05,
+      beatBaselines: true,
+      maxPValue: 0.05,
+      confidence: 0.95,
+    });
+    expect(record.significance.map((t) => [t.against, t.beaten])).toEqual([
+      ['majority', true],
+      ['persistence', true],
+    ]);
+    expect(record.significance[0]?.pValue).toBeLessThan(1e-10);
+    expect(record.accuracyInterval.lower).toBeGreaterThan(0.76);
+    expect(record.calibration.scalingWorse).toBe(false);
+    expect(record.calibration.eceAfter.value).toBeLessThan(record.calibration.eceBefore.lower);
   });
 
   it('fails the gates when asked for more than the model has', () => {
@@ -55,10 +85,51 @@ describe('evaluateLogits', () => {
       split,
       val: samples(2000, 1),
       test: samples(2000, 2),
+      baselines: coinBaselines(2000),
       gates: { minAccuracy: 0.9 },
     });
     expect(record.passed).toBe(false);
     expect(record.failures[0]).toMatch(/^accuracy 0\.\d{4} < minAccuracy 0.9$/);
+  });
+
+  it('a model no better than a baseline fails on that alone, naming the figures; and the Wilson bound on a small split', () => {
+    const test = samples(5000, 2);
+    // the "persistence" baseline here is the model itself, flipped on its first 40 hits and 40 misses: as accurate
+    const hits = { right: 0, wrong: 0 };
+    const twin = sigmoidProbabilities(test.logits).map((p, i) => {
+      const right = (p >= 0.5 ? 1 : 0) === test.labels[i];
+      const key = right ? 'right' : 'wrong';
+      hits[key]++;
+      return hits[key] <= 40 ? 1 - p : p;
+    });
+    const record = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(5000, 1),
+      test,
+      baselines: { majority: coinBaselines(5000).majority, persistence: twin },
+    });
+    expect(record.metrics.accuracy).toBeGreaterThan(0.77);
+    expect(record.passed).toBe(false);
+    expect(record.failures).toHaveLength(1);
+    expect(record.failures[0]).toMatch(
+      /^does not beat persistence: accuracy 0\.\d{4} vs 0\.\d{4}, McNemar p \d\.\d{4} \(model-only \d+, persistence-only \d+/,
+    );
+    const small = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(5000, 1),
+      test: samples(30, 3),
+      baselines: coinBaselines(30),
+      gates: { beatBaselines: false },
+    });
+    expect(small.metrics.accuracy).toBeGreaterThanOrEqual(0.68);
+    expect(small.accuracyInterval.lower).toBeLessThan(0.68);
+    expect(
+      small.failures.some((f) => /^accuracy lower bound 0\.\d{4} \(Wilson 95%\) < minAccuracy 0.68$/.test(f)),
+    ).toBe(true);
   });
 
   it('uses a saved temperature when given', () => {
@@ -68,6 +139,7 @@ describe('evaluateLogits', () => {
       split,
       val: samples(100, 1),
       test: samples(100, 2),
+      baselines: coinBaselines(100),
       temperature: 1,
     });
     expect(record.calibration.temperature).toBe(1);
@@ -83,6 +155,7 @@ describe('evaluateLogits', () => {
         split,
         val: samples(10, 1),
         test: samples(10, 2),
+        baselines: coinBaselines(10),
         gates: { minAccuracy: 2 },
       });
     } catch (err) {
@@ -94,7 +167,14 @@ describe('evaluateLogits', () => {
 
 describe('evaluation.json', () => {
   it('round-trips and is canonical', async () => {
-    const record = evaluateLogits({ modelId: 'm1', datasets, split, val: samples(500, 1), test: samples(500, 2) });
+    const record = evaluateLogits({
+      modelId: 'm1',
+      datasets,
+      split,
+      val: samples(500, 1),
+      test: samples(500, 2),
+      baselines: coinBaselines(500),
+    });
     const path = writeEvaluationRecord(dir, record);
     const first = readFileSync(path, 'utf8');
     writeEvaluationRecord(dir, record);

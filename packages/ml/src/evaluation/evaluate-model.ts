@@ -11,9 +11,16 @@ import {
 import { selectBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { predictLogits } from '../train-loop.js';
-import { loadTrainingData, splitSamples, standardizedMatrices, type SymbolData } from '../training-data.js';
+import {
+  loadTrainingData,
+  naiveBaselines,
+  splitSamples,
+  standardizedMatrices,
+  type SymbolData,
+} from '../training-data.js';
 import { writeReliabilityDiagram } from '../reports/reliability-diagram.js';
 import { reliabilityBins } from './calibration-error.js';
+import { championProbabilities, type ChampionRef } from './champion-scores.js';
 import { evaluateLogits } from './evaluate-logits.js';
 import { writeEvaluationRecord } from './evaluation-file.js';
 import { applyTemperature, sigmoidProbabilities } from './temperature.js';
@@ -21,6 +28,8 @@ import { applyTemperature, sigmoidProbabilities } from './temperature.js';
 export interface EvaluateModelOptions {
   dataRoot: string;
   gates?: Partial<Gates>;
+  /** The current champion of the model's name (from the model registry): scored on the same test samples as a baseline. */
+  champion?: ChampionRef;
   logger?: Logger;
 }
 
@@ -29,7 +38,8 @@ export interface EvaluateModelOptions {
  * datasets and feature tables it names by content id under `dataRoot` (refusing other data:
  * INVALID_INPUT rule DATASET_MISMATCH), rebuilds the test windows with the saved standardizer,
  * loads the checkpoint, applies the saved temperature (fitted on validation data at training),
- * checks the gates, and records `evaluation.json` and `reports/training/reliability.svg` in the
+ * scores the baselines (majority, persistence, and the champion when given and not this very
+ * model) on the same samples, checks the gates, and records `evaluation.json` and `reports/training/reliability.svg` in the
  * model folder. The record says whether the gates passed; it does not throw on a failed gate.
  * @example
  * const record = await evaluateModel('models/lstm-BTC-USD-1m/0123abcd', { dataRoot: 'data', gates: { minAccuracy: 0.68 } });
@@ -52,6 +62,7 @@ export async function evaluateModel(modelDir: string, options: EvaluateModelOpti
   });
   checkSplits(card, data, modelDir);
   const matrices = standardizedMatrices(data, card.features.standardizer);
+  const train = splitSamples(data, 'train', card.window);
   const test = splitSamples(data, 'test', card.window);
   // the card's backend first; any other is a loud fallback (logged, and in activeBackend().fallback)
   await selectBackend({ prefer: card.backend.name, fallback: true, logger });
@@ -62,6 +73,10 @@ export async function evaluateModel(modelDir: string, options: EvaluateModelOpti
   } finally {
     model.dispose();
   }
+  const champion =
+    options.champion === undefined
+      ? undefined
+      : await championProbabilities(options.champion, card, options.dataRoot, test);
   const first = card.datasets[0]!.split;
   const record = evaluateLogits({
     modelId: card.modelId,
@@ -70,6 +85,10 @@ export async function evaluateModel(modelDir: string, options: EvaluateModelOpti
     ...(card.datasets.length > 1 ? { splits: card.datasets.map((d) => ({ contentId: d.contentId, ...d.split })) } : {}),
     test: { logits, labels: test.labels },
     temperature: card.calibration.temperature,
+    baselines: {
+      ...naiveBaselines(data, train, test),
+      ...(champion === undefined || champion.modelId === card.modelId ? {} : { champion }),
+    },
     ...(options.gates ? { gates: options.gates } : {}),
   });
   writeEvaluationRecord(modelDir, record);
