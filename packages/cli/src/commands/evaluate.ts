@@ -81,7 +81,7 @@ export const registerEvaluateCommands: RegisterCommands = (cli) =>
       });
       const backend = reportBackend(activeBackend());
       const reports = writeModelReports(reportsRoot.path, args.model, card, record);
-      printEvaluation(out, record, formatP, backend.backend);
+      printEvaluation(out, record, formatP, backend.backend ?? 'none');
       const file = join(args.model, EVALUATION_FILE);
       if (!record.passed) {
         throw new BuffError(
