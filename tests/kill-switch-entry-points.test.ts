@@ -65,6 +65,7 @@ describe('the kill switch at every entry point', () => {
     ['ingest csv', () => ['ingest', 'csv', '--input', csv, '--symbol', 'NEW-USD', ...dataArgs()]],
     ['ingest arrow', () => ['ingest', 'arrow', '--input', arrow(), '--symbol', 'ARW-USD', ...dataArgs()]],
     ['resample', () => ['resample', '--symbol', 'BTC-USD', '--timeframe', '1h', ...dataArgs()]],
+    ['features', () => ['features', '--symbol', 'BTC-USD', ...dataArgs()]],
     ['data synth', () => ['data', 'synth', '--symbol', 'SYN-USD', '--days', '1', ...dataArgs()]],
     ['run build', () => ['run', 'build', '--config', config, ...dataArgs()]],
     ['train', () => ['train', '--symbol', 'BTC-USD', '--epochs', '1', '--models-root', modelsRoot, ...dataArgs()]],

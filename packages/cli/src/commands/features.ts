@@ -1,6 +1,7 @@
 import { BuffError, parseTimeframe } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 /**
  * `buff features --symbol S --timeframe T`: computes and stores a dataset's feature table;
@@ -11,7 +12,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
     'features',
     'compute and store the feature table of a dataset (<DATA_ROOT>/<symbol>/features/<timeframe>.arrow)',
     (y) =>
-      y
+      withKillSwitchRoot(y)
         .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
         .option('timeframe', { type: 'string', default: '1m', describe: 'stored timeframe to compute features of' })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
@@ -77,6 +78,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
       const timeframe = parseTimeframe(args.timeframe);
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
       out.root(dataRoot);
+      await refuseWhileKillSwitchOn(args, out, 'features');
       const { buildFeatureTable } = await import('@buff/ml');
       const entry = await buildFeatureTable(dataRoot.path, symbol, timeframe);
       out.line(
