@@ -57,5 +57,5 @@ describe('fs registry under SIGKILL', () => {
     console.log(
       `crash test: ${KILLS} kills, ${committed.size} committed runs, ${verified.size} listed and hash-checked`,
     );
-  }, 300_000);
+  }, 900_000);
 });
