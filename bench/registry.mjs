@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REGISTRY = fileURLToPath(new URL('../packages/registry/dist/index.js', import.meta.url));
-const { openFsDriver, openPgDriver, openRunRegistry, fakeRunId, writeFakeRun } = await import(REGISTRY);
+const { openFsDriver, openPgDriver, openRunRegistry } = await import(REGISTRY);
+const { fakeRunId, writeFakeRun } = await import(REGISTRY.replace(/index\.js$/, 'testing.js'));
 
 const N = Number(process.env.BENCH_REGISTRY_RUNS ?? 100_000);
 const STRATEGIES = [

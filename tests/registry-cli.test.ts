@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeRunId, openRunRegistry, writeFakeRun, type RunRecord } from '@buff/registry';
+import { openRunRegistry, type RunRecord } from '@buff/registry';
+import { fakeRunId, writeFakeRun } from '@buff/registry/testing';
 import { lastJson, runBuff } from './helpers/cli.js';
 import { makeTempDir } from './helpers/tmp.js';
 

@@ -1,3 +1,7 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild();
+// Test support is its own entry (the `./testing` export), not part of the main one.
+export default packageBuild({
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing.ts' } },
+});

@@ -3,7 +3,8 @@
 //   node child.cjs loop  ROOT PREFIX [driver pgUrl]        registers runs until killed
 //   node child.cjs count ROOT PREFIX N SHARED [driver pgUrl] registers N own + SHARED common runs
 //   node child.cjs dump  ROOT [driver pgUrl]               prints every record as JSON
-import { fakeRunId, openRunRegistry, writeFakeRun, type RunRegistry } from '@buff/registry';
+import { openRunRegistry, type RunRegistry } from '@buff/registry';
+import { fakeRunId, writeFakeRun } from '@buff/registry/testing';
 
 async function register(registry: RunRegistry, key: string, n: number): Promise<void> {
   const id = fakeRunId(key);

@@ -68,6 +68,4 @@ export type { KillSwitchState, KillSwitchStatus, KillSwitchAuditEntry, KillSwitc
 export { acquireLock, isStale } from './file-lock.js';
 export type { HeldLock, LockOwner, FileLockOptions } from './file-lock.js';
 
-/** Test support: small valid run folders for tests and benchmarks. */
-export { writeFakeRun, fakeRunId } from './fake-run.js';
-export type { FakeRunOptions } from './fake-run.js';
+// Test support (small valid run folders) is a subpath of its own: '@buff/registry/testing'.
