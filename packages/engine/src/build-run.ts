@@ -9,7 +9,7 @@ import {
   type RunStore,
 } from '@buff/core';
 import { allocationWeights, type RunConfig, type RunConfigInput } from './run-config.js';
-import { prepareRun } from './prepare-run.js';
+import { prepareRun, simulationInputOf } from './prepare-run.js';
 import type { ModelResolver } from './strategy.js';
 import { loadRunInputs } from './run-inputs.js';
 import { computeRunId } from './run-id.js';
@@ -46,8 +46,9 @@ export async function buildRun(
   options: BuildRunOptions,
 ): Promise<BuildRunResult> {
   const logger = options.logger ?? silentLogger();
-  const { config, def, params } = await prepareRun(configInput, { resolveModel: options.resolveModel });
-  const weights = allocationWeights(config);
+  const prepared = await prepareRun(configInput, { resolveModel: options.resolveModel });
+  const { config } = prepared;
+  allocationWeights(config); // a zero allocation is refused before any input is read
   const { bars, inputs, verified, tsInt64 } = await loadRunInputs(config, options.dataRoot);
   const version = engineVersion();
   const runId = computeRunId(config, inputs, version);
@@ -61,19 +62,7 @@ export async function buildRun(
   const written: Array<Promise<ArtifactEntry>> = [];
   let created: boolean;
   try {
-    const result = simulate({
-      symbols: config.symbols,
-      bars,
-      weights,
-      strategy: def,
-      params,
-      initialCapital: config.capital.initial,
-      feeBps: config.fees.feeBps,
-      slippageBps: config.fees.slippageBps,
-      sizingFraction: config.sizing.fraction,
-      allowShort: config.allowShort,
-      guardrails: config.guardrails,
-    });
+    const result = simulate(simulationInputOf(prepared, bars));
     const metrics = computeMetrics(result, {
       initialCapital: config.capital.initial,
       timeframe: config.timeframe,

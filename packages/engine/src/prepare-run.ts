@@ -1,4 +1,6 @@
-import { parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
+import type { Bars } from '@buff/core';
+import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
+import type { SimulationInput } from './simulate.js';
 import { resolveStrategy } from './strategy-registry.js';
 import type { ModelResolver, StrategyDef } from './strategy.js';
 
@@ -30,4 +32,26 @@ export async function prepareRun(
   const params = def.prepare ? await def.prepare(parsedParams, env) : parsedParams;
   const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
   return { config, def, params };
+}
+
+/**
+ * The simulator's input for a prepared run over `bars` (one Bars per config symbol): the backtest
+ * and the dry run build it here, so they simulate with the same settings.
+ * @example const result = simulate(simulationInputOf(prepared, bars));
+ */
+export function simulationInputOf(prepared: PreparedRun, bars: Bars[]): SimulationInput {
+  const { config, def, params } = prepared;
+  return {
+    symbols: config.symbols,
+    bars,
+    weights: allocationWeights(config),
+    strategy: def,
+    params,
+    initialCapital: config.capital.initial,
+    feeBps: config.fees.feeBps,
+    slippageBps: config.fees.slippageBps,
+    sizingFraction: config.sizing.fraction,
+    allowShort: config.allowShort,
+    guardrails: config.guardrails,
+  };
 }

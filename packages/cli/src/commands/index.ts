@@ -14,6 +14,7 @@ import { registerKillSwitchCommands } from './kill-switch.js';
 import { registerNotifyCommands } from './notify.js';
 import { registerSweepCommands } from './sweep.js';
 import { registerPreflightCommands } from './preflight.js';
+import { registerDryRunCommands } from './dryrun.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -35,4 +36,5 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerTrainCommands,
   registerEvaluateCommands,
   registerModelsCommands,
+  registerDryRunCommands,
 ];

@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuffError, decodeLines } from '@buff/core';
+import type { JournalEntry, RunConfigInput, SessionRecord } from '@buff/engine';
+import { outputFor, type RegisterCommands } from '../context.js';
+import type { Output } from '../output.js';
+import { resolveRoot } from '../roots.js';
+import { registryModelResolver } from '../model-resolver.js';
+
+const ACTIONS = ['run', 'list', 'status', 'stop', 'signals'] as const;
+
+interface DryRunArgs {
+  action: (typeof ACTIONS)[number];
+  id?: string | undefined;
+  config?: string | undefined;
+  model?: string | undefined;
+  symbol?: string | undefined;
+  feed: 'replay' | 'synthetic';
+  since?: string | undefined;
+  until?: string | undefined;
+  iterations?: number | undefined;
+  sleepSeconds: number;
+  session?: string | undefined;
+  rateLimit: number;
+  runsRoot?: string | undefined;
+  dataRoot?: string | undefined;
+  modelsRoot?: string | undefined;
+  json?: boolean;
+}
+
+/** `buff dryrun`: run or resume a dry-run session; `list`, `status ID`, `stop ID`, `signals ID`. */
+export const registerDryRunCommands: RegisterCommands = (cli) =>
+  cli.command(
+    'dryrun [action] [id]',
+    'run a promoted model on a feed without orders (signals, simulated positions, guardrails); list|status|stop|signals ID',
+    (y) =>
+      y
+        .positional('action', { choices: ACTIONS, default: 'run' as const })
+        .positional('id', { type: 'string', describe: 'session id (dry-<16 hex>) for status, stop, signals' })
+        .option('config', { type: 'string', describe: 'run config (strategy model-signal, one symbol)' })
+        .option('model', { type: 'string', describe: 'quick start: registry model NAME[@champion|@candidate]' })
+        .option('symbol', { type: 'string', describe: 'quick start: the symbol' })
+        .option('feed', { choices: ['replay', 'synthetic'] as const, default: 'replay' as const })
+        .option('since', { type: 'string', describe: 'quick start: first bar (ISO with zone)' })
+        .option('until', { type: 'string', describe: 'quick start: end of the feed (exclusive)' })
+        .option('iterations', { type: 'number', describe: 'feed bars to handle now (default: all)' })
+        .option('sleep-seconds', { type: 'number', default: 0, describe: 'pause between bars' })
+        .option('session', { type: 'string', describe: 'resume this session at its next unprocessed bar' })
+        .option('rate-limit', { type: 'number', default: 6, describe: 'signals per minute per symbol' })
+        .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+        .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' }),
+    async (args) => {
+      const out = outputFor(args);
+      const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+      out.root(runsRoot);
+      const a = args as unknown as DryRunArgs;
+      if (a.action === 'run') await runSession(a, runsRoot.path, out);
+      else await inspect(a, runsRoot.path, out);
+    },
+  );
+
+async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Promise<void> {
+  const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+  const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
+  out.root(dataRoot);
+  out.root(modelsRoot);
+  const config = args.session ? undefined : await configOf(args);
+  const { runDryRun } = await import('@buff/engine');
+  const { openModelRegistry, readKillSwitchSync } = await import('@buff/registry');
+  const models = await openModelRegistry({ modelsRoot: modelsRoot.path });
+  try {
+    const result = await runDryRun({
+      runsRoot,
+      dataRoot: dataRoot.path,
+      session: args.session,
+      config: config as RunConfigInput | undefined,
+      feed: args.feed,
+      iterations: args.iterations,
+      sleepMs: args.sleepSeconds * 1000,
+      rateLimitPerMinute: args.rateLimit,
+      resolveModel: registryModelResolver(models),
+      killSwitchOn: () => readKillSwitchSync(runsRoot).on,
+      onSignal: (s) =>
+        out.line(`${s.ts} ${s.symbol} ${s.action} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`),
+    });
+    out.line(`session ${result.sessionId}: ${result.status} (${result.stopReason ?? ''})`);
+    out.line(`bars ${result.counts.bars} (refused ${result.counts.refused}), signals ${result.counts.signals}`);
+    out.result({ ...result, signals: result.counts.signals });
+  } finally {
+    await models.close();
+  }
+}
+
+/** The run config: from --config, or built from the quick-start flags. */
+async function configOf(args: DryRunArgs): Promise<unknown> {
+  const { parse } = await import('yaml');
+  if (args.config) {
+    const text = await readFile(args.config, 'utf8').catch((err: unknown) => {
+      throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, {
+        cause: err,
+        details: { file: args.config, key: 'config' },
+      });
+    });
+    return parse(text);
+  }
+  if (!args.model || !args.symbol || !args.since || !args.until) {
+    throw new BuffError(
+      'INVALID_INPUT',
+      'buff dryrun needs --config F, or --model NAME[@alias] --symbol S --since T --until T',
+      {
+        details: { key: 'model', rule: 'USAGE' },
+      },
+    );
+  }
+  const [name, alias] = args.model.split('@');
+  return {
+    name: `dryrun ${args.model} ${args.symbol}`,
+    strategy: { name: 'model-signal', params: { model: { name, ...(alias ? { alias } : {}) } } },
+    symbols: [args.symbol],
+    timeframe: '1m',
+    window: { since: args.since, until: args.until },
+    guardrails: { preset: 'ftmo-2step' },
+  };
+}
+
+async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise<void> {
+  const { listSessions, readSession, sessionDir, JOURNAL_FILE, STOP_FILE } = await import('@buff/engine');
+  if (args.action === 'list') {
+    const sessions = listSessions(runsRoot);
+    for (const s of sessions) out.line(describe(s));
+    out.result({ sessions });
+    return;
+  }
+  if (!args.id)
+    throw new BuffError('INVALID_INPUT', `buff dryrun ${args.action} needs a session id`, { details: { key: 'id' } });
+  const session = readSession(runsRoot, args.id);
+  const dir = sessionDir(runsRoot, args.id);
+  if (args.action === 'status') {
+    out.line(describe(session));
+    out.result({ session });
+  } else if (args.action === 'stop') {
+    const { writeFileAtomic } = await import('@buff/core');
+    if (session.status === 'running') writeFileAtomic(join(dir, STOP_FILE), 'stop\n');
+    out.line(session.status === 'running' ? `stop requested for ${session.id}` : `${session.id} is ${session.status}`);
+    out.result({ session, stopRequested: session.status === 'running' });
+  } else {
+    const bytes = await readFile(join(dir, JOURNAL_FILE)).catch(() => Buffer.alloc(0));
+    const signals = decodeLines<JournalEntry>(bytes)
+      .entries.filter((e) => e.signal && !e.rateLimited)
+      .map((e) => e.signal);
+    for (const s of signals) out.line(`${s?.ts} ${s?.action} p=${s?.probability.toFixed(3)} ${s?.tier} v${s?.version}`);
+    out.result({ sessionId: session.id, signals });
+  }
+}
+
+function describe(s: SessionRecord): string {
+  const c = s.counts;
+  return `${s.id} ${s.status} ${s.symbol} ${s.feed.kind} ${s.model.name} v${s.model.version}: bars ${c.bars}/${s.feed.bars}, signals ${c.signals}, refused ${c.refused}`;
+}

@@ -1,0 +1,49 @@
+import { ACTIONS } from '../run-columns.js';
+import type { Simulation } from '../simulation.js';
+import { TIERS } from '../strategies/model-signal.js';
+import type { SignalRecord } from './journal-entry.js';
+import type { ActiveModelRef } from './model-watch.js';
+
+/** Actions that change the simulated position: each is a signal. */
+const SIGNAL_ACTIONS = new Set(['enter_long', 'enter_short', 'exit', 'reverse_to_long', 'reverse_to_short', 'flatten']);
+
+/**
+ * The signal of decision `row`, when its action changes the position (undefined for holds and blocks).
+ * @example const signal = signalAt(simulation, simulation.rows - 1, watch.active);
+ */
+export function signalAt(simulation: Simulation, row: number, model: ActiveModelRef): SignalRecord | undefined {
+  const d = simulation.decisions;
+  const action = ACTIONS[d.action[row] as number] as string;
+  if (!SIGNAL_ACTIONS.has(action)) return undefined;
+  const input = (name: string): number => {
+    const at = d.inputNames.indexOf(name);
+    return at < 0 ? Number.NaN : ((d.inputs[at] as Float64Array)[row] as number);
+  };
+  const tier = input('tier');
+  return {
+    ts: new Date(d.ts[row] as number).toISOString(),
+    symbol: d.symbols[d.symbol[row] as number] as string,
+    direction: d.position[row] as number,
+    action,
+    probability: input('probability'),
+    confidence: input('confidence'),
+    tier: Number.isFinite(tier) ? (TIERS[tier] as string) : 'low',
+    model: model.name,
+    version: model.version,
+    modelId: model.id,
+    reason: d.reasons[d.reason[row] as number] as string,
+  };
+}
+
+/** Signals per minute of bar time, per symbol (a session runs one symbol). */
+export class RateLimit {
+  private readonly recent: number[] = [];
+
+  /** Records a signal at bar time `ts` when fewer than `perMinute` were emitted in the minute before it. */
+  allow(ts: number, perMinute: number): boolean {
+    while (this.recent.length > 0 && (this.recent[0] as number) <= ts - 60_000) this.recent.shift();
+    if (this.recent.length >= perMinute) return false;
+    this.recent.push(ts);
+    return true;
+  }
+}
