@@ -48,7 +48,10 @@ export function errorHandler(ctx: ServerContext): express.ErrorRequestHandler {
       log.error({ err: rawErr, path: req.path }, 'request failed');
     else if (req.method !== 'GET' || body.code === 'KILL_SWITCH_ON') {
       ctx.metrics.refusals.inc({ code: body.code });
-      log.warn({ code: body.code, method: req.method, path: req.path, details: body.details }, 'request refused');
+      log.warn(
+        { code: body.code, method: req.method, path: req.path, ip: req.ip, details: body.details },
+        'request refused',
+      );
     }
     if (body.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(body.details.retryAfterSeconds ?? 60));
     const wantsJson = req.path.startsWith('/api/') || !req.accepts('html');

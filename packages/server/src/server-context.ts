@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '@buff/core';
 import { openRunRegistry, type RunRegistry } from '@buff/registry';
 import { createJobQueue, type JobQueue } from './job-queue.js';
 import { createListCache, type ListCache } from './list-cache.js';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { readKillSwitch } from '@buff/registry';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import {
@@ -29,6 +30,8 @@ export interface ServerContext {
   /** Short-lived cache of run listings (see limits.listCacheMs). */
   listCache: ListCache;
   limiter: RateLimiter;
+  /** Failed sign-ins per client address (login form and Bearer tokens). */
+  loginThrottle: LoginThrottle;
   /** Login-form sessions (server-side, expiring). */
   sessions: SessionStore;
   /** Host names answered (the loopback names plus allowedHosts), or '*' for any. */
@@ -57,6 +60,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     queueDepth: () => queue.depth(),
     killSwitchOn: async () => (await readKillSwitch(options.runsRoot)).on,
   });
+  const loginThrottle = createLoginThrottle(limits, logger);
   return {
     runsRoot: options.runsRoot,
     dataRoot: options.dataRoot,
@@ -68,11 +72,13 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     queue,
     listCache: createListCache({ ttlMs: limits.listCacheMs, now: options.now }),
     limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
+    loginThrottle,
     sessions: createSessionStore({ ttlMs: limits.sessionTtlMs, now: options.now }),
     allowedHosts: allowedHostSet(options.allowedHosts ?? allowedHostsFromEnv()),
     metrics,
     async close() {
       await queue.close();
+      await loginThrottle.close();
       if (ownsRegistry && registryPromise) await (await registryPromise).close();
     },
   };

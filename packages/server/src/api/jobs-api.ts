@@ -54,6 +54,7 @@ export function mountJobsApi(
   router.post(
     '/api/uploads',
     gate,
+    ctx.loginThrottle.middleware,
     admin,
     async (req, _res, next) => {
       // refuse before reading a large body
@@ -84,7 +85,7 @@ export function mountJobsApi(
     },
   );
 
-  router.post('/api/jobs', gate, admin, parsers.json, async (req, res) => {
+  router.post('/api/jobs', gate, ctx.loginThrottle.middleware, admin, parsers.json, async (req, res) => {
     const log = logOf(req, ctx.logger);
     const body = JobRequestSchema.safeParse(req.body ?? {});
     if (!body.success) throw zodToBuffError(body.error, 'INVALID_INPUT');

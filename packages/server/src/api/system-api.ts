@@ -34,6 +34,7 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
 
   router.post(
     '/api/admin/kill-switch',
+    ctx.loginThrottle.middleware,
     (req, _res, next) => {
       assertAdmin(req, ctx);
       next();

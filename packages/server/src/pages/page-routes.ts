@@ -59,7 +59,7 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
     );
   });
 
-  router.post('/login', form, (req, res) => {
+  router.post('/login', ctx.loginThrottle.middleware, form, (req, res) => {
     const parsed = LoginFormSchema.safeParse(req.body ?? {});
     const next = parsed.success ? parsed.data.next : '/runs';
     res.setHeader('Cache-Control', 'no-store');
