@@ -545,3 +545,72 @@ describe('web hardening: configured hosts, trust proxy and Secure cookies', () =
     }
   });
 });
+
+describe('web hardening: failed sign-ins are throttled per client address', () => {
+  const roots = makeRoots('buff-throttle-');
+  afterAll(() => roots.cleanup());
+  const wrong = (i: number) => `wrong-token-${i}-${'x'.repeat(8)}`;
+
+  it('the login form: 429 with Retry-After after the limit, even for the right token; other clients unaffected', async () => {
+    const server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      limits: { loginFailuresPerWindow: 3, loginWindowMs: 120_000 },
+      trustProxy: 'loopback',
+    });
+    try {
+      const login = (token: string, headers: Record<string, string> = {}) =>
+        call(`${server.url}/login`, { method: 'POST', headers: { ...FORM, ...headers }, body: `token=${token}` });
+      for (let i = 0; i < 3; i++) expect((await login(wrong(i))).status).toBe(401);
+      for (const token of [wrong(3), TOKEN]) {
+        const limited = await login(token);
+        expect(limited.status, token).toBe(429);
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(120);
+        expect(limited.headers.get('set-cookie')).toBeNull();
+      }
+      // another client address (through the trusted proxy) signs in
+      expect((await login(TOKEN, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(303);
+      const refused = server.logs.filter((l) => l.msg === 'login refused');
+      expect(refused).toHaveLength(3);
+      for (const line of refused) expect(String(line.ip)).toMatch(/127\.0\.0\.1$/);
+      const logText = JSON.stringify(server.logs);
+      for (let i = 0; i < 4; i++) expect(logText).not.toContain(wrong(i));
+      expect(logText).not.toContain(TOKEN);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('wrong Bearer tokens count too (default limit: 10 per 15 min), logged with the address, never the token', async () => {
+    const server = await startTestServer({
+      runsRoot: roots.runsRoot,
+      dataRoot: roots.dataRoot,
+      adminToken: TOKEN,
+      features: { runsNew: true },
+    });
+    try {
+      const post = (token: string) =>
+        call(`${server.url}/api/admin/kill-switch`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{"on":true}',
+        });
+      for (let i = 0; i < 10; i++) expect((await post(wrong(i))).status).toBe(401);
+      const limited = await post(TOKEN);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', details: { rule: 'loginFailures' } });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect((await call(`${server.url}/api/admin/kill-switch`)).body.on).toBe(false);
+      const refused = server.logs.filter((l) => l.msg === 'request refused' && l.code === 'UNAUTHORIZED');
+      expect(refused).toHaveLength(10);
+      for (const line of refused) expect(String(line.ip)).toMatch(/127\.0\.0\.1$/);
+      const logText = JSON.stringify(server.logs);
+      for (let i = 0; i < 10; i++) expect(logText).not.toContain(wrong(i));
+    } finally {
+      await server.close();
+    }
+  });
+});
