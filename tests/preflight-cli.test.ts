@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeBars, writeDataset } from '@buff/ingest';
 import { evaluateModel, trainModel } from '@buff/ml';
-import { fakeRunId, openModelRegistry, openRunRegistry, writeFakeRun } from '@buff/registry';
+import { openModelRegistry, openRunRegistry } from '@buff/registry';
+import { fakeRunId, writeFakeRun } from '@buff/registry/testing';
 import {
   startWebhookReceiver,
   type WebhookReceiver,
