@@ -2,6 +2,8 @@
 export { BuffError, ErrorCode, isBuffError } from './errors.js';
 export { ioErrorOf, withErrorPath } from './io-error.js';
 export type { BuffErrorOptions, ErrorLocation } from './errors.js';
+export { parseOrThrow, zodError } from './parse-or-throw.js';
+export type { ParseSource } from './parse-or-throw.js';
 
 /** Canonical JSON and content ids. */
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';

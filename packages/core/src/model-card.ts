@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { contentId } from './content-id.js';
 import { BuffError } from './errors.js';
+import { parseOrThrow } from './parse-or-throw.js';
 import { Sha256Schema } from './schemas/dataset-manifest.js';
 import { TimeframeSchema } from './timeframe.js';
 
@@ -103,20 +104,13 @@ export function readModelCard(dir: string): ModelCard {
       details: { file, rule: 'MODEL_CARD' },
     });
   }
-  const parsed = ModelCardSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('CORRUPT_ARTIFACT', `${file}: ${key}: ${issue?.message ?? 'invalid model card'}`, {
-      details: { file, key, rule: 'MODEL_CARD', issues: parsed.error.issues },
-    });
-  }
-  if (modelIdOf(parsed.data) !== parsed.data.modelId) {
+  const card = parseOrThrow(ModelCardSchema, value, 'CORRUPT_ARTIFACT', { what: file, file, rule: 'MODEL_CARD' });
+  if (modelIdOf(card) !== card.modelId) {
     throw new BuffError(
       'CORRUPT_ARTIFACT',
-      `${file}: modelId ${parsed.data.modelId} does not match its content (${modelIdOf(parsed.data)})`,
+      `${file}: modelId ${card.modelId} does not match its content (${modelIdOf(card)})`,
       { details: { file, key: 'modelId', rule: 'MODEL_CARD' } },
     );
   }
-  return parsed.data;
+  return card;
 }

@@ -1,21 +1,26 @@
 import { z } from 'zod';
 
+const Pct = z.number().gt(0).max(100).nullable();
+
 /**
  * Guardrail settings after presets are applied: every rule present, `null` when off.
  * Loss limits and the profit target are percentages of initial capital; `maxPositionPct`
  * is a percentage of current equity per position.
  */
-export interface ResolvedGuardrails {
-  preset: 'none' | 'ftmo-2step';
-  maxDailyLossPct: number | null;
-  maxTotalLossPct: number | null;
-  trailing: boolean;
-  maxPositionPct: number | null;
-  maxOpenPositions: number | null;
-  timezone: string;
-  profitTargetPct: number | null;
-  minTradingDays: number | null;
-}
+export const ResolvedGuardrailsSchema = z
+  .object({
+    preset: z.enum(['none', 'ftmo-2step']),
+    maxDailyLossPct: Pct,
+    maxTotalLossPct: Pct,
+    trailing: z.boolean(),
+    maxPositionPct: Pct,
+    maxOpenPositions: z.number().int().positive().nullable(),
+    timezone: z.string().min(1),
+    profitTargetPct: z.number().gt(0).nullable(),
+    minTradingDays: z.number().int().nonnegative().nullable(),
+  })
+  .strict();
+export type ResolvedGuardrails = z.infer<typeof ResolvedGuardrailsSchema>;
 
 /**
  * Guardrail presets. `ftmo-2step` encodes FTMO's published 2-Step rules: max daily loss 5% of
@@ -47,24 +52,11 @@ export const GUARDRAIL_PRESETS: Record<ResolvedGuardrails['preset'], ResolvedGua
   },
 };
 
-const Pct = z.number().gt(0).max(100).nullable();
-
 /**
  * The `guardrails` section of a run config: a preset plus overrides; parsing resolves it so
  * the normalized config states every rule explicitly.
  */
-export const GuardrailsConfigSchema = z
-  .object({
-    preset: z.enum(['none', 'ftmo-2step']).optional(),
-    maxDailyLossPct: Pct.optional(),
-    maxTotalLossPct: Pct.optional(),
-    trailing: z.boolean().optional(),
-    maxPositionPct: Pct.optional(),
-    maxOpenPositions: z.number().int().positive().nullable().optional(),
-    timezone: z.string().min(1).optional(),
-    profitTargetPct: z.number().gt(0).nullable().optional(),
-    minTradingDays: z.number().int().nonnegative().nullable().optional(),
-  })
+export const GuardrailsConfigSchema = ResolvedGuardrailsSchema.partial()
   .strict()
   .transform((given): ResolvedGuardrails => {
     const base = GUARDRAIL_PRESETS[given.preset ?? 'none'];

@@ -1,7 +1,7 @@
 /** Run configs: strict zod schema (YAML or JSON), guardrail presets. */
 export { RunConfigSchema, parseRunConfig, allocationWeights } from './run-config.js';
 export type { RunConfig, RunConfigInput } from './run-config.js';
-export { GuardrailsConfigSchema, GUARDRAIL_PRESETS } from './guardrails-config.js';
+export { GuardrailsConfigSchema, GUARDRAIL_PRESETS, ResolvedGuardrailsSchema } from './guardrails-config.js';
 export type { ResolvedGuardrails } from './guardrails-config.js';
 
 /** Strategy packs: registration, lookup, and the bar window that makes look-ahead impossible. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { IANAZone } from 'luxon';
-import { BuffError, Sha256Schema, SymbolSchema, TimeframeSchema } from '@buff/core';
+import { BuffError, Sha256Schema, SymbolSchema, TimeframeSchema, parseOrThrow } from '@buff/core';
 import { GuardrailsConfigSchema } from './guardrails-config.js';
 
 const IsoInstantSchema = z
@@ -86,10 +86,9 @@ export function parseRunConfig(input: string | unknown, sourceName = 'run config
     }
   }
   refuseProtoKeys(raw, sourceName);
-  const parsed = RunConfigSchema.safeParse(raw);
-  if (!parsed.success) throw configError(parsed.error.issues, sourceName);
-  checkRules(parsed.data, sourceName);
-  return parsed.data;
+  const config = parseOrThrow(RunConfigSchema, raw, 'INVALID_CONFIG', { what: sourceName, file: sourceName });
+  checkRules(config, sourceName);
+  return config;
 }
 
 /**
@@ -109,19 +108,6 @@ function refuseProtoKeys(value: unknown, sourceName: string, path: string[] = []
     }
     refuseProtoKeys(child, sourceName, at);
   }
-}
-
-/** Turns zod issues into one INVALID_CONFIG naming the first bad key (all issues in details). */
-function configError(issues: z.core.$ZodIssue[], sourceName: string): BuffError {
-  const first = issues[0];
-  const path = first ? [...first.path.map(String)] : [];
-  if (first?.code === 'unrecognized_keys') path.push(first.keys[0] ?? '');
-  const key = path.join('.') || '(root)';
-  const what =
-    first?.code === 'unrecognized_keys' ? `unknown key "${key}"` : `key "${key}": ${first?.message ?? 'invalid'}`;
-  return new BuffError('INVALID_CONFIG', `${sourceName}: ${what}`, {
-    details: { file: sourceName, key, rule: first?.code ?? 'invalid', issues: issues.map((i) => ({ ...i })) },
-  });
 }
 
 function checkRules(config: RunConfig, sourceName: string): void {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BuffError } from '@buff/core';
+import { BuffError, parseOrThrow } from '@buff/core';
 import type { StrategyDef } from './strategy.js';
 import { smaCross } from './strategies/sma-cross.js';
 import { rsiReversion } from './strategies/rsi-reversion.js';
@@ -90,19 +90,9 @@ export function resolveStrategy(spec: { name: string; params: Record<string, unk
   params: Record<string, unknown>;
 } {
   const def = getStrategy(spec.name);
-  const parsed = def.paramsSchema.safeParse(spec.params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue ? issue.path.map(String) : [];
-    if (issue?.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
-    const key = ['strategy', 'params', ...path].join('.');
-    throw new BuffError(
-      'INVALID_CONFIG',
-      `strategy ${spec.name}: key "${key}": ${issue?.code === 'unrecognized_keys' ? 'unknown param' : (issue?.message ?? 'invalid')}`,
-      {
-        details: { key, rule: issue?.code ?? 'invalid', issues: parsed.error.issues.map((i) => ({ ...i })) },
-      },
-    );
-  }
-  return { def, params: parsed.data as Record<string, unknown> };
+  const params = parseOrThrow(def.paramsSchema, spec.params, 'INVALID_CONFIG', {
+    what: `strategy ${spec.name}`,
+    path: ['strategy', 'params'],
+  });
+  return { def, params: params as Record<string, unknown> };
 }

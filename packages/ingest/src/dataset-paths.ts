@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BuffError, SymbolSchema, type Timeframe } from '@buff/core';
+import { SymbolSchema, parseOrThrow, type Timeframe } from '@buff/core';
 
 /** File names inside a dataset folder `<DATA_ROOT>/<symbol>/`. */
 export const MANIFEST_FILE = 'dataset.json';
@@ -10,13 +10,7 @@ export const QUALITY_FILE = 'quality.json';
  * @example validateSymbol('BTC-USD') // 'BTC-USD'; validateSymbol('../x') throws INVALID_INPUT
  */
 export function validateSymbol(symbol: string): string {
-  const parsed = SymbolSchema.safeParse(symbol);
-  if (!parsed.success) {
-    throw new BuffError('INVALID_INPUT', `symbol "${symbol}": ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-      details: { key: 'symbol', value: symbol, rule: 'SYMBOL' },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(SymbolSchema, symbol, 'INVALID_INPUT', { what: 'symbol', path: ['symbol'], rule: 'SYMBOL' });
 }
 
 /** `<DATA_ROOT>/<symbol>` after validating the symbol. */

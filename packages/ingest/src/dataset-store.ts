@@ -22,6 +22,7 @@ import {
   TIMEFRAMES,
   canonicalJsonPretty,
   fsyncDir,
+  parseOrThrow,
   sha256ChunksOffThread,
   sha256Hex,
   tempPathFor,
@@ -91,7 +92,8 @@ export async function writeDataset(
     table.catch(() => undefined); // awaited below, also after a failure
     const report = typeof input.quality === 'function' ? input.quality() : input.quality;
     const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
-    quality = report === undefined ? undefined : checkSchema(QualityReportSchema, report, 'quality report');
+    quality =
+      report === undefined ? undefined : parseOrThrow(QualityReportSchema, report, 'INVALID_INPUT', 'quality report');
     if (quality) stageSmallFile(staged, join(dir, QUALITY_FILE), `${canonicalJsonPretty(quality)}\n`);
     const { sha256, bytes } = (await table).entry;
     dataset = describeTable(
@@ -110,7 +112,7 @@ export async function writeDataset(
           ingestOptions: input.ingestOptions ?? {},
           tables: { '1m': dataset },
         };
-    checkSchema(DatasetManifestSchema, manifest, 'dataset manifest');
+    parseOrThrow(DatasetManifestSchema, manifest, 'INVALID_INPUT', 'dataset manifest');
     stageSmallFile(staged, join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`);
     for (const { temp, path } of staged) renameSync(temp, path);
     fsyncDir(dir);
@@ -442,25 +444,6 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/** The slice of a zod schema used here (zod is core's dependency, not ours). */
-interface SafeParser<T> {
-  safeParse(
-    value: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
-}
-
-function checkSchema<T>(schema: SafeParser<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = issue?.path.map(String).join('.') ?? '';
-  throw new BuffError('INVALID_INPUT', `${what}: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`, {
-    details: { key, issues: parsed.error.issues },
-  });
 }
 
 function parseJsonFile<T>(path: string, text: string, parse: (value: unknown) => T): T {

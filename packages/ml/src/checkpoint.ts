@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BuffError, sha256Hex, writeFileAtomic } from '@buff/core';
+import { BuffError, parseOrThrow, sha256Hex, writeFileAtomic, type ParseSource } from '@buff/core';
 import { createLstmModel, LstmConfigSchema } from './models/lstm-model.js';
 import type { SequenceModel } from './models/sequence-model.js';
 import { createTransformerModel, TransformerConfigSchema } from './models/transformer-model.js';
@@ -118,13 +118,11 @@ export async function loadCheckpoint(dir: string): Promise<SequenceModel & { con
     throw corrupt(modelPath, `checkpoint ${modelPath} is not a ${FORMAT}`);
   let model: SequenceModel & { config: unknown };
   if (topology.kind === 'lstm') {
-    const parsed = LstmConfigSchema.safeParse(topology.config);
-    if (!parsed.success) throw corrupt(modelPath, `checkpoint ${modelPath}: bad lstm config`, parsed.error);
-    model = createLstmModel(parsed.data);
+    model = createLstmModel(parseOrThrow(LstmConfigSchema, topology.config, 'CORRUPT_ARTIFACT', configOf(modelPath)));
   } else if (topology.kind === 'transformer') {
-    const parsed = TransformerConfigSchema.safeParse(topology.config);
-    if (!parsed.success) throw corrupt(modelPath, `checkpoint ${modelPath}: bad transformer config`, parsed.error);
-    model = createTransformerModel(parsed.data);
+    model = createTransformerModel(
+      parseOrThrow(TransformerConfigSchema, topology.config, 'CORRUPT_ARTIFACT', configOf(modelPath)),
+    );
   } else {
     throw corrupt(modelPath, `checkpoint ${modelPath}: unknown model kind ${String(topology.kind)}`);
   }
@@ -157,6 +155,11 @@ export async function loadCheckpoint(dir: string): Promise<SequenceModel & { con
     Object.values(tensors).forEach((t) => t.dispose());
   }
   return model;
+}
+
+/** Where a checkpoint's model config is, for parseOrThrow. */
+function configOf(modelPath: string): ParseSource {
+  return { what: `checkpoint ${modelPath}: model config`, file: modelPath, rule: 'CHECKPOINT', path: ['config'] };
 }
 
 function corrupt(file: string, message: string, cause?: unknown): BuffError {

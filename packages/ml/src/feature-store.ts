@@ -17,6 +17,7 @@ import {
   Sha256Schema,
   StoredTableSchema,
   canonicalJsonPretty,
+  parseOrThrow,
   sha256Hex,
   writeFileAtomic,
   type Timeframe,
@@ -93,12 +94,11 @@ function featuresDir(dataRoot: string, symbol: string): string {
 async function readFeatureManifest(dataRoot: string, symbol: string): Promise<FeatureManifest | undefined> {
   const path = join(featuresDir(dataRoot, symbol), FEATURES_MANIFEST);
   if (!existsSync(path)) return undefined;
-  const parsed = FeatureManifestSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success)
-    throw new BuffError('CORRUPT_ARTIFACT', `${path}: not a valid feature manifest`, {
-      details: { file: path, issues: parsed.error.issues },
-    });
-  return parsed.data;
+  const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+  return parseOrThrow(FeatureManifestSchema, value, 'CORRUPT_ARTIFACT', {
+    what: `${path}: feature manifest`,
+    file: path,
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   canonicalJsonPretty,
   publishFolder,
   modelIdOf,
+  parseOrThrow,
   packageInfo,
   silentLogger,
   type EvaluationRecord,
@@ -227,15 +228,7 @@ const ML_VERSION = packageInfo('@buff/ml', new URL('../package.json', import.met
 
 /** Parses train options (INVALID_CONFIG naming the key). */
 export function parseTrainOptions(input: TrainOptionsInput): TrainOptions {
-  const parsed = TrainOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `train options: ${key}: ${issue?.message ?? 'invalid'}`, {
-      details: { key, issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(TrainOptionsSchema, input, 'INVALID_CONFIG', 'train options');
 }
 
 function createModel(options: TrainOptions, features: number): SequenceModel & { config: unknown } {

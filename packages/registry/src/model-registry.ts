@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BuffError, publishFolder } from '@buff/core';
+import { BuffError, parseOrThrow, publishFolder } from '@buff/core';
 import { openDriver, type DriverChoice } from './open-driver.js';
 import {
   ModelAliasSchema,
@@ -281,23 +281,14 @@ class DriverModelRegistry implements ModelRegistry {
 }
 
 function checkName(name: string): string {
-  const parsed = ModelNameSchema.safeParse(name);
-  if (!parsed.success)
-    throw new BuffError(
-      'INVALID_ID',
-      `invalid model name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message}`,
-      { details: { value: name, rule: 'MODEL_NAME' } },
-    );
-  return parsed.data;
+  return parseOrThrow(ModelNameSchema, name, 'INVALID_ID', { what: 'invalid model name', rule: 'MODEL_NAME' });
 }
 
 function checkEvaluation(evaluation: unknown): ModelEvaluation {
-  const parsed = ModelEvaluationSchema.safeParse(evaluation);
-  if (!parsed.success)
-    throw new BuffError('INVALID_INPUT', 'a model evaluation needs a boolean `passed`', {
-      details: { key: 'evaluation.passed', issues: parsed.error.issues },
-    });
-  return parsed.data;
+  return parseOrThrow(ModelEvaluationSchema, evaluation, 'INVALID_INPUT', {
+    what: 'a model evaluation needs a boolean `passed`',
+    path: ['evaluation'],
+  });
 }
 
 const versionKey = (name: string, version: number): string => `${name}@${version}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BuffError, RunManifestSchema, sha256FileOffThread, type RunManifest } from '@buff/core';
+import { BuffError, RunManifestSchema, parseOrThrow, sha256FileOffThread, type RunManifest } from '@buff/core';
 import { LegacyManifestSchema } from './legacy-manifest.js';
 import { RunStatusSchema, type HeadlineMetrics, type RunRecord } from './run-record.js';
 
@@ -168,16 +168,11 @@ function parseJsonFile<T>(path: string, schema?: z.ZodType<T>): unknown {
     corrupt(path, 'UNPARSABLE_JSON', `${basename(path)} is not valid JSON (${(err as Error).message})`);
   }
   if (!schema) return value;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    corrupt(
-      path,
-      'SCHEMA',
-      `${basename(path)} fails its schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-    );
-  }
-  return parsed.data;
+  return parseOrThrow(schema, value, 'CORRUPT_ARTIFACT', {
+    what: `${basename(path)} fails its schema`,
+    file: path,
+    rule: 'SCHEMA',
+  });
 }
 
 function corrupt(file: string, rule: string, message: string): never {

@@ -6,6 +6,7 @@ import {
   BuffError,
   RunIdSchema,
   ioErrorOf,
+  parseOrThrow,
   fileIdentity,
   publishFolder,
   sameFile,
@@ -209,14 +210,7 @@ class FolderRunRegistry implements RunRegistry {
   }
 
   async list(input: RunListQueryInput = {}): Promise<{ items: RunRecord[]; total: number }> {
-    const parsed = RunListQuerySchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BuffError('INVALID_INPUT', `bad run listing query at ${issue?.path.join('.')}: ${issue?.message}`, {
-        details: { key: issue?.path.join('.'), issues: parsed.error.issues },
-      });
-    }
-    const q = parsed.data;
+    const q = parseOrThrow(RunListQuerySchema, input, 'INVALID_INPUT', 'run listing query');
     const where: Filter[] = [];
     if (q.strategy !== undefined) where.push({ field: 'strategy', op: 'eq', value: q.strategy });
     if (q.symbol !== undefined) where.push({ field: 'symbols', op: 'has', value: q.symbol });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { BuffError, RunIdSchema, RunManifestSchema, type RunManifest } from '@buff/core';
+import { BuffError, RunIdSchema, RunManifestSchema, parseOrThrow, type RunManifest } from '@buff/core';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
@@ -48,13 +48,10 @@ export async function readRunManifest(runDir: string, runId: string): Promise<Ru
       throw new BuffError('RUN_NOT_FOUND', `no run ${runId}`, { details: { key: 'id', value: runId } });
     throw err;
   }
-  const parsed = RunManifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new BuffError('CORRUPT_ARTIFACT', `manifest of ${runId} does not match the schema`, {
-      details: { file: 'manifest.json', issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(RunManifestSchema, JSON.parse(text), 'CORRUPT_ARTIFACT', {
+    what: `manifest of ${runId} does not match the schema`,
+    file: 'manifest.json',
+  });
 }
 
 /** Names that may be downloaded for a run: the manifest itself plus every listed artifact. */

@@ -1,9 +1,11 @@
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { cliActor } from '../actor.js';
+import { allOf } from '../choices.js';
+import type { ModelAlias } from '@buff/registry';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
-const ALIASES = ['champion', 'candidate'] as const;
+const ALIASES = allOf<ModelAlias>()(['champion', 'candidate']);
 
 /** `buff promote --model DIR`: registers the model folder as a new version and moves an alias to it, only if its evaluation passed. */
 const registerPromote: RegisterCommands = (cli) =>

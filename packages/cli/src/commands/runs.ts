@@ -3,13 +3,25 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { BuffError } from '@buff/core';
 import { formatTable } from '../text-table.js';
-import type { RunRecord, RunRegistry } from '@buff/registry';
+import type { RunListQuery, RunRecord, RunRegistry, RunStatus } from '@buff/registry';
+import { allOf } from '../choices.js';
 import { outputFor, type GlobalArgs, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 
-const SORTS = ['createdAt', 'name', 'strategy', 'id', 'totalReturn', 'sharpe', 'maxDrawdown', 'tradeCount'] as const;
+const SORTS = allOf<RunListQuery['sort']>()([
+  'createdAt',
+  'name',
+  'strategy',
+  'id',
+  'totalReturn',
+  'sharpe',
+  'maxDrawdown',
+  'tradeCount',
+]);
+const STATUSES = allOf<RunStatus>()(['completed', 'stopped', 'failed', 'legacy']);
+const ORDERS = allOf<RunListQuery['order']>()(['asc', 'desc']);
 
 /** The storage flags shared by every registry command. */
 export function withRegistryOptions<T>(y: Argv<T>) {
@@ -80,13 +92,13 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
             .option('strategy', { type: 'string' })
             .option('symbol', { type: 'string' })
             .option('timeframe', { type: 'string' })
-            .option('status', { choices: ['completed', 'stopped', 'failed', 'legacy'] as const })
+            .option('status', { choices: STATUSES })
             .option('tag', { type: 'string' })
             .option('legacy', { type: 'boolean', describe: 'only legacy (true) or only new (false) runs' })
             .option('since', { type: 'string', describe: 'registered at or after (ISO date/time)' })
             .option('until', { type: 'string', describe: 'registered at or before (ISO date/time)' })
             .option('sort', { choices: SORTS, default: 'createdAt' as const })
-            .option('order', { choices: ['asc', 'desc'] as const, default: 'desc' as const })
+            .option('order', { choices: ORDERS, default: 'desc' as const })
             .option('limit', { type: 'number', default: 50 })
             .option('offset', { type: 'number', default: 0 }),
         async (args) => {

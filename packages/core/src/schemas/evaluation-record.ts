@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BuffError } from '../errors.js';
+import { parseOrThrow } from '../parse-or-throw.js';
 import { Sha256Schema } from './dataset-manifest.js';
 
 /** Confusion counts with up (1) as the positive class; the prediction is up when p >= 0.5. */
@@ -137,13 +137,5 @@ export type EvaluationRecordInput = z.input<typeof EvaluationRecordSchema>;
  * @example const record = parseEvaluationRecord(JSON.parse(text), 'models/x/evaluation.json');
  */
 export function parseEvaluationRecord(value: unknown, source = 'evaluation'): EvaluationRecord {
-  const parsed = EvaluationRecordSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_INPUT', `${source}: ${key}: ${issue?.message ?? 'invalid evaluation record'}`, {
-      details: { file: source, key, issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(EvaluationRecordSchema, value, 'INVALID_INPUT', { what: source, file: source });
 }

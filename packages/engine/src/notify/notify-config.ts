@@ -1,4 +1,4 @@
-import { BuffError } from '@buff/core';
+import { BuffError, parseOrThrow } from '@buff/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { NotifyEvent } from './notify-event.js';
@@ -31,12 +31,10 @@ export type NotifyConfigInput = z.input<typeof NotifyConfigSchema>;
  * @example parseNotifyConfig({ events: { dailySummary: false } }, 'configs/dryrun.yml')
  */
 export function parseNotifyConfig(raw: unknown, file?: string): NotifyConfig {
-  const parsed = NotifyConfigSchema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = ['notify', ...(issue?.path ?? []).map(String)].join('.');
-  throw new BuffError('INVALID_CONFIG', `notify config: ${key}: ${issue?.message ?? 'invalid'}`, {
-    details: { ...(file === undefined ? {} : { file }), key, rule: issue?.code, issues: parsed.error.issues },
+  return parseOrThrow(NotifyConfigSchema, raw ?? {}, 'INVALID_CONFIG', {
+    what: 'notify config',
+    path: ['notify'],
+    ...(file === undefined ? {} : { file }),
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { BuffError } from '@buff/core';
+import { BuffError, parseOrThrow } from '@buff/core';
 
 const DottedKeySchema = z
   .string()
@@ -67,13 +67,5 @@ export function parseSweepConfig(input: string | object, sourceName = 'sweep con
       });
     }
   }
-  const parsed = SweepConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `${sourceName}: ${key || '(root)'}: ${issue?.message ?? 'invalid'}`, {
-      details: { file: sourceName, key, issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(SweepConfigSchema, raw, 'INVALID_CONFIG', { what: sourceName, file: sourceName });
 }

@@ -1,6 +1,7 @@
 import {
   BuffError,
   IngestOptionsSchema,
+  parseOrThrow,
   type IngestOptions,
   type IngestOptionsInput,
   type TimestampFormat,
@@ -12,29 +13,18 @@ import {
  * @example const options = parseIngestOptions({ symbol: 'BTC-USD', allowGaps: true }); options.timeframe // '1m'
  */
 export function parseIngestOptions(input: IngestOptionsInput): IngestOptions {
-  const parsed = IngestOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError(
-      'INVALID_CONFIG',
-      `invalid ingest options: ${key ? `${key}: ` : ''}${issue?.message ?? 'invalid'}`,
-      {
-        details: { key, issues: parsed.error.issues },
-      },
-    );
-  }
-  assertTimestampOptions(parsed.data.timestampFormat, parsed.data.timezone);
-  if (parsed.data.ambiguous !== undefined && parsed.data.timezone === undefined) {
+  const options = parseOrThrow(IngestOptionsSchema, input, 'INVALID_CONFIG', 'invalid ingest options');
+  assertTimestampOptions(options.timestampFormat, options.timezone);
+  if (options.ambiguous !== undefined && options.timezone === undefined) {
     throw new BuffError(
       'INVALID_CONFIG',
       'ambiguous applies to timestamps read in a declared timezone; none is declared',
       {
-        details: { key: 'ambiguous', value: parsed.data.ambiguous },
+        details: { key: 'ambiguous', value: options.ambiguous },
       },
     );
   }
-  return parsed.data;
+  return options;
 }
 
 /** Throws INVALID_CONFIG for a zone given with epoch timestamps (an unknown zone fails when the parser is created). */

@@ -1,4 +1,4 @@
-import { BuffError, GatesSchema, type Gates, type Significance } from '@buff/core';
+import { GatesSchema, parseOrThrow, type Gates, type Significance } from '@buff/core';
 
 /** The default gates: accuracy >= 0.68 with its Wilson 95% lower bound too, ECE <= 0.05, every baseline beaten at p < 0.05. */
 export const DEFAULT_GATES: Gates = {
@@ -66,13 +66,5 @@ export function formatP(p: number): string {
  * @example parseGates({ minAccuracy: 0.7 }) // { minAccuracy: 0.7, maxCalibrationError: 0.05, beatBaselines: true, ... }
  */
 export function parseGates(input: Partial<Gates> = {}): Gates {
-  const parsed = GatesSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `gates: ${key}: ${issue?.message ?? 'invalid'}`, {
-      details: { key, issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(GatesSchema, input, 'INVALID_CONFIG', 'gates');
 }

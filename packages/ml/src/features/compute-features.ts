@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BuffError, type Bars } from '@buff/core';
+import { BuffError, parseOrThrow, type Bars } from '@buff/core';
 import { calendarFeatures } from './calendar.js';
 import { atr, bollinger, macdSeries, rsi } from './oscillators.js';
 import { logReturns, rollingVolatility, volumeZScore } from './returns.js';
@@ -41,20 +41,13 @@ export interface FeatureTable {
  * @example parseFeatureOptions({ rsiPeriod: 21 }).returnHorizons // [1, 5, 15, 60]
  */
 export function parseFeatureOptions(input: FeatureOptionsInput = {}): FeatureOptions {
-  const parsed = FeatureOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new BuffError('INVALID_CONFIG', `feature options: ${key}: ${issue?.message ?? 'invalid'}`, {
-      details: { key, issues: parsed.error.issues },
-    });
-  }
-  if (parsed.data.macd.fast >= parsed.data.macd.slow) {
+  const options = parseOrThrow(FeatureOptionsSchema, input, 'INVALID_CONFIG', 'feature options');
+  if (options.macd.fast >= options.macd.slow) {
     throw new BuffError('INVALID_CONFIG', 'feature options: macd.fast must be shorter than macd.slow', {
       details: { key: 'macd.fast' },
     });
   }
-  return parsed.data;
+  return options;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type * as express from 'express';
 import { z } from 'zod';
-import { BuffError, SymbolSchema } from '@buff/core';
+import { BuffError, SymbolSchema, parseOrThrow } from '@buff/core';
 import { buildRun, parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
 import { ingestCsv, listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
@@ -8,7 +8,6 @@ import { assertKillSwitchOff } from '@buff/registry';
 import { logOf } from '../request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';
-import { zodToBuffError } from './runs-query.js';
 
 // `config` is passed on untouched (not copied through a z.record, which drops a `__proto__` key):
 // parseRunConfig, the same strict parse as the CLI's, refuses every key it does not know
@@ -67,14 +66,13 @@ export function mountJobsApi(
     },
     parsers.csv,
     async (req, res) => {
-      const query = UploadQuerySchema.safeParse(req.query);
-      if (!query.success) throw zodToBuffError(query.error, 'INVALID_INPUT');
+      const query = parseOrThrow(UploadQuerySchema, req.query, 'INVALID_INPUT', 'query');
       if (typeof req.body !== 'string' || req.body.length === 0)
         throw new BuffError('EMPTY_FILE', 'the uploaded CSV is empty', { details: { rule: 'EMPTY_FILE' } });
-      const allowGaps = query.data.allowGaps === 'true' || query.data.allowGaps === '1';
+      const allowGaps = query.allowGaps === 'true' || query.allowGaps === '1';
       const meta = await stageUpload(ctx.runsRoot, ctx.dataRoot, {
         csv: req.body,
-        symbol: query.data.symbol,
+        symbol: query.symbol,
         allowGaps,
       });
       logOf(req, ctx.logger).info(
@@ -87,12 +85,11 @@ export function mountJobsApi(
 
   router.post('/api/jobs', gate, ctx.loginThrottle.middleware, admin, parsers.json, async (req, res) => {
     const log = logOf(req, ctx.logger);
-    const body = JobRequestSchema.safeParse(req.body ?? {});
-    if (!body.success) throw zodToBuffError(body.error, 'INVALID_INPUT');
-    const upload = body.data.uploadId === undefined ? undefined : await readUpload(ctx.runsRoot, body.data.uploadId);
+    const body = parseOrThrow(JobRequestSchema, req.body ?? {}, 'INVALID_INPUT', 'request body');
+    const upload = body.uploadId === undefined ? undefined : await readUpload(ctx.runsRoot, body.uploadId);
     let config: RunConfig;
     try {
-      config = parseRunConfig(body.data.config, 'request body config');
+      config = parseRunConfig(body.config, 'request body config');
       resolveStrategy(config.strategy); // unknown strategy or params: 400 now, not a failed job later
       await assertInputsAvailable(ctx, config, upload?.symbol);
       await assertKillSwitchOff(ctx.runsRoot, 'run creation');

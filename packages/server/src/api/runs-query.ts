@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BuffError } from '@buff/core';
+import { BuffError, parseOrThrow } from '@buff/core';
 import { RunListQuerySchema, type RunListQuery } from '@buff/registry';
 
 /** Query-string form of the registry's RunListQuery (strings in, numbers coerced). */
@@ -36,22 +36,6 @@ export function parseRunsQuery(query: Record<string, unknown>): RunListQuery {
         details: { key, rule: 'single' },
       });
   }
-  const search = RunsSearchSchema.safeParse(present);
-  if (!search.success) throw zodToBuffError(search.error, 'INVALID_INPUT');
-  const parsed = RunListQuerySchema.safeParse(search.data);
-  if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
-  return parsed.data;
-}
-
-/** A zod error as a BuffError: the first issue's path is `key`, all issues in details. */
-export function zodToBuffError(error: z.ZodError, code: 'INVALID_INPUT' | 'INVALID_CONFIG'): BuffError {
-  const first = error.issues[0];
-  const key = first?.path.join('.') ?? '';
-  return new BuffError(code, `${key ? `${key}: ` : ''}${first?.message ?? 'invalid'}`, {
-    details: {
-      key,
-      rule: first?.code,
-      issues: error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
-    },
-  });
+  const search = parseOrThrow(RunsSearchSchema, present, 'INVALID_INPUT', 'query');
+  return parseOrThrow(RunListQuerySchema, search, 'INVALID_INPUT', 'query');
 }

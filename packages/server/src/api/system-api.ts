@@ -1,12 +1,12 @@
 import type * as express from 'express';
 import { z } from 'zod';
+import { parseOrThrow } from '@buff/core';
 import { listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
 import { checkHealth } from '../health.js';
 import { readKillSwitch, setKillSwitch } from '@buff/registry';
 import { logOf } from '../request-context.js';
 import type { ServerContext } from '../server-context.js';
-import { zodToBuffError } from './runs-query.js';
 
 const KillSwitchChangeSchema = z
   .object({ on: z.boolean(), reason: z.string().max(500).default(''), actor: z.string().min(1).max(100).optional() })
@@ -41,10 +41,9 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
     },
     jsonBody,
     async (req, res) => {
-      const parsed = KillSwitchChangeSchema.safeParse(req.body ?? {});
-      if (!parsed.success) throw zodToBuffError(parsed.error, 'INVALID_INPUT');
-      const actor = `api:${parsed.data.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
-      const change = await setKillSwitch(ctx.runsRoot, { on: parsed.data.on, actor, reason: parsed.data.reason });
+      const parsed = parseOrThrow(KillSwitchChangeSchema, req.body ?? {}, 'INVALID_INPUT', 'request body');
+      const actor = `api:${parsed.actor ?? 'admin'}@${req.ip ?? 'unknown'}`;
+      const change = await setKillSwitch(ctx.runsRoot, { on: parsed.on, actor, reason: parsed.reason });
       const { source: _source, ...state } = change.state;
       if (change.changed)
         logOf(req, ctx.logger).warn({ killSwitch: state.on, actor, reason: state.reason }, 'kill switch changed');
