@@ -56,7 +56,9 @@ export const rsiReversion: StrategyDef<RsiParams, RsiState> = {
       state.avgGain = (state.avgGain * (n - 1) + gain) / n;
       state.avgLoss = (state.avgLoss * (n - 1) + loss) / n;
     }
-    const rsi = state.avgLoss === 0 ? 100 : 100 - 100 / (1 + state.avgGain / state.avgLoss);
+    // No gain and no loss (a flat market) is neither overbought nor oversold: RSI 50, not 100.
+    const rsi =
+      state.avgLoss === 0 ? (state.avgGain === 0 ? 50 : 100) : 100 - 100 / (1 + state.avgGain / state.avgLoss);
     inputs[0] = rsi;
     if (position === 1) return rsi > params.exitLevel ? EXIT_LONG : HOLD_LONG;
     if (position === -1) return rsi < params.exitLevel ? EXIT_SHORT : HOLD_SHORT;

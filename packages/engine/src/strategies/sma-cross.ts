@@ -15,11 +15,15 @@ const ABOVE: StrategyDecision = Object.freeze({ target: 1, reason: 'fast SMA abo
 const BELOW: StrategyDecision = Object.freeze({ target: -1, reason: 'fast SMA below slow SMA' });
 const EQUAL: StrategyDecision = Object.freeze({ target: 0, reason: 'fast SMA equals slow SMA' });
 
-/** Rolling sums of the last `fast` and `slow` closes; `next` is the bar they are ready for. */
+/**
+ * Rolling sums of the last `fast` and `slow` closes; `next` is the bar they are ready for;
+ * `flatSince` the first bar of the current run of equal closes.
+ */
 interface SmaState {
   next: number;
   fastSum: number;
   slowSum: number;
+  flatSince: number;
 }
 
 /** Sum of close over the `period` bars ending at t (inclusive). */
@@ -42,7 +46,25 @@ function advance(window: BarWindow, params: SmaCrossParams, state: SmaState): vo
   const inOrder = state.next === t;
   state.fastSum = rolledSum(window, t, params.fast, state.fastSum, inOrder);
   state.slowSum = rolledSum(window, t, params.slow, state.slowSum, inOrder);
+  if (!inOrder) state.flatSince = flatRunStart(window, t, params.slow);
+  else if (t === 0 || window.close(t) !== window.close(t - 1)) state.flatSince = t;
   state.next = t + 1;
+}
+
+/** The first bar of the run of closes equal to close t, looking back at most `limit` bars. */
+function flatRunStart(window: BarWindow, t: number, limit: number): number {
+  let start = t;
+  while (start > 0 && t - start < limit && window.close(start - 1) === window.close(t)) start--;
+  return start;
+}
+
+/**
+ * The mean of the `period` closes ending at t: exactly close t when they are all equal (a rolled
+ * sum carries rounding from the bars it dropped, so two flat means would differ by ~1e-13).
+ */
+function meanOf(window: BarWindow, state: SmaState, sum: number, period: number): number {
+  const t = window.t;
+  return t - state.flatSince + 1 >= period ? window.close(t) : sum / period;
 }
 
 /**
@@ -57,12 +79,12 @@ export const smaCross: StrategyDef<SmaCrossParams, SmaState> = {
   paramsSchema: SmaCrossParamsSchema,
   inputNames: ['fastSma', 'slowSma'],
   warmup: (params) => params.slow,
-  init: () => ({ next: 0, fastSum: Number.NaN, slowSum: Number.NaN }),
+  init: () => ({ next: 0, fastSum: Number.NaN, slowSum: Number.NaN, flatSince: 0 }),
   decide(window, params, { inputs, state }) {
     advance(window, params, state);
     if (window.length < params.slow) return WARMUP;
-    const fast = state.fastSum / params.fast;
-    const slow = state.slowSum / params.slow;
+    const fast = meanOf(window, state, state.fastSum, params.fast);
+    const slow = meanOf(window, state, state.slowSum, params.slow);
     inputs[0] = fast;
     inputs[1] = slow;
     return fast > slow ? ABOVE : fast < slow ? BELOW : EQUAL;
