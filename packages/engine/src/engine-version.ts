@@ -7,7 +7,7 @@ function enginePackage(): PackageInfo {
 
 /**
  * The engine version that goes into every run id: a new engine version gives new run ids.
- * @example engineVersion() // '0.1.1'
+ * @example engineVersion() // '0.1.2'
  */
 export function engineVersion(): string {
   return enginePackage().version;
@@ -15,7 +15,7 @@ export function engineVersion(): string {
 
 /**
  * Versions recorded in a run manifest: the engine and the packages it depends on (as declared).
- * @example packageVersions()['@buff/engine'] // '0.1.1'
+ * @example packageVersions()['@buff/engine'] // '0.1.2'
  */
 export function packageVersions(): Record<string, string> {
   const pkg = enginePackage();

@@ -40,7 +40,14 @@ export const RunConfigSchema = z
     strategy: z.object({ name: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) }).strict(),
     symbols: z.array(SymbolSchema).min(1).max(64),
     timeframe: TimeframeSchema,
-    window: z.object({ since: IsoInstantSchema, until: IsoInstantSchema }).strict(),
+    window: z
+      .object({
+        since: IsoInstantSchema,
+        until: IsoInstantSchema,
+        /** Build even when the data cover only part of the window (the covered span is in the manifest). */
+        allowPartial: z.boolean().optional(),
+      })
+      .strict(),
     data: DataConfigSchema.default({ provider: 'store' }),
     capital: z
       .object({

@@ -76,7 +76,9 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
     const source = config.data.provider === 'synthetic' ? `synthetic ${loaded.source}` : loaded.source;
     bars.push(windowed);
     tsInt64.push(loaded.tsInt64?.subarray(from, to));
-    inputs.push(describeInput(symbol, config.timeframe, loaded.contentId, windowed, source));
+    const input = describeInput(symbol, config.timeframe, loaded.contentId, windowed, source);
+    assertCovered(config, input, index);
+    inputs.push(input);
   }
   const verified = Promise.all(checks).then(() => undefined);
   verified.catch(() => undefined); // awaited by the caller; a failure before that is not unhandled
@@ -221,15 +223,46 @@ function lowerBound(ts: Float64Array, value: number): number {
 
 function describeInput(symbol: string, timeframe: Timeframe, contentId: string, bars: Bars, source: string): RunInput {
   const rows = bars.ts.length;
-  const gapCount = countGaps(bars.ts, timeframeMs(timeframe));
+  const step = timeframeMs(timeframe);
+  const gapCount = countGaps(bars.ts, step);
+  const first = bars.ts[0] as number;
+  const last = bars.ts[rows - 1] as number;
   return {
     symbol,
     timeframe,
     contentId,
     rows,
-    first: new Date(bars.ts[0] as number).toISOString(),
-    last: new Date(bars.ts[rows - 1] as number).toISOString(),
+    first: new Date(first).toISOString(),
+    last: new Date(last).toISOString(),
     gapCount,
     source,
+    covered: { since: new Date(first).toISOString(), until: new Date(last + step).toISOString() },
   };
+}
+
+/**
+ * Refuses a window the bars do not cover (a bar's worth or more missing at its start or end),
+ * unless the config allows partial coverage: a run never reports the full window for part of it.
+ */
+function assertCovered(config: RunConfig, input: RunInput, index: number): void {
+  if (config.window.allowPartial === true || input.covered === undefined) return;
+  const step = timeframeMs(config.timeframe);
+  const head = Date.parse(input.covered.since) - Date.parse(config.window.since);
+  const tail = Date.parse(config.window.until) - Date.parse(input.covered.until);
+  if (head < step && tail < step) return;
+  throw new BuffError(
+    'INSUFFICIENT_DATA',
+    `the ${config.timeframe} bars of ${input.symbol} cover [${input.covered.since}, ${input.covered.until}) of the window [${config.window.since}, ${config.window.until}); shorten the window or set window.allowPartial: true`,
+    {
+      details: {
+        key: 'window',
+        value: input.symbol,
+        rule: 'PARTIAL_WINDOW',
+        symbol: input.symbol,
+        index,
+        window: { since: config.window.since, until: config.window.until },
+        covered: input.covered,
+      },
+    },
+  );
 }

@@ -24,6 +24,8 @@ export const RunInputSchema = z
     last: z.string().nullable(),
     gapCount: z.number().int().nonnegative(),
     source: z.string(),
+    /** The span of the window these bars cover: [first bar's open, last bar's close). */
+    covered: z.object({ since: z.string(), until: z.string() }).strict().optional(),
   })
   .strict();
 export type RunInput = z.infer<typeof RunInputSchema>;
