@@ -42,7 +42,19 @@ describe('flat stretches', () => {
     }
   });
 
-  it.each(listStrategies().map((s) => s.name))('%s takes no position in a market flat from the start', (name) => {
+  // model-signal decides from a promoted model's outputs (no rolling indicator of its own); its
+  // flat-market behaviour is the model's, tested with the runtime. Named here, never skipped silently.
+  const NEEDS_A_MODEL = ['model-signal'];
+  it('names only registered packs as needing a model', () => {
+    const names = listStrategies().map((s) => s.name);
+    for (const name of NEEDS_A_MODEL) expect(names).toContain(name);
+  });
+
+  it.each(
+    listStrategies()
+      .map((s) => s.name)
+      .filter((name) => !NEEDS_A_MODEL.includes(name)),
+  )('%s takes no position in a market flat from the start', (name) => {
     const closes = new Array(400).fill(0.3);
     const result = simulate(
       simulationInput({

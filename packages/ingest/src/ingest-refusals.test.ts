@@ -217,7 +217,7 @@ describe('what a strict reader accepts', () => {
     expect(b.bars).toEqual(a.bars);
     const stored = await ingestCsv(path, { symbol: 'T', dataRoot: join(dir, 'data') });
     expect(stored.sourceSha256).toBe(createHash('sha256').update(trailing).digest('hex'));
-    const middle = HEADER + row('2024-01-01T00:00:00Z') + '\n' + row('2024-01-01T00:01:00Z');
+    const middle = `${HEADER + row('2024-01-01T00:00:00Z')}\n${row('2024-01-01T00:01:00Z')}`;
     expect(await refusal(file('middle.csv', middle))).toMatchObject({ code: 'BAD_ROW', details: { line: 3 } });
   });
 
