@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLines } from '@buff/core';
 import { seededRandom } from '@buff/ml';
 import { lastJson, REPO_ROOT, runBuff } from './helpers/cli.js';
+import { runBuilt } from './helpers/built-cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
@@ -70,6 +71,16 @@ describe('buff dryrun (replay feed)', () => {
       expect.arrayContaining(['ts', 'symbol', 'direction', 'probability', 'confidence', 'tier', 'model', 'version']),
     );
     expect(list[0]?.model).toBe('sig');
+  }, 300_000);
+
+  it('the built buff (code cache on) runs a replay session with the same bytes', async () => {
+    const r = await runBuilt(['dryrun', '--config', configPath, '--feed', 'replay', ...roots(), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = lastJson<{ status: string; dir: string; sessionId: string; signals: number }>(r.stdout);
+    expect(result.status).toBe('completed');
+    expect(result.sessionId).toMatch(/^dry-[0-9a-f]{16}$/);
+    expect(result.signals).toBeGreaterThan(0);
+    expectParity(result.dir);
   }, 300_000);
 
   it('--iterations pauses the session; --session resumes at the next bar and ends byte-identical', async () => {

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastJson, REPO_ROOT, runBuff } from './cli.js';
 
@@ -14,7 +15,13 @@ export interface ModelFixture {
 
 const SYMBOL = 'SIG-DRY';
 const SYNTH = { seed: 1, signal: 1, days: 4 };
-const CACHE = join(REPO_ROOT, 'test-artifacts', 'model-fixture-v1');
+// Keyed on the schemas of what is cached (a model card or evaluation record of another shape is retrained).
+const SCHEMA_FILES = ['model-card.ts', 'evaluation-file.ts', 'schemas/evaluation-record.ts'];
+const CACHE_KEY = createHash('sha256')
+  .update(SCHEMA_FILES.map((f) => readFileSync(join(REPO_ROOT, 'packages/core/src', f), 'utf8')).join('\n'))
+  .digest('hex')
+  .slice(0, 12);
+const CACHE = join(REPO_ROOT, 'test-artifacts', `model-fixture-${CACHE_KEY}`);
 
 async function buff(args: string[]): Promise<Record<string, unknown>> {
   const r = await runBuff([...args, '--json']);
