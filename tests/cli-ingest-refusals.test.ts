@@ -30,6 +30,6 @@ describe('buff ingest csv refuses instead of guessing (built CLI)', () => {
     expect(later.code, later.stdout + later.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dataRoot, 'T', 'dataset.json'), 'utf8'));
     expect(manifest.ingestOptions.ambiguous).toBe('later');
-    expect(manifest.first).toBe('2024-10-27T01:30:00.000Z');
+    expect(manifest.tables['1m'].first).toBe('2024-10-27T01:30:00.000Z');
   });
 });
