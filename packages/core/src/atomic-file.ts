@@ -1,5 +1,15 @@
 import { withErrorPath } from './io-error.js';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -58,4 +68,47 @@ export function writeFileAtomicWith(path: string, fill: (write: AtomicWrite) => 
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   writeFileAtomicWith(path, (write) => write(data));
+}
+
+/** A temp file of {@link tempPathFor}: `.<name>.<pid>.<8 hex>.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const STALE_TEMP_MS = 24 * 3_600_000;
+
+/**
+ * Removes the temp files that killed writers left in `dir` (a write's temp file whose owner pid is
+ * dead, or older than a day); a live writer's temp file stays. Returns the names removed.
+ * @example sweepStaleTemps('data/BTC-USD') // ['.1m.arrow.4242.0a1b2c3d.tmp']
+ */
+export function sweepStaleTemps(dir: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match) continue;
+    const path = join(dir, name);
+    try {
+      const pid = Number(match[1]);
+      if (pid !== process.pid && (!processAlive(pid) || now - statSync(path).mtimeMs > STALE_TEMP_MS)) {
+        rmSync(path, { force: true });
+        removed.push(name);
+      }
+    } catch {
+      // gone meanwhile, or not ours to remove: leave it
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -73,7 +73,7 @@ export type { ModelCard } from './model-card.js';
 export type { RunStore } from './run-store.js';
 
 /** Durable files. */
-export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir } from './atomic-file.js';
+export { writeFileAtomic, writeFileAtomicWith, tempPathFor, fsyncDir, sweepStaleTemps } from './atomic-file.js';
 export type { AtomicWrite } from './atomic-file.js';
 export { encodeLine, decodeLines, appendLinesDurably, readJournalForAppend } from './journal-lines.js';
 export type { DecodedJournal } from './journal-lines.js';

@@ -25,6 +25,7 @@ import {
   parseOrThrow,
   sha256ChunksOffThread,
   sha256Hex,
+  sweepStaleTemps,
   tempPathFor,
   timeframeMs,
   writeArtifactFile,
@@ -78,6 +79,7 @@ export async function writeDataset(
 
   checkColumnLengths(input.bars, input.symbol);
   const created = mkdirSync(dir, { recursive: true });
+  sweepStaleTemps(dir); // temp tables of killed ingests (up to ~100 MB each)
   const staged: Array<{ temp: string; path: string }> = [];
   let table: Promise<WrittenArtifact> | undefined;
   let dataset: DatasetTable;
