@@ -27,4 +27,15 @@ describe('BuffError', () => {
       details: { file: 'x.csv', line: 7 },
     });
   });
+
+  it('prints the rule and the value when they are known, the value only when the message lacks it', () => {
+    const gap = new BuffError('GAP', 'gap of 3 minutes', {
+      details: { file: 'a.csv', line: 12, rule: 'GAP', value: '2024-01-01T00:03:00Z' },
+    });
+    expect(gap.toLine()).toBe('GAP a.csv:line 12: gap of 3 minutes (rule GAP, value "2024-01-01T00:03:00Z")');
+    const shown = new BuffError('INVALID_ID', 'invalid run id "x/y"', { details: { rule: 'RUN_ID', value: 'x/y' } });
+    expect(shown.toLine()).toBe('INVALID_ID: invalid run id "x/y" (rule RUN_ID)');
+    const keyed = new BuffError('INVALID_CONFIG', 'bad', { details: { key: 'window.until', value: '0' } });
+    expect(keyed.toLine()).toBe('INVALID_CONFIG key window.until: bad (value "0")');
+  });
 });
