@@ -44,8 +44,7 @@ export function checkRunConsistency(
   const add = (file: string, rule: string, message: string): void => void problems.push({ file, rule, message });
   const D = ARTIFACT_FILES.decisions;
   const T = ARTIFACT_FILES.trades;
-  const E = ARTIFACT_FILES.equity;
-  const { decisions, trades, equity } = tables;
+  const { decisions, trades } = tables;
 
   const symbol = strings(decisions, 'symbol');
   const action = strings(decisions, 'action');
@@ -133,9 +132,23 @@ export function checkRunConsistency(
     pnlSum += pnl[i] as number;
   }
 
-  const eTs = numbers(equity, 'ts');
-  const eq = numbers(equity, 'equity');
-  for (let i = 1; i < equity.numRows; i++) {
+  checkEquityAndMetrics(manifest, tables, metrics, pnlSum, add);
+  return problems;
+}
+
+/** The equity and day tables are ordered, equity ends at initial capital + trade P&L, metrics.json agrees. */
+function checkEquityAndMetrics(
+  manifest: RunManifest,
+  tables: ArtifactTables,
+  metrics: RunMetrics | undefined,
+  pnlSum: number,
+  add: (file: string, rule: string, message: string) => void,
+): void {
+  const T = ARTIFACT_FILES.trades;
+  const E = ARTIFACT_FILES.equity;
+  const eTs = numbers(tables.equity, 'ts');
+  const eq = numbers(tables.equity, 'equity');
+  for (let i = 1; i < tables.equity.numRows; i++) {
     if ((eTs[i] as number) <= (eTs[i - 1] as number)) {
       add(E, 'order', `${E} row ${i}: ts not strictly ascending`);
       break;
@@ -149,17 +162,17 @@ export function checkRunConsistency(
     }
   }
   const initial = Number((manifest.config.capital as { initial?: unknown } | undefined)?.initial);
-  const final = equity.numRows > 0 ? (eq[equity.numRows - 1] as number) : initial;
+  const final = tables.equity.numRows > 0 ? (eq[tables.equity.numRows - 1] as number) : initial;
   const expected = initial + pnlSum;
   if (!(Math.abs(final - expected) <= RELATIVE_TOLERANCE * Math.abs(expected))) {
     add(E, 'final-equity', `${E} ends at ${final}, but initial capital + trade P&L (net of fees) is ${expected}`);
   }
   if (metrics) {
-    if (metrics.tradeCount !== trades.numRows)
+    if (metrics.tradeCount !== tables.trades.numRows)
       add(
         ARTIFACT_FILES.metrics,
         'trade-count',
-        `metrics.json says ${metrics.tradeCount} trades, ${T} has ${trades.numRows}`,
+        `metrics.json says ${metrics.tradeCount} trades, ${T} has ${tables.trades.numRows}`,
       );
     if (!(Math.abs(metrics.finalEquity - final) <= RELATIVE_TOLERANCE * Math.abs(final))) {
       add(
@@ -169,5 +182,4 @@ export function checkRunConsistency(
       );
     }
   }
-  return problems;
 }
