@@ -7,75 +7,78 @@ import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guar
 const DAY_MS = 86_400_000;
 const DEFAULT_INVENTORY = 'reports/data_inventory.md';
 
+/** `buff data synth`: fetch or synthesize 1m bars into the store. */
+const registerDataSynth: RegisterCommands = (y) =>
+  y.command(
+    'synth',
+    'write a 1m dataset from a provider (default synthetic: seeded, offline)',
+    (c) =>
+      withKillSwitchRoot(c)
+        .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
+        .option('days', { type: 'number', default: 30, describe: 'days of 1m bars' })
+        .option('seed', { type: 'number', default: 0, describe: 'seed of the synthetic generator' })
+        .option('signal', {
+          type: 'number',
+          default: 0,
+          describe: 'planted signal S in [0, 1] (0 = pure random walk)',
+        })
+        .option('pattern', {
+          choices: ['regime', 'persistence'] as const,
+          default: 'regime' as const,
+          describe: 'planted pattern: regime (needs learning) or persistence (same sign as the last bar)',
+        })
+        .option('start', {
+          type: 'string',
+          describe: 'first bar, ISO with zone (default 2024-01-01T00:00:00.000Z)',
+        })
+        .option('provider', {
+          type: 'string',
+          describe: 'synthetic | csv | ccxt (else DATA_PROVIDER, else synthetic)',
+        })
+        .option('input', { type: 'string', describe: 'CSV file for the csv provider' })
+        .option('exchange', { type: 'string', describe: 'ccxt exchange id for the ccxt provider, e.g. binance' })
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+    async (args) => {
+      const out = outputFor(args);
+      const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+      out.root(dataRoot);
+      await refuseWhileKillSwitchOn(args, out, 'data synth');
+      const { fetchDataset, resolveProviderName } = await import('@buff/ingest');
+      const provider = resolveProviderName(args.provider);
+      const window = windowOf(provider, args.start, args.days);
+      const { table, quality } = await fetchDataset(dataRoot.path, {
+        symbol: args.symbol,
+        provider,
+        ...window,
+        providerOptions: {
+          seed: args.seed,
+          signal: args.signal,
+          pattern: args.pattern,
+          days: args.days,
+          ...(args.input === undefined ? {} : { file: resolve(args.input) }),
+          ...(args.exchange === undefined ? {} : { exchangeId: args.exchange }),
+        },
+      });
+      out.line(
+        `${provider} ${args.symbol} 1m: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`,
+      );
+      out.line(`content id ${table.contentId}`);
+      out.result({
+        symbol: args.symbol,
+        provider,
+        table,
+        quality: { rows: quality.rows, gapCount: quality.gapCount, missingBars: quality.missingBars },
+      });
+    },
+  );
+
 /**
  * `buff data synth | list | export`: fetch or synthesize 1m bars into the store, print the
  * inventory, export a stored table as CSV or Parquet.
  */
 export const registerDataCommands: RegisterCommands = (cli) =>
   cli.command('data', 'datasets: synthesize, list, export', (y) =>
-    y
-      .command(
-        'synth',
-        'write a 1m dataset from a provider (default synthetic: seeded, offline)',
-        (c) =>
-          withKillSwitchRoot(c)
-            .option('symbol', { type: 'string', demandOption: true, describe: 'dataset symbol, e.g. BTC-USD' })
-            .option('days', { type: 'number', default: 30, describe: 'days of 1m bars' })
-            .option('seed', { type: 'number', default: 0, describe: 'seed of the synthetic generator' })
-            .option('signal', {
-              type: 'number',
-              default: 0,
-              describe: 'planted signal S in [0, 1] (0 = pure random walk)',
-            })
-            .option('pattern', {
-              choices: ['regime', 'persistence'] as const,
-              default: 'regime' as const,
-              describe: 'planted pattern: regime (needs learning) or persistence (same sign as the last bar)',
-            })
-            .option('start', {
-              type: 'string',
-              describe: 'first bar, ISO with zone (default 2024-01-01T00:00:00.000Z)',
-            })
-            .option('provider', {
-              type: 'string',
-              describe: 'synthetic | csv | ccxt (else DATA_PROVIDER, else synthetic)',
-            })
-            .option('input', { type: 'string', describe: 'CSV file for the csv provider' })
-            .option('exchange', { type: 'string', describe: 'ccxt exchange id for the ccxt provider, e.g. binance' })
-            .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
-        async (args) => {
-          const out = outputFor(args);
-          const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
-          out.root(dataRoot);
-          await refuseWhileKillSwitchOn(args, out, 'data synth');
-          const { fetchDataset, resolveProviderName } = await import('@buff/ingest');
-          const provider = resolveProviderName(args.provider);
-          const window = windowOf(provider, args.start, args.days);
-          const { table, quality } = await fetchDataset(dataRoot.path, {
-            symbol: args.symbol,
-            provider,
-            ...window,
-            providerOptions: {
-              seed: args.seed,
-              signal: args.signal,
-              pattern: args.pattern,
-              days: args.days,
-              ...(args.input === undefined ? {} : { file: resolve(args.input) }),
-              ...(args.exchange === undefined ? {} : { exchangeId: args.exchange }),
-            },
-          });
-          out.line(
-            `${provider} ${args.symbol} 1m: ${table.rows} rows, ${table.first ?? '-'} -> ${table.last ?? '-'}, gaps ${table.gapCount}`,
-          );
-          out.line(`content id ${table.contentId}`);
-          out.result({
-            symbol: args.symbol,
-            provider,
-            table,
-            quality: { rows: quality.rows, gapCount: quality.gapCount, missingBars: quality.missingBars },
-          });
-        },
-      )
+    registerDataSynth(y)
       .command(
         'list',
         'print the inventory: symbol, timeframe, rows, span, gaps, content id',
