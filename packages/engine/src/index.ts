@@ -59,7 +59,8 @@ export type { ColumnSpec, ColumnValues } from './arrow-columns.js';
 
 /** Reading and validating published runs. */
 export { validateRun } from './validate-run.js';
-export type { RunProblem, RunValidation } from './validate-run.js';
+export type { RunValidation } from './validate-run.js';
+export type { RunProblem } from './run-consistency.js';
 export { readRunArtifacts } from './read-run-artifacts.js';
 export type { RunArtifactsView, ReadRunArtifactsOptions, JsonColumns } from './read-run-artifacts.js';
 

@@ -3,7 +3,13 @@ import type { ColumnValues } from './arrow-columns.js';
 import { ACTIONS, GUARDRAIL_CODES } from './run-columns.js';
 import { ARTIFACT_FILES } from './run-artifacts.js';
 import type { RunMetrics } from './metrics.js';
-import type { RunProblem } from './validate-run.js';
+
+/** One thing wrong with a run, naming the file. */
+export interface RunProblem {
+  file: string;
+  rule: string;
+  message: string;
+}
 
 type Table = { numRows: number; columns: Map<string, ColumnValues> };
 export interface ArtifactTables {

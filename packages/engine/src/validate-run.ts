@@ -7,14 +7,7 @@ import { ipcToColumns, type ColumnValues } from './arrow-columns.js';
 import { RunMetricsSchema } from './metrics.js';
 import { parseRunConfig } from './run-config.js';
 import { computeRunId } from './run-id.js';
-import { checkRunConsistency, type ArtifactTables } from './run-consistency.js';
-
-/** One thing wrong with a run, naming the file. */
-export interface RunProblem {
-  file: string;
-  rule: string;
-  message: string;
-}
+import { checkRunConsistency, type ArtifactTables, type RunProblem } from './run-consistency.js';
 
 export interface RunValidation {
   ok: boolean;
