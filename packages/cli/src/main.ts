@@ -23,8 +23,10 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, err) => {
-      if (err) throw err;
-      throw new UsageError(message);
+      // yargs passes a handler's error with no message; an error thrown by a check() or coerce() comes with its
+      // message: any such failure is the command line's (usage, exit 2) unless it is a BuffError (exit 3)
+      if (err && (message === null || isBuffError(err))) throw err;
+      throw new UsageError(message ?? err?.message ?? 'invalid command line');
     }) as unknown as import('yargs').Argv<GlobalArgs>;
   for (const register of COMMAND_GROUPS as RegisterCommands[]) cli = register(cli);
   const json = argv.includes('--json');
