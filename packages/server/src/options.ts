@@ -44,6 +44,12 @@ export const ServerLimitsSchema = z
       .int()
       .positive()
       .default(15 * 60 * 1000),
+    /** An upload not used by a job within this time (ms) is removed at the next upload or server start. */
+    uploadTtlMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60 * 60 * 1000),
     /** Free bytes below which /api/health reports the disk as a problem. */
     minFreeDiskBytes: z
       .number()
@@ -98,6 +104,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     maxBodyBytes: pick('BUFF_MAX_BODY_BYTES'),
     listCacheMs: pick('BUFF_LIST_CACHE_MS'),
     sessionTtlMs: pick('BUFF_SESSION_TTL_MS'),
+    uploadTtlMs: pick('BUFF_UPLOAD_TTL_MS'),
     loginFailuresPerWindow: pick('BUFF_LOGIN_MAX_FAILURES'),
     loginWindowMs: pick('BUFF_LOGIN_WINDOW_MS'),
   };

@@ -5,6 +5,7 @@ import { createListCache, type ListCache } from './list-cache.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { readKillSwitch } from '@buff/registry';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { sweepStaleUploads } from './upload-store.js';
 import {
   allowedHostsFromEnv,
   envFlag,
@@ -61,6 +62,10 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     killSwitchOn: async () => (await readKillSwitch(options.runsRoot)).on,
   });
   const loginThrottle = createLoginThrottle(limits, logger);
+  // jobs live in memory: uploads older than the TTL that a previous process left can no longer be used
+  void sweepStaleUploads(options.runsRoot, limits.uploadTtlMs)
+    .then((removed) => removed.length > 0 && logger.info({ removed }, 'stale uploads removed'))
+    .catch((err: unknown) => logger.warn({ err }, 'stale uploads could not be removed'));
   return {
     runsRoot: options.runsRoot,
     dataRoot: options.dataRoot,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BuffError, SymbolSchema, sha256Hex, writeFileAtomic } from '@buff/core';
+import { BuffError, SymbolSchema, sha256Hex, sweepStaleTemps, writeFileAtomic } from '@buff/core';
 import { listDatasets, parseCsv } from '@buff/ingest';
 
 /** What is kept beside an accepted upload. */
@@ -34,8 +34,9 @@ function uploadsDir(runsRoot: string): string {
 export async function stageUpload(
   runsRoot: string,
   dataRoot: string,
-  input: { csv: string; symbol: string; allowGaps: boolean },
+  input: { csv: string; symbol: string; allowGaps: boolean; ttlMs?: number },
 ): Promise<UploadMeta> {
+  if (input.ttlMs !== undefined) await sweepStaleUploads(runsRoot, input.ttlMs);
   const bytes = Buffer.from(input.csv, 'utf8');
   const existing = (await listDatasets(dataRoot)).find((d) => d.symbol === input.symbol);
   const sha256 = sha256Hex(bytes);
@@ -90,4 +91,26 @@ export async function readUpload(runsRoot: string, id: string): Promise<UploadMe
 export async function removeUpload(runsRoot: string, id: string): Promise<void> {
   await rm(join(uploadsDir(runsRoot), `${id}.csv`), { force: true });
   await rm(join(uploadsDir(runsRoot), `${id}.json`), { force: true });
+}
+
+const UPLOAD_FILE = /^upload-[0-9a-f]{16}\.(csv|json)$/;
+
+/**
+ * Removes uploads that no job used within `ttlMs` (a job removes its upload when it ends, so what is
+ * older was never submitted, or its job died with a server), and temp files of killed upload writes.
+ * Returns the names removed. Run at server start and before each new upload.
+ * @example await sweepStaleUploads('runs', 3_600_000) // ['upload-0123456789abcdef.csv', ...]
+ */
+export async function sweepStaleUploads(runsRoot: string, ttlMs: number, now = Date.now()): Promise<string[]> {
+  const dir = uploadsDir(runsRoot);
+  const removed = sweepStaleTemps(dir, now);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => UPLOAD_FILE.test(n))) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || now - info.mtimeMs <= ttlMs) continue;
+    await rm(path, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

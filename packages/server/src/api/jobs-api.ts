@@ -74,6 +74,7 @@ export function mountJobsApi(
         csv: req.body,
         symbol: query.symbol,
         allowGaps,
+        ttlMs: ctx.limits.uploadTtlMs,
       });
       logOf(req, ctx.logger).info(
         { uploadId: meta.id, symbol: meta.symbol, rows: meta.rows, bytes: meta.bytes },
