@@ -1,6 +1,8 @@
 import { BuffError } from '@buff/core';
 import type { ModelResolver } from '@buff/engine';
 import type { ModelAlias, ModelRegistry } from '@buff/registry';
+import type { Output } from './output.js';
+import { resolveRoot } from './roots.js';
 
 /**
  * Binds the engine's model lookups (the `model-signal` strategy) to a ModelRegistry: an alias
@@ -26,5 +28,32 @@ export function registryModelResolver(registry: ModelRegistry): ModelResolver {
       });
     }
     return { name: found.name, version: found.version, modelId, dir: found.dir };
+  };
+}
+
+/**
+ * A model resolver that opens the ModelRegistry of MODELS_ROOT (or `--models-root`) on its first
+ * lookup only, printing the root then: a config that names no model never touches the models root.
+ * @example const models = lazyModelResolver(args.modelsRoot, out); try { ... } finally { await models.close(); }
+ */
+export function lazyModelResolver(
+  modelsRootFlag: string | undefined,
+  out: Output,
+): { resolveModel: ModelResolver; close(): Promise<void> } {
+  let registry: Promise<ModelRegistry> | undefined;
+  const open = async (): Promise<ModelRegistry> => {
+    const modelsRoot = resolveRoot('MODELS_ROOT', modelsRootFlag);
+    out.root(modelsRoot);
+    const { openModelRegistry } = await import('@buff/registry');
+    return openModelRegistry({ modelsRoot: modelsRoot.path });
+  };
+  return {
+    resolveModel: async (ref) => {
+      registry ??= open();
+      return registryModelResolver(await registry)(ref);
+    },
+    close: async () => {
+      if (registry) await (await registry).close();
+    },
   };
 }

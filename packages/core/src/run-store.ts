@@ -8,6 +8,8 @@ import type { ArtifactEntry } from './schemas/run-manifest.js';
 export interface RunStore {
   /** The authoritative runs root. */
   readonly root: string;
+  /** The folder a run with this id is published to (the store decides the layout). */
+  runDir(runId: string): string;
   /** True when a run with this id is already published (building it again is a no-op). */
   has(runId: string): Promise<boolean>;
   /** A fresh, empty staging folder for the run's artifacts. */

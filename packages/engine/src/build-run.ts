@@ -9,7 +9,7 @@ import {
   type RunStore,
 } from '@buff/core';
 import { allocationWeights, type RunConfig, type RunConfigInput } from './run-config.js';
-import { prepareRun, simulationInputOf } from './prepare-run.js';
+import { type PreparedRun, prepareRun, simulationInputOf } from './prepare-run.js';
 import type { ModelResolver } from './strategy.js';
 import { loadRunInputs } from './run-inputs.js';
 import { computeRunId } from './run-id.js';
@@ -45,14 +45,22 @@ export async function buildRun(
   configInput: RunConfig | RunConfigInput,
   options: BuildRunOptions,
 ): Promise<BuildRunResult> {
+  return buildPreparedRun(await prepareRun(configInput, { resolveModel: options.resolveModel }), options);
+}
+
+/**
+ * {@link buildRun} for a config that {@link prepareRun} already parsed and pinned (the CLI prepares it
+ * once, to refuse a bad config before it touches the runs root).
+ * @example await buildPreparedRun(await prepareRun(text, { source: 'run.yml' }), { runStore, dataRoot: 'data' });
+ */
+export async function buildPreparedRun(prepared: PreparedRun, options: BuildRunOptions): Promise<BuildRunResult> {
   const logger = options.logger ?? silentLogger();
-  const prepared = await prepareRun(configInput, { resolveModel: options.resolveModel });
   const { config } = prepared;
   allocationWeights(config); // a zero allocation is refused before any input is read
   const { bars, inputs, verified, tsInt64 } = await loadRunInputs(config, options.dataRoot);
   const version = engineVersion();
   const runId = computeRunId(config, inputs, version);
-  const runDir = join(options.runStore.root, runId);
+  const runDir = options.runStore.runDir(runId);
   if (await options.runStore.has(runId)) {
     logger.info({ runId }, 'run exists; nothing rewritten');
     return { runId, runDir, created: false };

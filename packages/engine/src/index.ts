@@ -37,7 +37,7 @@ export { ACTIONS, GUARDRAIL_CODES } from './run-columns.js';
 export type { Action, GuardrailCode, DecisionColumns, TradeColumns, EquityColumns, DayColumns } from './run-columns.js';
 
 /** The run builder: inputs, run id, artifacts, publish through a RunStore. */
-export { buildRun } from './build-run.js';
+export { buildRun, buildPreparedRun } from './build-run.js';
 export { prepareRun } from './prepare-run.js';
 export type { PreparedRun } from './prepare-run.js';
 export type { BuildRunOptions, BuildRunResult } from './build-run.js';

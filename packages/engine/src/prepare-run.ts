@@ -19,10 +19,11 @@ export interface PreparedRun {
  * @example const { config, def, params } = await prepareRun(parseRunConfig(text), { resolveModel });
  */
 export async function prepareRun(
-  configInput: RunConfig | RunConfigInput,
-  options: { resolveModel?: ModelResolver | undefined } = {},
+  /** A parsed config, its input object, or its YAML/JSON text (`source` names it in errors). */
+  configInput: RunConfig | RunConfigInput | string,
+  options: { resolveModel?: ModelResolver | undefined; source?: string } = {},
 ): Promise<PreparedRun> {
-  const parsed = parseRunConfig(configInput);
+  const parsed = parseRunConfig(configInput, options.source);
   const { def, params: parsedParams } = resolveStrategy(parsed.strategy);
   const env = {
     symbols: parsed.symbols,

@@ -4,7 +4,7 @@ import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
-import { registryModelResolver } from '../model-resolver.js';
+import { lazyModelResolver } from '../model-resolver.js';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -36,30 +36,25 @@ export const registerRunCommands: RegisterCommands = (cli) =>
               details: { file: args.config, key: 'config' },
             });
           });
-          const { parseRunConfig, resolveStrategy, buildRun } = await import('@buff/engine');
-          const config = parseRunConfig(text, args.config);
-          resolveStrategy(config.strategy); // a bad strategy or params fails before the runs root is touched
-          const { openRunRegistry, openModelRegistry } = await import('@buff/registry');
-          let models: Awaited<ReturnType<typeof openModelRegistry>> | undefined;
-          if (config.strategy.name === 'model-signal') {
-            const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
-            out.root(modelsRoot);
-            models = await openModelRegistry({ modelsRoot: modelsRoot.path });
-          }
-          const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+          const { prepareRun, buildPreparedRun } = await import('@buff/engine');
+          const { openRunRegistry } = await import('@buff/registry');
+          // parsed, resolved and pinned once, before the runs root is touched; the model registry opens
+          // only when the strategy asks for a model (model-signal)
+          const models = lazyModelResolver(args.modelsRoot, out);
           try {
-            const built = await buildRun(config, {
-              runStore: registry,
-              dataRoot: dataRoot.path,
-              ...(models ? { resolveModel: registryModelResolver(models) } : {}),
-            });
-            out.line(built.runId);
-            out.line(`folder ${built.runDir}`);
-            out.line(built.created ? 'built' : 'already built: nothing rewritten');
-            out.result({ runId: built.runId, runDir: built.runDir, created: built.created });
+            const prepared = await prepareRun(text, { source: args.config, resolveModel: models.resolveModel });
+            const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+            try {
+              const built = await buildPreparedRun(prepared, { runStore: registry, dataRoot: dataRoot.path });
+              out.line(built.runId);
+              out.line(`folder ${built.runDir}`);
+              out.line(built.created ? 'built' : 'already built: nothing rewritten');
+              out.result({ runId: built.runId, runDir: built.runDir, created: built.created });
+            } finally {
+              await registry.close();
+            }
           } finally {
-            await registry.close();
-            await models?.close();
+            await models.close();
           }
         },
       )

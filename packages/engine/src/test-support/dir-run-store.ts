@@ -7,6 +7,7 @@ export function dirRunStore(root: string): RunStore {
   mkdirSync(join(root, '.staging'), { recursive: true });
   return {
     root,
+    runDir: (runId) => join(root, runId),
     has: async (runId) => existsSync(join(root, runId)),
     createStaging: async (runId) => mkdtempSync(join(root, '.staging', `${runId}-`)),
     writeArtifact: async (stagingDir, file, chunks) => (await writeArtifactFile(stagingDir, file, chunks)).entry,
