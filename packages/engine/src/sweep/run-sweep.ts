@@ -11,12 +11,12 @@ import {
   type RunStore,
 } from '@buff/core';
 import type { Bars } from '@buff/core';
-import { buildRun } from '../build-run.js';
+import { buildPreparedRun } from '../build-run.js';
 import { engineVersion } from '../engine-version.js';
-import { allocationWeights, parseRunConfig, type RunConfig } from '../run-config.js';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from '../run-config.js';
+import { type PreparedRun, prepareRun, simulationInputOf } from '../prepare-run.js';
 import { loadRunInputs } from '../run-inputs.js';
 import { simulate } from '../simulate.js';
-import { resolveStrategy } from '../strategy-registry.js';
 import { applyCell, type CellParams, sweepCells } from './sweep-cells.js';
 import { chooseByFold, equityReturns, foldMetrics, walkForwardEfficiency } from './sweep-cell-metrics.js';
 import type { SweepConfig } from './sweep-config.js';
@@ -54,18 +54,21 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
   const basePath = resolve(dirname(options.configPath), sweep.base);
   const base = readBase(basePath);
   const cells = sweepCells(sweep);
-  const configs = cells.map((cell, index) => cellConfig(base, cell, index, basePath));
-  const data = await loadSharedInputs(configs, options.dataRoot);
+  const prepared = await Promise.all(cells.map((cell, index) => cellConfig(base, cell, index, basePath)));
+  const data = await loadSharedInputs(
+    prepared.map((p) => p.config),
+    options.dataRoot,
+  );
   const version = engineVersion();
   const sweepId = `sweep-${contentId({ sweep: { ...sweep, base: parseRunConfig(base, basePath) }, inputs: data.inputs, engineVersion: version }).slice(0, 16)}`;
   const existing = readSweepReport(options.runStore.root, sweepId);
   if (existing) return { report: existing.report, dir: existing.dir, created: false };
 
-  const returns = configs.map((config) => equityReturns(simulateCell(config, data.bars)));
+  const returns = prepared.map((cell) => equityReturns(simulate(simulationInputOf(cell, data.bars)).equity.equity));
   logger.info({ sweepId, cells: cells.length }, 'sweep cells simulated');
   const report = summarize(sweep, sweepId, cells, returns, data.inputs);
   if (sweep.keep === 'best' && report.best !== null) {
-    const built = await buildRun(configs[report.best.cell] as RunConfig, {
+    const built = await buildPreparedRun(prepared[report.best.cell] as PreparedRun, {
       runStore: options.runStore,
       dataRoot: options.dataRoot,
       logger,
@@ -91,11 +94,16 @@ function readBase(path: string): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
-function cellConfig(base: Record<string, unknown>, cell: CellParams, index: number, basePath: string): RunConfig {
-  const where = `${basePath} with sweep cell ${index} ${canonicalJson(cell)}`;
-  const parsed = parseRunConfig(applyCell(base, cell), where);
-  const { params } = resolveStrategy(parsed.strategy);
-  return { ...parsed, strategy: { name: parsed.strategy.name, params } };
+function cellConfig(
+  base: Record<string, unknown>,
+  cell: CellParams,
+  index: number,
+  basePath: string,
+): Promise<PreparedRun> {
+  // the cell's config is checked by prepareRun's strict parse
+  return prepareRun(applyCell(base, cell) as RunConfigInput, {
+    source: `${basePath} with sweep cell ${index} ${canonicalJson(cell)}`,
+  });
 }
 
 /** The data every cell reads: one load, refused when a cell would read other data (a swept window or symbol). */
@@ -117,24 +125,6 @@ async function loadSharedInputs(configs: RunConfig[], dataRoot: string): Promise
   const loaded = await loadRunInputs(first, dataRoot);
   await loaded.verified;
   return { bars: loaded.bars, inputs: loaded.inputs };
-}
-
-function simulateCell(config: RunConfig, bars: Bars[]): Float64Array {
-  const { def, params } = resolveStrategy(config.strategy);
-  const result = simulate({
-    symbols: config.symbols,
-    bars,
-    weights: allocationWeights(config),
-    strategy: def,
-    params,
-    initialCapital: config.capital.initial,
-    feeBps: config.fees.feeBps,
-    slippageBps: config.fees.slippageBps,
-    sizingFraction: config.sizing.fraction,
-    allowShort: config.allowShort,
-    guardrails: config.guardrails,
-  });
-  return result.equity.equity;
 }
 
 function folds(sweep: SweepConfig, returns: Float64Array[]) {
