@@ -109,9 +109,11 @@ describe('buff dryrun (replay feed)', () => {
         ),
         { stdio: 'ignore', env: { ...process.env, BUFF_LOG_LEVEL: 'warn' } },
       );
+      // listen from the start: a resumed session may complete and exit before the kill comes
+      const closed = new Promise((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, 3000 + Math.floor(rng.next() * 4000)));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+      await closed;
       const status = await dryrun(['status', id]);
       seen.push((status.session as { status: string }).status);
     }
