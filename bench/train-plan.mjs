@@ -5,7 +5,9 @@
 // and projects one and ten epochs from the measured per-batch cost: a projection, not a full run.
 // A simple profile splits a step into data windows (copying windows into tensors), kernel time by op
 // (tf.profile: matMul family vs the rest) and what is left: op dispatch in JS.
-// BENCH_TRAIN_PLAN_DAYS (default 365) shrinks the data for a quick check. Prints markdown.
+// BENCH_TRAIN_PLAN_DAYS (default 365) shrinks the data for a quick check. BENCH_TRAIN_PLAN_FULL=1 runs one whole
+// epoch of each model instead (every training batch and the whole validation pass, timed): a measurement, not a
+// projection (about 5 min for the LSTMs and 30-40 min for the transformer on an idle machine). Prints markdown.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ const ingest = await import(entry('ingest'));
 
 const DAYS = Number(process.env.BENCH_TRAIN_PLAN_DAYS ?? 365);
 const BATCHES = Number(process.env.BENCH_TRAIN_PLAN_BATCHES ?? 8);
+const FULL = process.env.BENCH_TRAIN_PLAN_FULL === '1';
 const SYMBOLS = ['BTC-USD', 'ETH-USD', 'BNB-USD'];
 const [WINDOW, BATCH] = [32, 128];
 const backend = await ml.selectBackend();
@@ -68,7 +71,17 @@ async function measure(label, data, kind) {
   const optimizer = tf.train.adam(0.002);
   const variables = model.trainableVariables();
   const order = ml.shuffledIndices(train.end.length, ml.seededRandom(1, 'bench'));
-  const batchAt = (b) => ml.windowBatch(matrices, train, order, b * BATCH, (b + 1) * BATCH, WINDOW, model.layout);
+  const batchesPerEpoch = Math.ceil(train.end.length / BATCH);
+  const batchAt = (b) =>
+    ml.windowBatch(
+      matrices,
+      train,
+      order,
+      b * BATCH,
+      Math.min((b + 1) * BATCH, train.end.length),
+      WINDOW,
+      model.layout,
+    );
   const step = (batch) =>
     tf.tidy(() => {
       const cost = optimizer.minimize(
@@ -79,12 +92,17 @@ async function measure(label, data, kind) {
       return cost.dataSync()[0];
     });
   const dispose = (batch) => tf.dispose([batch.labels, batch.symbols, batch.x, ...(batch.steps ?? [])]);
-  const warm = batchAt(0);
-  step(warm);
-  dispose(warm);
+  // projection: one warm-up, then BATCHES timed; full: the whole epoch timed, warm-up included (it is part of it)
+  const [first, last] = FULL ? [0, batchesPerEpoch - 1] : [1, BATCHES];
+  if (!FULL) {
+    const warm = batchAt(0);
+    step(warm);
+    dispose(warm);
+  }
   let windowSec = 0;
   let stepSec = 0;
-  for (let b = 1; b <= BATCHES; b++) {
+  const cpu0 = process.cpuUsage();
+  for (let b = first; b <= last; b++) {
     const t0 = performance.now();
     const batch = batchAt(b);
     const t1 = performance.now();
@@ -95,17 +113,19 @@ async function measure(label, data, kind) {
     stepSec += (t2 - t1) / 1000;
   }
   // tf.profile hands back one shared record, so each profile is read before the next model runs
-  const profile = await profileStep(step, batchAt(BATCHES + 1), dispose);
-  const valSlice = Math.min(val.end.length, 4096);
+  const profile = await profileStep(step, batchAt(FULL ? 0 : BATCHES + 1), dispose);
+  const valSlice = FULL ? val.end.length : Math.min(val.end.length, 4096);
   const sub = { source: val.source.subarray(0, valSlice), end: val.end.subarray(0, valSlice), labels: val.labels };
   const p0 = performance.now();
   ml.predictLogits(model, matrices, sub, WINDOW);
   const valSec = ((performance.now() - p0) / 1000) * (val.end.length / valSlice);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6; // the whole process: training, profile step and validation
   optimizer.dispose();
   model.dispose();
-  const perBatch = (windowSec + stepSec) / BATCHES;
-  const batchesPerEpoch = Math.ceil(train.end.length / BATCH);
-  const epochSec = perBatch * batchesPerEpoch + valSec;
+  const timed = last - first + 1;
+  const perBatch = (windowSec + stepSec) / timed;
+  const epochSec = FULL ? windowSec + stepSec + valSec : perBatch * batchesPerEpoch + valSec;
   return {
     label,
     kind,
@@ -116,6 +136,7 @@ async function measure(label, data, kind) {
     batchesPerEpoch,
     valSec,
     epochSec,
+    cpuSec,
   };
 }
 
@@ -149,14 +170,20 @@ function report(rows, prepSec, all) {
     });
     const lstm10 = rows.filter((r) => r.kind === 'lstm').reduce((s, r) => s + 10 * r.epochSec, 0);
     const tf10 = rows.filter((r) => r.kind === 'transformer').reduce((s, r) => s + 10 * r.epochSec, 0);
-    console.log(`## Training plan step 4 at full size (${backend.name} backend): a projection from ${BATCHES} measured batches per model
+    const how = FULL
+      ? `one whole epoch of each model, measured (every training batch and the whole validation pass; the process's CPU time beside the wall time: ${rows.map((r) => `${r.label} ${(r.cpuSec / 60).toFixed(1)} CPU min`).join(', ')})`
+      : `a projection from ${BATCHES} measured batches per model`;
+    const method = FULL
+      ? 'Each model trained one whole epoch (every batch of its training split, in the seeded shuffled order) and ran one whole validation pass; "1 epoch" is that wall time, "10 epochs" is ten times it. **Measured, not projected.**'
+      : `Each model ran ${BATCHES} training batches after one warm-up; one epoch = batches per epoch x the measured cost per batch + one validation pass (timed on 4,096 samples, scaled). **These are projections, not full runs.**`;
+    console.log(`## Training plan step 4 at full size (${backend.name} backend): ${how}
 
-${DAYS} days of synthetic 1m bars for each of ${SYMBOLS.join(', ')} (${all[0].table.ts.length.toLocaleString('en')} bars each), the default features (${all[0].table.names.length}), window ${WINDOW}, batch ${BATCH}, Adam; LSTM 32 units per coin, the default transformer over the three. Data and features prepared in ${prepSec.toFixed(1)} s. Each model ran ${BATCHES} training batches after one warm-up; one epoch = batches per epoch x the measured cost per batch + one validation pass (timed on 4,096 samples, scaled). **These are projections, not full runs.**
+${DAYS} days of synthetic 1m bars for each of ${SYMBOLS.join(', ')} (${all[0].table.ts.length.toLocaleString('en')} bars each), the default features (${all[0].table.names.length}), window ${WINDOW}, batch ${BATCH}, Adam; LSTM 32 units per coin, the default transformer over the three. Data and features prepared in ${prepSec.toFixed(1)} s. ${method}
 
 | model | train samples | per batch | batches/epoch | 1 epoch | 10 epochs | data windows | profile: matMul / other kernels / dispatch |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${lines.join('\n')}
 
-Projected 10 epochs: the three LSTMs ${hours(lstm10)} h together (target <= 2 h; plan: 6-8 h), the transformer ${hours(tf10)} h (target <= 6 h; plan: 12-16 h). "data windows" is the share of a batch spent copying windows into tensors; the profile is one tf.profile'd step (kernel times as the backend reports them; the rest of the step's wall time is op dispatch and autograd bookkeeping in JS).`);
+${FULL ? 'Ten' : 'Projected 10'} epochs: the three LSTMs ${hours(lstm10)} h together (target <= 2 h; plan: 6-8 h), the transformer ${hours(tf10)} h (target <= 6 h; plan: 12-16 h). "data windows" is the share of a batch spent copying windows into tensors; the profile is one tf.profile'd step (kernel times as the backend reports them; the rest of the step's wall time is op dispatch and autograd bookkeeping in JS).`);
   }
 }
