@@ -2,6 +2,7 @@ import { BuffError, readModelCard, type Bars, type ModelCard } from '@buff/core'
 import { computeFeatures, featureWarmup, parseFeatureOptions } from '../features/compute-features.js';
 import { readCheckpointArrays } from './checkpoint-arrays.js';
 import { lstmLogit, type LstmArrays } from './lstm-forward.js';
+import type { WindowScorer } from './window-scorer.js';
 
 /** A trained model ready to score windows of bars; nothing of the training code is loaded. */
 export interface InferenceModel {
@@ -25,9 +26,6 @@ export interface InferenceModel {
   probabilityOfWindow(rows: Float32Array, symbol: string): number;
   dispose(): void;
 }
-
-/** Scores one standardized window: a logit before calibration. */
-export type WindowScorer = (rows: Float32Array, symbolIndex: number) => number;
 
 /**
  * Loads a model folder (model-card.json, model.json, weights.bin) for inference. LSTM models run

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { ModelCard } from '@buff/core';
-import type { WindowScorer } from './inference-model.js';
+import type { WindowScorer } from './window-scorer.js';
 
 /**
  * A TensorFlow.js scorer for models without a plain-JavaScript forward pass (the transformer):
