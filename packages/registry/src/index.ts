@@ -69,3 +69,21 @@ export { acquireLock, isStale } from './file-lock.js';
 export type { HeldLock, LockOwner, FileLockOptions } from './file-lock.js';
 
 // Test support (small valid run folders) is a subpath of its own: '@buff/registry/testing'.
+
+/** Durable jobs: the JobQueue interface, the journal driver (RUNS_ROOT/.buff/jobs) and the pg-boss driver. */
+export { openJobQueue } from './jobs/open-job-queue.js';
+export type { JobQueueChoice } from './jobs/open-job-queue.js';
+export { openFsJobQueue } from './jobs/fs-job-queue.js';
+export type { FsJobQueueOptions } from './jobs/fs-job-queue.js';
+export { openPgJobQueue } from './jobs/pg-job-queue.js';
+export type { PgJobQueueOptions } from './jobs/pg-job-queue.js';
+export type { JobQueue, JobListQuery, JobTiming } from './jobs/job-queue.js';
+export {
+  JobSchema,
+  JobInputSchema,
+  JobKindSchema,
+  JobStatusSchema,
+  JobProgressSchema,
+  JsonValueSchema,
+} from './jobs/job-schemas.js';
+export type { Job, JobInput, JobKind, JobStatus, JobProgress, JsonValue, ClaimedJob } from './jobs/job-schemas.js';
