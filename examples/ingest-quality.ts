@@ -11,9 +11,9 @@ try {
   // Gaps stay gaps: the ingest refuses them unless allowed, and then lists them in the report.
   const result = await ingestCsv(input, { symbol: 'XRP-ETH', allowGaps: true, dataRoot });
   console.log(formatQualitySummary(result.quality).join('\n'));
-  // The same report, read back from the store (quality.json beside the Arrow table).
+  // The same report, read back from the store (the report dataset.json names).
   const stored = await readQualityReport(dataRoot, 'XRP-ETH');
-  if (stored === undefined) throw new Error(`no quality.json under ${dataRoot}/XRP-ETH`);
+  if (stored === undefined) throw new Error(`no quality report under ${dataRoot}/XRP-ETH`);
   const largest = [...stored.gaps].sort((a, b) => b.missing - a.missing)[0];
   console.log(`largest gap: ${largest?.missing ?? 0} bars from ${largest?.from ?? '-'}`);
   console.log(

@@ -51,12 +51,15 @@ describe('buff data synth / resample / data list / data export', () => {
     expect(result.table.rows).toBe(2880);
     expect(human.stdout).toContain(result.table.contentId); // same seed, same bytes
     minuteId = result.table.contentId;
-    const manifest = JSON.parse(readFileSync(join(dataRoot, 'BTC-USD', 'dataset.json'), 'utf8')) as { source: unknown };
+    const manifest = JSON.parse(readFileSync(join(dataRoot, 'BTC-USD', 'dataset.json'), 'utf8')) as {
+      source: unknown;
+      quality: { file: string };
+    };
     expect(manifest.source).toEqual({
       kind: 'synthetic',
       params: { seed: 7, days: 2, signal: 1, pattern: 'regime', start: '2024-03-01T00:00:00Z', generator: 2 },
     });
-    expect(existsSync(join(dataRoot, 'BTC-USD', 'quality.json'))).toBe(true);
+    expect(existsSync(join(dataRoot, 'BTC-USD', manifest.quality.file))).toBe(true);
   });
 
   it('resample writes the derived table; --include-partial is recorded', async () => {

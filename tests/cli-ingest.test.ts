@@ -32,7 +32,8 @@ describe('buff ingest csv', () => {
     expect(result.stdout).toContain('gaps 676 (1091 missing bars)');
     expect(result.stdout).toMatch(/gap 2019-10-11T00:03:00.000Z \.\. 2019-10-11T00:03:00.000Z \(1 missing\)/);
     expect(result.stdout).toMatch(/content id [0-9a-f]{64}/);
-    expect(existsSync(join(dataRoot, 'XRP-ETH', 'quality.json'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(dataRoot, 'XRP-ETH', 'dataset.json'), 'utf8'));
+    expect(existsSync(join(dataRoot, 'XRP-ETH', manifest.quality.file))).toBe(true);
   });
 
   it('prints {dataset, quality} with --json', async () => {

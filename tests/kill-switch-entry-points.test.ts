@@ -1,4 +1,4 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDataset } from '@buff/ingest';
@@ -59,7 +59,10 @@ describe('the kill switch at every entry point', () => {
     roots.cleanup();
   });
 
-  const arrow = (): string => join(roots.dataRoot, 'BTC-USD', '1m.arrow');
+  const arrow = (): string => {
+    const dir = join(roots.dataRoot, 'BTC-USD');
+    return join(dir, JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8')).tables['1m'].file);
+  };
   const dataArgs = (): string[] => ['--data-root', roots.dataRoot];
   const entryPoints: Array<[string, () => string[]]> = [
     ['ingest csv', () => ['ingest', 'csv', '--input', csv, '--symbol', 'NEW-USD', ...dataArgs()]],

@@ -35,6 +35,7 @@ export type { QualityReport, Gap } from './schemas/quality-report.js';
 export {
   DatasetManifestSchema,
   DatasetTableSchema,
+  StoredQualitySchema,
   StoredTableSchema,
   Sha256Schema,
 } from './schemas/dataset-manifest.js';

@@ -195,13 +195,13 @@ describe('buildRun', () => {
   it('refuses a stored input whose bytes no longer match its content id, and publishes nothing', async () => {
     const data = join(root, 'g', 'data');
     const runs = join(root, 'g', 'runs');
-    await writeDataset(data, {
+    const { file } = await writeDataset(data, {
       symbol: 'AAA',
       timeframe: '1m',
       bars: synthesizeBars({ days: 10, seed: 2, symbol: 'AAA' }),
       source: { kind: 'synthetic' },
     });
-    const table = join(data, 'AAA', '1m.arrow');
+    const table = join(data, 'AAA', file);
     const bytes = readFileSync(table);
     bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x01; // a value changes; the file still parses
     writeFileSync(table, bytes);

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { isBuffError, sha256Hex } from '@buff/core';
-import { writeDataset, resampleDataset, readBars } from './dataset-store.js';
+import { readBars } from './store/read-dataset.js';
+import { resampleDataset, writeDataset } from './store/write-dataset.js';
 import { exportDataset } from './export.js';
 import { synthesizeBars } from './synthetic.js';
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { BuffError, VALUE_COLUMNS, sha256Hex, writeFileAtomic, type Bars, type Timeframe } from '@buff/core';
-import { readBars } from './dataset-store.js';
+import { readBars } from './store/read-dataset.js';
 
 /** Formats {@link exportDataset} writes. */
 export const EXPORT_FORMATS = ['csv', 'parquet'] as const;

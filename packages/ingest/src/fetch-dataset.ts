@@ -1,7 +1,7 @@
 import type { DatasetTable, QualityReport } from '@buff/core';
 import { checkRows } from './csv/row-rules.js';
 import { buildQualityReport } from './quality-report.js';
-import { writeDataset } from './dataset-store.js';
+import { writeDataset } from './store/write-dataset.js';
 import { getProvider, resolveProviderName, type ProviderOptions } from './providers/get-provider.js';
 
 /** Options of {@link fetchDataset}: the provider by name (default: DATA_PROVIDER, else synthetic) and the window. */
@@ -15,7 +15,7 @@ export interface FetchDatasetOptions {
 
 /**
  * Fetches 1m bars from a provider, checks them with the ingest row rules (gaps allowed and
- * reported) and stores them as the symbol's 1m table with `quality.json`; the source
+ * reported) and stores them as the symbol's 1m table with its quality report; the source
  * (kind and params, e.g. seed/days/signal/start) goes into `dataset.json`.
  * @example const { table } = await fetchDataset('data', { symbol: 'BTC-USD', providerOptions: { seed: 7, days: 30 } });
  */

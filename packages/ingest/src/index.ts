@@ -13,23 +13,17 @@ export type { SynthesizeOptions, SyntheticPattern } from './synthetic.js';
 export { createPrng } from './prng.js';
 export type { Prng } from './prng.js';
 
-/** The dataset store on DATA_ROOT: Arrow tables, dataset.json with content ids, quality.json. */
-export {
-  writeDataset,
-  readBars,
-  readBarsVerifiedLater,
-  readDatasetManifest,
-  readQualityReport,
-  listDatasets,
-  findTableByContentId,
-  resampleDataset,
-} from './dataset-store.js';
-export type { WriteDatasetInput, UnverifiedBars } from './dataset-store.js';
+/** The dataset store on DATA_ROOT: Arrow tables and the quality report, named by dataset.json (the commit of a write). */
+export { writeDataset, resampleDataset } from './store/write-dataset.js';
+export type { WriteDatasetInput } from './store/write-dataset.js';
+export { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './store/read-dataset.js';
+export type { UnverifiedBars } from './store/read-dataset.js';
+export { listDatasets, findTableByContentId } from './store/list-datasets.js';
 export { fetchDataset } from './fetch-dataset.js';
 export type { FetchDatasetOptions } from './fetch-dataset.js';
-export { validateSymbol, datasetDir, MANIFEST_FILE, QUALITY_FILE } from './dataset-paths.js';
-export { datasetInventory, formatInventoryText, formatInventoryMarkdown } from './inventory.js';
-export type { InventoryRow } from './inventory.js';
+export { validateSymbol, datasetDir, MANIFEST_FILE, QUALITY_FILE } from './store/dataset-paths.js';
+export { datasetInventory, formatInventoryText, formatInventoryMarkdown } from './store/inventory.js';
+export type { InventoryRow } from './store/inventory.js';
 
 /** Data providers chosen by name: synthetic (default), csv, ccxt. */
 export { getProvider, resolveProviderName } from './providers/get-provider.js';

@@ -125,10 +125,10 @@ describe('ingestCsv success', () => {
     const written = ipcToBars(readFileSync(out));
     expect(Array.from(written.close)).toEqual(Array.from(result.bars.close));
     expect(result.dataset?.rows).toBe(10);
-    expect(existsSync(join(dataRoot, 'TEST', '1m.arrow'))).toBe(true);
-    const quality = JSON.parse(readFileSync(join(dataRoot, 'TEST', 'quality.json'), 'utf8'));
-    expect(quality.rows).toBe(10);
     const manifest = JSON.parse(readFileSync(join(dataRoot, 'TEST', 'dataset.json'), 'utf8'));
+    expect(existsSync(join(dataRoot, 'TEST', manifest.tables['1m'].file))).toBe(true);
+    const quality = JSON.parse(readFileSync(join(dataRoot, 'TEST', manifest.quality.file), 'utf8'));
+    expect(quality.rows).toBe(10);
     expect(manifest.source).toEqual({ kind: 'csv', file: 'valid.csv', sha256: result.sourceSha256 });
   });
 

@@ -10,7 +10,7 @@ export type IngestCsvOptions = IngestOptionsInput & IngestTargets;
  * Ingests a CSV of bars (header `timestamp,open,high,low,close,volume`, any column order) into
  * canonical bars: every rule of DESIGN.md "Ingest rules" is checked and fails closed with a
  * BuffError naming the rule, file, line and value. On success the bars go to the dataset store
- * (`dataRoot`: `<symbol>/1m.arrow`, `dataset.json`, `quality.json`) and/or to an Arrow IPC file
+ * (`dataRoot`: `<symbol>/dataset.json` naming the 1m table and the quality report) and/or to an Arrow IPC file
  * (`out`), each written atomically; on failure nothing is written.
  * @example
  * const { quality, dataset } = await ingestCsv('xrp_eth_1m.csv', { symbol: 'XRP-ETH', allowGaps: true, dataRoot: 'data' });

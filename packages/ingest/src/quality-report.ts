@@ -80,7 +80,7 @@ export function formatQualitySummary(report: QualityReport, maxGaps = 5): string
   ];
   for (const gap of report.gaps.slice(0, maxGaps))
     lines.push(`  gap ${gap.from} .. ${gap.to} (${gap.missing} missing)`);
-  if (report.gaps.length > maxGaps) lines.push(`  ... ${report.gaps.length - maxGaps} more gaps in quality.json`);
+  if (report.gaps.length > maxGaps) lines.push(`  ... ${report.gaps.length - maxGaps} more gaps in the quality report`);
   const checks = Object.entries(report.rules).map(([rule, count]) => `${rule} ${count.checked}`);
   lines.push(`rules checked: ${checks.join(', ')}`);
   return lines;

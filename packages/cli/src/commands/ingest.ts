@@ -71,7 +71,7 @@ function withCommonOptions<T>(c: import('yargs').Argv<T>) {
     .option('allow-gaps', {
       type: 'boolean',
       default: false,
-      describe: 'accept missing bars (listed in quality.json, never filled)',
+      describe: 'accept missing bars (listed in the quality report, never filled)',
     })
     .option('timezone', { type: 'string', describe: 'IANA zone of timestamps that carry no zone, e.g. Europe/Prague' })
     .option('ambiguous', {

@@ -30,9 +30,13 @@ export const DatasetTableSchema = z
   .strict();
 export type DatasetTable = z.infer<typeof DatasetTableSchema>;
 
+/** The dataset's quality report file (named by its content: a re-ingest never overwrites the one a reader may hold). */
+export const StoredQualitySchema = z.object({ file: z.string(), sha256: Sha256Schema }).strict();
+
 /**
  * `<DATA_ROOT>/<symbol>/dataset.json`: what is stored for a symbol and where it came from.
- * Content ids are sha256 of the Arrow bytes.
+ * Content ids are sha256 of the Arrow bytes. It names every file of the dataset (tables by
+ * content id, the quality report): renamed into place last, it is the commit of a write.
  */
 export const DatasetManifestSchema = z
   .object({
@@ -48,6 +52,7 @@ export const DatasetManifestSchema = z
       .strict(),
     ingestOptions: z.record(z.string(), z.unknown()),
     tables: z.record(z.string(), DatasetTableSchema),
+    quality: StoredQualitySchema.optional(),
   })
   .strict();
 export type DatasetManifest = z.infer<typeof DatasetManifestSchema>;

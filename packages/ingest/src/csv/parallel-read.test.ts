@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestOptionsInput } from '@buff/core';
-import { writeDataset } from '../dataset-store.js';
+import { writeDataset } from '../store/write-dataset.js';
 import { parseCsv, readCsvForIngest } from './parse-csv.js';
 import { createTimestampParser } from './parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';

@@ -9,7 +9,7 @@ import {
 import type { Table } from 'apache-arrow';
 import { basename } from 'node:path';
 import { barsToIpc, barsToTable } from '../bars-table.js';
-import { writeDataset } from '../dataset-store.js';
+import { writeDataset } from '../store/write-dataset.js';
 
 /** What an ingest returns. `table` is built on first access (the store writes its own bytes). */
 export interface IngestResult {

@@ -18,7 +18,24 @@ export function datasetDir(dataRoot: string, symbol: string): string {
   return join(dataRoot, validateSymbol(symbol));
 }
 
-/** File name of a timeframe's table, e.g. `1h.arrow`. */
-export function tableFileName(timeframe: Timeframe): string {
-  return `${timeframe}.arrow`;
+/**
+ * File name of a timeframe's table, named by its content id (`1h.0123456789abcdef.arrow`): a new
+ * version never takes the name of the one `dataset.json` names until then.
+ * @example tableFileName('1h', table.contentId) // '1h.<first 16 hex>.arrow'
+ */
+export function tableFileName(timeframe: Timeframe, contentId: string): string {
+  return `${timeframe}.${contentId.slice(0, 16)}.arrow`;
+}
+
+/** File name of a quality report with this sha256 (`quality.0123456789abcdef.json`). */
+export function qualityFileName(sha256: string): string {
+  return `quality.${sha256.slice(0, 16)}.json`;
+}
+
+/** Table and quality files of a dataset folder, of this layout and of the one before (`1m.arrow`, `quality.json`). */
+const DATASET_FILE = /^(?:\d+[mhdw](?:\.[0-9a-f]{16})?\.arrow|quality(?:\.[0-9a-f]{16})?\.json)$/;
+
+/** Whether a name in a dataset folder is one of its table or quality files (not dataset.json, not a temp file). */
+export function isDatasetFile(name: string): boolean {
+  return name !== MANIFEST_FILE && DATASET_FILE.test(name);
 }

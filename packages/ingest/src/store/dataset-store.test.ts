@@ -3,19 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetManifestSchema, allocateBars, isBuffError, sha256Hex } from '@buff/core';
-import {
-  findTableByContentId,
-  listDatasets,
-  readBars,
-  readBarsVerifiedLater,
-  readDatasetManifest,
-  readQualityReport,
-  resampleDataset,
-  writeDataset,
-} from './dataset-store.js';
-import { barsToIpc } from './bars-table.js';
+import { barsToIpc } from '../bars-table.js';
+import { synthesizeBars } from '../synthetic.js';
 import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from './inventory.js';
-import { synthesizeBars } from './synthetic.js';
+import { findTableByContentId, listDatasets } from './list-datasets.js';
+import { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './read-dataset.js';
+import { resampleDataset, writeDataset } from './write-dataset.js';
 
 const SOURCE = { kind: 'synthetic' as const, params: { seed: 1 } };
 
@@ -44,7 +37,8 @@ describe('dataset store', () => {
       source: SOURCE,
       ingestOptions: { allowGaps: false },
     });
-    const bytes = readFileSync(join(root, 'BTC-USD', '1m.arrow'));
+    expect(table.file).toBe(`1m.${table.contentId.slice(0, 16)}.arrow`); // named by its content
+    const bytes = readFileSync(join(root, 'BTC-USD', table.file));
     expect(table.contentId).toBe(sha256Hex(bytes));
     expect(table).toMatchObject({
       rows: 1440,
@@ -60,7 +54,7 @@ describe('dataset store', () => {
       DatasetManifestSchema.parse(JSON.parse(readFileSync(join(root, 'BTC-USD', 'dataset.json'), 'utf8'))),
     ).toEqual(manifest);
     expect(manifest).toMatchObject({ symbol: 'BTC-USD', source: SOURCE, ingestOptions: { allowGaps: false } });
-    expect(readdirSync(join(root, 'BTC-USD')).sort()).toEqual(['1m.arrow', 'dataset.json']);
+    expect(readdirSync(join(root, 'BTC-USD')).sort()).toEqual([table.file, 'dataset.json']);
   });
 
   it('stores derived tables with derivedFrom = the 1m content id, and a 1m rewrite drops them', async () => {
@@ -76,19 +70,19 @@ describe('dataset store', () => {
       rows: 24,
       derivedFrom: one.contentId,
       includePartial: false,
-      file: '1h.arrow',
+      file: `1h.${hourly.contentId.slice(0, 16)}.arrow`,
     });
     expect((await readBars(root, 'ETH-USD', '1h')).bars.ts.length).toBe(24);
     expect(Object.keys((await readDatasetManifest(root, 'ETH-USD')).tables).sort()).toEqual(['1h', '1m']);
 
-    await writeDataset(root, {
+    const again = await writeDataset(root, {
       symbol: 'ETH-USD',
       timeframe: '1m',
       bars: synthesizeBars({ days: 1, seed: 3 }),
       source: SOURCE,
     });
     expect(Object.keys((await readDatasetManifest(root, 'ETH-USD')).tables)).toEqual(['1m']);
-    expect(existsSync(join(root, 'ETH-USD', '1h.arrow'))).toBe(false);
+    expect(readdirSync(join(root, 'ETH-USD')).sort()).toEqual([again.file, 'dataset.json']); // old 1m and 1h removed
     await expectCode(readBars(root, 'ETH-USD', '1h'), 'DATASET_NOT_FOUND');
   });
 
@@ -128,18 +122,18 @@ describe('dataset store', () => {
     const bars = synthesizeBars({ days: 3, seed: 5 });
     const table = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE });
     const expected = sha256Hex(barsToIpc(bars));
-    expect(sha256Hex(readFileSync(join(root, 'BTC-USD', '1m.arrow')))).toBe(expected);
+    expect(sha256Hex(readFileSync(join(root, 'BTC-USD', table.file)))).toBe(expected);
     expect(table.contentId).toBe(expected);
   });
 
   it('detects a corrupted Arrow file (CORRUPT_ARTIFACT)', async () => {
-    await writeDataset(root, {
+    const { file } = await writeDataset(root, {
       symbol: 'BTC-USD',
       timeframe: '1m',
       bars: synthesizeBars({ days: 1, seed: 1 }),
       source: SOURCE,
     });
-    const path = join(root, 'BTC-USD', '1m.arrow');
+    const path = join(root, 'BTC-USD', file);
     const bytes = readFileSync(path);
     bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0xff;
     writeFileSync(path, bytes);
@@ -148,11 +142,11 @@ describe('dataset store', () => {
 
   it('reads bars ahead of their hash check: verified resolves for intact bytes, rejects for flipped or cut ones', async () => {
     const bars = synthesizeBars({ days: 1, seed: 1 });
-    await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE });
+    const { file } = await writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE });
     const intact = await readBarsVerifiedLater(root, 'BTC-USD', '1m');
     await intact.verified;
     expect(intact.bars.close).toEqual(bars.close);
-    const path = join(root, 'BTC-USD', '1m.arrow');
+    const path = join(root, 'BTC-USD', file);
     const bytes = readFileSync(path);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length >> 1] = (flipped[flipped.length >> 1] as number) ^ 0xff;
@@ -221,7 +215,7 @@ describe('dataset store', () => {
     bars.volume = bars.volume.subarray(1); // column lengths differ
     await expectCode(writeDataset(root, { symbol: 'BTC-USD', timeframe: '1m', bars, source: SOURCE }), 'INVALID_INPUT');
     expect((await readBars(root, 'BTC-USD', '1m')).table.contentId).toBe(first.contentId);
-    expect(readdirSync(join(root, 'BTC-USD')).sort()).toEqual(['1m.arrow', 'dataset.json']);
+    expect(readdirSync(join(root, 'BTC-USD')).sort()).toEqual([first.file, 'dataset.json']);
   });
 
   it('lists datasets by symbol, finds tables by content id and prints the inventory', async () => {

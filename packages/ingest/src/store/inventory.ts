@@ -1,5 +1,5 @@
 import { TIMEFRAMES, type DatasetManifest, type Timeframe } from '@buff/core';
-import { listDatasets } from './dataset-store.js';
+import { listDatasets } from './list-datasets.js';
 
 /** One stored table as the inventory shows it. */
 export interface InventoryRow {

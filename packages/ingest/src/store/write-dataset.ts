@@ -1,29 +1,12 @@
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import {
   BuffError,
   DatasetManifestSchema,
   QualityReportSchema,
-  SymbolSchema,
   TIMEFRAMES,
   canonicalJsonPretty,
-  fsyncDir,
   parseOrThrow,
-  sha256ChunksOffThread,
   sha256Hex,
   sweepStaleTemps,
   tempPathFor,
@@ -36,10 +19,12 @@ import {
   type Timeframe,
   type WrittenArtifact,
 } from '@buff/core';
-import { barsToTable, ipcToBars, readBarsTable } from './bars-table.js';
-import { tableToIpcChunks } from './ipc-chunks.js';
-import { MANIFEST_FILE, QUALITY_FILE, datasetDir, tableFileName, validateSymbol } from './dataset-paths.js';
-import { resample } from './resample.js';
+import { barsToTable } from '../bars-table.js';
+import { tableToIpcChunks } from '../ipc-chunks.js';
+import { resample } from '../resample.js';
+import { commitDataset, type StagedFile } from './commit-dataset.js';
+import { MANIFEST_FILE, datasetDir, qualityFileName, tableFileName, validateSymbol } from './dataset-paths.js';
+import { readBars, readDatasetManifest } from './read-dataset.js';
 
 /** What {@link writeDataset} stores. `derivedFrom` defaults to the symbol's 1m content id for derived tables. */
 export interface WriteDatasetInput {
@@ -58,13 +43,15 @@ export interface WriteDatasetInput {
 }
 
 /**
- * Stores a (symbol, timeframe) table as `<dataRoot>/<symbol>/<timeframe>.arrow` and records it in
- * `dataset.json` (content id = sha256 of the Arrow bytes). Every file is staged to a temp file
- * first, then renamed, `dataset.json` last; on any failure the temp files (and folders this call
- * created) are removed. Writing 1m starts the dataset afresh: its derived tables (and a quality
- * report not given again) are removed. A derived table needs the 1m table. `tsInt64`: `bars.ts`
- * as Int64 ms when the caller has them (the two-thread CSV reader writes them from `ts` as it
- * reads): stored as given, neither converted again nor checked (the caller vouches for them).
+ * Stores a (symbol, timeframe) table as `<dataRoot>/<symbol>/<timeframe>.<content id>.arrow` and
+ * records it in `dataset.json` (content id = sha256 of the Arrow bytes), with the quality report
+ * when given. Every file is written to a temp file and fsynced, renamed to a name of its own, and
+ * `dataset.json` is renamed into place last (the commit, see commitDataset): a crash at any point
+ * leaves the old dataset or the new one, whole. On a failure before the commit the temp files
+ * (and folders this call created) are removed. Writing 1m starts the dataset afresh: its derived
+ * tables (and a quality report not given again) go. A derived table needs the 1m table.
+ * `tsInt64`: `bars.ts` as Int64 ms when the caller has them (the two-thread CSV reader writes them
+ * from `ts` as it reads): stored as given, neither converted again nor checked.
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
 export async function writeDataset(
@@ -80,267 +67,82 @@ export async function writeDataset(
   checkColumnLengths(input.bars, input.symbol);
   const created = mkdirSync(dir, { recursive: true });
   sweepStaleTemps(dir); // temp tables of killed ingests (up to ~100 MB each)
-  const staged: Array<{ temp: string; path: string }> = [];
+  const temps: string[] = [];
   let table: Promise<WrittenArtifact> | undefined;
-  let dataset: DatasetTable;
-  let quality: QualityReport | undefined;
   try {
     // The Arrow bytes stream to their temp file (and are fsynced) on the thread pool as the writer
     // emits them, hashed on the hash worker when one runs (else here), while this thread checks.
-    const tablePath = join(dir, tableFileName(input.timeframe));
-    const tableTemp = tempPathFor(tablePath);
-    staged.push({ temp: tableTemp, path: tablePath });
+    const tableTemp = tempPathFor(join(dir, `${input.timeframe}.arrow`));
+    temps.push(tableTemp);
     table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars, tsInt64)));
     table.catch(() => undefined); // awaited below, also after a failure
     const report = typeof input.quality === 'function' ? input.quality() : input.quality;
     const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
-    quality =
-      report === undefined ? undefined : parseOrThrow(QualityReportSchema, report, 'INVALID_INPUT', 'quality report');
-    if (quality) stageSmallFile(staged, join(dir, QUALITY_FILE), `${canonicalJsonPretty(quality)}\n`);
+    const files: StagedFile[] = [];
+    const quality = report === undefined ? undefined : stageQuality(dir, report, files, temps);
     const { sha256, bytes } = (await table).entry;
-    dataset = describeTable(
+    const dataset = describeTable(
       input.bars,
       input.timeframe,
       { sha256, bytes, gapCount },
       derivedFrom,
       base ? input.includePartial : undefined,
     );
+    files.unshift({ temp: tableTemp, name: dataset.file });
     const manifest: DatasetManifest = base
-      ? { ...base, tables: sortTables({ ...base.tables, [input.timeframe]: dataset }) }
+      ? {
+          ...base,
+          tables: sortTables({ ...base.tables, [input.timeframe]: dataset }),
+          ...(quality === undefined ? {} : { quality }),
+        }
       : {
           schemaVersion: 1,
           symbol: input.symbol,
           source: input.source,
           ingestOptions: input.ingestOptions ?? {},
           tables: { '1m': dataset },
+          ...(quality === undefined ? {} : { quality }),
         };
     parseOrThrow(DatasetManifestSchema, manifest, 'INVALID_INPUT', 'dataset manifest');
-    stageSmallFile(staged, join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`);
-    for (const { temp, path } of staged) renameSync(temp, path);
-    fsyncDir(dir);
+    const manifestTemp = stageSmallFile(join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`, temps);
+    commitDataset(dir, files, manifestTemp, filesOf(manifest));
+    return dataset;
   } catch (err) {
     await table?.catch(() => undefined); // no write left running into a removed file
-    for (const { temp } of staged) rmSync(temp, { force: true });
+    for (const temp of temps) rmSync(temp, { force: true });
     if (created !== undefined) rmSync(created, { recursive: true, force: true });
     throw err;
   }
-
-  if (!base) {
-    for (const timeframe of TIMEFRAMES.slice(1)) rmSync(join(dir, tableFileName(timeframe)), { force: true });
-    if (!quality) rmSync(join(dir, QUALITY_FILE), { force: true });
-  }
-  return dataset;
 }
 
-/** Writes a small file's temp (fsynced) and adds it to `staged`. */
-function stageSmallFile(staged: Array<{ temp: string; path: string }>, path: string, data: string): void {
+/** Checks the report, writes it to a temp file and adds it to `files`; returns its manifest entry. */
+function stageQuality(
+  dir: string,
+  report: QualityReport,
+  files: StagedFile[],
+  temps: string[],
+): NonNullable<DatasetManifest['quality']> {
+  const quality = parseOrThrow(QualityReportSchema, report, 'INVALID_INPUT', 'quality report');
+  const text = `${canonicalJsonPretty(quality)}\n`;
+  const sha256 = sha256Hex(text);
+  const file = qualityFileName(sha256);
+  files.push({ temp: stageSmallFile(join(dir, file), text, temps), name: file });
+  return { file, sha256 };
+}
+
+/** The names of the files a manifest holds: the tables and the quality report. */
+function filesOf(manifest: DatasetManifest): Set<string> {
+  const named = new Set(Object.values(manifest.tables).map((table) => table.file));
+  if (manifest.quality !== undefined) named.add(manifest.quality.file);
+  return named;
+}
+
+/** Writes a small file's temp (fsynced), adds it to `temps` and returns it. */
+function stageSmallFile(path: string, data: string, temps: string[]): string {
   const temp = tempPathFor(path);
-  staged.push({ temp, path });
+  temps.push(temp);
   writeTempFile(temp, Buffer.from(data, 'utf8'));
-}
-
-/**
- * Reads a stored table, verifying the sha256 of its bytes against `dataset.json`.
- * DATASET_NOT_FOUND when absent, CORRUPT_ARTIFACT when the bytes do not match.
- * @example const { bars, table } = await readBars('data', 'BTC-USD', '1h');
- */
-export async function readBars(
-  dataRoot: string,
-  symbol: string,
-  timeframe: Timeframe,
-): Promise<{ bars: Bars; table: DatasetTable }> {
-  const { path, bytes, table } = await readTableBytes(dataRoot, symbol, timeframe);
-  checkContentId(path, sha256Hex(bytes), table);
-  return { bars: ipcToBars(bytes, path), table };
-}
-
-/** A stored table read ahead of its hash check: `verified` settles when the sha256 is known. */
-export interface UnverifiedBars {
-  bars: Bars;
-  table: DatasetTable;
-  /** Resolves when the bytes match `dataset.json`, rejects with CORRUPT_ARTIFACT when they do not. Await it before trusting anything computed from `bars`. */
-  verified: Promise<void>;
-  /** The ts column's Int64 values as stored (a view of the bytes read), when the table is one record batch. */
-  tsInt64: BigInt64Array | undefined;
-}
-
-/**
- * {@link readBars} with the sha256 check running on the hash worker (core's
- * `sha256ChunksOffThread`, over the very bytes the bars are views of, in shared memory) while the
- * caller works with the bars: a run builder simulates meanwhile and awaits `verified` before it
- * writes anything.
- * Bytes that do not even parse reject with CORRUPT_ARTIFACT once their hash is known.
- * @example const { bars, verified } = await readBarsVerifiedLater('data', 'BTC-USD', '1m'); work(bars); await verified;
- */
-export async function readBarsVerifiedLater(
-  dataRoot: string,
-  symbol: string,
-  timeframe: Timeframe,
-): Promise<UnverifiedBars> {
-  const { path, table } = await findTable(dataRoot, symbol, timeframe);
-  const fd = openTable(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readShared(fd, path);
-  } catch (err) {
-    throw unreadable(path, err);
-  } finally {
-    closeSync(fd);
-  }
-  // The very bytes parsed below are hashed, on the hash worker (shared memory: no copy).
-  const verified = sha256ChunksOffThread([bytes]).then(
-    (actual) => checkContentId(path, actual, table),
-    (err: unknown) => {
-      throw unreadable(path, err);
-    },
-  );
-  verified.catch(() => undefined); // the caller may fail before it awaits this
-  let bars: Bars;
-  let tsInt64: BigInt64Array | undefined;
-  try {
-    ({ bars, tsInt64 } = readBarsTable(tableFromIPC(bytes), path));
-  } catch (err) {
-    await verified; // a hash mismatch is the better message
-    throw err;
-  }
-  return { bars, table, verified, tsInt64 };
-}
-
-/**
- * A whole file read into shared memory (one synchronous read): the hash worker and the Arrow
- * columns (views of these bytes) use it without a copy.
- */
-function readShared(fd: number, path: string): Uint8Array {
-  const size = fstatSync(fd).size;
-  const bytes = new Uint8Array(new SharedArrayBuffer(size));
-  for (let offset = 0; offset < size; ) {
-    const read = readSync(fd, bytes, offset, size - offset, offset);
-    if (read === 0) throw new Error(`${path} ended at byte ${offset} of ${size} while it was read`);
-    offset += read;
-  }
-  return bytes;
-}
-
-/** The bytes of a stored table, read in one synchronous call (the thread pool would only add round trips). */
-async function readTableBytes(
-  dataRoot: string,
-  symbol: string,
-  timeframe: Timeframe,
-): Promise<{ path: string; bytes: Buffer; table: DatasetTable }> {
-  const { path, table } = await findTable(dataRoot, symbol, timeframe);
-  try {
-    return { path, bytes: readFileSync(path), table };
-  } catch (err) {
-    throw unreadable(path, err);
-  }
-}
-
-/** The table of (symbol, timeframe) in dataset.json and its file; DATASET_NOT_FOUND when not stored. */
-async function findTable(
-  dataRoot: string,
-  symbol: string,
-  timeframe: Timeframe,
-): Promise<{ path: string; table: DatasetTable }> {
-  const manifest = await readDatasetManifest(dataRoot, symbol);
-  const table = manifest.tables[timeframe];
-  if (!table) {
-    throw new BuffError(
-      'DATASET_NOT_FOUND',
-      `no ${timeframe} table for ${symbol} (have: ${Object.keys(manifest.tables).join(' ')})`,
-      {
-        details: { key: 'timeframe', value: timeframe },
-      },
-    );
-  }
-  return { path: join(datasetDir(dataRoot, symbol), table.file), table };
-}
-
-function openTable(path: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (err) {
-    throw unreadable(path, err);
-  }
-}
-
-function unreadable(path: string, err: unknown): BuffError {
-  return new BuffError('CORRUPT_ARTIFACT', `${path}: listed in ${MANIFEST_FILE} but unreadable`, {
-    cause: err,
-    details: { file: path },
-  });
-}
-
-function checkContentId(path: string, actual: string, table: DatasetTable): void {
-  if (actual !== table.contentId) {
-    throw new BuffError(
-      'CORRUPT_ARTIFACT',
-      `${path}: sha256 ${actual.slice(0, 12)} does not match ${MANIFEST_FILE} ${table.contentId.slice(0, 12)}`,
-      {
-        details: { file: path, rule: 'CONTENT_ID', value: actual, expected: table.contentId },
-      },
-    );
-  }
-}
-
-/**
- * Reads and validates `<dataRoot>/<symbol>/dataset.json`.
- * @example (await readDatasetManifest('data', 'BTC-USD')).tables['1m']?.rows
- */
-export async function readDatasetManifest(dataRoot: string, symbol: string): Promise<DatasetManifest> {
-  const path = join(datasetDir(dataRoot, symbol), MANIFEST_FILE);
-  const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    throw new BuffError('DATASET_NOT_FOUND', `no dataset for symbol ${symbol} under ${dataRoot}`, {
-      cause: err,
-      details: { file: path, value: symbol },
-    });
-  });
-  return parseJsonFile(path, text, (value) => DatasetManifestSchema.parse(value));
-}
-
-/**
- * Reads `<dataRoot>/<symbol>/quality.json`, or undefined when the dataset has none.
- * @example const report = await readQualityReport('data', 'BTC-USD');
- */
-export async function readQualityReport(dataRoot: string, symbol: string): Promise<QualityReport | undefined> {
-  const path = join(datasetDir(dataRoot, symbol), QUALITY_FILE);
-  if (!existsSync(path)) return undefined;
-  return parseJsonFile(path, await readFile(path, 'utf8'), (value) => QualityReportSchema.parse(value));
-}
-
-/**
- * Every dataset under the root, sorted by symbol (an absent root has none).
- * @example for (const m of await listDatasets('data')) console.log(m.symbol);
- */
-export async function listDatasets(dataRoot: string): Promise<DatasetManifest[]> {
-  const entries = await readdir(dataRoot, { withFileTypes: true }).catch(() => []);
-  const symbols = entries
-    .filter(
-      (entry) =>
-        entry.isDirectory() &&
-        SymbolSchema.safeParse(entry.name).success &&
-        existsSync(join(dataRoot, entry.name, MANIFEST_FILE)),
-    )
-    .map((entry) => entry.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const manifests: DatasetManifest[] = [];
-  for (const symbol of symbols) manifests.push(await readDatasetManifest(dataRoot, symbol));
-  return manifests;
-}
-
-/**
- * The stored table with this content id, if any.
- * @example const hit = await findTableByContentId('data', run.inputs[0].contentId);
- */
-export async function findTableByContentId(
-  dataRoot: string,
-  contentId: string,
-): Promise<{ symbol: string; table: DatasetTable } | undefined> {
-  for (const manifest of await listDatasets(dataRoot)) {
-    for (const table of Object.values(manifest.tables)) {
-      if (table.contentId === contentId) return { symbol: manifest.symbol, table };
-    }
-  }
-  return undefined;
+  return temp;
 }
 
 /**
@@ -383,7 +185,7 @@ function describeTable(
   const { sha256, bytes, gapCount } = file;
   return {
     timeframe,
-    file: tableFileName(timeframe),
+    file: tableFileName(timeframe, sha256),
     contentId: sha256,
     bytes,
     rows,
@@ -445,20 +247,5 @@ function writeTempFile(temp: string, bytes: Uint8Array): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-function parseJsonFile<T>(path: string, text: string, parse: (value: unknown) => T): T {
-  try {
-    return parse(JSON.parse(text));
-  } catch (err) {
-    throw new BuffError(
-      'CORRUPT_ARTIFACT',
-      `${path}: not a valid ${path.endsWith(QUALITY_FILE) ? 'quality report' : 'dataset manifest'}`,
-      {
-        cause: err,
-        details: { file: path, issues: (err as { issues?: unknown }).issues },
-      },
-    );
   }
 }
