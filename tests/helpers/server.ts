@@ -26,6 +26,15 @@ export function fixtureConfig(overrides: Record<string, unknown> = {}): Record<s
   };
 }
 
+/** A 3-day 1m run whose guardrails fire: daily-loss blocks, then a total-loss stop. */
+export const GUARDED_RUN = {
+  name: 'guarded 1m run',
+  timeframe: '1m',
+  window: { since: '2024-01-01T00:00:00Z', until: '2024-01-04T00:00:00Z' },
+  strategy: { name: 'sma-cross', params: { fast: 3, slow: 8 } },
+  guardrails: { maxDailyLossPct: 0.3, maxTotalLossPct: 1.5 },
+};
+
 /** Temp RUNS_ROOT and DATA_ROOT. */
 export function makeRoots(prefix = 'buff-server-'): {
   dir: string;

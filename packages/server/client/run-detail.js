@@ -1,22 +1,35 @@
 // @ts-check
 /**
  * Browser script of the run page, served as a file from /assets/run-detail.js (the page's CSP allows
- * no inline script). Fetches the run's series from the API and draws price with decision markers,
- * equity and drawdown with lightweight-charts; the symbol picker submits its form on change.
+ * no inline script). Fetches the run's series (downsampled on the server to about two points per
+ * pixel) and draws price with trade markers and shaded guardrail periods, equity and drawdown (%)
+ * with lightweight-charts, fitted to the whole run. Zooming into the price chart fetches that range
+ * again in full detail. The symbol picker submits its form on change.
  * Sets `window.buffCharts = { drawn, error }` so tests and users can tell it finished.
  */
 
 /**
  * The JSON of GET /api/runs/:id/series (RunSeries in src/run-series.ts).
  * @typedef {{ time: number[]; value: number[] }} Line
+ * @typedef {{ time: number[]; open: number[]; high: number[]; low: number[]; close: number[] }} Candles
+ * @typedef {{ from: number; to: number; guardrail: string; bars: number }} Period
  * @typedef {{
- *   candles: { time: number[]; open: number[]; high: number[]; low: number[]; close: number[] };
- *   markers: Array<{ time: number; side: 'buy' | 'sell' | 'blocked'; label: string }>;
+ *   range: { from: number; to: number };
+ *   bars: { inRange: number; shown: number };
+ *   candles: Candles;
+ *   markers: Array<{ time: number; side: 'buy' | 'sell'; label: string }>;
+ *   blocks: Period[];
  *   equity: Line;
- *   drawdown: Line;
+ *   drawdownPct: Line;
  * }} RunSeries
  * @typedef {import('lightweight-charts').UTCTimestamp} UTCTimestamp
  */
+
+const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
+  max_daily_loss: 'rgba(217,119,6,0.22)',
+  max_total_loss: 'rgba(204,31,26,0.2)',
+  max_open_positions: 'rgba(107,114,128,0.22)',
+});
 
 (() => {
   const picker = document.querySelector('#symbol-picker select');
@@ -24,6 +37,7 @@
 
   const root = /** @type {HTMLElement} */ (document.getElementById('run-charts'));
   const status = /** @type {HTMLElement} */ (document.getElementById('charts-status'));
+  const periodsBox = /** @type {HTMLElement} */ (document.getElementById('guardrail-periods'));
   window.buffCharts = { drawn: false, error: null };
   /** @param {string} message */
   function fail(message) {
@@ -34,34 +48,106 @@
   if (!window.LightweightCharts) return fail('chart library did not load');
   /** @type {NonNullable<Window['LightweightCharts']>} */
   const LC = window.LightweightCharts;
+  const seriesUrl = root.dataset.seriesUrl ?? '';
+  const priceBox = /** @type {HTMLElement} */ (document.getElementById('price-chart'));
+  // about two points per CSS pixel: more would not be visible, fewer would hide extremes
+  const points = Math.max(200, Math.min(4000, Math.round(priceBox.clientWidth * 2)));
+
   /** @param {string} id */
   function chartIn(id) {
     return LC.createChart(/** @type {HTMLElement} */ (document.getElementById(id)), {
       autoSize: true,
       // the logo injects an inline <style> (refused by the CSP); the page links to TradingView instead
       layout: { attributionLogo: false },
-      timeScale: { timeVisible: true, secondsVisible: false },
+      // fitContent must be able to show every point: the default 0.5 px minimum spacing cut a 1m run to its last 1.5 days
+      timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
       rightPriceScale: { borderVisible: false },
     });
   }
-  /** @param {Line} series */
-  function points(series) {
-    return series.time.map((t, i) => ({ time: /** @type {UTCTimestamp} */ (t), value: series.value[i] ?? 0 }));
-  }
-  /** @param {RunSeries} data */
-  function draw(data) {
-    const c = data.candles;
-    const bars = c.time.map((t, i) => ({
+  /** @param {Line} line */
+  const points2 = (line) =>
+    line.time.map((t, i) => ({ time: /** @type {UTCTimestamp} */ (t), value: line.value[i] ?? 0 }));
+  /** @param {Candles} c */
+  const bars = (c) =>
+    c.time.map((t, i) => ({
       time: /** @type {UTCTimestamp} */ (t),
       open: c.open[i] ?? 0,
       high: c.high[i] ?? 0,
       low: c.low[i] ?? 0,
       close: c.close[i] ?? 0,
     }));
+  /**
+   * One shading bar per candle inside a guardrail period (whitespace elsewhere).
+   * @param {Candles} c
+   * @param {Period[]} periods
+   */
+  function shading(c, periods) {
+    let p = 0;
+    return c.time.map((t) => {
+      while (p < periods.length && (periods[p]?.to ?? 0) <= t) p++;
+      const period = periods[p];
+      const time = /** @type {UTCTimestamp} */ (t);
+      if (period === undefined || period.from > t) return { time };
+      return { time, value: 1, color: BLOCK_COLORS[period.guardrail] ?? 'rgba(107,114,128,0.22)' };
+    });
+  }
+  /** @param {RunSeries} data */
+  function markersOf(data) {
+    return data.markers.map((m) => ({
+      time: /** @type {UTCTimestamp} */ (m.time),
+      position: /** @type {'belowBar' | 'aboveBar'} */ (m.side === 'buy' ? 'belowBar' : 'aboveBar'),
+      color: m.side === 'buy' ? '#1f6feb' : '#d97706',
+      shape: /** @type {'arrowUp' | 'arrowDown'} */ (m.side === 'buy' ? 'arrowUp' : 'arrowDown'),
+      text: '',
+    }));
+  }
+  /** @param {Period[]} periods */
+  function listPeriods(periods) {
+    if (periods.length === 0) return;
+    const table = document.createElement('table');
+    table.id = 'guardrail-periods-table';
+    table.innerHTML =
+      '<thead><tr><th>Guardrail</th><th>From (UTC)</th><th>To (UTC)</th><th class="num">Decisions</th></tr></thead>';
+    const body = document.createElement('tbody');
+    for (const p of periods) {
+      const row = body.insertRow();
+      const iso = (/** @type {number} */ s) => new Date(s * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      for (const text of [p.guardrail, iso(p.from), iso(p.to), String(p.bars)]) row.insertCell().textContent = text;
+      row.cells[3]?.classList.add('num');
+    }
+    table.append(body);
+    const title = document.createElement('h3');
+    title.textContent = `Guardrail periods (${periods.length}, shaded on the price chart)`;
+    const box = document.createElement('div');
+    box.className = 'scroll';
+    box.append(table);
+    periodsBox.replaceChildren(title, box);
+  }
+
+  /** @param {string} query */
+  async function load(query) {
+    const res = await fetch(`${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}${query}`, {
+      headers: { accept: 'application/json' },
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.message || res.statusText);
+    return /** @type {RunSeries} */ (body);
+  }
+
+  /** @param {RunSeries} data */
+  function draw(data) {
+    const c = data.candles;
     const price = chartIn('price-chart');
     const top = c.high.reduce((max, h) => (h > max ? h : max), 0);
     // enough decimals for small prices (e.g. XRP/ETH at 0.0014)
     const precision = top >= 1000 ? 2 : top >= 1 ? 4 : Math.min(10, Math.ceil(-Math.log10(top || 1)) + 4);
+    const shade = price.addSeries(LC.HistogramSeries, {
+      priceScaleId: 'guardrails',
+      lastValueVisible: false,
+      priceLineVisible: false,
+      autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 1 } }),
+    });
+    price.priceScale('guardrails').applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
     const candles = price.addSeries(LC.CandlestickSeries, {
       upColor: '#1f9d55',
       downColor: '#cc1f1a',
@@ -70,52 +156,120 @@
       wickDownColor: '#cc1f1a',
       priceFormat: { type: 'price', precision, minMove: 10 ** -precision },
     });
-    candles.setData(bars);
-    LC.createSeriesMarkers(
-      candles,
-      data.markers.map((m) => {
-        const buy = m.side === 'buy';
-        const sell = m.side === 'sell';
-        return {
-          time: /** @type {UTCTimestamp} */ (m.time),
-          position: buy ? 'belowBar' : 'aboveBar',
-          color: buy ? '#1f6feb' : sell ? '#d97706' : '#6b7280',
-          shape: buy ? 'arrowUp' : sell ? 'arrowDown' : 'circle',
-          text: m.side === 'blocked' ? m.label : '',
-        };
-      }),
-    );
-    price.timeScale().fitContent();
+    const markers = LC.createSeriesMarkers(candles, []);
     const equity = chartIn('equity-chart');
-    equity.addSeries(LC.LineSeries, { color: '#1f6feb', lineWidth: 2 }).setData(points(data.equity));
-    equity.timeScale().fitContent();
+    const equityLine = equity.addSeries(LC.LineSeries, { color: '#1f6feb', lineWidth: 2 });
     const drawdown = chartIn('drawdown-chart');
-    drawdown
-      .addSeries(LC.AreaSeries, {
-        lineColor: '#cc1f1a',
-        topColor: 'rgba(204,31,26,0.05)',
-        bottomColor: 'rgba(204,31,26,0.4)',
-        lineWidth: 1,
-        invertFilledArea: true,
-      })
-      .setData(points(data.drawdown));
-    drawdown.timeScale().fitContent();
-    status.textContent = `${bars.length} bars, ${data.markers.length} decisions marked`;
+    const drawdownArea = drawdown.addSeries(LC.AreaSeries, {
+      lineColor: '#cc1f1a',
+      topColor: 'rgba(204,31,26,0.05)',
+      bottomColor: 'rgba(204,31,26,0.4)',
+      lineWidth: 1,
+      invertFilledArea: true,
+      priceFormat: { type: 'custom', formatter: (/** @type {number} */ v) => `${v.toFixed(2)}%` },
+    });
+    /** @param {RunSeries} d */
+    function show(d) {
+      shade.setData(shading(d.candles, d.blocks));
+      candles.setData(bars(d.candles));
+      markers.setMarkers(markersOf(d));
+      equityLine.setData(points2(d.equity));
+      drawdownArea.setData(points2(d.drawdownPct));
+    }
+    show(data);
+    listPeriods(data.blocks);
+    const detail = data.bars.inRange > data.bars.shown ? `, downsampled to ${data.bars.shown} for display` : '';
+    status.textContent = `${data.bars.inRange} bars${detail}; ${data.markers.length} entries and exits marked; ${data.blocks.length} guardrail periods`;
+    const fit = () => {
+      for (const chart of [price, equity, drawdown]) chart.timeScale().fitContent();
+    };
+    fit();
     // fit again once autoSize has measured the containers
     requestAnimationFrame(() => {
-      for (const chart of [price, equity, drawdown]) chart.timeScale().fitContent();
+      fit();
       requestAnimationFrame(() => {
         window.buffCharts.drawn = true;
+        if (data.bars.inRange > data.bars.shown) zoomInDetail(price, data, show);
       });
     });
   }
-  fetch(root.dataset.seriesUrl ?? '', { headers: { accept: 'application/json' } })
-    .then((res) =>
-      res.json().then((body) => {
-        if (!res.ok) throw new Error(body.message || res.statusText);
-        return /** @type {RunSeries} */ (body);
-      }),
-    )
+
+  /**
+   * When the visible range of the price chart narrows, fetch that range again (at full detail
+   * where it fits) and show it inside the overview. Debounced; the latest request wins.
+   * @param {import('lightweight-charts').IChartApi} chart
+   * @param {RunSeries} overview
+   * @param {(d: RunSeries) => void} show
+   */
+  function zoomInDetail(chart, overview, show) {
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    let latest = 0;
+    let applying = false;
+    const full = overview.range.to - overview.range.from;
+    chart.timeScale().subscribeVisibleTimeRangeChange((range) => {
+      if (applying || !range) return;
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const from = Number(range.from);
+        const to = Number(range.to);
+        const ask = ++latest;
+        const zoomed = to - from < full * 0.9;
+        try {
+          const data = zoomed ? await load(`from=${from}&to=${to}&points=${points}`) : overview;
+          if (ask !== latest) return;
+          const merged = zoomed ? mergeInto(overview, data) : overview;
+          applying = true;
+          show(merged);
+          chart
+            .timeScale()
+            .setVisibleRange({ from: /** @type {UTCTimestamp} */ (from), to: /** @type {UTCTimestamp} */ (to) });
+        } catch (err) {
+          status.textContent = `could not load detail: ${err instanceof Error ? err.message : String(err)}`;
+        } finally {
+          requestAnimationFrame(() => {
+            applying = false;
+          });
+        }
+      }, 300);
+    });
+  }
+
+  /**
+   * The overview outside the detail's range plus the detail inside it.
+   * @param {RunSeries} overview
+   * @param {RunSeries} detail
+   */
+  function mergeInto(overview, detail) {
+    const { from, to } = detail.range;
+    /**
+     * @template {Record<string, number[]>} T
+     * @param {T} outer
+     * @param {T} inner
+     * @returns {T}
+     */
+    function splice(outer, inner) {
+      const time = outer.time ?? [];
+      let a = 0;
+      while (a < time.length && (time[a] ?? 0) < from) a++;
+      let b = a;
+      while (b < time.length && (time[b] ?? 0) <= to) b++;
+      const out = /** @type {Record<string, number[]>} */ ({});
+      for (const key of Object.keys(outer)) {
+        const o = outer[key] ?? [];
+        out[key] = [...o.slice(0, a), ...(inner[key] ?? []), ...o.slice(b)];
+      }
+      return /** @type {T} */ (out);
+    }
+    return {
+      ...overview,
+      candles: splice(overview.candles, detail.candles),
+      equity: splice(overview.equity, detail.equity),
+      drawdownPct: splice(overview.drawdownPct, detail.drawdownPct),
+    };
+  }
+
+  load(`points=${points}`)
     .then(draw)
     .catch((err) => fail(err?.message ? err.message : String(err)));
 })();

@@ -4,6 +4,7 @@ import { mountJobsApi } from './api/jobs-api.js';
 import { mountRunsApi } from './api/runs-api.js';
 import { mountSystemApi } from './api/system-api.js';
 import { mountAssets } from './assets.js';
+import { compressResponses } from './compress.js';
 import { noStoreWhenSignedIn } from './auth.js';
 import { apiNotFound, errorHandler, notFound } from './error-handler.js';
 import type { BuffRouterOptions } from './options.js';
@@ -46,6 +47,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   const csv = express.text({ limit: ctx.limits.maxUploadBytes, type: 'text/csv' });
 
   router.use(securityHeaders());
+  router.use(compressResponses());
   router.use(requestContext(ctx.logger));
   router.use(ctx.metrics.middleware);
   router.use(hostCheck(ctx.allowedHosts));

@@ -2,6 +2,14 @@ import { BuffError, sha256Hex, timeframeMs, type Bars, type RunInput, type Timef
 import { readRunArtifacts } from '@buff/engine';
 import { barsToIpc, readBars, readDatasetManifest, resample } from '@buff/ingest';
 import { readRunManifest } from './run-files.js';
+import {
+  bucketCandles,
+  lttbLine,
+  rangeIndexes,
+  type CandleColumns,
+  type LineColumns,
+} from './series/downsample-series.js';
+import { guardrailPeriods, type GuardrailPeriod } from './series/guardrail-periods.js';
 import type { ServerContext } from './server-context.js';
 
 /** Chart data of one run and symbol, as columns (times in UTC seconds, as the chart wants). */
@@ -10,18 +18,39 @@ export interface RunSeries {
   symbols: string[];
   /** 'dataset' when candles come from the stored input table, 'decisions' when only closes were available. */
   candleSource: 'dataset' | 'decisions';
-  candles: { time: number[]; open: number[]; high: number[]; low: number[]; close: number[] };
-  markers: Array<{ time: number; side: 'buy' | 'sell' | 'blocked'; label: string }>;
-  equity: { time: number[]; value: number[] };
-  drawdown: { time: number[]; value: number[] };
+  /** The run's window (UTC seconds; null when open-ended) and the range these series cover. */
+  window: { since: number | null; until: number | null };
+  range: { from: number; to: number };
+  /** Candles in the range before and after downsampling (`points` caps the latter). */
+  bars: { inRange: number; shown: number };
+  candles: CandleColumns;
+  /** Entries and exits (trades), never one per bar. */
+  markers: Array<{ time: number; side: 'buy' | 'sell'; label: string }>;
+  /** Guardrail refusals as shaded periods. */
+  blocks: GuardrailPeriod[];
+  equity: LineColumns;
+  /** Drawdown from the running peak, in percent (-12.5 = 12.5% below the peak). */
+  drawdownPct: LineColumns;
 }
 
+/** What part of the series to send and how many points at most per series. */
+export interface SeriesRequest {
+  symbol?: string;
+  /** Visible range in UTC seconds; the whole run when absent. */
+  from?: number;
+  to?: number;
+  /** Points per series after downsampling (default 2000). */
+  points?: number;
+}
+
+/** Points per series when the client does not say (about two per pixel of a wide chart). */
+const DEFAULT_POINTS = 2000;
 const BUY = new Set(['enter_long', 'reverse_to_long']);
-// A stopped run's rows after its `flatten` are all `stopped`: the flatten row is the exit, so `stopped` draws no marker.
+// A stopped run's rows after its `flatten` are `stopped`: the flatten row is the exit; refusals are periods, not markers.
 const SELL = new Set(['exit', 'enter_short', 'reverse_to_short', 'flatten']);
 
-function candlesFrom(bars: Bars, since: number, until: number): RunSeries['candles'] {
-  const out: RunSeries['candles'] = { time: [], open: [], high: [], low: [], close: [] };
+function candlesFrom(bars: Bars, since: number, until: number): CandleColumns {
+  const out: CandleColumns = { time: [], open: [], high: [], low: [], close: [] };
   for (let i = 0; i < bars.ts.length; i++) {
     const ts = bars.ts[i] as number;
     if (ts < since || ts >= until) continue;
@@ -60,75 +89,124 @@ async function readInputBars(dataRoot: string, input: RunInput): Promise<Bars> {
   );
 }
 
+/** Candles from the closes the decisions recorded (when the stored table is gone or changed). */
+function candlesFromDecisions(ts: Array<number | string | null>, close: Array<number | string | null>): CandleColumns {
+  const candles: CandleColumns = { time: [], open: [], high: [], low: [], close: [] };
+  for (let i = 0; i < ts.length; i++) {
+    const c = close[i];
+    if (typeof c !== 'number') continue;
+    candles.time.push((ts[i] as number) / 1000);
+    candles.open.push(c);
+    candles.high.push(c);
+    candles.low.push(c);
+    candles.close.push(c);
+  }
+  return candles;
+}
+
+/** Numeric column pairs as a line, only the rows inside [from, to]; `scale` multiplies values. */
+function lineFrom(
+  ts: Array<number | string | null>,
+  values: Array<number | string | null>,
+  range: { from: number; to: number },
+  scale = 1,
+): LineColumns {
+  const line: LineColumns = { time: [], value: [] };
+  for (let i = 0; i < ts.length; i++) {
+    const time = (ts[i] as number) / 1000;
+    const value = values[i];
+    if (typeof value !== 'number' || time < range.from || time > range.to) continue;
+    line.time.push(time);
+    line.value.push(value * scale);
+  }
+  return line;
+}
+
+function cutCandles(candles: CandleColumns, range: { from: number; to: number }): CandleColumns {
+  const [first, last] = rangeIndexes(candles.time, range.from, range.to);
+  if (first === 0 && last === candles.time.length) return candles;
+  return {
+    time: candles.time.slice(first, last),
+    open: candles.open.slice(first, last),
+    high: candles.high.slice(first, last),
+    low: candles.low.slice(first, last),
+    close: candles.close.slice(first, last),
+  };
+}
+
 /**
- * Price (stored candles of the run's input, cut to its window), decision markers, equity and
- * drawdown of one run for the charts. `symbol` defaults to the run's first symbol.
- * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef');
+ * Price (stored candles of the run's input, cut to its window), trade markers, guardrail periods,
+ * equity and drawdown of one run for the charts, cut to the requested range and downsampled on the
+ * server (candles in min/max-preserving buckets, lines by LTTB) to `points` per series.
+ * `symbol` defaults to the run's first symbol.
+ * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef', { points: 1500 });
  */
-export async function readRunSeries(ctx: ServerContext, id: string, symbol?: string): Promise<RunSeries> {
+export async function readRunSeries(ctx: ServerContext, id: string, request: SeriesRequest = {}): Promise<RunSeries> {
   const registry = await ctx.registry();
   if (!(await registry.has(id)))
     throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
   const runDir = registry.runDir(id);
   const manifest = await readRunManifest(runDir, id);
   const symbols = [...new Set(manifest.inputs.map((input) => input.symbol))];
-  const chosen = symbol ?? symbols[0];
+  const chosen = request.symbol ?? symbols[0];
   const input = manifest.inputs.find((i) => i.symbol === chosen);
   if (chosen === undefined || input === undefined)
-    throw new BuffError('NOT_FOUND', `run ${id} has no input ${symbol ?? ''}`, {
-      details: { key: 'symbol', value: symbol },
+    throw new BuffError('NOT_FOUND', `run ${id} has no input ${request.symbol ?? ''}`, {
+      details: { key: 'symbol', value: request.symbol },
     });
   const { decisions, equity } = await readRunArtifacts(runDir, { symbol: chosen });
-  const column = (table: Record<string, Array<number | string | null>>, name: string): Array<number | string | null> =>
-    table[name] ?? [];
+  const column = (table: Record<string, Array<number | string | null>>, name: string) => table[name] ?? [];
   const decisionTs = column(decisions, 'ts');
-  const decisionClose = column(decisions, 'close');
   const decisionAction = column(decisions, 'action');
 
-  const window = (manifest.config as { window?: { since?: string; until?: string } }).window ?? {};
-  const since = window.since ? Date.parse(window.since) : -Infinity;
-  const until = window.until ? Date.parse(window.until) : Infinity;
+  const config = manifest.config as { window?: { since?: string; until?: string } };
+  const since = config.window?.since ? Date.parse(config.window.since) : -Infinity;
+  const until = config.window?.until ? Date.parse(config.window.until) : Infinity;
   let candleSource: RunSeries['candleSource'] = 'dataset';
-  let candles: RunSeries['candles'];
+  let all: CandleColumns;
   try {
-    candles = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
+    all = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
   } catch {
-    // the stored table is gone or changed: plot the closes the decisions recorded
     candleSource = 'decisions';
-    candles = { time: [], open: [], high: [], low: [], close: [] };
-    for (let i = 0; i < decisionTs.length; i++) {
-      const close = decisionClose[i];
-      if (typeof close !== 'number') continue;
-      candles.time.push((decisionTs[i] as number) / 1000);
-      candles.open.push(close);
-      candles.high.push(close);
-      candles.low.push(close);
-      candles.close.push(close);
-    }
+    all = candlesFromDecisions(decisionTs, column(decisions, 'close'));
   }
+  const range = { from: request.from ?? -Infinity, to: request.to ?? Infinity };
+  const inRange = cutCandles(all, range);
+  const points = request.points ?? DEFAULT_POINTS;
+  const candles = bucketCandles(inRange, points);
+  const shown = {
+    from: inRange.time[0] ?? (Number.isFinite(range.from) ? range.from : since / 1000),
+    to: inRange.time[inRange.time.length - 1] ?? (Number.isFinite(range.to) ? range.to : until / 1000),
+  };
 
   const markers: RunSeries['markers'] = [];
   for (let i = 0; i < decisionTs.length; i++) {
     const action = String(decisionAction[i] ?? 'hold');
-    const side = BUY.has(action) ? 'buy' : SELL.has(action) ? 'sell' : action === 'blocked' ? 'blocked' : undefined;
-    if (side !== undefined) markers.push({ time: (decisionTs[i] as number) / 1000, side, label: action });
+    const time = (decisionTs[i] as number) / 1000;
+    if (time < range.from || time > range.to) continue;
+    const side = BUY.has(action) ? 'buy' : SELL.has(action) ? 'sell' : undefined;
+    if (side !== undefined) markers.push({ time, side, label: action });
   }
-
-  const eq: RunSeries['equity'] = { time: [], value: [] };
-  const dd: RunSeries['drawdown'] = { time: [], value: [] };
+  const barSeconds = timeframeMs(input.timeframe as Timeframe) / 1000;
+  const blocks = guardrailPeriods(
+    { ts: decisionTs, action: decisionAction, guardrail: column(decisions, 'guardrail') },
+    barSeconds,
+  ).filter((p) => p.to >= range.from && p.from <= range.to);
   const equityTs = column(equity, 'ts');
-  const equityValue = column(equity, 'equity');
-  const drawdownValue = column(equity, 'drawdown');
-  for (let i = 0; i < equityTs.length; i++) {
-    const time = (equityTs[i] as number) / 1000;
-    if (typeof equityValue[i] === 'number') {
-      eq.time.push(time);
-      eq.value.push(equityValue[i] as number);
-    }
-    if (typeof drawdownValue[i] === 'number') {
-      dd.time.push(time);
-      dd.value.push(drawdownValue[i] as number);
-    }
-  }
-  return { symbol: chosen, symbols, candleSource, candles, markers, equity: eq, drawdown: dd };
+  return {
+    symbol: chosen,
+    symbols,
+    candleSource,
+    window: {
+      since: Number.isFinite(since) ? since / 1000 : null,
+      until: Number.isFinite(until) ? until / 1000 : null,
+    },
+    range: shown,
+    bars: { inRange: inRange.time.length, shown: candles.time.length },
+    candles,
+    markers,
+    blocks,
+    equity: lttbLine(lineFrom(equityTs, column(equity, 'equity'), range), points),
+    drawdownPct: lttbLine(lineFrom(equityTs, column(equity, 'drawdown'), range, 100), points),
+  };
 }

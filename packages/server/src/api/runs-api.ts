@@ -4,13 +4,16 @@ import type * as express from 'express';
 import { BuffError } from '@buff/core';
 import { artifactContentType, artifactPath, parseRunId, readRunManifest } from '../run-files.js';
 import { readRunSeries } from '../run-series.js';
+import { groupTrades, pageTrades, parseTradesQuery, readRunTrades, tradesCsv } from '../run-trades.js';
 import { readRunView } from '../run-view.js';
 import type { ServerContext } from '../server-context.js';
 import { parseRunsQuery } from './runs-query.js';
+import { parseSeriesQuery } from './series-query.js';
 
 /**
  * GET /api/runs (registry filters and paging), /api/runs/:id (record, manifest, metrics,
- * quality), /api/runs/:id/series (chart data), /api/runs/:id/artifacts/:name (read-only).
+ * quality), /api/runs/:id/series (downsampled chart data), /api/runs/:id/trades (sorted, paged,
+ * grouped) and trades.csv, /api/runs/:id/artifacts/:name (read-only).
  */
 export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
   router.get('/api/runs', async (req, res) => {
@@ -25,8 +28,36 @@ export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
   });
 
   router.get('/api/runs/:id/series', async (req, res) => {
-    const symbol = typeof req.query.symbol === 'string' ? req.query.symbol : undefined;
-    res.json(await readRunSeries(ctx, parseRunId(req.params.id), symbol));
+    const request = parseSeriesQuery(req.query as Record<string, unknown>);
+    res.json(await readRunSeries(ctx, parseRunId(req.params.id), request));
+  });
+
+  router.get('/api/runs/:id/config.json', async (req, res) => {
+    const id = parseRunId(req.params.id);
+    const view = await readRunView(ctx, id);
+    if (req.query.download !== undefined)
+      res.setHeader('Content-Disposition', `attachment; filename="${id}-config.json"`);
+    res.type('json').send(`${JSON.stringify(view.manifest.config, null, 2)}\n`);
+  });
+
+  router.get('/api/runs/:id/trades', async (req, res) => {
+    const query = parseTradesQuery(req.query as Record<string, unknown>);
+    const rows = await readRunTrades(ctx, parseRunId(req.params.id));
+    res.json({
+      total: rows.length,
+      query,
+      items: pageTrades(rows, query),
+      bySymbol: groupTrades(rows, 'symbol'),
+      byExitReason: groupTrades(rows, 'exitReason'),
+    });
+  });
+
+  router.get('/api/runs/:id/trades.csv', async (req, res) => {
+    const id = parseRunId(req.params.id);
+    const rows = await readRunTrades(ctx, id);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${id}-trades.csv"`);
+    res.send(tradesCsv(rows));
   });
 
   router.get('/api/runs/:id/artifacts/:name', async (req, res) => {

@@ -1,6 +1,6 @@
 import type * as express from 'express';
 import { z } from 'zod';
-import { listStrategies } from '@buff/engine';
+import { engineVersion, listStrategies } from '@buff/engine';
 import { isSignedIn, SESSION_COOKIE, sessionIdOf, tokenMatches } from '../auth.js';
 import { assertSameOrigin } from '../request-checks.js';
 import { parseRunsQuery } from '../api/runs-query.js';
@@ -8,6 +8,8 @@ import { requireRunsNew } from '../api/jobs-api.js';
 import { parseRunId } from '../run-files.js';
 import { logOf } from '../request-context.js';
 import { readRunView } from '../run-view.js';
+import { groupTrades, pageTrades, parseTradesQuery, readRunTrades, type TradesQuery } from '../run-trades.js';
+import { tradesSection } from './run-trades-section.js';
 import type { ServerContext } from '../server-context.js';
 import { renderLoginPage } from './login-page.js';
 import { readNewRunFormData, renderNewRunPage } from './run-new-page.js';
@@ -43,9 +45,32 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   });
 
   router.get('/runs/:id', async (req, res) => {
-    const view = await readRunView(ctx, parseRunId(req.params.id));
-    const symbol = typeof req.query.symbol === 'string' ? req.query.symbol : undefined;
-    page(res, renderRunDetailPage({ base: req.baseUrl, view, symbol, runsNew: ctx.runsNew }));
+    const id = parseRunId(req.params.id);
+    const view = await readRunView(ctx, id);
+    const { symbol, ...rest } = req.query as Record<string, unknown>;
+    const chosen = typeof symbol === 'string' ? symbol : undefined;
+    const query = parseTradesQuery(rest);
+    const rows = await readRunTrades(ctx, id);
+    const link = (change: Partial<TradesQuery>): string => {
+      const params = new URLSearchParams();
+      if (chosen !== undefined) params.set('symbol', chosen);
+      for (const [key, value] of Object.entries({ ...query, ...change })) params.set(key, String(value));
+      return `?${params.toString()}`;
+    };
+    const trades = tradesSection({
+      api: `${req.baseUrl}/api/runs/${id}`,
+      rows: pageTrades(rows, query),
+      total: rows.length,
+      query,
+      bySymbol: groupTrades(rows, 'symbol'),
+      byExitReason: groupTrades(rows, 'exitReason'),
+      link,
+    });
+    const serverEngine = engineVersion();
+    page(
+      res,
+      renderRunDetailPage({ base: req.baseUrl, view, symbol: chosen, runsNew: ctx.runsNew, trades, serverEngine }),
+    );
   });
 
   router.get('/login', (req, res) => {
