@@ -7,7 +7,8 @@
 // (tf.profile: matMul family vs the rest) and what is left: op dispatch in JS.
 // BENCH_TRAIN_PLAN_DAYS (default 365) shrinks the data for a quick check. BENCH_TRAIN_PLAN_FULL=1 runs one whole
 // epoch of each model instead (every training batch and the whole validation pass, timed): a measurement, not a
-// projection (about 5 min for the LSTMs and 30-40 min for the transformer on an idle machine). Prints markdown.
+// projection (about 5 min for the LSTMs and 30-40 min for the transformer on an idle machine);
+// BENCH_TRAIN_PLAN_ONLY=lstm or =transformer times one kind only. Prints markdown.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const ingest = await import(entry('ingest'));
 const DAYS = Number(process.env.BENCH_TRAIN_PLAN_DAYS ?? 365);
 const BATCHES = Number(process.env.BENCH_TRAIN_PLAN_BATCHES ?? 8);
 const FULL = process.env.BENCH_TRAIN_PLAN_FULL === '1';
+const ONLY = process.env.BENCH_TRAIN_PLAN_ONLY; // 'lstm' or 'transformer': time one kind of model only
 const SYMBOLS = ['BTC-USD', 'ETH-USD', 'BNB-USD'];
 const [WINDOW, BATCH] = [32, 128];
 const backend = await ml.selectBackend();
@@ -50,8 +52,10 @@ try {
   const all = await load(SYMBOLS);
   const prepSec = (performance.now() - prepStart) / 1000;
   const rows = [];
-  for (const [i, symbol] of SYMBOLS.entries()) rows.push(await measure(`LSTM ${symbol}`, [all[i]], 'lstm'));
-  rows.push(await measure('transformer, 3 coins', all, 'transformer'));
+  if (ONLY !== 'transformer') {
+    for (const [i, symbol] of SYMBOLS.entries()) rows.push(await measure(`LSTM ${symbol}`, [all[i]], 'lstm'));
+  }
+  if (ONLY !== 'lstm') rows.push(await measure('transformer, 3 coins', all, 'transformer'));
   report(rows, prepSec, all);
 } finally {
   rmSync(work, { recursive: true, force: true });
