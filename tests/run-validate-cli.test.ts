@@ -34,7 +34,7 @@ async function validateAfter(damage: (runDir: string) => void) {
   rmSync(runDir, { recursive: true, force: true });
   cpSync(pristine, runDir, { recursive: true });
   damage(runDir);
-  return runBuff(['run', 'validate', '--run-id', runId, '--runs-root', runsRoot]);
+  return runBuff(['run', 'validate', runId, '--runs-root', runsRoot]);
 }
 
 function flipByte(path: string, at: (length: number) => number): void {
@@ -106,15 +106,7 @@ describe('buff run validate', () => {
   });
 
   it('exit 3 for an unknown run id, with --json output', async () => {
-    const result = await runBuff([
-      'run',
-      'validate',
-      '--run-id',
-      'run-0000000000000000',
-      '--runs-root',
-      runsRoot,
-      '--json',
-    ]);
+    const result = await runBuff(['run', 'validate', 'run-0000000000000000', '--runs-root', runsRoot, '--json']);
     expect(result.code).toBe(3);
     expect(lastJson<{ code: string }>(result.stdout).code).toBe('RUN_NOT_FOUND');
   });

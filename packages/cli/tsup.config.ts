@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { Plugin } from 'esbuild';
 import { packageBuild } from '../../tsup.base';
 
 /**
@@ -28,6 +30,20 @@ const names = EXTERNAL.map((name) => name.replace(/[/.]/g, '\\$&')).join('|');
 const external = new RegExp(`^(${names})(/|$)`);
 const bundled = new RegExp(`^(?!(${names})(/|$))`);
 
+/**
+ * yargs' ES module build lays out help with cliui's ES module build, whose wrap cuts words in half
+ * ("not|hing rewritten"); the CommonJS cliui wraps at word boundaries (wrap-ansi). The bundle takes
+ * that one, resolved as require() would.
+ */
+const cliuiWrappingAtWords: Plugin = {
+  name: 'cliui-wrapping-at-words',
+  setup(build) {
+    const yargs = createRequire(import.meta.url).resolve('yargs');
+    const cliui = createRequire(yargs).resolve('cliui');
+    build.onResolve({ filter: /^cliui$/ }, () => ({ path: cliui }));
+  },
+};
+
 export default packageBuild({
   entry: {
     index: 'src/index.ts',
@@ -40,6 +56,7 @@ export default packageBuild({
   dts: { entry: { index: 'src/index.ts' } },
   noExternal: [bundled],
   external: [external],
+  esbuildPlugins: [cliuiWrappingAtWords],
   esbuildOptions(options) {
     options.conditions = ['source', 'import', 'node'];
     // Less for V8 to parse; identifiers stay, so stack traces keep their names.

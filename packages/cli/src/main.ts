@@ -1,6 +1,7 @@
 import yargs from 'yargs';
-import { ioErrorOf, isBuffError } from '@buff/core';
+import { ioErrorOf, isBuffError, packageInfo } from '@buff/core';
 import { ExitCode } from './exit-codes.js';
+import { checkFlagValues, FlagError } from './flag-checks.js';
 import type { GlobalArgs, RegisterCommands } from './context.js';
 import { COMMAND_GROUPS } from './commands/index.js';
 
@@ -19,8 +20,9 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command; see buff --help')
     .recommendCommands()
     .help()
-    .version(false)
+    .version('version', 'print the version of buff', cliVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .middleware((args) => checkFlagValues(args, cli, argv), true)
     .exitProcess(false)
     .fail((message, err) => {
       // yargs passes a handler's error with no message; an error thrown by a check() or coerce() comes with its
@@ -38,10 +40,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The @buff/cli package version (a build-time constant in the bundle). */
+function cliVersion(): string {
+  return packageInfo('@buff/cli', new URL('../package.json', import.meta.url)).version;
+}
+
 function reportError(thrown: unknown, json: boolean): number {
   // A filesystem refusal (disk full, I/O error, permission) is a named failure, not a crash.
   const err = ioErrorOf(thrown) ?? thrown;
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof FlagError) {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'USAGE', message: err.message })}\n`);
     else process.stderr.write(`buff: ${err.message}\n`);
     return ExitCode.USAGE;

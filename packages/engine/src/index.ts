@@ -6,6 +6,8 @@ export type { ResolvedGuardrails } from './guardrails-config.js';
 
 /** Strategy packs: registration, lookup, and the bar window that makes look-ahead impossible. */
 export { registerStrategy, getStrategy, listStrategies, resolveStrategy } from './strategy-registry.js';
+export { describeStrategies } from './strategy-params.js';
+export type { StrategyInfo, StrategyParamInfo } from './strategy-params.js';
 export { WARMUP } from './strategy.js';
 export type {
   StrategyDef,

@@ -8,6 +8,7 @@ import { registerIngestCommands } from './ingest.js';
 import { registerResampleCommands } from './resample.js';
 import { registerRunCommands } from './run.js';
 import { registerRunsCommands } from './runs.js';
+import { registerStrategiesCommands } from './strategies.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
@@ -26,6 +27,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerResampleCommands,
   registerRunCommands,
   registerRunsCommands,
+  registerStrategiesCommands,
   registerSweepCommands,
   registerRegistryCommands,
   registerServeCommands,

@@ -5,6 +5,8 @@ import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { lazyModelResolver } from '../model-resolver.js';
+import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
+import type { Output } from '../output.js';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -49,7 +51,9 @@ export const registerRunCommands: RegisterCommands = (cli) =>
               out.line(built.runId);
               out.line(`folder ${built.runDir}`);
               out.line(built.created ? 'built' : 'already built: nothing rewritten');
-              out.result({ runId: built.runId, runDir: built.runDir, created: built.created });
+              const metrics = readRunMetrics(built.runDir);
+              if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
+              out.result({ runId: built.runId, runDir: built.runDir, created: built.created, metrics });
             } finally {
               await registry.close();
             }
@@ -59,32 +63,53 @@ export const registerRunCommands: RegisterCommands = (cli) =>
         },
       )
       .command(
-        'validate',
+        'validate [id]',
         'check a run: artifacts vs schemas and manifest hashes, missing/extra files, trades vs decisions, equity vs trades',
         (y) =>
           y
-            .option('run-id', { type: 'string', demandOption: true, describe: 'run id (run-<16 hex>)' })
-            .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' }),
+            .positional('id', { type: 'string', describe: 'run id (run-<16 hex>), as in buff runs show ID' })
+            .option('run-id', {
+              type: 'string',
+              deprecated: 'give the id as the first argument: buff run validate ID',
+              describe: 'run id (the old form)',
+            })
+            .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
+            .check((a) => {
+              if (a.id === undefined && a.runId === undefined) throw new Error('name the run: buff run validate ID');
+              if (a.id !== undefined && a.runId !== undefined && a.id !== a.runId)
+                throw new Error(`two run ids given (${a.id} and --run-id ${a.runId}): give the id once`);
+              return true;
+            }),
         async (args) => {
           const out = outputFor(args);
+          const runId = (args.id ?? args.runId) as string;
+          if (args.id === undefined)
+            process.stderr.write(
+              `buff: --run-id is deprecated; give the id as the first argument: buff run validate ${runId}\n`,
+            );
           const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
           out.root(runsRoot);
-          const { validateRun } = await import('@buff/engine');
-          const { ok, problems } = await validateRun(runsRoot.path, args.runId);
-          if (!ok) {
-            for (const p of problems) out.line(`${p.file}: ${p.rule}: ${p.message}`);
-            const first = problems[0];
-            throw new BuffError(
-              'VALIDATION_FAILED',
-              `${args.runId}: ${problems.length} problem(s); first: ${first?.file}: ${first?.message}`,
-              {
-                details: { file: first?.file, rule: first?.rule, problems },
-              },
-            );
-          }
-          out.line(`${args.runId}: ok (every artifact matches its schema and the manifest)`);
-          out.result({ runId: args.runId, problems: [] });
+          await validateRunFolder(runsRoot.path, runId, out);
         },
       )
       .demandCommand(1, 'name a run command: build or validate'),
   );
+
+/** Validates one run folder; the problems are printed and VALIDATION_FAILED thrown when any. */
+async function validateRunFolder(runsRoot: string, runId: string, out: Output): Promise<void> {
+  const { validateRun } = await import('@buff/engine');
+  const { ok, problems } = await validateRun(runsRoot, runId);
+  if (!ok) {
+    for (const p of problems) out.line(`${p.file}: ${p.rule}: ${p.message}`);
+    const first = problems[0];
+    throw new BuffError(
+      'VALIDATION_FAILED',
+      `${runId}: ${problems.length} problem(s); first: ${first?.file}: ${first?.message}`,
+      {
+        details: { file: first?.file, rule: first?.rule, problems },
+      },
+    );
+  }
+  out.line(`${runId}: ok (every artifact matches its schema and the manifest)`);
+  out.result({ runId, problems: [] });
+}

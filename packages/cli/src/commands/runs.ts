@@ -9,6 +9,7 @@ import { outputFor, type GlobalArgs, type RegisterCommands } from '../context.js
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
+import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
 
 const SORTS = allOf<RunListQuery['sort']>()([
   'createdAt',
@@ -161,7 +162,9 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
               out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
             for (const a of artifacts)
               out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
-            out.result({ record, runDir: dir, manifest });
+            const metrics = readRunMetrics(dir);
+            if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
+            out.result({ record, runDir: dir, manifest, metrics });
           } finally {
             await registry.close();
           }

@@ -4,8 +4,8 @@ import { WARMUP, type StrategyDecision, type StrategyDef } from '../strategy.js'
 
 const DonchianParamsSchema = z
   .object({
-    entry: z.number().int().min(1).max(10_000).default(20),
-    exit: z.number().int().min(1).max(10_000).default(10),
+    entry: z.number().int().min(1).max(10_000).default(20).describe('bars of the entry channel (prior high)'),
+    exit: z.number().int().min(1).max(10_000).default(10).describe('bars of the exit channel (prior low)'),
   })
   .strict();
 type DonchianParams = z.infer<typeof DonchianParamsSchema>;

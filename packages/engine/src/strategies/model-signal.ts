@@ -23,18 +23,25 @@ const ModelRefSchema = z
 
 const ModelSignalParamsSchema = z
   .object({
-    model: ModelRefSchema,
+    model: ModelRefSchema.describe('the registered model: { name, alias: champion|candidate } or { name, version }'),
     /** Long when the calibrated P(up) is at least this. */
-    longAbove: Probability.default(0.55),
+    longAbove: Probability.default(0.55).describe('long when the calibrated P(up) is at least this'),
     /** Short (flat unless the run allows shorts) when P(up) is at most this. */
-    shortBelow: Probability.default(0.45),
+    shortBelow: Probability.default(0.45).describe('short (flat unless shorts are allowed) when P(up) is at most this'),
     /** Confidence (|2p - 1|) thresholds of the tiers: high at or above `high`, medium at or above `medium`. */
     tiers: z
       .object({ high: Probability.default(0.3), medium: Probability.default(0.1) })
       .strict()
-      .default({ high: 0.3, medium: 0.1 }),
+      .default({ high: 0.3, medium: 0.1 })
+      .describe('confidence |2p - 1| thresholds of the high and medium tiers'),
     /** Bars of history the features are computed on at each bar (at least the model's warmup + window). */
-    lookback: z.number().int().min(1).max(100_000).default(256),
+    lookback: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(256)
+      .describe('bars of history the features are computed on'),
   })
   .strict()
   .refine((p) => p.shortBelow < p.longAbove, { message: 'shortBelow must be below longAbove', path: ['shortBelow'] })

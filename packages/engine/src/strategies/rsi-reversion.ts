@@ -3,10 +3,10 @@ import { WARMUP, type StrategyDecision, type StrategyDef } from '../strategy.js'
 
 const RsiParamsSchema = z
   .object({
-    period: z.number().int().min(2).max(1000).default(14),
-    oversold: z.number().gt(0).lt(100).default(30),
-    overbought: z.number().gt(0).lt(100).default(70),
-    exitLevel: z.number().gt(0).lt(100).default(50),
+    period: z.number().int().min(2).max(1000).default(14).describe('bars of the Wilder RSI'),
+    oversold: z.number().gt(0).lt(100).default(30).describe('enter long when RSI is below this'),
+    overbought: z.number().gt(0).lt(100).default(70).describe('enter short (when allowed) when RSI is above this'),
+    exitLevel: z.number().gt(0).lt(100).default(50).describe('leave the position when RSI crosses this'),
   })
   .strict()
   .refine((p) => p.oversold < p.exitLevel && p.exitLevel < p.overbought, {

@@ -4,8 +4,8 @@ import { WARMUP, type StrategyDecision, type StrategyDef } from '../strategy.js'
 
 const SmaCrossParamsSchema = z
   .object({
-    fast: z.number().int().min(1).max(10_000).default(10),
-    slow: z.number().int().min(2).max(10_000).default(30),
+    fast: z.number().int().min(1).max(10_000).default(10).describe('bars of the fast SMA of close'),
+    slow: z.number().int().min(2).max(10_000).default(30).describe('bars of the slow SMA of close (more than fast)'),
   })
   .strict()
   .refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
