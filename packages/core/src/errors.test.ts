@@ -32,7 +32,11 @@ describe('BuffError', () => {
     const gap = new BuffError('GAP', 'gap of 3 minutes', {
       details: { file: 'a.csv', line: 12, rule: 'GAP', value: '2024-01-01T00:03:00Z' },
     });
-    expect(gap.toLine()).toBe('GAP a.csv:line 12: gap of 3 minutes (rule GAP, value "2024-01-01T00:03:00Z")');
+    expect(gap.toLine()).toBe('GAP a.csv:line 12: gap of 3 minutes (value "2024-01-01T00:03:00Z")');
+    const placed = new BuffError('BAD_TIMESTAMP', 'f.csv line 2, column "timestamp": not a time: "x"', {
+      details: { file: 'f.csv', line: 2, rule: 'BAD_TIMESTAMP', value: 'x' },
+    });
+    expect(placed.toLine()).toBe('BAD_TIMESTAMP: f.csv line 2, column "timestamp": not a time: "x"');
     const shown = new BuffError('INVALID_ID', 'invalid run id "x/y"', { details: { rule: 'RUN_ID', value: 'x/y' } });
     expect(shown.toLine()).toBe('INVALID_ID: invalid run id "x/y" (rule RUN_ID)');
     const keyed = new BuffError('INVALID_CONFIG', 'bad', { details: { key: 'window.until', value: '0' } });

@@ -96,20 +96,27 @@ export class BuffError extends Error {
   }
 
   /**
-   * One line naming the code, file, line and key, then the message, then the rule and the value (each when known;
-   * the value only when the message does not already show it), as the CLI prints it.
+   * One line naming the code, file, line and key, then the message, then the rule and the value (each when known,
+   * and each only once: the file and line only when the message does not name the file, the rule only when it is
+   * not the code, the value only when the message does not show it), as the CLI prints it.
    * @example
    * new BuffError('GAP', 'gap of 3 minutes', { details: { file: 'a.csv', line: 12, rule: 'GAP', value: '00:03' } }).toLine()
-   * // 'GAP a.csv:line 12: gap of 3 minutes (rule GAP, value "00:03")'
+   * // 'GAP a.csv:line 12: gap of 3 minutes (value "00:03")'
    */
   toLine(): string {
     const d = this.details;
-    const where = [d.file, d.line === undefined ? undefined : `line ${d.line}`, d.key ? `key ${d.key}` : undefined]
+    // the code is said once, and the place only when the message does not already name the file
+    const placeShown = d.file !== undefined && this.message.includes(d.file);
+    const where = [
+      placeShown ? undefined : d.file,
+      placeShown || d.line === undefined ? undefined : `line ${d.line}`,
+      d.key ? `key ${d.key}` : undefined,
+    ]
       .filter((part) => part !== undefined)
       .join(':');
     const shown = d.value === undefined || d.value === null ? undefined : String(d.value);
     const facts = [
-      d.rule ? `rule ${d.rule}` : undefined,
+      d.rule && d.rule !== this.code ? `rule ${d.rule}` : undefined,
       shown !== undefined && !this.message.includes(shown) ? `value ${JSON.stringify(shown)}` : undefined,
     ].filter((part) => part !== undefined);
     return `${this.code}${where ? ` ${where}` : ''}: ${this.message}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;

@@ -10,7 +10,7 @@ export interface RulePlace {
 }
 
 /**
- * The error of a failed ingest rule. The message names the rule, the file, the line (or row)
+ * The error of a failed ingest rule (its code is the rule). The message names the file, the line (or row)
  * and the offending value; `details` carries { file, line|row, column, value, rule }.
  * @example throw ruleError('NEGATIVE_VOLUME', { file: 'a.csv', line: 7, column: 'volume' }, '-3', 'volume is negative');
  */
@@ -18,7 +18,8 @@ export function ruleError(code: ErrorCode, place: RulePlace, value: string, reas
   const where =
     place.line !== undefined ? `line ${place.line}` : place.row !== undefined ? `row ${place.row}` : 'header';
   const column = place.column === undefined ? '' : `, column "${clipText(place.column)}"`;
-  const message = `${code} in ${place.file} ${where}${column}: ${clipText(reason, 400)}: "${clipText(value)}"`;
+  // the code is the error's own field: the message names the place, the reason and the value
+  const message = `${place.file} ${where}${column}: ${clipText(reason, 400)}: "${clipText(value)}"`;
   // details stay bounded too: a 1 MB field is not copied into every log line and JSON answer
   const long = value.length > QUOTED_CHARS;
   const details = { ...place, value: long ? clipText(value) : value, rule: code };

@@ -13,24 +13,16 @@ export function ohlcvRowsToBars(rows: readonly unknown[], source: string): Bars 
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (!Array.isArray(row) || row.length < 6) {
-      throw new BuffError(
-        'BAD_ROW',
-        `BAD_ROW in ${source} row ${i + 1}: expected [ts, open, high, low, close, volume]`,
-        {
-          details: { file: source, row: i + 1, value: JSON.stringify(row) ?? String(row), rule: 'BAD_ROW' },
-        },
-      );
+      throw new BuffError('BAD_ROW', `${source} row ${i + 1}: expected [ts, open, high, low, close, volume]`, {
+        details: { file: source, row: i + 1, value: JSON.stringify(row) ?? String(row), rule: 'BAD_ROW' },
+      });
     }
     for (let c = 0; c < 6; c++) {
       const value: unknown = row[c];
       if (typeof value !== 'number') {
-        throw new BuffError(
-          'BAD_NUMBER',
-          `BAD_NUMBER in ${source} row ${i + 1}: field ${c} is not a number: "${String(value)}"`,
-          {
-            details: { file: source, row: i + 1, value: String(value), rule: 'BAD_NUMBER' },
-          },
-        );
+        throw new BuffError('BAD_NUMBER', `${source} row ${i + 1}: field ${c} is not a number: "${String(value)}"`, {
+          details: { file: source, row: i + 1, value: String(value), rule: 'BAD_NUMBER' },
+        });
       }
       (columns[c] as Float64Array)[i] = value;
     }
