@@ -6,9 +6,10 @@
 // in-memory table, and the peak RSS of the ingest process (/usr/bin/time -v when present, else the
 // CLI's own process.resourceUsage().maxRSS via BUFF_REPORT_RSS=1). Needs `npm run build` (run.mjs does it).
 // BENCH_INGEST_ROWS / BENCH_INGEST_RUNS change the size and the count. Prints a markdown section.
-import { existsSync, mkdirSync, openSync, closeSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { generateCsv } from './lib/bars-csv.mjs';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
@@ -18,30 +19,6 @@ const TMP = join(REPO, 'bench/tmp');
 const CSV = join(TMP, `ingest-${ROWS}.csv`);
 const DATA_ROOT = join(TMP, 'ingest-data');
 const CLI = join(REPO, 'packages/cli/bin/buff.js');
-
-/** Deterministic bars: a seeded random walk around 42,000 with 2-decimal prices, 6-decimal volume. */
-function generateCsv(path, rows) {
-  const fd = openSync(path, 'w');
-  let seed = 7;
-  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
-  let price = 42_000;
-  const start = Date.UTC(2024, 0, 1);
-  let text = 'timestamp,open,high,low,close,volume\n';
-  for (let i = 0; i < rows; i++) {
-    const open = price;
-    const close = Math.max(1, open * (1 + (rand() - 0.5) * 0.004));
-    const high = Math.max(open, close) * (1 + rand() * 0.001);
-    const low = Math.min(open, close) * (1 - rand() * 0.001);
-    price = close;
-    text += `${new Date(start + i * 60_000).toISOString()},${open.toFixed(2)},${high.toFixed(2)},${low.toFixed(2)},${close.toFixed(2)},${(rand() * 50).toFixed(6)}\n`;
-    if (text.length > 1 << 20) {
-      writeSync(fd, text);
-      text = '';
-    }
-  }
-  writeSync(fd, text);
-  closeSync(fd);
-}
 
 const DUCKDB_RESAMPLE = `
 import { DuckDBInstance } from '@duckdb/node-api';
