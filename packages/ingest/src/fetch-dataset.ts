@@ -1,6 +1,6 @@
 import type { DatasetTable, QualityReport } from '@buff/core';
-import { checkRows } from './csv/row-rules.js';
-import { buildQualityReport } from './quality-report.js';
+import { checkRows } from './rules/row-rules.js';
+import { buildQualityReport } from './rules/quality-report.js';
 import { writeDataset } from './store/write-dataset.js';
 import { getProvider, resolveProviderName, type ProviderOptions } from './providers/get-provider.js';
 

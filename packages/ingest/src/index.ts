@@ -1,7 +1,7 @@
 /** Canonical bars as Arrow tables and IPC bytes. */
-export { barsToTable, tableToBars, barsToIpc, ipcToBars } from './bars-table.js';
-export { msToInt64, timestampsToMs, isMillisecondTimestamps } from './arrow-timestamps.js';
-export { tableToIpcChunks } from './ipc-chunks.js';
+export { barsToTable, tableToBars, barsToIpc, ipcToBars } from './arrow/bars-table.js';
+export { msToInt64, timestampsToMs, isMillisecondTimestamps } from './time/arrow-timestamps.js';
+export { tableToIpcChunks } from './arrow/ipc-chunks.js';
 
 /** Resampling to higher timeframes (UTC-epoch buckets, complete buckets only unless asked). */
 export { resample } from './resample.js';
@@ -49,9 +49,9 @@ export { ingestCsv } from './ingest-csv.js';
 export type { IngestCsvOptions } from './ingest-csv.js';
 export { offerParseWorker } from './csv/parse-worker-client.js';
 export { PARALLEL_PARSE_BYTES } from './csv/read-csv.js';
-export { ingestArrow, registerArrowCodecs } from './arrow-import.js';
-export type { IngestArrowOptions } from './arrow-import.js';
-export type { IngestResult, IngestTargets } from './csv/store-ingest.js';
-export { buildQualityReport, formatQualitySummary } from './quality-report.js';
-export type { QualityReportInput } from './quality-report.js';
-export { parseIngestOptions } from './csv/parse-options.js';
+export { ingestArrow, registerArrowCodecs } from './arrow/arrow-import.js';
+export type { IngestArrowOptions } from './arrow/arrow-import.js';
+export type { IngestResult, IngestTargets } from './store/store-ingest.js';
+export { buildQualityReport, formatQualitySummary } from './rules/quality-report.js';
+export type { QualityReportInput } from './rules/quality-report.js';
+export { parseIngestOptions } from './rules/parse-options.js';

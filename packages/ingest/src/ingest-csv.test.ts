@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BuffError, QualityReportSchema, type ErrorCode, type IngestOptionsInput } from '@buff/core';
 import { ingestCsv } from './ingest-csv.js';
 import { parseCsv } from './csv/parse-csv.js';
-import { ipcToBars } from './bars-table.js';
+import { ipcToBars } from './arrow/bars-table.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/ingest/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);

@@ -1,7 +1,7 @@
 import type { IngestOptionsInput } from '@buff/core';
 import { readCsvForIngest } from './csv/parse-csv.js';
-import { parseIngestOptions } from './csv/parse-options.js';
-import { storeIngest, type IngestResult, type IngestTargets } from './csv/store-ingest.js';
+import { parseIngestOptions } from './rules/parse-options.js';
+import { storeIngest, type IngestResult, type IngestTargets } from './store/store-ingest.js';
 
 /** Options of {@link ingestCsv}: the ingest options plus where to write. */
 export type IngestCsvOptions = IngestOptionsInput & IngestTargets;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BuffError, type IngestOptionsInput } from '@buff/core';
 import { parseCsv } from './csv/parse-csv.js';
-import { createTimestampParser } from './csv/parse-timestamp.js';
+import { createTimestampParser } from './time/parse-timestamp.js';
 import { readCsvColumns } from './csv/read-csv.js';
 import { exportDataset } from './export.js';
 import { ingestCsv } from './ingest-csv.js';

@@ -1,5 +1,5 @@
 import type { Bars } from '@buff/core';
-import { writeInt64Ms } from '../int64-ms.js';
+import { writeInt64Ms } from '../time/int64-ms.js';
 
 /**
  * Growable Float64Array columns for the CSV reader: `ts` plus the five values in slot order

@@ -1,9 +1,8 @@
-import type { ErrorCode } from '@buff/core';
 import { ColumnBuffers } from './column-buffers.js';
 import { DecimalParser, NumberStatus, latin1, scanDecimalInto } from './parse-number.js';
-import { type TimestampParser, TimestampStatus, timestampProblem } from './parse-timestamp.js';
-import type { RulePlace } from './rule-error.js';
-import { SOURCE_COLUMNS } from './source-columns.js';
+import { type TimestampParser, TimestampStatus, timestampProblem } from '../time/parse-timestamp.js';
+import type { RuleFailure, RulePlace } from '../rules/rule-error.js';
+import { SOURCE_COLUMNS } from '../rules/source-columns.js';
 import { parseUsualRows } from './usual-rows.js';
 
 // This module imports nothing from @buff/core at run time: the parse worker loads it.
@@ -14,9 +13,6 @@ const COMMA = 44;
 const QUOTE = 34;
 /** How much of the first chunk sizes the columns. */
 const SAMPLE_BYTES = 64 * 1024;
-
-/** Builds the error of a failed rule: `ruleError` on the main thread, a plain record in the parse worker. */
-export type RuleFailure = (code: ErrorCode, place: RulePlace, value: string, reason: string) => Error;
 
 export interface LineParserOptions {
   /** The file name used in messages. */

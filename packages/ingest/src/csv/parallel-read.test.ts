@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestOptionsInput } from '@buff/core';
 import { writeDataset } from '../store/write-dataset.js';
 import { parseCsv, readCsvForIngest } from './parse-csv.js';
-import { createTimestampParser } from './parse-timestamp.js';
+import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
 
 // A file read on two threads (worker for the second part) must give exactly what one thread

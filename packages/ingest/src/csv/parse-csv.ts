@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import { timeframeMs, type Bars, type IngestOptionsInput, type QualityReport } from '@buff/core';
-import { buildQualityReport } from '../quality-report.js';
-import { parseIngestOptions } from './parse-options.js';
-import { createTimestampParser } from './parse-timestamp.js';
+import { buildQualityReport } from '../rules/quality-report.js';
+import { parseIngestOptions } from '../rules/parse-options.js';
+import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
-import { checkRows, type RowCheckOptions } from './row-rules.js';
+import { checkRows, type RowCheckOptions } from '../rules/row-rules.js';
 
 /** Reader settings tests use: tiny chunks, and two threads for small files. */
 export interface ReadTuning {

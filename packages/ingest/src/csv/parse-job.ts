@@ -1,8 +1,8 @@
 import type { ErrorCode, TimestampFormat } from '@buff/core';
 import type { SharedColumns } from './column-buffers.js';
-import type { StepStats } from './each-row.js';
-import type { AmbiguousTime } from './zone-converter.js';
-import type { RulePlace } from './rule-error.js';
+import type { StepStats } from '../rules/each-row.js';
+import type { AmbiguousTime } from '../time/zone-converter.js';
+import type { RulePlace } from '../rules/rule-error.js';
 
 /** What the main thread asks a parse worker to parse: one range of lines, header already known. */
 export interface ParseJob {

@@ -4,13 +4,13 @@
 // records. Afterwards it may serve as the hash worker.
 import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { RulePlace } from './rule-error.js';
+import type { RuleFailure, RulePlace } from '../rules/rule-error.js';
 import { ColumnBuffers } from './column-buffers.js';
-import { CsvLineParser, type RuleFailure } from './line-parser.js';
-import { createTimestampParser } from './parse-timestamp.js';
+import { CsvLineParser } from './line-parser.js';
+import { createTimestampParser } from '../time/parse-timestamp.js';
 import { parseFileRange } from './parse-range.js';
 import type { Bars, HashRequest } from '@buff/core';
-import { checkEachRow } from './each-row.js';
+import { checkEachRow } from '../rules/each-row.js';
 import type { ParseJob, ParseReply, RowCheckReply, RuleFailureRecord } from './parse-job.js';
 
 class RangeFailure extends Error {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTimestampParser } from './parse-timestamp.js';
+import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
 
 let dir: string;

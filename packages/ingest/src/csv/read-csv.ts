@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BuffError, sliceBars, type Bars } from '@buff/core';
-import { mapColumns } from './column-mapping.js';
+import { mapColumns } from '../rules/column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
 import type { ColumnBuffers } from './column-buffers.js';
-import { appendStepStats, checkEachRow, type CheckedRows, type EachRowOptions, type StepStats } from './each-row.js';
+import {
+  appendStepStats,
+  checkEachRow,
+  type CheckedRows,
+  type EachRowOptions,
+  type StepStats,
+} from '../rules/each-row.js';
 import type { ParseJob, ParseReply, RowCheckReply } from './parse-job.js';
-import type { TimestampParser } from './parse-timestamp.js';
+import type { TimestampParser } from '../time/parse-timestamp.js';
 import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
-import { ruleError } from './rule-error.js';
+import { ruleError } from '../rules/rule-error.js';
 import { createSourceHash, type SourceHash } from './source-hash.js';
 
 /** Files at least this large are parsed on two threads (below, the worker's start-up costs more than it saves). */

@@ -1,6 +1,6 @@
 import type { ColumnBuffers } from './column-buffers.js';
 import { scanDecimalInto } from './parse-number.js';
-import type { TimestampParser } from './parse-timestamp.js';
+import type { TimestampParser } from '../time/parse-timestamp.js';
 
 // This module imports nothing from @buff/core at run time: the parse worker loads it.
 

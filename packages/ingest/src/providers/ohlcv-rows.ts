@@ -1,5 +1,5 @@
 import { BuffError, allocateBars, type Bars } from '@buff/core';
-import { checkRows } from '../csv/row-rules.js';
+import { checkRows } from '../rules/row-rules.js';
 
 /**
  * ccxt-style rows `[ts, open, high, low, close, volume]` as canonical 1m bars, checked with the

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetManifestSchema, allocateBars, isBuffError, sha256Hex } from '@buff/core';
-import { barsToIpc } from '../bars-table.js';
+import { barsToIpc } from '../arrow/bars-table.js';
 import { synthesizeBars } from '../synthetic.js';
 import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from './inventory.js';
 import { findTableByContentId, listDatasets } from './list-datasets.js';

@@ -14,7 +14,7 @@ import {
   type Timeframe,
 } from '@buff/core';
 import { sha256ChunksOffThread } from '@buff/core';
-import { ipcToBars, readBarsTable } from '../bars-table.js';
+import { ipcToBars, readBarsTable } from '../arrow/bars-table.js';
 import { MANIFEST_FILE, QUALITY_FILE, datasetDir } from './dataset-paths.js';
 
 /**

@@ -19,9 +19,10 @@ import {
   type Timeframe,
   type WrittenArtifact,
 } from '@buff/core';
-import { barsToTable } from '../bars-table.js';
-import { tableToIpcChunks } from '../ipc-chunks.js';
+import { barsToTable } from '../arrow/bars-table.js';
+import { tableToIpcChunks } from '../arrow/ipc-chunks.js';
 import { resample } from '../resample.js';
+import { isGap } from '../rules/gaps.js';
 import { commitDataset, type StagedFile } from './commit-dataset.js';
 import { MANIFEST_FILE, datasetDir, qualityFileName, tableFileName, validateSymbol } from './dataset-paths.js';
 import { readBars, readDatasetManifest } from './read-dataset.js';
@@ -233,7 +234,7 @@ function checkAscending(bars: Bars, symbol: string, stepMs: number): number {
         },
       );
     }
-    if (step > stepMs) gaps++;
+    if (isGap(step, stepMs)) gaps++;
   }
   return gaps;
 }

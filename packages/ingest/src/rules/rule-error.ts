@@ -9,6 +9,9 @@ export interface RulePlace {
   column?: string;
 }
 
+/** How a rule check builds its error: {@link ruleError}, or plain records in the parse worker (which loads no @buff/core). */
+export type RuleFailure = (code: ErrorCode, place: RulePlace, value: string, reason: string) => Error;
+
 /**
  * The error of a failed ingest rule (its code is the rule). The message names the file, the line (or row)
  * and the offending value; `details` carries { file, line|row, column, value, rule }.

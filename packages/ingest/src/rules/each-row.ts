@@ -1,7 +1,9 @@
 import type { Bars } from '@buff/core';
-import { durationLabel, isoUtc } from './civil-time.js';
-import type { RuleFailure } from './line-parser.js';
-import type { RulePlace } from './rule-error.js';
+import { durationLabel, isoUtc } from '../time/civil-time.js';
+import { gapBetween, isGap, type GapRange } from './gaps.js';
+import type { RuleFailure, RulePlace } from './rule-error.js';
+
+export type { GapRange };
 
 /** What {@link checkEachRow} needs: the timeframe, where a row is, and how to build an error. */
 export interface EachRowOptions {
@@ -11,13 +13,6 @@ export interface EachRowOptions {
   /** Where row `index` (0-based) is, for messages: a CSV line or an Arrow row. */
   placeOf: (index: number, column?: string) => RulePlace;
   fail: RuleFailure;
-}
-
-/** A run of missing bars, as open times in epoch ms. */
-export interface GapRange {
-  fromMs: number;
-  toMs: number;
-  missing: number;
 }
 
 /**
@@ -82,9 +77,9 @@ export function checkEachRow(
         minStep = delta;
         minStepIndex = i;
       }
-      if (delta > step && (allowGaps || firstGapIndex < 0)) {
+      if (isGap(delta, step) && (allowGaps || firstGapIndex < 0)) {
         if (firstGapIndex < 0) firstGapIndex = i;
-        gaps.push({ fromMs: (ts[i - 1] as number) + step, toMs: t - step, missing: delta / step - 1 });
+        gaps.push(gapBetween(ts[i - 1] as number, t, step));
       }
     }
     // A row one step after an aligned row is aligned: `%` on epoch ms (not small integers) is slow.

@@ -8,8 +8,8 @@ import {
 } from '@buff/core';
 import type { Table } from 'apache-arrow';
 import { basename } from 'node:path';
-import { barsToIpc, barsToTable } from '../bars-table.js';
-import { writeDataset } from '../store/write-dataset.js';
+import { barsToIpc, barsToTable } from '../arrow/bars-table.js';
+import { writeDataset } from './write-dataset.js';
 
 /** What an ingest returns. `table` is built on first access (the store writes its own bytes). */
 export interface IngestResult {

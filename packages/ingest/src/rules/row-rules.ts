@@ -1,6 +1,7 @@
 import type { Bars } from '@buff/core';
-import { durationLabel, isoUtc } from './civil-time.js';
+import { durationLabel, isoUtc } from '../time/civil-time.js';
 import { checkEachRow, type CheckedRows, type GapRange, type StepStats } from './each-row.js';
+import { gapError, missingBars } from './gaps.js';
 import { ruleError, type RulePlace } from './rule-error.js';
 
 export type { CheckedRows, GapRange, StepStats };
@@ -46,15 +47,7 @@ export function checkRows(bars: Bars, options: RowCheckOptions, checked?: Checke
     );
   }
   const gap = gaps[0];
-  if (!options.allowGaps && gap !== undefined) {
-    throw ruleError(
-      'GAP',
-      placeOf(firstGapIndex, 'timestamp'),
-      isoUtc(ts[firstGapIndex] as number),
-      `${gap.missing} missing bar(s) from ${isoUtc(gap.fromMs)} to ${isoUtc(gap.toMs)} before this row (allow with allowGaps / --allow-gaps)`,
-    );
-  }
-  let missingBars = 0;
-  for (const { missing } of gaps) missingBars += missing;
-  return { gaps, missingBars };
+  if (!options.allowGaps && gap !== undefined)
+    throw gapError(gap, placeOf(firstGapIndex, 'timestamp'), ts[firstGapIndex] as number, ruleError);
+  return { gaps, missingBars: missingBars(gaps) };
 }

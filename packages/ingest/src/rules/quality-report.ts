@@ -1,6 +1,6 @@
 import { QualityReportSchema, timeframeMs, type Bars, type QualityReport, type Timeframe } from '@buff/core';
-import { isoUtc } from './csv/civil-time.js';
-import type { GapRange } from './csv/row-rules.js';
+import { isoUtc } from '../time/civil-time.js';
+import { missingBars, type GapRange } from './gaps.js';
 
 export interface QualityReportInput {
   symbol: string;
@@ -29,7 +29,6 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   const last = rows > 0 ? (bars.ts[rows - 1] as number) : undefined;
   const expectedRows =
     first === undefined || last === undefined ? 0 : (last - first) / timeframeMs(input.timeframe) + 1;
-  const missingBars = gaps.reduce((sum, gap) => sum + gap.missing, 0);
   const steps = Math.max(rows - 1, 0);
   const checked = (count: number, violations = 0): { checked: number; violations: number } => ({
     checked: count,
@@ -62,7 +61,7 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
     last: last === undefined ? null : isoUtc(last),
     expectedRows,
     gapCount: gaps.length,
-    missingBars,
+    missingBars: missingBars(gaps),
     gaps: gaps.map((gap) => ({ from: isoUtc(gap.fromMs), to: isoUtc(gap.toMs), missing: gap.missing })),
     gapsAllowed: input.gapsAllowed,
     rules,

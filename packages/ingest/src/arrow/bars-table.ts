@@ -9,7 +9,7 @@ import {
   tableToIPC,
   type Vector,
 } from 'apache-arrow';
-import { isMillisecondTimestamps, msToInt64, timestampsToMs } from './arrow-timestamps.js';
+import { isMillisecondTimestamps, msToInt64, timestampsToMs } from '../time/arrow-timestamps.js';
 import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@buff/core';
 
 /**

@@ -22,7 +22,7 @@ import { BuffError } from '@buff/core';
 import { ingestArrow } from './arrow-import.js';
 import { barsToIpc } from './bars-table.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/ingest/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../../tests/fixtures/ingest/', import.meta.url));
 
 let dir: string;
 beforeEach(() => {

@@ -14,8 +14,8 @@ import {
 } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import { BuffError, allocateBars, timeframeMs, type IngestOptions, type IngestOptionsInput } from '@buff/core';
-import { IGNORED, SOURCE_COLUMNS, mapColumns } from './csv/column-mapping.js';
-import { parseIngestOptions } from './csv/parse-options.js';
+import { IGNORED, SOURCE_COLUMNS, mapColumns } from '../rules/column-mapping.js';
+import { parseIngestOptions } from '../rules/parse-options.js';
 import {
   AMBIGUOUS_REASON,
   MAX_TIMESTAMP_MS,
@@ -23,12 +23,12 @@ import {
   createTimestampParser,
   timestampProblem,
   TimestampStatus,
-} from './csv/parse-timestamp.js';
-import { AMBIGUOUS, createZoneConverter } from './csv/zone-converter.js';
-import { checkRows } from './csv/row-rules.js';
-import { ruleError } from './csv/rule-error.js';
-import { storeIngest, type IngestResult, type IngestTargets } from './csv/store-ingest.js';
-import { buildQualityReport } from './quality-report.js';
+} from '../time/parse-timestamp.js';
+import { AMBIGUOUS, createZoneConverter } from '../time/zone-converter.js';
+import { checkRows } from '../rules/row-rules.js';
+import { ruleError } from '../rules/rule-error.js';
+import { storeIngest, type IngestResult, type IngestTargets } from '../store/store-ingest.js';
+import { buildQualityReport } from '../rules/quality-report.js';
 
 /** Options of {@link ingestArrow}: the ingest options plus where to write. */
 export type IngestArrowOptions = IngestOptionsInput & IngestTargets;
