@@ -187,7 +187,7 @@ describe('CSV upload -> ingest -> build job', () => {
     });
     expect(job.status).toBe(202);
     const done = await waitForJob(`${new URL(server.url).origin}${job.body.statusUrl}`);
-    expect(done, JSON.stringify(done.error)).toMatchObject({ status: 'succeeded' });
+    expect(done, JSON.stringify(done.error)).toMatchObject({ status: 'done' });
     expect(readdirSync(join(roots.runsRoot, '.buff', 'uploads'))).toEqual([]);
     const detail = await call(`${server.url}/api/runs/${done.runId}`);
     expect(detail.body.quality['XRP-ETH']).toMatchObject({ symbol: 'XRP-ETH', rows: 2469, gapsAllowed: true });

@@ -41,7 +41,7 @@ describe('server restart', () => {
     });
     expect(created.status).toBe(202);
     const job = await waitForJob(`${serve.url}${created.body.statusUrl}`);
-    expect(job.status).toBe('succeeded');
+    expect(job.status).toBe('done');
     const before = await call(`${serve.url}/api/runs/${job.runId}`);
     const listBefore = await call(`${serve.url}/api/runs?sort=name&order=asc`);
     const ks = await call(`${serve.url}/api/admin/kill-switch`, {

@@ -230,7 +230,7 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
     });
     expect(res.status).toBe(202);
     const job = await waitForJob(`http://127.0.0.1:${new URL(server.url).port}${res.body.statusUrl}`);
-    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job).toMatchObject({ status: 'done' });
     expect(runFolders(roots.runsRoot)).toContain(job.runId);
     expect(
       server.logs.some(
@@ -257,7 +257,7 @@ describe('server safety: tokens, flags, limits, validation, kill switch', () => 
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    for (const url of pending) expect((await waitForJob(url)).status).toBe('succeeded');
+    for (const url of pending) expect((await waitForJob(url)).status).toBe('done');
   });
 
   it('kill switch: on refuses run creation and ingest (logged), corrupt state fails closed', async () => {

@@ -127,7 +127,7 @@ export async function waitForJob(statusUrl: string): Promise<Record<string, any>
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { body } = await call(statusUrl);
-    if (body.status === 'succeeded' || body.status === 'failed') return body;
+    if (body.status === 'done' || body.status === 'failed') return body;
     if (Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }

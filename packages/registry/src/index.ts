@@ -87,3 +87,5 @@ export {
   JsonValueSchema,
 } from './jobs/job-schemas.js';
 export type { Job, JobInput, JobKind, JobStatus, JobProgress, JsonValue, ClaimedJob } from './jobs/job-schemas.js';
+export { startJobWorker, reasonOf } from './jobs/job-worker.js';
+export type { JobHandler, JobRunContext, JobWorker, JobWorkerOptions } from './jobs/job-worker.js';

@@ -80,7 +80,7 @@
     call(url, { headers: { accept: 'application/json' } }).then(
       /** @param {Job} job */ (job) => {
         statusEl.textContent = `Job ${job.id}: ${job.status}${job.status === 'running' ? ` (${job.step})` : ''}`;
-        if (job.status === 'succeeded') return window.location.assign(`${base}/runs/${job.runId}`);
+        if (job.status === 'done') return window.location.assign(`${base}/runs/${job.runId}`);
         if (job.status === 'failed') return showError(job.error || { message: 'job failed' });
         if (Date.now() - started > 10 * 60 * 1000) return showError({ message: 'gave up waiting for the job' });
         setTimeout(() => poll(url, started), 400);

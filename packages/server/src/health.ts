@@ -77,10 +77,11 @@ export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
       };
     }),
   ]);
+  const depth = await ctx.queue.depth();
   const jobs: HealthCheck = {
     ok: true,
-    message: `${ctx.queue.depth()} queued or running`,
-    depth: ctx.queue.depth(),
+    message: `${depth} queued, interrupted or running`,
+    depth,
     limit: ctx.limits.maxJobs,
   };
   const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs };

@@ -1,116 +1,93 @@
-import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { BuffError, type Logger } from '@buff/core';
-import type { ErrorBody } from './error-status.js';
-import { errorResponse } from './error-status.js';
+import {
+  type Job,
+  type JobHandler,
+  type JobKind,
+  type JobQueue,
+  type JobWorker,
+  type JsonValue,
+  startJobWorker,
+} from '@buff/registry';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type { Job, JobStatus } from '@buff/registry';
 
-/** A background job as the API reports it. */
-export interface Job {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  /** The step running now (e.g. 'ingest', 'build'). */
-  step: string;
-  createdAt: string;
-  finishedAt?: string;
-  runId?: string;
-  error?: ErrorBody;
+/** The server's jobs: a durable JobQueue plus, unless `concurrency` is 0, an in-process worker. */
+export interface ServerJobs {
+  /** Queues a job; throws TOO_MANY_JOBS when `maxJobs` are waiting or running. */
+  submit(kind: JobKind, payload: JsonValue): Promise<Job>;
+  get(id: string): Promise<Job | undefined>;
+  /** Jobs queued, interrupted or running. */
+  depth(): Promise<number>;
+  /** Opens the queue and starts the worker now (jobs left by a previous process resume). */
+  start(): Promise<void>;
+  /** Stops the worker: running jobs get `graceMs`, then are handed back to the queue. */
+  close(graceMs?: number): Promise<void>;
 }
 
-/** What a job's work reports as it goes. */
-export interface JobContext {
-  setStep(step: string): void;
-}
-
-export interface JobQueue {
-  /** Queues work; throws TOO_MANY_JOBS when `maxJobs` are queued or running. */
-  submit(kind: string, work: (ctx: JobContext) => Promise<{ runId?: string }>): Job;
-  get(id: string): Job | undefined;
-  /** Jobs queued or running. */
-  depth(): number;
-  /** Waits for running jobs to finish (queued ones are dropped). */
-  close(): Promise<void>;
+export interface ServerJobsOptions {
+  queue: () => Promise<JobQueue>;
+  handlers: Partial<Record<JobKind, JobHandler>>;
+  /** Jobs this process runs at once; 0 = none (a `buff worker` runs them). */
+  concurrency: number;
+  maxJobs: number;
+  logger: Logger;
+  /** Called when a job this process ran ends (metrics). */
+  onSettled?: (job: Job, outcome: 'done' | 'failed' | 'released' | 'lost') => void;
 }
 
 /**
- * A FIFO job queue in memory: at most `concurrency` jobs run at once, at most `maxJobs`
- * are waiting or running. Finished jobs are kept (the newest 500) for status polls.
- * @example const queue = createJobQueue({ concurrency: 1, maxJobs: 4, logger });
+ * Jobs that survive a restart: submitted to the JobQueue (the journal under RUNS_ROOT/.buff/jobs
+ * by default) and run by an in-process worker started on first use. After a crash, the job that
+ * was running is `interrupted` and retried; the others keep their state.
+ * @example const jobs = createServerJobs({ queue, handlers: { build }, concurrency: 1, maxJobs: 4, logger });
  */
-export function createJobQueue(options: { concurrency: number; maxJobs: number; logger: Logger }): JobQueue {
-  const jobs = new Map<string, Job>();
-  const waiting: Array<() => Promise<void>> = [];
-  const running = new Set<Promise<void>>();
+export function createServerJobs(options: ServerJobsOptions): ServerJobs {
+  let worker: JobWorker | undefined;
   let closed = false;
-
-  const pump = (): void => {
-    while (!closed && running.size < options.concurrency && waiting.length > 0) {
-      const start = waiting.shift() as () => Promise<void>;
-      const promise = start().finally(() => {
-        running.delete(promise);
-        pump();
+  let opening: Promise<JobQueue> | undefined;
+  const queue = async (): Promise<JobQueue> => {
+    // a job whose worker died with a previous process is marked interrupted as the queue opens
+    opening ??= options.queue().then(async (opened) => {
+      await opened.recover();
+      return opened;
+    });
+    opening.catch(() => (opening = undefined));
+    const opened = await opening;
+    if (!worker && !closed && options.concurrency > 0) {
+      worker = startJobWorker({
+        queue: opened,
+        workerId: `serve@${hostname()}:${process.pid}`,
+        handlers: options.handlers,
+        concurrency: options.concurrency,
+        pollMs: 250,
+        logger: options.logger,
+        onSettled: options.onSettled,
       });
-      running.add(promise);
     }
+    return opened;
   };
-
-  const forgetOld = (): void => {
-    const finished = [...jobs.values()].filter((job) => job.finishedAt !== undefined);
-    for (const job of finished.slice(0, Math.max(0, finished.length - 500))) jobs.delete(job.id);
-  };
-
   return {
-    submit(kind, work) {
+    async submit(kind, payload) {
       if (closed) throw new BuffError('CONFLICT', 'server is shutting down');
-      const active = waiting.length + running.size;
+      const opened = await queue();
+      const active = await opened.depth();
       if (active >= options.maxJobs) {
         throw new BuffError('TOO_MANY_JOBS', `${active} jobs queued or running; the limit is ${options.maxJobs}`, {
           details: { rule: 'maxJobs', limit: options.maxJobs },
         });
       }
-      const job: Job = {
-        id: `job-${randomBytes(8).toString('hex')}`,
-        kind,
-        status: 'queued',
-        step: 'queued',
-        createdAt: new Date().toISOString(),
-      };
-      jobs.set(job.id, job);
-      const log = options.logger.child({ jobId: job.id, kind });
-      waiting.push(async () => {
-        job.status = 'running';
-        log.info('job started');
-        try {
-          const result = await work({
-            setStep: (step) => {
-              job.step = step;
-              log.info({ step }, 'job step');
-            },
-          });
-          if (result.runId !== undefined) job.runId = result.runId;
-          job.status = 'succeeded';
-          log.info({ runId: job.runId }, 'job succeeded');
-        } catch (err) {
-          job.status = 'failed';
-          job.error = errorResponse(err).body;
-          if (job.error.code === 'INTERNAL' && err instanceof Error) job.error.message = err.message;
-          log.warn({ err, code: job.error.code }, 'job failed');
-        } finally {
-          job.step = 'done';
-          job.finishedAt = new Date().toISOString();
-          forgetOld();
-        }
-      });
-      pump();
-      return job;
+      return opened.submit({ kind, payload });
     },
-    get: (id) => jobs.get(id),
-    depth: () => waiting.length + running.size,
-    async close() {
+    get: async (id) => (await queue()).get(id),
+    depth: async () => (await queue()).depth(),
+    async start() {
+      await queue();
+    },
+    async close(graceMs = 10_000) {
       closed = true;
-      waiting.length = 0;
-      await Promise.allSettled([...running]);
+      await worker?.stop({ graceMs, reason: `server ${hostname()}:${process.pid} shut down` });
+      if (opening) await (await opening.catch(() => undefined))?.close();
     },
   };
 }

@@ -14,7 +14,7 @@ export interface ServerMetrics {
  * @example const metrics = createServerMetrics({ queueDepth: () => queue.depth(), killSwitchOn });
  */
 export function createServerMetrics(sources: {
-  queueDepth: () => number;
+  queueDepth: () => Promise<number>;
   killSwitchOn: () => Promise<boolean>;
 }): ServerMetrics {
   const registry = new Registry();
@@ -46,10 +46,10 @@ export function createServerMetrics(sources: {
   });
   new Gauge({
     name: 'buff_job_queue_depth',
-    help: 'Jobs queued or running',
+    help: 'Jobs queued, interrupted or running',
     registers: [registry],
-    collect() {
-      this.set(sources.queueDepth());
+    async collect() {
+      this.set(await sources.queueDepth());
     },
   });
   new Gauge({

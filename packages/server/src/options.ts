@@ -14,8 +14,8 @@ export const ServerLimitsSchema = z
     runsPerMinute: z.number().int().positive().default(10),
     /** Jobs queued or running at once; beyond that 429 TOO_MANY_JOBS. */
     maxJobs: z.number().int().positive().default(4),
-    /** Jobs running at the same time (the rest wait in the queue). */
-    jobConcurrency: z.number().int().positive().default(1),
+    /** Jobs this process runs at the same time (the rest wait in the queue); 0 = none, a `buff worker` runs them. */
+    jobConcurrency: z.number().int().min(0).default(1),
     /** Largest CSV upload in bytes (413 beyond). */
     maxUploadBytes: z
       .number()
@@ -100,6 +100,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
   const entries = {
     runsPerMinute: pick('BUFF_RUNS_PER_MINUTE'),
     maxJobs: pick('BUFF_MAX_JOBS'),
+    jobConcurrency: pick('BUFF_JOB_CONCURRENCY'),
     maxUploadBytes: pick('BUFF_MAX_UPLOAD_BYTES'),
     maxBodyBytes: pick('BUFF_MAX_BODY_BYTES'),
     listCacheMs: pick('BUFF_LIST_CACHE_MS'),

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@buff/core';
-import { openRunRegistry, type RunRegistry } from '@buff/registry';
-import { createJobQueue, type JobQueue } from './job-queue.js';
+import { openJobQueue, openRunRegistry, type RunRegistry } from '@buff/registry';
+import { createServerJobs, type ServerJobs } from './job-queue.js';
+import { buildJobHandler } from './jobs/build-job.js';
 import { createListCache, type ListCache } from './list-cache.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { readKillSwitch } from '@buff/registry';
@@ -27,7 +28,8 @@ export interface ServerContext {
   logger: Logger;
   /** The run registry, opened on first use. */
   registry(): Promise<RunRegistry>;
-  queue: JobQueue;
+  /** Durable jobs (RUNS_ROOT/.buff/jobs), run by an in-process worker unless limits.jobConcurrency is 0. */
+  queue: ServerJobs;
   /** Short-lived cache of run listings (see limits.listCacheMs). */
   listCache: ListCache;
   limiter: RateLimiter;
@@ -56,13 +58,30 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     registryPromise.catch(() => (registryPromise = undefined));
     return registryPromise;
   };
-  const queue = createJobQueue({ concurrency: limits.jobConcurrency, maxJobs: limits.maxJobs, logger });
+  let listCache: ListCache | undefined;
+  const queue = createServerJobs({
+    queue: () => openJobQueue({ driver: 'fs', runsRoot: options.runsRoot }),
+    handlers: {
+      build: buildJobHandler({
+        runsRoot: options.runsRoot,
+        dataRoot: options.dataRoot,
+        runStore: registry,
+        onBuilt: () => listCache?.clear(),
+      }),
+    },
+    concurrency: runsNew ? limits.jobConcurrency : 0,
+    maxJobs: limits.maxJobs,
+    logger,
+    onSettled: (job, outcome) => metrics.jobs.inc({ kind: job.kind, status: outcome }),
+  });
+  // jobs left queued or interrupted by a previous process resume at once
+  if (runsNew) queue.start().catch((err: unknown) => logger.warn({ err }, 'the job queue could not be opened'));
   const metrics = createServerMetrics({
     queueDepth: () => queue.depth(),
     killSwitchOn: async () => (await readKillSwitch(options.runsRoot)).on,
   });
   const loginThrottle = createLoginThrottle(limits, logger);
-  // jobs live in memory: uploads older than the TTL that a previous process left can no longer be used
+  // a job whose upload is older than the TTL fails with a clear error (the upload is gone)
   void sweepStaleUploads(options.runsRoot, limits.uploadTtlMs)
     .then((removed) => removed.length > 0 && logger.info({ removed }, 'stale uploads removed'))
     .catch((err: unknown) => logger.warn({ err }, 'stale uploads could not be removed'));
@@ -75,7 +94,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     logger,
     registry,
     queue,
-    listCache: createListCache({ ttlMs: limits.listCacheMs, now: options.now }),
+    listCache: (listCache = createListCache({ ttlMs: limits.listCacheMs, now: options.now })),
     limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
     loginThrottle,
     sessions: createSessionStore({ ttlMs: limits.sessionTtlMs, now: options.now }),

@@ -1,10 +1,11 @@
 import type * as express from 'express';
 import { z } from 'zod';
 import { BuffError, SymbolSchema, parseOrThrow } from '@buff/core';
-import { buildRun, parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
-import { ingestCsv, listDatasets } from '@buff/ingest';
+import { parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
+import { listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
-import { assertKillSwitchOff } from '@buff/registry';
+import { assertKillSwitchOff, type Job, type JsonValue } from '@buff/registry';
+import type { BuildJobPayload } from '../jobs/build-job.js';
 import { logOf } from '../request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';
@@ -100,42 +101,48 @@ export function mountJobsApi(
       if (upload !== undefined) await removeUpload(ctx.runsRoot, upload.id);
       throw err;
     }
-    const registry = await ctx.registry();
-    const job = ctx.queue.submit('run', async ({ setStep }) => {
-      try {
-        if (upload !== undefined && !(await listDatasets(ctx.dataRoot)).some((d) => d.symbol === upload.symbol)) {
-          setStep('ingest');
-          await assertKillSwitchOff(ctx.runsRoot, 'ingest');
-          await ingestCsv(upload.path, { symbol: upload.symbol, allowGaps: upload.allowGaps, dataRoot: ctx.dataRoot });
-          log.info({ symbol: upload.symbol, uploadId: upload.id }, 'ingested upload');
-        }
-        setStep('build');
-        await assertKillSwitchOff(ctx.runsRoot, 'run creation');
-        const built = await buildRun(config, { runStore: registry, dataRoot: ctx.dataRoot, logger: log });
-        ctx.listCache.clear();
-        log.info({ runId: built.runId, created: built.created }, 'run built and registered');
-        ctx.metrics.jobs.inc({ kind: 'run', status: 'succeeded' });
-        return { runId: built.runId };
-      } catch (err) {
-        ctx.metrics.jobs.inc({ kind: 'run', status: 'failed' });
-        throw err;
-      } finally {
-        if (upload !== undefined) await removeUpload(ctx.runsRoot, upload.id);
-      }
-    });
+    const payload: BuildJobPayload = { config: body.config as Record<string, unknown> };
+    if (req.requestId !== undefined) payload.requestId = req.requestId;
+    if (upload !== undefined)
+      payload.upload = { id: upload.id, symbol: upload.symbol, path: upload.path, allowGaps: upload.allowGaps };
+    let job: Job;
+    try {
+      job = await ctx.queue.submit('build', payload as JsonValue);
+    } catch (err) {
+      if (upload !== undefined) await removeUpload(ctx.runsRoot, upload.id);
+      throw err;
+    }
     log.info({ jobId: job.id, strategy: config.strategy.name, symbols: config.symbols }, 'run job queued');
+    const statusUrl = `${req.baseUrl}/api/jobs/${job.id}`;
     res
       .status(202)
-      .location(`${req.baseUrl}/api/jobs/${job.id}`)
-      .json({ ...job, statusUrl: `${req.baseUrl}/api/jobs/${job.id}` });
+      .location(statusUrl)
+      .json({ ...jobView(job), statusUrl });
   });
 
-  router.get('/api/jobs/:id', gate, (req, res) => {
-    const job = ctx.queue.get(String(req.params.id));
+  router.get('/api/jobs/:id', gate, async (req, res) => {
+    const job = await ctx.queue.get(String(req.params.id));
     if (job === undefined)
       throw new BuffError('NOT_FOUND', `no job ${String(req.params.id).slice(0, 40)}`, { details: { key: 'id' } });
-    res.json(job);
+    res.json(jobView(job));
   });
+}
+
+/**
+ * A job as the API answers: the JobQueue's fields, plus `step` (the progress step), `runId` (a
+ * finished build's run) and `error` ({ code, message } from a failed job's reason).
+ */
+function jobView(job: Job): Job & { step: string; runId?: string; error?: { code: string; message: string } } {
+  const view: ReturnType<typeof jobView> = { ...job, step: job.progress.step };
+  const result = job.result as { runId?: unknown } | undefined;
+  if (job.status === 'done' && typeof result?.runId === 'string') view.runId = result.runId;
+  if (job.status === 'failed') {
+    const match = /^([A-Z_]+): ([\s\S]*)$/.exec(job.reason ?? '');
+    view.error = match
+      ? { code: match[1] as string, message: match[2] as string }
+      : { code: 'INTERNAL', message: job.reason ?? 'failed' };
+  }
+  return view;
 }
 
 /** Every symbol of the config is in the dataset store or is the uploaded one. */

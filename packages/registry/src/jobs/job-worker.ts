@@ -1,0 +1,144 @@
+import { BuffError, type Logger, silentLogger } from '@buff/core';
+import type { JobQueue } from './job-queue.js';
+import type { Job, JobKind, JobProgress, JsonValue } from './job-schemas.js';
+
+/** What a handler gets besides its job: a progress reporter and a signal that fires when the job is lost or handed back. */
+export interface JobRunContext {
+  progress(progress: JobProgress): void;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** Runs one job of its kind and returns its result (plain JSON); throwing fails the job for good. */
+export type JobHandler = (job: Job, ctx: JobRunContext) => Promise<JsonValue>;
+
+export interface JobWorkerOptions {
+  queue: JobQueue;
+  /** Names the worker in jobs (`worker`) and in interruption reasons, e.g. `host:pid`. */
+  workerId: string;
+  handlers: Partial<Record<JobKind, JobHandler>>;
+  concurrency?: number;
+  /** Idle wait between empty claims. */
+  pollMs?: number;
+  /** Heartbeat period; keep it well under the queue's heartbeatSeconds. */
+  heartbeatMs?: number;
+  logger?: Logger;
+  /** Called after each job ends (done, failed or handed back). */
+  onSettled?: (job: Job, outcome: 'done' | 'failed' | 'released' | 'lost') => void;
+}
+
+/** A running worker. */
+export interface JobWorker {
+  /** Jobs in hand now. */
+  readonly active: number;
+  /**
+   * Stops claiming; jobs in hand get `graceMs` to finish, then are handed back (`interrupted`,
+   * retried elsewhere) with `reason`.
+   */
+  stop(options?: { graceMs?: number; reason?: string }): Promise<void>;
+}
+
+/**
+ * Takes jobs of the kinds it has handlers for, `concurrency` at a time, heartbeats while each
+ * runs, records results (fenced by attempt) and hands jobs back on stop.
+ * @example const worker = startJobWorker({ queue, workerId: 'w1', handlers: { build }, concurrency: 2 });
+ */
+export function startJobWorker(options: JobWorkerOptions): JobWorker {
+  const kinds = Object.keys(options.handlers) as JobKind[];
+  const logger = options.logger ?? silentLogger();
+  const inHand = new Map<string, { attempt: number; abort: AbortController; done: Promise<void> }>();
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  const runOne = async (job: Job, attempt: number, abort: AbortController): Promise<void> => {
+    const log = logger.child({ jobId: job.id, kind: job.kind, attempt });
+    let progress: JobProgress = job.progress;
+    let lost = false;
+    const beat = setInterval(() => {
+      void options.queue.heartbeat(job.id, attempt, progress).then(
+        (held) => {
+          if (!held && !abort.signal.aborted) {
+            lost = true;
+            abort.abort(new BuffError('CONFLICT', 'the job was taken back from this worker'));
+          }
+        },
+        (err: unknown) => log.warn({ err }, 'heartbeat failed'),
+      );
+    }, options.heartbeatMs ?? 3000);
+    beat.unref?.();
+    let outcome: 'done' | 'failed' | 'released' | 'lost' = 'done';
+    try {
+      log.info('job started');
+      const handler = options.handlers[job.kind] as JobHandler;
+      const result = await handler(job, { progress: (p) => (progress = p), signal: abort.signal, logger: log });
+      if (abort.signal.aborted) outcome = lost ? 'lost' : 'released';
+      else if (!(await options.queue.complete(job.id, attempt, result))) outcome = 'lost';
+      log.info({ outcome }, 'job finished');
+    } catch (err) {
+      if (abort.signal.aborted) outcome = lost ? 'lost' : 'released';
+      else {
+        outcome = 'failed';
+        await options.queue.fail(job.id, attempt, reasonOf(err));
+        log.warn({ err }, 'job failed');
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    options.onSettled?.(job, outcome);
+  };
+
+  const slot = async (): Promise<void> => {
+    while (!stopping) {
+      let claimed: Awaited<ReturnType<JobQueue['claim']>>;
+      try {
+        claimed = await options.queue.claim(options.workerId, kinds);
+      } catch (err) {
+        logger.warn({ err }, 'claim failed; retrying');
+        claimed = undefined;
+      }
+      if (!claimed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.pollMs ?? 500);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        continue;
+      }
+      const abort = new AbortController();
+      const entry = { attempt: claimed.attempt, abort, done: runOne(claimed.job, claimed.attempt, abort) };
+      inHand.set(claimed.job.id, entry);
+      await entry.done;
+      inHand.delete(claimed.job.id);
+    }
+  };
+
+  const slots = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => slot());
+
+  return {
+    get active() {
+      return inHand.size;
+    },
+    async stop({ graceMs = 0, reason = `worker ${options.workerId} stopping` } = {}) {
+      stopping = true;
+      wake?.();
+      const all = Promise.all(slots);
+      const finished = await Promise.race([
+        all.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref?.()),
+      ]);
+      if (finished) return;
+      for (const [id, entry] of inHand) {
+        entry.abort.abort(new BuffError('CONFLICT', reason));
+        await options.queue.release(id, entry.attempt, reason).catch(() => false);
+      }
+    },
+  };
+}
+
+/** A failure's reason as jobs record it: `CODE: message` for a BuffError. */
+export function reasonOf(err: unknown): string {
+  if (err instanceof BuffError) return `${err.code}: ${err.message}`;
+  return `INTERNAL: ${err instanceof Error ? err.message : String(err)}`;
+}
