@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastJson, REPO_ROOT } from './helpers/cli.js';
+import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
 // Each script in examples/ runs as a user would run it (tsx, importing the built @buff/* packages),
@@ -64,6 +65,25 @@ describe('examples/', () => {
     expect(result.accuracy).toBeGreaterThanOrEqual(0.68);
     expect(result.ece).toBeLessThanOrEqual(0.05);
     expect(result).toMatchObject({ passed: true, champion: 1 });
+  }, 300_000);
+});
+
+describe('examples/dry-run-signals.ts', () => {
+  it('replays the last hours of a dataset through a promoted model and reads the same signals back from disk', async () => {
+    const work = join(tmp.dir, 'dry');
+    const fx = await promotedFixture(work, 'sig'); // the cached CI-sized champion (trained once per checkout)
+    const result = await runExample<{
+      status: string;
+      model: { name: string; version: number; id: string };
+      bars: number;
+      signals: number;
+      sameSignals: boolean;
+      firstSignal: { symbol: string; model: string; modelId: string; probability: number } | null;
+    }>('dry-run-signals.ts', [work, 'sig', fx.symbol, '2']);
+    expect(result).toMatchObject({ status: 'completed', bars: 120, sameSignals: true });
+    expect(result.model).toEqual({ name: 'sig', version: fx.version, id: fx.modelId });
+    expect(result.signals).toBeGreaterThan(0);
+    expect(result.firstSignal).toMatchObject({ symbol: fx.symbol, model: 'sig', modelId: fx.modelId });
   }, 300_000);
 });
 
