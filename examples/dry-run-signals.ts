@@ -18,7 +18,7 @@ import {
   type SignalRecord,
 } from '@buff/engine';
 import { readDatasetManifest } from '@buff/ingest';
-import { openModelRegistry, readKillSwitchSync } from '@buff/registry';
+import { openModelRegistry, readKillSwitchSync, type ModelAlias } from '@buff/registry';
 
 const work = process.argv[2] ?? '.';
 const name = process.argv[3] ?? 'lstm-SIG-BTC-1m';
@@ -36,8 +36,9 @@ const since = new Date(until.getTime() - hours * 3_600_000);
 const registry = await openModelRegistry({ modelsRoot: join(work, 'models') });
 // The strategy names the model by alias; the resolver pins the version the alias points at now.
 const resolveModel: ModelResolver = async (ref) => {
-  const found = await registry.resolve(ref.name, ref.alias ?? 'champion');
-  if (!found) throw new BuffError('NOT_FOUND', `no ${ref.alias ?? 'champion'} of model ${ref.name}`);
+  const alias = (ref.alias ?? 'champion') as ModelAlias;
+  const found = await registry.resolve(ref.name, alias);
+  if (!found) throw new BuffError('NOT_FOUND', `no ${alias} of model ${ref.name}`);
   return { name: found.name, version: found.version, modelId: String(found.card.modelId), dir: found.dir };
 };
 
