@@ -5,6 +5,7 @@ import type * as express from 'express';
 /** The files under /assets: the UI's own scripts and stylesheet (packages/server/client) and the chart library. */
 const ASSETS: Record<string, { path: () => string; type: string }> = {
   'run-detail.js': { path: () => clientFile('run-detail.js'), type: 'text/javascript; charset=utf-8' },
+  'runs-list.js': { path: () => clientFile('runs-list.js'), type: 'text/javascript; charset=utf-8' },
   'run-new.js': { path: () => clientFile('run-new.js'), type: 'text/javascript; charset=utf-8' },
   'buff.css': { path: () => clientFile('buff.css'), type: 'text/css; charset=utf-8' },
   'lightweight-charts.js': {

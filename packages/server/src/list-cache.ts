@@ -6,7 +6,7 @@ type Page = { items: RunRecord[]; total: number };
 /** A short-lived cache of run listings, shared by /api/runs and /runs. */
 export interface ListCache {
   /** The listing for `query`: cached if younger than the TTL; concurrent misses share one registry call. */
-  get(query: RunListQuery, load: () => Promise<Page>): Promise<Page>;
+  get(query: RunListQuery & { where?: string }, load: () => Promise<Page>): Promise<Page>;
   /** Forgets everything (called when this server publishes a run). */
   clear(): void;
 }
@@ -24,7 +24,7 @@ export function createListCache(options: { ttlMs: number; maxEntries?: number; n
   return {
     get(query, load) {
       if (options.ttlMs <= 0) return load();
-      const key = canonicalJson(query);
+      const key = canonicalJson({ ...query, where: query.where ?? null });
       const hit = entries.get(key);
       const t = now();
       if (hit && t - hit.at < options.ttlMs) return hit.page;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { BuffError } from '@buff/core';
+import { BuffError, parseOrThrow } from '@buff/core';
 import { formatTable } from '../text-table.js';
 import type { RunListQuery, RunRecord, RunRegistry, RunStatus } from '@buff/registry';
 import { allOf } from '../choices.js';
@@ -171,6 +171,44 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
         },
       )
       .command(
+        'tag <id> [tags..]',
+        'set tags on a run (registry metadata, not part of the run id): adds the given tags, or removes them with --remove',
+        (y) =>
+          withRegistryOptions(y)
+            .positional('id', { type: 'string', demandOption: true })
+            .positional('tags', { type: 'string', array: true, default: [] as string[] })
+            .option('remove', {
+              type: 'boolean',
+              default: false,
+              describe: 'remove the given tags instead of adding them',
+            }),
+        async (args) => {
+          const out = outputFor(args);
+          const { TagSchema } = await import('@buff/registry');
+          const given = (args.tags ?? []).map((tag) =>
+            parseOrThrow(TagSchema, String(tag), 'INVALID_INPUT', { what: `tag ${JSON.stringify(String(tag))}` }),
+          );
+          if (given.length === 0)
+            throw new BuffError('INVALID_INPUT', 'name at least one tag: buff runs tag <id> <tag>...', {
+              details: { key: 'tags', rule: 'required' },
+            });
+          const registry = await openRegistryFor(args, out);
+          try {
+            const record = await registry.get(args.id);
+            if (!record)
+              throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, {
+                details: { value: args.id, file: registry.root },
+              });
+            const tags = args.remove ? record.tags.filter((tag) => !given.includes(tag)) : [...record.tags, ...given];
+            const tagged = await registry.setTags(args.id, tags);
+            out.line(`${tagged.id}: ${tagged.tags.join(', ') || '(no tags)'}`);
+            out.result({ id: tagged.id, tags: tagged.tags });
+          } finally {
+            await registry.close();
+          }
+        },
+      )
+      .command(
         'migrate',
         'copy Phase-1 runs (artifacts/<name>/ with decisions.jsonl) into RUNS_ROOT as legacy runs; never deletes the source',
         (y) =>
@@ -197,5 +235,5 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
           }
         },
       )
-      .demandCommand(1, 'name a runs subcommand: list, show, migrate'),
+      .demandCommand(1, 'name a runs subcommand: list, show, tag, migrate'),
   );

@@ -6,6 +6,7 @@ import { artifactContentType, artifactPath, parseRunId, readRunManifest } from '
 import { readRunSeries } from '../run-series.js';
 import { groupTrades, pageTrades, parseTradesQuery, readRunTrades, tradesCsv } from '../run-trades.js';
 import { readRunView } from '../run-view.js';
+import { listRuns } from '../runs-filter.js';
 import type { ServerContext } from '../server-context.js';
 import { parseRunsQuery } from './runs-query.js';
 import { parseSeriesQuery } from './series-query.js';
@@ -17,9 +18,9 @@ import { parseSeriesQuery } from './series-query.js';
  */
 export function mountRunsApi(router: express.Router, ctx: ServerContext): void {
   router.get('/api/runs', async (req, res) => {
-    const query = parseRunsQuery(req.query as Record<string, unknown>);
+    const { conditions, ...query } = parseRunsQuery(req.query as Record<string, unknown>);
     const registry = await ctx.registry();
-    const { items, total } = await ctx.listCache.get(query, () => registry.list(query));
+    const { items, total } = await ctx.listCache.get(query, () => listRuns(registry, query, { conditions }));
     res.json({ items, total, query });
   });
 

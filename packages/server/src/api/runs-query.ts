@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BuffError, parseOrThrow } from '@buff/core';
 import { RunListQuerySchema, type RunListQuery } from '@buff/registry';
+import { parseMetricFilter, type MetricCondition } from '../runs-filter.js';
 
 /** Query-string form of the registry's RunListQuery (strings in, numbers coerced). */
 const RunsSearchSchema = z
@@ -12,6 +13,8 @@ const RunsSearchSchema = z
     createdFrom: z.string().min(1).max(40).optional(),
     createdTo: z.string().min(1).max(40).optional(),
     tag: z.string().min(1).max(128).optional(),
+    /** Metric conditions, e.g. `sharpe>1, drawdown>-10` (runs-filter.ts). */
+    where: z.string().min(1).max(400).optional(),
     sort: z.string().min(1).max(64).optional(),
     order: z.string().min(1).max(8).optional(),
     legacy: z
@@ -23,12 +26,15 @@ const RunsSearchSchema = z
   })
   .strict();
 
+/** A registry listing query plus the metric conditions the server applies (`where`). */
+export type RunsListing = RunListQuery & { where?: string; conditions: MetricCondition[] };
+
 /**
  * Validates `/api/runs` (and `/runs`) query parameters with zod and the registry's schema.
  * Empty parameters (from a submitted filter form) count as absent.
  * @example parseRunsQuery({ strategy: 'sma-cross', limit: '20' })
  */
-export function parseRunsQuery(query: Record<string, unknown>): RunListQuery {
+export function parseRunsQuery(query: Record<string, unknown>): RunsListing {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined));
   for (const [key, value] of Object.entries(present)) {
     if (typeof value !== 'string')
@@ -36,6 +42,7 @@ export function parseRunsQuery(query: Record<string, unknown>): RunListQuery {
         details: { key, rule: 'single' },
       });
   }
-  const search = parseOrThrow(RunsSearchSchema, present, 'INVALID_INPUT', 'query');
-  return parseOrThrow(RunListQuerySchema, search, 'INVALID_INPUT', 'query');
+  const { where, ...search } = parseOrThrow(RunsSearchSchema, present, 'INVALID_INPUT', 'query');
+  const conditions = parseMetricFilter(where);
+  return { ...parseOrThrow(RunListQuerySchema, search, 'INVALID_INPUT', 'query'), where, conditions };
 }

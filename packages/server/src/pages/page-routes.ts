@@ -8,6 +8,7 @@ import { requireRunsNew } from '../api/jobs-api.js';
 import { parseRunId } from '../run-files.js';
 import { logOf } from '../request-context.js';
 import { readRunView } from '../run-view.js';
+import { listRuns, runParams } from '../runs-filter.js';
 import { groupTrades, pageTrades, parseTradesQuery, readRunTrades, type TradesQuery } from '../run-trades.js';
 import { tradesSection } from './run-trades-section.js';
 import type { ServerContext } from '../server-context.js';
@@ -31,11 +32,12 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
   };
 
   router.get('/runs', async (req, res) => {
-    const query = parseRunsQuery(req.query as Record<string, unknown>);
+    const { conditions, ...query } = parseRunsQuery(req.query as Record<string, unknown>);
     const registry = await ctx.registry();
-    const { items, total } = await ctx.listCache.get(query, () => registry.list(query));
+    const { items, total } = await ctx.listCache.get(query, () => listRuns(registry, query, { conditions }));
     const strategies = listStrategies().map((s) => s.name);
-    page(res, renderRunsListPage({ base: req.baseUrl, query, items, total, strategies, runsNew: ctx.runsNew }));
+    const params = await runParams(registry, items);
+    page(res, renderRunsListPage({ base: req.baseUrl, query, items, total, strategies, params, runsNew: ctx.runsNew }));
   });
 
   router.get('/runs/new', requireRunsNew(ctx), async (req, res) => {
