@@ -29,8 +29,10 @@ export class GuardrailMonitor {
   constructor(
     private readonly rules: ResolvedGuardrails,
     private readonly initialCapital: number,
+    /** The day boundaries to use (a sweep shares one across its cells); the rules' time zone by default. */
+    clock: DayClock = createDayClock(rules.timezone),
   ) {
-    this.clock = createDayClock(rules.timezone);
+    this.clock = clock;
     this.dailyLimit = rules.maxDailyLossPct === null ? Number.NaN : (rules.maxDailyLossPct / 100) * initialCapital;
     this.totalLimit = rules.maxTotalLossPct === null ? Number.NaN : (rules.maxTotalLossPct / 100) * initialCapital;
     this.dayStartBalance = initialCapital;

@@ -14,19 +14,29 @@ import type { Bars } from '@buff/core';
 import { buildPreparedRun } from '../build-run.js';
 import { engineVersion } from '../engine-version.js';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../run-config.js';
-import { type PreparedRun, prepareRun, simulationInputOf } from '../prepare-run.js';
+import { type PreparedRun, prepareRun } from '../prepare-run.js';
+import { type CellEvaluator, type CellEvaluatorOptions, cellEvaluator } from './cell-evaluator.js';
 import { loadRunInputs } from '../run-inputs.js';
-import { simulate } from '../simulate.js';
 import { applyCell, type CellParams, sweepCells } from './sweep-cells.js';
-import { chooseByFold, equityReturns, foldMetrics, walkForwardEfficiency } from './sweep-cell-metrics.js';
+import {
+  type CellSummary,
+  cellSharpe,
+  chooseByFold,
+  equityReturns,
+  type FoldMetrics,
+  foldMetrics,
+  segmentEdges,
+  summarizeCell,
+  walkForwardEfficiency,
+} from './sweep-cell-metrics.js';
 import type { SweepConfig } from './sweep-config.js';
-import { deflatedSharpeRatio, moments, probabilityOfOverfitting, sharpeRatio } from './sweep-stats.js';
+import { deflatedSharpeRatio, moments, probabilityOfOverfittingFromBlocks } from './sweep-stats.js';
 import { readSweepReport, writeSweepFolder } from './sweep-store.js';
 import type { SweepReport } from './sweep-report.js';
-import { walkForwardFolds } from './walk-forward.js';
+import { type Fold, walkForwardFolds } from './walk-forward.js';
 
 /** What {@link runSweep} needs besides the config. */
-export interface RunSweepOptions {
+export interface RunSweepOptions extends CellEvaluatorOptions {
   /** Where the sweep config was read from: `base` is resolved against its folder. */
   configPath: string;
   dataRoot: string;
@@ -40,6 +50,8 @@ export interface RunSweepResult {
   dir: string;
   /** False when the sweep already existed: nothing was computed or written. */
   created: boolean;
+  /** Indicator series the shared cache computed (0 when every cell ran the full simulator, or none ran). */
+  indicatorSeries: number;
 }
 
 /**
@@ -62,11 +74,12 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
   const version = engineVersion();
   const sweepId = `sweep-${contentId({ sweep: { ...sweep, base: parseRunConfig(base, basePath) }, inputs: data.inputs, engineVersion: version }).slice(0, 16)}`;
   const existing = readSweepReport(options.runStore.root, sweepId);
-  if (existing) return { report: existing.report, dir: existing.dir, created: false };
+  if (existing) return { report: existing.report, dir: existing.dir, created: false, indicatorSeries: 0 };
 
-  const returns = prepared.map((cell) => equityReturns(simulate(simulationInputOf(cell, data.bars)).equity.equity));
-  logger.info({ sweepId, cells: cells.length }, 'sweep cells simulated');
-  const report = summarize(sweep, sweepId, cells, returns, data.inputs);
+  const evaluate = cellEvaluator(data.bars, options);
+  const summary = summarizeCells(sweep, prepared, evaluate);
+  logger.info({ sweepId, cells: cells.length, indicatorSeries: evaluate.cache.computed }, 'sweep cells simulated');
+  const report = summarize(sweep, sweepId, cells, summary, data.inputs);
   if (sweep.keep === 'best' && report.best !== null) {
     const built = await buildPreparedRun(prepared[report.best.cell] as PreparedRun, {
       runStore: options.runStore,
@@ -75,8 +88,8 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
     });
     report.best.runId = built.runId;
   }
-  const dir = await writeSweepFolder(options.runStore.root, report, foldMetrics(returns, folds(sweep, returns)));
-  return { report, dir, created: true };
+  const dir = await writeSweepFolder(options.runStore.root, report, summary.rows);
+  return { report, dir, created: true, indicatorSeries: evaluate.cache.computed };
 }
 
 function readBase(path: string): Record<string, unknown> {
@@ -127,25 +140,56 @@ async function loadSharedInputs(configs: RunConfig[], dataRoot: string): Promise
   return { bars: loaded.bars, inputs: loaded.inputs };
 }
 
-function folds(sweep: SweepConfig, returns: Float64Array[]) {
-  return walkForwardFolds(returns[0]?.length ?? 0, sweep.walkForward.folds, sweep.walkForward.scheme);
+/** What the cells leave behind: per-cell summaries, the fold rows, and the best cell's returns. */
+interface SweepSummary {
+  summaries: CellSummary[];
+  rows: FoldMetrics[];
+  sharpes: number[];
+  bestReturns: Float64Array | undefined;
+}
+
+/** Simulates every cell once, keeping only its summary; the best cell is simulated again for its returns. */
+function summarizeCells(sweep: SweepConfig, prepared: PreparedRun[], evaluate: CellEvaluator): SweepSummary {
+  let folds: Fold[] = [];
+  let edges: number[] = [];
+  let buffer: Float64Array | undefined;
+  const summaries = prepared.map((cell, index) => {
+    const equity = evaluate(cell);
+    if (index === 0) {
+      folds = walkForwardFolds(Math.max(0, equity.length - 1), sweep.walkForward.folds, sweep.walkForward.scheme);
+      edges = segmentEdges(folds);
+      buffer = new Float64Array(Math.max(0, equity.length - 1));
+    }
+    return summarizeCell(equityReturns(equity, buffer), edges, sweep.cscvBlocks);
+  });
+  const sharpes = summaries.map(cellSharpe);
+  const best = sharpes.indexOf(Math.max(...sharpes));
+  const bestCell = prepared[best];
+  return {
+    summaries,
+    rows: foldMetrics(summaries, folds, sweep.walkForward.scheme),
+    sharpes,
+    bestReturns: bestCell ? equityReturns(evaluate(bestCell)) : undefined,
+  };
 }
 
 function summarize(
   sweep: SweepConfig,
   sweepId: string,
   cells: CellParams[],
-  returns: Float64Array[],
+  summary: SweepSummary,
   inputs: RunInput[],
 ): SweepReport {
-  const choices = chooseByFold(foldMetrics(returns, folds(sweep, returns)), cells);
-  const sharpes = returns.map((series) => sharpeRatio(series));
+  const { sharpes, bestReturns: best } = summary;
+  const choices = chooseByFold(summary.rows, cells);
   const bestCell = sharpes.indexOf(Math.max(...sharpes));
-  const best = returns[bestCell];
   const dsr = best
     ? deflatedSharpeRatio({ returns: best, trials: cells.length, trialSharpeVariance: moments(sharpes).sd ** 2 })
     : undefined;
-  const pbo = probabilityOfOverfitting(returns, sweep.cscvBlocks);
+  const pbo = probabilityOfOverfittingFromBlocks(
+    summary.summaries.map((s) => s.blocks),
+    sweep.cscvBlocks,
+  );
   return {
     schemaVersion: 1,
     sweepId,

@@ -1,5 +1,6 @@
 import type { CellParams } from './sweep-cells.js';
-import { sharpeRatio } from './sweep-stats.js';
+import { combineAt, EMPTY_SEGMENT, type SegmentStats, segmentSharpe, segmentStats } from './segment-stats.js';
+import { cscvBlockStats } from './sweep-stats.js';
 import type { Fold } from './walk-forward.js';
 
 /** In- and out-of-sample figures of one cell in one fold (Sharpe per bar, compounded return). */
@@ -12,37 +13,67 @@ export interface FoldMetrics {
   oosReturn: number;
 }
 
-/** Returns per bar of an equity curve: r[t] = equity[t + 1] / equity[t] - 1. */
-export function equityReturns(equity: Float64Array): Float64Array {
-  const out = new Float64Array(Math.max(0, equity.length - 1));
-  for (let t = 0; t < out.length; t++) out[t] = (equity[t + 1] as number) / (equity[t] as number) - 1;
-  return out;
+/** Returns per bar of an equity curve: r[t] = equity[t + 1] / equity[t] - 1 (into `out` when given). */
+export function equityReturns(equity: Float64Array, into?: Float64Array): Float64Array {
+  const n = Math.max(0, equity.length - 1);
+  const out = into ?? new Float64Array(n);
+  for (let t = 0; t < n; t++) out[t] = (equity[t + 1] as number) / (equity[t] as number) - 1;
+  return out.subarray(0, n);
 }
 
-function compounded(returns: Float64Array): number {
-  let growth = 1;
-  for (const r of returns) growth *= 1 + r;
-  return growth - 1;
+/**
+ * What a sweep keeps of a cell instead of its returns: statistics of each walk-forward segment (the
+ * folds' span cut at their edges) and of each CSCV block.
+ */
+export interface CellSummary {
+  segments: SegmentStats[];
+  blocks: SegmentStats[];
 }
 
-/** Every cell's figures in every fold. */
-export function foldMetrics(returns: readonly Float64Array[], folds: readonly Fold[]): FoldMetrics[] {
+/** Edges of the walk-forward segments: fold i chooses on segment i (or 0..i anchored) and tests on i + 1. */
+export function segmentEdges(folds: readonly Fold[]): number[] {
+  const last = folds[folds.length - 1];
+  if (last === undefined) return [];
+  return [folds[0]?.inSample[0] ?? 0, ...folds.map((f) => f.outSample[0]), last.outSample[1]];
+}
+
+/** One cell's summary from its returns. */
+export function summarizeCell(returns: Float64Array, edges: readonly number[], cscvBlocks: number): CellSummary {
+  const segments = edges.slice(1).map((to, i) => segmentStats(returns, edges[i] as number, to));
+  return { segments, blocks: cscvBlockStats(returns, cscvBlocks) };
+}
+
+/** Whole-window Sharpe ratio per bar of a cell (its walk-forward segments cover the window). */
+export function cellSharpe(summary: CellSummary): number {
+  return segmentSharpe(combineAt(summary.segments, summary.segments.keys()));
+}
+
+/** Every cell's figures in every fold, from the cells' summaries. */
+export function foldMetrics(
+  summaries: readonly CellSummary[],
+  folds: readonly Fold[],
+  scheme: 'rolling' | 'anchored',
+): FoldMetrics[] {
   const rows: FoldMetrics[] = [];
-  for (const [cell, series] of returns.entries()) {
-    for (const { fold, inSample, outSample } of folds) {
-      const is = series.subarray(inSample[0], inSample[1]);
-      const oos = series.subarray(outSample[0], outSample[1]);
+  for (const [cell, { segments }] of summaries.entries()) {
+    for (const { fold } of folds) {
+      const is = combineAt(segments, range(scheme === 'anchored' ? 0 : fold, fold + 1));
+      const oos = segments[fold + 1] ?? EMPTY_SEGMENT;
       rows.push({
         cell,
         fold,
-        isSharpe: sharpeRatio(is),
-        oosSharpe: sharpeRatio(oos),
-        isReturn: compounded(is),
-        oosReturn: compounded(oos),
+        isSharpe: segmentSharpe(is),
+        oosSharpe: segmentSharpe(oos),
+        isReturn: is.growth - 1,
+        oosReturn: oos.growth - 1,
       });
     }
   }
   return rows;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }
 
 /** Per fold, the cell with the best in-sample Sharpe (ties: the lower cell index) and its out-of-sample figures. */

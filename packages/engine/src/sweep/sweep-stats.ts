@@ -1,4 +1,5 @@
 import { errorFunction, probit } from 'simple-statistics';
+import { combineAt, type SegmentStats, segmentSharpe, segmentStats } from './segment-stats.js';
 
 // The statistics a sweep reports about its own overfitting: Sharpe ratios per observation, the
 // probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein,
@@ -126,21 +127,33 @@ export function probabilityOfOverfitting(
   returns: ReadonlyArray<ArrayLike<number>>,
   blocks: number,
 ): { pbo: number; logits: number[]; splits: number } {
-  const cells = returns.length;
   const length = Math.min(...returns.map((r) => r.length));
+  return probabilityOfOverfittingFromBlocks(
+    returns.map((cell) => cscvBlockStats(cell, blocks, length)),
+    blocks,
+  );
+}
+
+/** The statistics of each CSCV block of one cell's returns (blocks of floor(length / blocks) rows). */
+export function cscvBlockStats(returns: ArrayLike<number>, blocks: number, length = returns.length): SegmentStats[] {
   const size = Math.floor(length / blocks);
-  if (cells < 2 || size < 2) return { pbo: Number.NaN, logits: [], splits: 0 };
-  const blockSharpe = (cell: ArrayLike<number>, chosen: number[]): number => {
-    const rows: number[] = [];
-    for (const block of chosen) for (let i = block * size; i < (block + 1) * size; i++) rows.push(cell[i] as number);
-    return sharpeRatio(rows);
-  };
+  if (size < 2) return [];
+  return Array.from({ length: blocks }, (_, b) => segmentStats(returns, b * size, (b + 1) * size));
+}
+
+/** {@link probabilityOfOverfitting} from each cell's block statistics ({@link cscvBlockStats}). */
+export function probabilityOfOverfittingFromBlocks(
+  cellBlocks: ReadonlyArray<readonly SegmentStats[]>,
+  blocks: number,
+): { pbo: number; logits: number[]; splits: number } {
+  const cells = cellBlocks.length;
+  if (cells < 2 || cellBlocks.some((b) => b.length !== blocks)) return { pbo: Number.NaN, logits: [], splits: 0 };
   const logits: number[] = [];
   for (const inSample of combinations(blocks, blocks / 2)) {
     const outSample = [...Array(blocks).keys()].filter((b) => !inSample.includes(b));
-    const isSharpe = returns.map((cell) => blockSharpe(cell, inSample));
+    const isSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, inSample)));
     const best = isSharpe.indexOf(Math.max(...isSharpe));
-    const oosSharpe = returns.map((cell) => blockSharpe(cell, outSample));
+    const oosSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, outSample)));
     const mine = oosSharpe[best] as number;
     const below = oosSharpe.filter((s) => s < mine).length + 0.5 * (oosSharpe.filter((s) => s === mine).length - 1);
     const omega = (below + 1) / (cells + 1);
