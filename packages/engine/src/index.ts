@@ -121,7 +121,8 @@ export { runSweep } from './sweep/run-sweep.js';
 export type { RunSweepOptions, RunSweepResult } from './sweep/run-sweep.js';
 export { SweepReportSchema, sweepMarkdown } from './sweep/sweep-report.js';
 export type { SweepReport } from './sweep/sweep-report.js';
-export { listSweeps, readSweepReport, sweepsDir } from './sweep/sweep-store.js';
+export { listSweeps, readSweepFolds, readSweepReport, sweepsDir } from './sweep/sweep-store.js';
+export type { FoldMetrics } from './sweep/sweep-cell-metrics.js';
 
 /** The dry-run runtime: feeds, sessions with a crash-safe signal journal, the backtest's simulator stepped bar by bar. */
 export * from './dryrun/index.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuffError, canonicalJsonPretty, fsyncDir, writeFileAtomic } from '@buff/core';
-import { columnsToIpc } from '../arrow-columns.js';
+import { columnsToIpc, ipcToColumns } from '../arrow-columns.js';
 import type { FoldMetrics } from './sweep-cell-metrics.js';
 import { type SweepReport, SweepReportSchema, sweepMarkdown } from './sweep-report.js';
 
@@ -74,4 +74,33 @@ function foldColumns(rows: FoldMetrics[]) {
     isReturn: float((row) => row.isReturn),
     oosReturn: float((row) => row.oosReturn),
   };
+}
+
+/**
+ * The fold rows of a published sweep (folds.arrow: each cell's in- and out-of-sample figures per
+ * fold), in cell then fold order; undefined when no such sweep exists.
+ * @example readSweepFolds('runs', 'sweep-0123456789abcdef')?.filter((row) => row.cell === 0)
+ */
+export function readSweepFolds(runsRoot: string, sweepId: string): FoldMetrics[] | undefined {
+  const found = readSweepReport(runsRoot, sweepId);
+  if (!found) return undefined;
+  const file = join(found.dir, 'folds.arrow');
+  const { numRows, columns } = ipcToColumns(readFileSync(file));
+  const column = (name: keyof FoldMetrics): ArrayLike<number> => {
+    const spec = columns.get(name);
+    const values = spec && 'values' in spec ? spec.values : undefined;
+    if (!(values instanceof Float64Array || values instanceof Int32Array))
+      throw new BuffError('CORRUPT_ARTIFACT', `${file} has no numeric column ${name}`, { details: { file, key: name } });
+    return values;
+  };
+  const names = ['cell', 'fold', 'isSharpe', 'oosSharpe', 'isReturn', 'oosReturn'] as const;
+  const [cell, fold, isSharpe, oosSharpe, isReturn, oosReturn] = names.map(column) as ArrayLike<number>[];
+  return Array.from({ length: numRows }, (_, i) => ({
+    cell: cell?.[i] as number,
+    fold: fold?.[i] as number,
+    isSharpe: isSharpe?.[i] as number,
+    oosSharpe: oosSharpe?.[i] as number,
+    isReturn: isReturn?.[i] as number,
+    oosReturn: oosReturn?.[i] as number,
+  }));
 }
