@@ -90,7 +90,9 @@ export function readSweepFolds(runsRoot: string, sweepId: string): FoldMetrics[]
     const spec = columns.get(name);
     const values = spec && 'values' in spec ? spec.values : undefined;
     if (!(values instanceof Float64Array || values instanceof Int32Array))
-      throw new BuffError('CORRUPT_ARTIFACT', `${file} has no numeric column ${name}`, { details: { file, key: name } });
+      throw new BuffError('CORRUPT_ARTIFACT', `${file} has no numeric column ${name}`, {
+        details: { file, key: name },
+      });
     return values;
   };
   const names = ['cell', 'fold', 'isSharpe', 'oosSharpe', 'isReturn', 'oosReturn'] as const;
