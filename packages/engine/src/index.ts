@@ -101,6 +101,15 @@ export { createPublisher } from './notify/notifications.js';
 export type { PublishResult } from './notify/notifications.js';
 export { checkNotifiers } from './notify/check-notifiers.js';
 export type { NotifierCheck } from './notify/check-notifiers.js';
+export { SessionNotices } from './notify/session-notices.js';
+export type { NoticeEntry } from './notify/session-notices.js';
+export { openSessionNotifier } from './notify/session-notifier.js';
+export type {
+  SessionNotifier,
+  SessionNotifierOptions,
+  KillSwitchNotice,
+  NotifyTotals,
+} from './notify/session-notifier.js';
 
 /** Parameter sweeps: grid or seeded random cells, walk-forward folds, PBO (CSCV) and the deflated Sharpe ratio. */
 export { SweepConfigSchema, parseSweepConfig } from './sweep/sweep-config.js';

@@ -6,6 +6,7 @@ import { outputFor, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { registryModelResolver } from '../model-resolver.js';
+import { dryRunNotifyHooks } from '../dryrun-notify.js';
 
 const ACTIONS = ['run', 'list', 'status', 'stop', 'signals'] as const;
 
@@ -65,8 +66,14 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
   const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
   out.root(dataRoot);
   out.root(modelsRoot);
-  const config = args.session ? undefined : await configOf(args);
-  const { runDryRun } = await import('@buff/engine');
+  const { notify: notifySection, ...config } = (args.session ? {} : await configOf(args)) as Record<string, unknown>;
+  const { runDryRun, readSession } = await import('@buff/engine');
+  const notify = await dryRunNotifyHooks({
+    runsRoot,
+    config: notifySection,
+    configFile: args.config,
+    previousStatus: args.session ? readSession(runsRoot, args.session).status : undefined,
+  });
   const { openModelRegistry, readKillSwitchSync } = await import('@buff/registry');
   const models = await openModelRegistry({ modelsRoot: modelsRoot.path });
   try {
@@ -74,7 +81,7 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
       runsRoot,
       dataRoot: dataRoot.path,
       session: args.session,
-      config: config as RunConfigInput | undefined,
+      config: args.session ? undefined : (config as RunConfigInput),
       feed: args.feed,
       iterations: args.iterations,
       sleepMs: args.sleepSeconds * 1000,
@@ -83,10 +90,17 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
       killSwitchOn: () => readKillSwitchSync(runsRoot).on,
       onSignal: (s) =>
         out.line(`${s.ts} ${s.symbol} ${s.action} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`),
+      onOpen: notify?.onOpen,
+      onEntry: notify?.onEntry,
+    }).catch(async (error: unknown) => {
+      await notify?.finish({ error });
+      throw error;
     });
+    const notifications = await notify?.finish({ result });
     out.line(`session ${result.sessionId}: ${result.status} (${result.stopReason ?? ''})`);
     out.line(`bars ${result.counts.bars} (refused ${result.counts.refused}), signals ${result.counts.signals}`);
-    out.result({ ...result, signals: result.counts.signals });
+    if (notifications) out.line(notifyLine(notifications));
+    out.result({ ...result, signals: result.counts.signals, ...(notifications ? { notifications } : {}) });
   } finally {
     await models.close();
   }
@@ -152,6 +166,10 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
     for (const s of signals) out.line(`${s?.ts} ${s?.action} p=${s?.probability.toFixed(3)} ${s?.tier} v${s?.version}`);
     out.result({ sessionId: session.id, signals });
   }
+}
+
+function notifyLine(n: { notifiers: string[]; delivered: number; failed: number; pending: number }): string {
+  return `notifications (${n.notifiers.join(', ')}): delivered ${n.delivered}, refused ${n.failed}, pending ${n.pending}`;
 }
 
 function describe(s: SessionRecord): string {

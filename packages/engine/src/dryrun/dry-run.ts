@@ -54,6 +54,10 @@ export interface DryRunOptions {
   killSwitchOn: () => boolean;
   logger?: Logger | undefined;
   onSignal?: ((signal: SignalRecord) => void) | undefined;
+  /** Called once the session is open (its journal re-stepped), before its first new bar: notifications. */
+  onOpen?: ((session: SessionRecord, dir: string) => void | Promise<void>) | undefined;
+  /** Called after each journal line is fsynced (the observe hook: notifications, UIs). */
+  onEntry?: ((entry: JournalEntry, session: SessionRecord) => void | Promise<void>) | undefined;
 }
 
 export interface DryRunResult {
@@ -92,6 +96,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const live = await openSession(options);
   const { record } = live;
   logger.info({ session: record.id, resumedAt: live.record.counts.bars }, 'dry run: session open');
+  await options.onOpen?.(record, live.dir);
   const limit = options.iterations ?? Number.POSITIVE_INFINITY;
   let handled = 0;
   let stopReason: string | undefined;
@@ -104,6 +109,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     appendLinesDurably(live.journal, encodeLine(entry));
     count(record.counts, entry);
     if (entry.signal && !entry.rateLimited) options.onSignal?.(entry.signal);
+    await options.onEntry?.(entry, record);
     if (!entry.refused && live.used % (options.snapshotEvery ?? 500) === 0) snapshot(live);
     if (options.sleepMs && handled + 1 < limit) await sleep(options.sleepMs);
   }
