@@ -8,6 +8,7 @@ const ASSETS: Record<string, { path: () => string; type: string }> = {
   'runs-list.js': { path: () => clientFile('runs-list.js'), type: 'text/javascript; charset=utf-8' },
   'run-new.js': { path: () => clientFile('run-new.js'), type: 'text/javascript; charset=utf-8' },
   'buff.css': { path: () => clientFile('buff.css'), type: 'text/css; charset=utf-8' },
+  'pages.css': { path: () => clientFile('pages.css'), type: 'text/css; charset=utf-8' },
   'lightweight-charts.js': {
     path: () =>
       join(

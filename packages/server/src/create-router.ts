@@ -8,6 +8,7 @@ import { compressResponses } from './compress.js';
 import { noStoreWhenSignedIn } from './auth.js';
 import { apiNotFound, errorHandler, notFound } from './error-handler.js';
 import type { BuffRouterOptions } from './options.js';
+import { navContext } from './pages/nav-context.js';
 import { mountPages } from './pages/page-routes.js';
 import { hostCheck } from './request-checks.js';
 import { requestContext } from './request-context.js';
@@ -53,6 +54,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   router.use(hostCheck(ctx.allowedHosts));
   mountAssets(router);
   router.use(noStoreWhenSignedIn);
+  router.use(navContext(ctx));
   mountRunsApi(router, ctx);
   mountSystemApi(router, ctx, json);
   mountJobsApi(router, ctx, { json, csv });
