@@ -9,6 +9,9 @@ import { noStoreWhenSignedIn } from './auth.js';
 import { apiNotFound, errorHandler, notFound } from './error-handler.js';
 import type { BuffRouterOptions } from './options.js';
 import { navContext } from './pages/nav-context.js';
+import { mountComparePage } from './pages/compare-routes.js';
+import { mountDatasetPages } from './pages/dataset-routes.js';
+import { mountModelPages } from './pages/model-routes.js';
 import { mountPages } from './pages/page-routes.js';
 import { hostCheck } from './request-checks.js';
 import { requestContext } from './request-context.js';
@@ -62,6 +65,9 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   router.use('/assets', notFound);
   if (mode.standalone) router.get('/', (req, res) => res.redirect(`${req.baseUrl}/runs`));
   mountPages(router, ctx, form);
+  mountModelPages(router, ctx, form);
+  mountDatasetPages(router, ctx);
+  mountComparePage(router, ctx);
   if (mode.standalone) router.use(notFound);
   router.use(errorHandler(ctx));
   router.ready = async () => {

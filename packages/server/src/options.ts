@@ -65,6 +65,8 @@ export type ServerLimitsInput = z.input<typeof ServerLimitsSchema>;
 export interface BuffRouterOptions {
   runsRoot: string;
   dataRoot: string;
+  /** The model registry's root for /models (default: MODELS_ROOT; unset = the pages say none is configured). */
+  modelsRoot?: string;
   /** Bearer token for mutations; without one every mutation is refused (403). Default: BUFF_ADMIN_TOKEN. */
   adminToken?: string;
   /**

@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '@buff/core';
 import { openJobQueue, openRunRegistry, type RunRegistry } from '@buff/registry';
 import { createServerJobs, type ServerJobs } from './job-queue.js';
 import { buildJobHandler } from './jobs/build-job.js';
+import { lazyModelRegistry, type LazyModelRegistry } from './model-store.js';
 import { createListCache, type ListCache } from './list-cache.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { readKillSwitch } from '@buff/registry';
@@ -28,6 +29,8 @@ export interface ServerContext {
   logger: Logger;
   /** The run registry, opened on first use. */
   registry(): Promise<RunRegistry>;
+  /** The model registry of modelsRoot, opened on first use (undefined when no models root is configured). */
+  models: LazyModelRegistry;
   /** Durable jobs (RUNS_ROOT/.buff/jobs), run by an in-process worker unless limits.jobConcurrency is 0. */
   queue: ServerJobs;
   /** Short-lived cache of run listings (see limits.listCacheMs). */
@@ -58,6 +61,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     registryPromise.catch(() => (registryPromise = undefined));
     return registryPromise;
   };
+  const models = lazyModelRegistry(options.modelsRoot ?? (process.env.MODELS_ROOT || undefined));
   let listCache: ListCache | undefined;
   const queue = createServerJobs({
     queue: () => openJobQueue({ driver: 'fs', runsRoot: options.runsRoot }),
@@ -93,6 +97,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     limits,
     logger,
     registry,
+    models,
     queue,
     listCache: (listCache = createListCache({ ttlMs: limits.listCacheMs, now: options.now })),
     limiter: createRateLimiter({ perMinute: limits.runsPerMinute, now: options.now }),
@@ -104,6 +109,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
       await queue.close();
       await loginThrottle.close();
       if (ownsRegistry && registryPromise) await (await registryPromise).close();
+      await models.close();
     },
   };
 }

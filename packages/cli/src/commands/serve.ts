@@ -11,6 +11,10 @@ export const registerServeCommands: RegisterCommands = (cli) =>
       y
         .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+        .option('models-root', {
+          type: 'string',
+          describe: 'model registry shown at /models (else MODELS_ROOT, else ./models)',
+        })
         .option('port', { type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
         .option('host', {
           type: 'string',
@@ -27,11 +31,14 @@ export const registerServeCommands: RegisterCommands = (cli) =>
       const { envFlag, limitsFromEnv, startServer } = await import('@buff/server');
       const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
       const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+      const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
       out.root(runsRoot);
       out.root(dataRoot);
+      out.root(modelsRoot);
       const server = await startServer({
         runsRoot: runsRoot.path,
         dataRoot: dataRoot.path,
+        modelsRoot: modelsRoot.path,
         port: args.port,
         host: args.host,
         features: { runsNew: args.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW') },
