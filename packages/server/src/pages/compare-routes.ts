@@ -25,7 +25,7 @@ export function compareRunIds(query: Record<string, unknown>): string[] {
   const ids = [...new Set(listed.map(parseRunId))];
   if (ids.length === 1 || ids.length > MAX_COMPARED_RUNS)
     throw new BuffError('INVALID_INPUT', `compare takes 2 to ${MAX_COMPARED_RUNS} runs, got ${ids.length}`, {
-      details: { key: 'runs', rule: 'count', value: ids.length },
+      details: { key: 'runs', rule: 'count', value: String(ids.length) },
     });
   return ids;
 }
