@@ -188,6 +188,9 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
     requestAnimationFrame(() => {
       fit();
       requestAnimationFrame(() => {
+        // what the price chart shows, for users' scripts and the browser tests (UTC seconds)
+        const visible = price.timeScale().getVisibleRange();
+        if (visible) root.dataset.visibleRange = `${Number(visible.from)},${Number(visible.to)}`;
         window.buffCharts.drawn = true;
         if (data.bars.inRange > data.bars.shown) zoomInDetail(price, data, show);
       });
