@@ -2,6 +2,7 @@ import express from 'express';
 import type { Router } from 'express';
 import { mountJobsApi } from './api/jobs-api.js';
 import { mountRunsApi } from './api/runs-api.js';
+import { mountSweepsApi } from './api/sweeps-api.js';
 import { mountSystemApi } from './api/system-api.js';
 import { mountAssets } from './assets.js';
 import { compressResponses } from './compress.js';
@@ -13,6 +14,7 @@ import { mountComparePage } from './pages/compare-routes.js';
 import { mountDatasetPages } from './pages/dataset-routes.js';
 import { mountModelPages } from './pages/model-routes.js';
 import { mountPages } from './pages/page-routes.js';
+import { mountSweepPages } from './pages/sweep-pages.js';
 import { hostCheck } from './request-checks.js';
 import { requestContext } from './request-context.js';
 import { securityHeaders } from './security-headers.js';
@@ -61,6 +63,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   mountRunsApi(router, ctx);
   mountSystemApi(router, ctx, json);
   mountJobsApi(router, ctx, { json, csv });
+  mountSweepsApi(router, ctx);
   router.use('/api', apiNotFound);
   router.use('/assets', notFound);
   if (mode.standalone) router.get('/', (req, res) => res.redirect(`${req.baseUrl}/runs`));
@@ -68,6 +71,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   mountModelPages(router, ctx, form);
   mountDatasetPages(router, ctx);
   mountComparePage(router, ctx);
+  mountSweepPages(router, ctx);
   if (mode.standalone) router.use(notFound);
   router.use(errorHandler(ctx));
   router.ready = async () => {
