@@ -7,8 +7,8 @@ export interface Output {
   root(root: ResolvedRoot): void;
   /** A human line on stdout (suppressed in JSON mode). */
   line(text: string): void;
-  /** Progress for a terminal (stderr, human mode only). */
-  progress(text: string): void;
+  /** Progress for a terminal (stderr; in JSON mode only with `alsoInJson`, stdout stays one JSON line). */
+  progress(text: string, options?: { alsoInJson?: boolean }): void;
   /** The command's result: printed as JSON in JSON mode, ignored otherwise. */
   result(value: Record<string, unknown>): void;
 }
@@ -28,8 +28,8 @@ export function createOutput(
     line(text) {
       if (!json) stdout.write(`${text}\n`);
     },
-    progress(text) {
-      if (!json) stderr.write(`${text}\n`);
+    progress(text, options) {
+      if (!json || options?.alsoInJson) stderr.write(`${text}\n`);
     },
     result(value) {
       if (json) stdout.write(`${JSON.stringify({ ok: true, roots, ...value })}\n`);

@@ -110,6 +110,7 @@ async function runIngest(args: IngestArgs, action: string, ingest: IngestCall): 
   const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
   out.root(dataRoot);
   await refuseWhileKillSwitchOn(args, out, action);
+  const previous = await storedTableOf(dataRoot.path, args.symbol);
   const { quality, dataset } = await ingest({
     symbol: args.symbol,
     timeframe: args.timeframe as Timeframe,
@@ -122,11 +123,36 @@ async function runIngest(args: IngestArgs, action: string, ingest: IngestCall): 
   });
   const { formatQualitySummary } = await import('@buff/ingest');
   printSummary(out, args, quality, dataset);
+  if (previous) out.line(replacedLine(args.symbol, previous, dataset?.contentId));
   for (const line of formatQualitySummary(quality)) out.line(line);
-  out.result({ dataset: { symbol: args.symbol, ...dataset }, quality });
+  out.result({ dataset: { symbol: args.symbol, ...dataset }, quality, replaced: previous ?? null });
   // For bench/ingest.mjs on machines without /usr/bin/time.
   if (process.env.BUFF_REPORT_RSS === '1')
     process.stderr.write(`maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`);
+}
+
+/** The 1m table stored for `symbol` before an ingest replaces it (undefined when there is none). */
+async function storedTableOf(
+  dataRoot: string,
+  symbol: string,
+): Promise<{ contentId: string; rows: number; first: string | null; last: string | null } | undefined> {
+  const { readDatasetManifest } = await import('@buff/ingest');
+  const table = await readDatasetManifest(dataRoot, symbol).then(
+    (manifest) => manifest.tables['1m'],
+    () => undefined, // no dataset yet (or an unreadable one, which the ingest reports itself)
+  );
+  return table && { contentId: table.contentId, rows: table.rows, first: table.first, last: table.last };
+}
+
+function replacedLine(
+  symbol: string,
+  previous: { contentId: string; rows: number; first: string | null; last: string | null },
+  contentId: string | undefined,
+): string {
+  const old = `content id ${previous.contentId}, ${previous.rows} rows, ${previous.first ?? '-'} .. ${previous.last ?? '-'}`;
+  return previous.contentId === contentId
+    ? `${symbol} was already stored with the same content (${old}): nothing changed`
+    : `replaced the stored ${symbol} dataset (was ${old})`;
 }
 
 function printSummary(

@@ -1,4 +1,4 @@
-import { createLogger } from '@buff/core';
+import { BuffError, createLogger } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 
@@ -44,7 +44,7 @@ export const registerServeCommands: RegisterCommands = (cli) =>
         features: { runsNew: args.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW') },
         limits: limitsFromEnv(),
         logger: createLogger({ name: 'buff-server' }),
-      });
+      }).catch((err: unknown) => refusePortInUse(err, args.host, args.port));
       out.line(`Buff UI: ${server.url}/runs`);
       out.result({ url: server.url, runsUrl: `${server.url}/runs`, port: server.port });
       await new Promise<void>((resolve) => {
@@ -58,3 +58,16 @@ export const registerServeCommands: RegisterCommands = (cli) =>
       });
     },
   );
+
+/** A listen on a taken port is the user's to fix: one line naming the address (exit 3), not a stack. */
+function refusePortInUse(err: unknown, host: string, port: number): never {
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') throw err;
+  throw new BuffError(
+    'CONFLICT',
+    `${host}:${port} is in use: stop what listens there or pick another --port (0 picks a free one)`,
+    {
+      cause: err,
+      details: { key: 'port', value: String(port), rule: 'PORT_IN_USE' },
+    },
+  );
+}

@@ -89,6 +89,7 @@ export const registerTrainCommands: RegisterCommands = (cli) =>
           onEpoch: (e) =>
             out.progress(
               `epoch ${e.epoch}/${args.epochs}  loss ${e.loss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  val accuracy ${e.valAccuracy.toFixed(4)}`,
+              { alsoInJson: true }, // progress also with --json: stdout keeps the one JSON result line
             ),
         },
       );
