@@ -123,10 +123,16 @@ describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
   );
 
   it(
-    'serves health, the chart library, the UI scripts and the runs page',
+    'serves health, the chart library, the UI scripts, the runs page and (--models-root) the models, datasets, compare and 404 pages',
     async () => {
       expect(runId, 'needs the run built by the previous test').not.toBe('');
-      const server = await serveBuilt(['--runs-root', join(temp.dir, 'runs1'), '--data-root', join(temp.dir, 'data1')]);
+      const models = join(temp.dir, 'models1');
+      const server = await serveBuilt(
+        ['--runs-root', join(temp.dir, 'runs1'), '--data-root', join(temp.dir, 'data1')].concat([
+          '--models-root',
+          models,
+        ]),
+      );
       try {
         const health = await fetch(`${server.url}/api/health`);
         expect(health.status).toBe(200);
@@ -136,7 +142,7 @@ describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
         expect(chart.headers.get('content-type') ?? '').toMatch(/javascript/);
         expect((await chart.text()).length).toBeGreaterThan(1000);
         // the UI's own script and style files, found through @buff/server's exports from the bundle
-        for (const name of ['run-detail.js', 'run-new.js', 'buff.css']) {
+        for (const name of ['run-detail.js', 'run-new.js', 'buff.css', 'pages.css']) {
           const asset = await fetch(`${server.url}/assets/${name}`);
           expect(asset.status, name).toBe(200);
           expect((await asset.text()).length, name).toBeGreaterThan(500);
@@ -144,6 +150,15 @@ describe('the built buff CLI (packages/cli/bin/buff.js)', () => {
         const runs = await fetch(`${server.url}/runs`);
         expect(runs.status).toBe(200);
         expect(await runs.text()).toContain(runId);
+        // --models-root reaches /models; the other pages and the styled 404 come from the bundle too
+        const modelsPage = await fetch(`${server.url}/models`);
+        expect(modelsPage.status).toBe(200);
+        expect(await modelsPage.text()).toContain(`No models in <code>${models}</code>`);
+        for (const path of ['/datasets', '/compare'])
+          expect((await fetch(`${server.url}${path}`)).status, path).toBe(200);
+        const missing = await fetch(`${server.url}/no-such-page`, { headers: { accept: 'text/html' } });
+        expect(missing.status).toBe(404);
+        expect(await missing.text()).toContain('Page not found');
       } finally {
         expect(await server.stop(), server.stderr()).toBe(0);
       }
