@@ -132,43 +132,7 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
         'show <id>',
         'show one run: its registry record and manifest summary',
         (y) => withRegistryOptions(y).positional('id', { type: 'string', demandOption: true }),
-        async (args) => {
-          const out = outputFor(args);
-          const registry = await openRegistryFor(args, out);
-          try {
-            const record = await registry.get(args.id);
-            if (!record)
-              throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, {
-                details: { value: args.id, file: registry.root },
-              });
-            const dir = registry.runDir(args.id);
-            const manifestFile = existsSync(join(dir, 'manifest.json')) ? 'manifest.json' : 'legacy.json';
-            const manifest = JSON.parse(readFileSync(join(dir, manifestFile), 'utf8')) as Record<string, unknown>;
-            const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{
-              file: string;
-              bytes: number;
-              sha256: string;
-            }>;
-            out.line(formatRuns([record]));
-            out.line(`name: ${record.name}`);
-            out.line(`window: ${record.window.since ?? '-'} .. ${record.window.until ?? '-'}`);
-            out.line(`folder: ${dir}`);
-            if (manifest.engineVersion) out.line(`engine: ${String(manifest.engineVersion)}`);
-            for (const input of (manifest.inputs ?? []) as Array<{
-              symbol: string;
-              timeframe: string;
-              contentId: string;
-            }>)
-              out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
-            for (const a of artifacts)
-              out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
-            const metrics = readRunMetrics(dir);
-            if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
-            out.result({ record, runDir: dir, manifest, metrics });
-          } finally {
-            await registry.close();
-          }
-        },
+        (args) => showRun(args),
       )
       .command(
         'tag <id> [tags..]',
@@ -237,3 +201,37 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
       )
       .demandCommand(1, 'name a runs subcommand: list, show, tag, migrate'),
   );
+
+/** `buff runs show ID`: the registry record, the manifest's inputs and artifacts, the metrics summary. */
+async function showRun(args: Parameters<typeof openRegistryFor>[0] & { id: string; json?: boolean }): Promise<void> {
+  const out = outputFor(args);
+  const registry = await openRegistryFor(args, out);
+  try {
+    const record = await registry.get(args.id);
+    if (!record)
+      throw new BuffError('RUN_NOT_FOUND', `no run ${args.id} in ${registry.root}`, {
+        details: { value: args.id, file: registry.root },
+      });
+    const dir = registry.runDir(args.id);
+    const manifestFile = existsSync(join(dir, 'manifest.json')) ? 'manifest.json' : 'legacy.json';
+    const manifest = JSON.parse(readFileSync(join(dir, manifestFile), 'utf8')) as Record<string, unknown>;
+    const artifacts = (manifest.artifacts ?? manifest.files ?? []) as Array<{
+      file: string;
+      bytes: number;
+      sha256: string;
+    }>;
+    out.line(formatRuns([record]));
+    out.line(`name: ${record.name}`);
+    out.line(`window: ${record.window.since ?? '-'} .. ${record.window.until ?? '-'}`);
+    out.line(`folder: ${dir}`);
+    if (manifest.engineVersion) out.line(`engine: ${String(manifest.engineVersion)}`);
+    for (const input of (manifest.inputs ?? []) as Array<{ symbol: string; timeframe: string; contentId: string }>)
+      out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
+    for (const a of artifacts) out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
+    const metrics = readRunMetrics(dir);
+    if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
+    out.result({ record, runDir: dir, manifest, metrics });
+  } finally {
+    await registry.close();
+  }
+}
