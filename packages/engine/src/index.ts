@@ -111,6 +111,17 @@ export type {
   NotifyTotals,
 } from './notify/session-notifier.js';
 
+/** Observation: a dry-run session against its backtest baseline, reconciled decision by decision, as Markdown + SVG. */
+export { observationReport } from './observe/observation-report.js';
+export type { ObservationInput, ObservationReport } from './observe/observation-report.js';
+export { observationInputOf, writeObservationReport } from './observe/observe-session.js';
+export type { ObserveSessionOptions } from './observe/observe-session.js';
+export { reconcile, barId } from './observe/reconcile.js';
+export type { Reconciliation, Difference, DifferenceClass, BaselineBars } from './observe/reconcile.js';
+export { readObservedRun } from './observe/observed-run.js';
+export type { ObservedRun, DecisionRow, TradeRow } from './observe/observed-run.js';
+export { lineChartSvg, barChartSvg } from './observe/svg-charts.js';
+
 /** Parameter sweeps: grid or seeded random cells, walk-forward folds, PBO (CSCV) and the deflated Sharpe ratio. */
 export { SweepConfigSchema, parseSweepConfig } from './sweep/sweep-config.js';
 export type { SweepConfig, SweepConfigInput } from './sweep/sweep-config.js';

@@ -16,6 +16,7 @@ import { registerNotifyCommands } from './notify.js';
 import { registerSweepCommands } from './sweep.js';
 import { registerPreflightCommands } from './preflight.js';
 import { registerDryRunCommands } from './dryrun.js';
+import { registerObserveCommands } from './observe.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -39,4 +40,5 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerEvaluateCommands,
   registerModelsCommands,
   registerDryRunCommands,
+  registerObserveCommands,
 ];

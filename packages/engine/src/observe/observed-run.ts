@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BuffError } from '@buff/core';
+import { ipcToColumns, type ColumnValues } from '../arrow-columns.js';
+import { ARTIFACT_FILES, INPUT_PREFIX } from '../run-artifacts.js';
+
+/** One decision as the report compares it. */
+export interface DecisionRow {
+  ts: number;
+  symbol: string;
+  action: string;
+  guardrail: string;
+  position: number;
+  close: number;
+  /** The model-signal inputs (NaN when the strategy did not record them). */
+  probability: number;
+  tier: number;
+  modelVersion: number;
+}
+
+/** One closed trade. */
+export interface TradeRow {
+  symbol: string;
+  side: number;
+  entryTs: number;
+  exitTs: number;
+  pnl: number;
+}
+
+/** Decisions, trades and equity of a run or a session snapshot, as rows. */
+export interface ObservedRun {
+  decisions: DecisionRow[];
+  trades: TradeRow[];
+  equity: { ts: number[]; equity: number[] };
+}
+
+/**
+ * Reads decisions.arrow, trades.arrow and equity.arrow from a run folder or a dry-run session
+ * folder (the same encoders write both).
+ * @example const baseline = readObservedRun('runs/run-0123456789abcdef');
+ */
+export function readObservedRun(dir: string): ObservedRun {
+  const load = (file: string) => {
+    const path = join(dir, file);
+    if (!existsSync(path))
+      throw new BuffError('NOT_FOUND', `${path} is missing: the folder holds no decisions yet`, {
+        details: { file: path, rule: 'ARTIFACT_MISSING' },
+      });
+    return ipcToColumns(readFileSync(path)).columns;
+  };
+  const d = load(ARTIFACT_FILES.decisions);
+  const t = load(ARTIFACT_FILES.trades);
+  const e = load(ARTIFACT_FILES.equity);
+  const ts = numbers(d.get('ts'));
+  const decisions = ts.map(
+    (value, i): DecisionRow => ({
+      ts: value,
+      symbol: text(d.get('symbol'), i),
+      action: text(d.get('action'), i),
+      guardrail: text(d.get('guardrail'), i),
+      position: numbers(d.get('position'))[i] as number,
+      close: numbers(d.get('close'))[i] as number,
+      probability: numbers(d.get(`${INPUT_PREFIX}probability`))[i] ?? Number.NaN,
+      tier: numbers(d.get(`${INPUT_PREFIX}tier`))[i] ?? Number.NaN,
+      modelVersion: numbers(d.get(`${INPUT_PREFIX}modelVersion`))[i] ?? Number.NaN,
+    }),
+  );
+  const trades = numbers(t.get('pnl')).map(
+    (pnl, i): TradeRow => ({
+      symbol: text(t.get('symbol'), i),
+      side: numbers(t.get('side'))[i] as number,
+      entryTs: numbers(t.get('entryTs'))[i] as number,
+      exitTs: numbers(t.get('exitTs'))[i] as number,
+      pnl,
+    }),
+  );
+  return { decisions, trades, equity: { ts: numbers(e.get('ts')), equity: numbers(e.get('equity')) } };
+}
+
+const cache = new WeakMap<ColumnValues, number[]>();
+
+function numbers(column: ColumnValues | undefined): number[] {
+  if (column === undefined || column.kind === 'dictionary') return [];
+  let values = cache.get(column);
+  if (values === undefined) {
+    values = Array.from(column.values as ArrayLike<number | bigint>, Number);
+    cache.set(column, values);
+  }
+  return values;
+}
+
+function text(column: ColumnValues | undefined, row: number): string {
+  if (column === undefined || column.kind !== 'dictionary') return '';
+  return column.dictionary[column.codes[row] as number] ?? '';
+}
