@@ -17,6 +17,7 @@ import { registerSweepCommands } from './sweep.js';
 import { registerPreflightCommands } from './preflight.js';
 import { registerDryRunCommands } from './dryrun.js';
 import { registerObserveCommands } from './observe.js';
+import { registerReleaseGateCommands } from './release-gate.js';
 
 /**
  * Every command group, in help order. Each group lives in its own file under commands/
@@ -35,6 +36,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerKillSwitchCommands,
   registerNotifyCommands,
   registerPreflightCommands,
+  registerReleaseGateCommands,
   registerFeaturesCommands,
   registerTrainCommands,
   registerEvaluateCommands,
