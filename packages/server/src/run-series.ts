@@ -134,64 +134,72 @@ function cutCandles(candles: CandleColumns, range: { from: number; to: number })
   };
 }
 
-/**
- * Price (stored candles of the run's input, cut to its window), trade markers, guardrail periods,
- * equity and drawdown of one run for the charts, cut to the requested range and downsampled on the
- * server (candles in min/max-preserving buckets, lines by LTTB) to `points` per series.
- * `symbol` defaults to the run's first symbol.
- * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef', { points: 1500 });
- */
-export async function readRunSeries(ctx: ServerContext, id: string, request: SeriesRequest = {}): Promise<RunSeries> {
+function cutLine(line: LineColumns, range: { from: number; to: number }): LineColumns {
+  const [first, last] = rangeIndexes(line.time, range.from, range.to);
+  if (first === 0 && last === line.time.length) return line;
+  return { time: line.time.slice(first, last), value: line.value.slice(first, last) };
+}
+
+/** Every bar of one run and symbol, before any cut or downsampling (cached: a run never changes). */
+type FullSeries = Omit<RunSeries, 'range' | 'bars'>;
+
+const FULL_CACHE_SIZE = 8;
+const fullCaches = new WeakMap<ServerContext, Map<string, Promise<FullSeries>>>();
+
+/** The full series of a run and symbol, from a small per-router cache (runs are immutable: ids are content ids). */
+function fullSeries(ctx: ServerContext, id: string, symbol: string | undefined): Promise<FullSeries> {
+  const cache = fullCaches.get(ctx) ?? new Map<string, Promise<FullSeries>>();
+  fullCaches.set(ctx, cache);
+  const key = `${id}|${symbol ?? ''}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const loading = loadFullSeries(ctx, id, symbol);
+  cache.set(key, loading);
+  loading.catch(() => cache.delete(key));
+  if (cache.size > FULL_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return loading;
+}
+
+async function loadFullSeries(ctx: ServerContext, id: string, symbol: string | undefined): Promise<FullSeries> {
   const registry = await ctx.registry();
   if (!(await registry.has(id)))
     throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });
   const runDir = registry.runDir(id);
   const manifest = await readRunManifest(runDir, id);
   const symbols = [...new Set(manifest.inputs.map((input) => input.symbol))];
-  const chosen = request.symbol ?? symbols[0];
+  const chosen = symbol ?? symbols[0];
   const input = manifest.inputs.find((i) => i.symbol === chosen);
   if (chosen === undefined || input === undefined)
-    throw new BuffError('NOT_FOUND', `run ${id} has no input ${request.symbol ?? ''}`, {
-      details: { key: 'symbol', value: request.symbol },
+    throw new BuffError('NOT_FOUND', `run ${id} has no input ${symbol ?? ''}`, {
+      details: { key: 'symbol', value: symbol },
     });
   const { decisions, equity } = await readRunArtifacts(runDir, { symbol: chosen });
   const column = (table: Record<string, Array<number | string | null>>, name: string) => table[name] ?? [];
   const decisionTs = column(decisions, 'ts');
   const decisionAction = column(decisions, 'action');
-
   const config = manifest.config as { window?: { since?: string; until?: string } };
   const since = config.window?.since ? Date.parse(config.window.since) : -Infinity;
   const until = config.window?.until ? Date.parse(config.window.until) : Infinity;
   let candleSource: RunSeries['candleSource'] = 'dataset';
-  let all: CandleColumns;
+  let candles: CandleColumns;
   try {
-    all = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
+    candles = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
   } catch {
     candleSource = 'decisions';
-    all = candlesFromDecisions(decisionTs, column(decisions, 'close'));
+    candles = candlesFromDecisions(decisionTs, column(decisions, 'close'));
   }
-  const range = { from: request.from ?? -Infinity, to: request.to ?? Infinity };
-  const inRange = cutCandles(all, range);
-  const points = request.points ?? DEFAULT_POINTS;
-  const candles = bucketCandles(inRange, points);
-  const shown = {
-    from: inRange.time[0] ?? (Number.isFinite(range.from) ? range.from : since / 1000),
-    to: inRange.time[inRange.time.length - 1] ?? (Number.isFinite(range.to) ? range.to : until / 1000),
-  };
-
   const markers: RunSeries['markers'] = [];
   for (let i = 0; i < decisionTs.length; i++) {
     const action = String(decisionAction[i] ?? 'hold');
-    const time = (decisionTs[i] as number) / 1000;
-    if (time < range.from || time > range.to) continue;
     const side = BUY.has(action) ? 'buy' : SELL.has(action) ? 'sell' : undefined;
-    if (side !== undefined) markers.push({ time, side, label: action });
+    if (side !== undefined) markers.push({ time: (decisionTs[i] as number) / 1000, side, label: action });
   }
   const barSeconds = timeframeMs(input.timeframe as Timeframe) / 1000;
-  const blocks = guardrailPeriods(
-    { ts: decisionTs, action: decisionAction, guardrail: column(decisions, 'guardrail') },
-    barSeconds,
-  ).filter((p) => p.to >= range.from && p.from <= range.to);
+  const all = { from: -Infinity, to: Infinity };
   const equityTs = column(equity, 'ts');
   return {
     symbol: chosen,
@@ -201,12 +209,42 @@ export async function readRunSeries(ctx: ServerContext, id: string, request: Ser
       since: Number.isFinite(since) ? since / 1000 : null,
       until: Number.isFinite(until) ? until / 1000 : null,
     },
-    range: shown,
-    bars: { inRange: inRange.time.length, shown: candles.time.length },
     candles,
     markers,
-    blocks,
-    equity: lttbLine(lineFrom(equityTs, column(equity, 'equity'), range), points),
-    drawdownPct: lttbLine(lineFrom(equityTs, column(equity, 'drawdown'), range, 100), points),
+    blocks: guardrailPeriods(
+      { ts: decisionTs, action: decisionAction, guardrail: column(decisions, 'guardrail') },
+      barSeconds,
+    ),
+    equity: lineFrom(equityTs, column(equity, 'equity'), all),
+    drawdownPct: lineFrom(equityTs, column(equity, 'drawdown'), all, 100),
+  };
+}
+
+/**
+ * Price (stored candles of the run's input, cut to its window), trade markers, guardrail periods,
+ * equity and drawdown of one run for the charts, cut to the requested range and downsampled on the
+ * server (candles in min/max-preserving buckets, lines by LTTB) to `points` per series.
+ * `symbol` defaults to the run's first symbol.
+ * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef', { points: 1500 });
+ */
+export async function readRunSeries(ctx: ServerContext, id: string, request: SeriesRequest = {}): Promise<RunSeries> {
+  const full = await fullSeries(ctx, id, request.symbol);
+  const range = { from: request.from ?? -Infinity, to: request.to ?? Infinity };
+  const inRange = cutCandles(full.candles, range);
+  const points = request.points ?? DEFAULT_POINTS;
+  const candles = bucketCandles(inRange, points);
+  const edge = (value: number, fallback: number | null) => (Number.isFinite(value) ? value : (fallback ?? 0));
+  return {
+    ...full,
+    range: {
+      from: inRange.time[0] ?? edge(range.from, full.window.since),
+      to: inRange.time[inRange.time.length - 1] ?? edge(range.to, full.window.until),
+    },
+    bars: { inRange: inRange.time.length, shown: candles.time.length },
+    candles,
+    markers: full.markers.filter((m) => m.time >= range.from && m.time <= range.to),
+    blocks: full.blocks.filter((p) => p.to >= range.from && p.from <= range.to),
+    equity: lttbLine(cutLine(full.equity, range), points),
+    drawdownPct: lttbLine(cutLine(full.drawdownPct, range), points),
   };
 }

@@ -68,7 +68,22 @@ function exitReasons(trades: JsonColumns, decisions: JsonColumns): string[] {
  * decisions.arrow). RUN_NOT_FOUND when the registry does not know the id.
  * @example const trades = await readRunTrades(ctx, 'run-0123456789abcdef');
  */
-export async function readRunTrades(ctx: ServerContext, id: string): Promise<TradeRow[]> {
+export function readRunTrades(ctx: ServerContext, id: string): Promise<TradeRow[]> {
+  const cache = tradeCaches.get(ctx) ?? new Map<string, Promise<TradeRow[]>>();
+  tradeCaches.set(ctx, cache);
+  const hit = cache.get(id);
+  if (hit !== undefined) return hit;
+  const loading = loadRunTrades(ctx, id);
+  cache.set(id, loading);
+  loading.catch(() => cache.delete(id));
+  if (cache.size > 8) cache.delete(cache.keys().next().value as string);
+  return loading;
+}
+
+/** A few runs' trades per router (a run never changes: its id is a content id). */
+const tradeCaches = new WeakMap<ServerContext, Map<string, Promise<TradeRow[]>>>();
+
+async function loadRunTrades(ctx: ServerContext, id: string): Promise<TradeRow[]> {
   const registry = await ctx.registry();
   if (!(await registry.has(id)))
     throw new BuffError('RUN_NOT_FOUND', `no run ${id}`, { details: { key: 'id', value: id } });

@@ -8,7 +8,7 @@ const SeriesQuerySchema = z
     symbol: z.string().min(1).max(64).optional(),
     from: z.coerce.number().finite().optional(),
     to: z.coerce.number().finite().optional(),
-    points: z.coerce.number().int().min(50).max(20_000).optional(),
+    points: z.coerce.number().int().min(50).max(200_000).optional(),
   })
   .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
