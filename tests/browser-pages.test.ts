@@ -124,6 +124,26 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
     }
   }, 400_000);
 
+  it('follows a dark system setting: dark page, light text, plots drawn in the dark palette', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/models/sig/v/1`);
+    const colours = await page.evaluate(() => {
+      const g = globalThis as any;
+      const style = (el: unknown) => g.getComputedStyle(el);
+      return {
+        background: style(g.document.body).backgroundColor as string,
+        text: style(g.document.body).color as string,
+        line: style(g.document.querySelector('#training-loss polyline')).stroke as string,
+      };
+    });
+    expect(colours).toEqual({ background: 'rgb(18, 21, 27)', text: 'rgb(227, 231, 238)', line: 'rgb(91, 155, 255)' });
+    await page.screenshot({ path: join(SHOTS, 'model-version-dark-1400.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows what the registry holds: versions, aliases, the evaluation behind a promotion, curves and reports', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/models`);

@@ -19,7 +19,7 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-const epochTick = (x: number): string => `epoch ${Math.round(x)}`;
+const epochTick = (x: number): string => (Number.isInteger(x) ? `epoch ${x}` : '');
 
 /** Loss and validation curves drawn from the card's training history (inline SVG). */
 function trainingCurves(card: Record<string, unknown>): SafeHtml {
