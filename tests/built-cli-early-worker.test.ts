@@ -2,7 +2,7 @@ import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PARALLEL_PARSE_BYTES } from '@buff/ingest';
+import { PARALLEL_PARSE_BYTES } from '@buff/ingest/workers';
 // @ts-expect-error plain JS next to the bin, no declarations
 import { EARLY_PARSE_BYTES, startEarlyParseWorker } from '../packages/cli/bin/early-worker.js';
 import { assertCliBuilt, BUILT_CLI_INDEX } from './helpers/built-cli.js';

@@ -49,6 +49,8 @@ export default packageBuild({
     index: 'src/index.ts',
     'parse-worker': '../ingest/src/csv/parse-worker.ts',
     'hash-worker': '../core/src/hash-worker.ts',
+    // The two-thread size threshold alone (no imports), for bin/early-worker.js before the bundle loads.
+    'parallel-threshold': '../ingest/src/csv/parallel-threshold.ts',
   },
   format: ['cjs'],
   // import.meta.url (workers and files found next to the code) becomes the bundle's own file URL.

@@ -7,8 +7,8 @@
 const { statSync } = require('node:fs');
 const { Worker } = require('node:worker_threads');
 
-/** @buff/ingest's PARALLEL_PARSE_BYTES (a test keeps the two equal): smaller files are read on one thread. */
-const EARLY_PARSE_BYTES = 24 * 2 ** 20;
+/** @buff/ingest's PARALLEL_PARSE_BYTES, from its one definition (built as dist/parallel-threshold.cjs): smaller files are read on one thread. */
+const { PARALLEL_PARSE_BYTES: EARLY_PARSE_BYTES } = require('../dist/parallel-threshold.cjs');
 
 /** The worker for `argv` when it ingests a CSV of at least EARLY_PARSE_BYTES, else undefined. */
 function startEarlyParseWorker(argv, bundle) {

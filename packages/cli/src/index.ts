@@ -4,4 +4,4 @@ export { ExitCode } from './exit-codes.js';
 export { resolveRoot } from './roots.js';
 export type { ResolvedRoot } from './roots.js';
 /** For bin/buff.js: a parse worker it started before loading the bundle (see bin/early-worker.js). */
-export { offerParseWorker } from '@buff/ingest';
+export { offerParseWorker } from '@buff/ingest/workers';

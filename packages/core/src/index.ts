@@ -5,16 +5,11 @@ export type { BuffErrorOptions, ErrorLocation } from './errors.js';
 export { parseOrThrow, zodError } from './parse-or-throw.js';
 export type { ParseSource } from './parse-or-throw.js';
 
-/** Canonical JSON and content ids. */
+/** Canonical JSON and content ids (off-thread hashing and shared memory: `@buff/core/io`). */
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.js';
 export { sha256Hex, contentId } from './content-id.js';
-export { sha256FileOffThread, sha256ChunksOffThread, adoptHashWorker, hashWorkerIdle } from './hash-off-thread.js';
-export { answerHashRequest } from './hash-job.js';
-export type { HashRequest, HashReply } from './hash-job.js';
-export { sharedArray } from './shared-array.js';
 export { writeArtifactFile, fileIdentity, sameFile } from './artifact-file.js';
 export type { FileIdentity, WrittenArtifact } from './artifact-file.js';
-export { startSiblingWorker } from './sibling-worker.js';
 
 /** The kill switch every entry point honours (implemented by @buff/registry's openKillSwitch). */
 export type { KillSwitch } from './kill-switch.js';

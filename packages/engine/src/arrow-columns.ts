@@ -14,7 +14,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { isMillisecondTimestamps, msToInt64, tableToIpcChunks, timestampsToMs } from '@buff/ingest';
-import { sharedArray } from '@buff/core';
+import { sharedArray } from '@buff/core/io';
 
 /** A column to write: typed numbers, UTC millisecond timestamps, or Int32 codes into a string dictionary. */
 export type ColumnSpec =

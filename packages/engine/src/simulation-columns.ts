@@ -1,4 +1,5 @@
-import { sharedArray, type Bars } from '@buff/core';
+import type { Bars } from '@buff/core';
+import { sharedArray } from '@buff/core/io';
 import type { DecisionColumns, EquityColumns } from './run-columns.js';
 import type { SimulationResult } from './simulate.js';
 

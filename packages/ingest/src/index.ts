@@ -47,8 +47,6 @@ export { parseCsv } from './csv/parse-csv.js';
 export type { ParsedCsv } from './csv/parse-csv.js';
 export { ingestCsv } from './ingest-csv.js';
 export type { IngestCsvOptions } from './ingest-csv.js';
-export { offerParseWorker } from './csv/parse-worker-client.js';
-export { PARALLEL_PARSE_BYTES } from './csv/read-csv.js';
 export { ingestArrow, registerArrowCodecs } from './arrow/arrow-import.js';
 export type { IngestArrowOptions } from './arrow/arrow-import.js';
 export type { IngestResult, IngestTargets } from './store/store-ingest.js';

@@ -22,7 +22,7 @@ export async function ingestCsv(path: string, options: IngestCsvOptions): Promis
   const read = await readCsvForIngest(path, input);
   const { bars, tsInt64, finish, sourceSha256 } = read;
   return storeIngest(
-    { bars, tsInt64, quality: finish, sourceSha256 },
+    { bars, tsInt64, check: finish, sourceSha256 },
     parseIngestOptions(input),
     { kind: 'csv', path },
     { dataRoot, out },

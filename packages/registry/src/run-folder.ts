@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BuffError, RunManifestSchema, parseOrThrow, sha256FileOffThread, type RunManifest } from '@buff/core';
+import { BuffError, RunManifestSchema, parseOrThrow, type RunManifest } from '@buff/core';
+import { sha256FileOffThread } from '@buff/core/io';
 import { LegacyManifestSchema } from './legacy-manifest.js';
 import { RunStatusSchema, type HeadlineMetrics, type RunRecord } from './run-record.js';
 

@@ -94,7 +94,12 @@ export async function ingestArrow(path: string, options: IngestArrowOptions): Pr
     sourceColumns: names.length,
   });
   const sourceSha256 = createHash('sha256').update(bytes).digest('hex');
-  return storeIngest({ bars, quality, sourceSha256 }, ingestOptions, { kind: 'arrow', path }, { dataRoot, out });
+  return storeIngest(
+    { bars, check: () => quality, sourceSha256 },
+    ingestOptions,
+    { kind: 'arrow', path },
+    { dataRoot, out },
+  );
 }
 
 function readSource(path: string): Uint8Array {

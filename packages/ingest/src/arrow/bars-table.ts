@@ -10,7 +10,8 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { isMillisecondTimestamps, msToInt64, timestampsToMs } from '../time/arrow-timestamps.js';
-import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, sharedArray, type Bars } from '@buff/core';
+import { BAR_COLUMNS, BuffError, VALUE_COLUMNS, type Bars } from '@buff/core';
+import { sharedArray } from '@buff/core/io';
 
 /**
  * Canonical bars as an Arrow table: `ts` Timestamp(ms, UTC) then Float64 open, high, low, close, volume.

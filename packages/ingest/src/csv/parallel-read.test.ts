@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestOptionsInput } from '@buff/core';
-import { writeDataset } from '../store/write-dataset.js';
+import { storeTable } from '../store/write-dataset.js';
 import { parseCsv, readCsvForIngest } from './parse-csv.js';
 import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
@@ -101,7 +101,7 @@ describe('two-thread CSV read', () => {
     const root = join(dir, 'int64-store');
     const stored = await Promise.all(
       [one, two].map((read, i) =>
-        writeDataset(
+        storeTable(
           root,
           {
             symbol: `S${i}`,
@@ -109,7 +109,7 @@ describe('two-thread CSV read', () => {
             bars: read.bars,
             source: { kind: 'csv', file: 'int64.csv', sha256: read.sourceSha256 },
           },
-          read.tsInt64,
+          { tsInt64: read.tsInt64 },
         ),
       ),
     );

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { adoptHashWorker, startSiblingWorker } from '@buff/core';
+import { adoptHashWorker, startSiblingWorker } from '@buff/core/io';
 import type { ParseJob, ParseReply } from './parse-job.js';
 
 /** A started parse worker: it boots while the caller reads the header, then parses one job. */

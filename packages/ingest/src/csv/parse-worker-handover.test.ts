@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashWorkerIdle, sha256ChunksOffThread, sha256Hex } from '@buff/core';
+import { sha256Hex } from '@buff/core';
+import { hashWorkerIdle, sha256ChunksOffThread } from '@buff/core/io';
 import { parseCsv } from './parse-csv.js';
 
 // Its own file: core's hash worker is per module instance, and none may run before this test.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startSiblingWorker } from '@buff/core';
+import { startSiblingWorker } from '@buff/core/io';
 import { parseCsv } from './parse-csv.js';
 import { offerParseWorker } from './parse-worker-client.js';
 

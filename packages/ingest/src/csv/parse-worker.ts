@@ -9,7 +9,8 @@ import { ColumnBuffers } from './column-buffers.js';
 import { CsvLineParser } from './line-parser.js';
 import { createTimestampParser } from '../time/parse-timestamp.js';
 import { parseFileRange } from './parse-range.js';
-import type { Bars, HashRequest } from '@buff/core';
+import type { Bars } from '@buff/core';
+import type { HashRequest } from '@buff/core/io';
 import { checkEachRow } from '../rules/each-row.js';
 import type { ParseJob, ParseReply, RowCheckReply, RuleFailureRecord } from './parse-job.js';
 
@@ -94,6 +95,6 @@ parentPort?.once('message', (job: ParseJob) => {
  * worker starts parsing without it.
  */
 async function serveHashRequests(): Promise<void> {
-  const { answerHashRequest } = await import('@buff/core');
+  const { answerHashRequest } = await import('@buff/core/io');
   parentPort?.on('message', (request: HashRequest) => parentPort?.postMessage(answerHashRequest(request)));
 }

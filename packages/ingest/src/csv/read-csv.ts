@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BuffError, sliceBars, type Bars } from '@buff/core';
+import { PARALLEL_PARSE_BYTES } from './parallel-threshold.js';
 import { mapColumns } from '../rules/column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
@@ -18,8 +19,6 @@ import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
 import { ruleError } from '../rules/rule-error.js';
 import { createSourceHash, type SourceHash } from './source-hash.js';
 
-/** Files at least this large are parsed on two threads (below, the worker's start-up costs more than it saves). */
-export const PARALLEL_PARSE_BYTES = 24 * 2 ** 20;
 /**
  * The worker's share of the bytes. This thread also hashes the whole file (about a third of the
  * cost of parsing it), so both finish together when the worker parses about 2/3; 0.7 measured

@@ -8,7 +8,7 @@ import { synthesizeBars } from '../synthetic.js';
 import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from './inventory.js';
 import { findTableByContentId, listDatasets } from './list-datasets.js';
 import { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './read-dataset.js';
-import { resampleDataset, writeDataset } from './write-dataset.js';
+import { resampleDataset, storeTable, writeDataset } from './write-dataset.js';
 
 const SOURCE = { kind: 'synthetic' as const, params: { seed: 1 } };
 
@@ -200,7 +200,7 @@ describe('dataset store', () => {
     const bars = synthesizeBars({ days: 1, seed: 1 });
     const plain = await writeDataset(root, { symbol: 'PLAIN', timeframe: '1m', bars, source: SOURCE });
     const tsInt64 = BigInt64Array.from(bars.ts, (ms) => BigInt(ms));
-    const given = await writeDataset(root, { symbol: 'GIVEN', timeframe: '1m', bars, source: SOURCE }, tsInt64);
+    const given = await storeTable(root, { symbol: 'GIVEN', timeframe: '1m', bars, source: SOURCE }, { tsInt64 });
     expect(given.contentId).toBe(plain.contentId);
   });
 

@@ -13,7 +13,7 @@ import {
   type QualityReport,
   type Timeframe,
 } from '@buff/core';
-import { sha256ChunksOffThread } from '@buff/core';
+import { sha256ChunksOffThread } from '@buff/core/io';
 import { ipcToBars, readBarsTable } from '../arrow/bars-table.js';
 import { MANIFEST_FILE, QUALITY_FILE, datasetDir } from './dataset-paths.js';
 

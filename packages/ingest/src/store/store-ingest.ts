@@ -9,7 +9,7 @@ import {
 import type { Table } from 'apache-arrow';
 import { basename } from 'node:path';
 import { barsToIpc, barsToTable } from '../arrow/bars-table.js';
-import { writeDataset } from './write-dataset.js';
+import { storeTable } from './write-dataset.js';
 
 /** What an ingest returns. `table` is built on first access (the store writes its own bytes). */
 export interface IngestResult {
@@ -29,16 +29,16 @@ export interface IngestTargets {
 }
 
 /**
- * Writes bars to the targets, each atomically (temp + rename), and builds the result. `quality` is
- * the report, or the checks that produce it: they run before anything is renamed into place (while
+ * Writes bars to the targets, each atomically (temp + rename), and builds the result. `check` runs
+ * the remaining rules and returns the quality report: before anything is renamed into place (while
  * the store writes the table's temp file), so a rejected file leaves nothing behind.
- * @example await storeIngest({ bars, quality, sourceSha256 }, options, { kind: 'csv', path }, { dataRoot: 'data' });
+ * @example await storeIngest({ bars, check: () => quality, sourceSha256 }, options, { kind: 'csv', path }, { dataRoot: 'data' });
  */
 export async function storeIngest(
   parsed: {
     bars: Bars;
     tsInt64?: BigInt64Array | undefined;
-    quality: QualityReport | (() => QualityReport);
+    check: () => QualityReport;
     sourceSha256: string;
   },
   options: IngestOptions,
@@ -47,21 +47,19 @@ export async function storeIngest(
 ): Promise<IngestResult> {
   const { bars, sourceSha256 } = parsed;
   let report: QualityReport | undefined;
-  const checked = (): QualityReport =>
-    (report ??= typeof parsed.quality === 'function' ? parsed.quality() : parsed.quality);
+  const checked = (): QualityReport => (report ??= parsed.check());
   let dataset: DatasetTable | undefined;
   if (targets.dataRoot !== undefined) {
-    dataset = await writeDataset(
+    dataset = await storeTable(
       targets.dataRoot,
       {
         symbol: options.symbol,
         timeframe: options.timeframe,
         bars,
-        quality: checked,
         source: { kind: source.kind, file: basename(source.path), sha256: sourceSha256 },
         ingestOptions: { ...options },
       },
-      parsed.tsInt64,
+      { tsInt64: parsed.tsInt64, check: checked },
     );
   }
   const quality = checked();

@@ -32,11 +32,8 @@ export interface WriteDatasetInput {
   symbol: string;
   timeframe: Timeframe;
   bars: Bars;
-  /**
-   * The quality report, or a function that checks the bars and returns it: it runs on this thread
-   * while the table's bytes are written and hashed elsewhere, and when it throws nothing is stored.
-   */
-  quality?: QualityReport | (() => QualityReport);
+  /** The quality report stored with the table (dataset.json names it). */
+  quality?: QualityReport;
   source: DatasetManifest['source'];
   ingestOptions?: Record<string, unknown>;
   derivedFrom?: string;
@@ -51,14 +48,29 @@ export interface WriteDatasetInput {
  * leaves the old dataset or the new one, whole. On a failure before the commit the temp files
  * (and folders this call created) are removed. Writing 1m starts the dataset afresh: its derived
  * tables (and a quality report not given again) go. A derived table needs the 1m table.
- * `tsInt64`: `bars.ts` as Int64 ms when the caller has them (the two-thread CSV reader writes them
- * from `ts` as it reads): stored as given, neither converted again nor checked.
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
-export async function writeDataset(
+export function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
+  return storeTable(dataRoot, input, {});
+}
+
+/** What an ingest adds to {@link writeDataset} (package-internal: the ingest's own way in). */
+export interface IngestOverlap {
+  /** `bars.ts` as Int64 ms, written by the two-thread CSV reader as it read: stored as given, not converted again. */
+  tsInt64?: BigInt64Array | undefined;
+  /** The remaining checks, run on this thread while the table is written and hashed; their report is stored; when they throw nothing is. */
+  check?: () => QualityReport;
+}
+
+/**
+ * {@link writeDataset} with the ingest's overlap: the checks run while the table's bytes are
+ * written, and the reader's Int64 timestamps are reused.
+ * @example await storeTable('data', input, { tsInt64, check: read.finish });
+ */
+export async function storeTable(
   dataRoot: string,
   input: WriteDatasetInput,
-  tsInt64?: BigInt64Array,
+  { tsInt64, check }: IngestOverlap,
 ): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
   validateSymbol(input.symbol);
@@ -77,7 +89,7 @@ export async function writeDataset(
     temps.push(tableTemp);
     table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars, tsInt64)));
     table.catch(() => undefined); // awaited below, also after a failure
-    const report = typeof input.quality === 'function' ? input.quality() : input.quality;
+    const report = check === undefined ? input.quality : check();
     const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
     const files: StagedFile[] = [];
     const quality = report === undefined ? undefined : stageQuality(dir, report, files, temps);
