@@ -14,8 +14,15 @@ const ALLOWED: Record<string, string[]> = {
   server: ['core', 'ingest', 'registry', 'engine', 'ml'],
 };
 
-/** Subpath exports a package declares in its package.json (`exports`), importable by name. */
-const SUBPATH_ENTRIES = ['@buff/ml/inference'];
+/** Subpath exports the packages declare in their package.json `exports` (e.g. `@buff/ml/inference`), importable by name. */
+const SUBPATH_ENTRIES = Object.keys(ALLOWED).flatMap((pkg) => {
+  const { exports } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', pkg, 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  return Object.keys(exports)
+    .filter((key) => key !== '.')
+    .map((key) => `@buff/${pkg}${key.slice(1)}`);
+});
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
