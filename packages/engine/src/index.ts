@@ -138,6 +138,8 @@ export {
   normalQuantile,
 } from './sweep/sweep-stats.js';
 export { runSweep } from './sweep/run-sweep.js';
+export { sweepCellEquity } from './jobs/sweep-cell-job.js';
+export type { SweepCellPayload, CellDataCache } from './jobs/sweep-cell-job.js';
 export type { RunSweepOptions, RunSweepResult } from './sweep/run-sweep.js';
 export { SweepReportSchema, sweepMarkdown } from './sweep/sweep-report.js';
 export type { SweepReport } from './sweep/sweep-report.js';

@@ -14,3 +14,6 @@ export type { ErrorBody } from './error-status.js';
 
 /** Background jobs (as GET /api/jobs/:id reports them). */
 export type { Job, JobStatus } from './job-queue.js';
+/** The `build` job (run config + optional upload): the server's jobs and `buff worker` run it. */
+export { buildJobHandler, BuildJobPayloadSchema } from './jobs/build-job.js';
+export type { BuildJobPayload, BuildJobDeps } from './jobs/build-job.js';

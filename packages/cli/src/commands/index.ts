@@ -14,6 +14,7 @@ import { registerServeCommands } from './serve.js';
 import { registerKillSwitchCommands } from './kill-switch.js';
 import { registerNotifyCommands } from './notify.js';
 import { registerSweepCommands } from './sweep.js';
+import { registerWorkerCommands } from './worker.js';
 import { registerPreflightCommands } from './preflight.js';
 import { registerDryRunCommands } from './dryrun.js';
 import { registerObserveCommands } from './observe.js';
@@ -31,6 +32,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerRunsCommands,
   registerStrategiesCommands,
   registerSweepCommands,
+  registerWorkerCommands,
   registerRegistryCommands,
   registerServeCommands,
   registerKillSwitchCommands,

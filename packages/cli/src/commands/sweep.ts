@@ -4,6 +4,8 @@ import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { resolveRoot } from '../roots.js';
+import { openQueueFor } from '../jobs/queue-flags.js';
+import { cellsOnWorkers } from '../jobs/sweep-on-workers.js';
 
 const fixed = (value: number | null | undefined): string =>
   value === null || value === undefined ? 'n/a' : value.toFixed(4);
@@ -17,7 +19,17 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
       y
         .option('config', { type: 'string', demandOption: true, describe: 'sweep config file (YAML or JSON)' })
         .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
-        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+        .option('driver', {
+          choices: ['fs', 'pg'] as const,
+          describe:
+            'run the cells as jobs on `buff worker`s: fs (this machine) or pg (any machine); default: in this process',
+        })
+        .option('pg-url', {
+          type: 'string',
+          describe: 'PostgreSQL connection string for --driver pg (else BUFF_PG_URL)',
+        })
+        .option('heartbeat-seconds', { type: 'number', default: 30, describe: 'see buff worker' }),
     async (args) => {
       const out = outputFor(args);
       const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
@@ -35,12 +47,16 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
       const { parseSweepConfig, runSweep } = await import('@buff/engine');
       const sweep = parseSweepConfig(text, args.config);
       const { openRunRegistry } = await import('@buff/registry');
-      const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+      const pg =
+        args.driver === 'pg' ? { driver: 'postgres' as const, pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL } : {};
+      const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true, ...pg });
+      const queue = args.driver ? await openQueueFor({ ...args, driver: args.driver }, runsRoot.path) : undefined;
       try {
         const { report, dir, created } = await runSweep(sweep, {
           configPath: path,
           dataRoot: dataRoot.path,
           runStore: registry,
+          ...(queue ? { cellEquities: cellsOnWorkers(queue, (line) => out.progress(line)) } : {}),
         });
         out.line(report.sweepId);
         out.line(`folder ${dir}`);
@@ -60,6 +76,7 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
           walkForwardEfficiency: report.walkForward.efficiency,
         });
       } finally {
+        await queue?.close();
         await registry.close();
       }
     },

@@ -15,7 +15,7 @@ import { buildPreparedRun } from '../build-run.js';
 import { engineVersion } from '../engine-version.js';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../run-config.js';
 import { type PreparedRun, prepareRun } from '../prepare-run.js';
-import { type CellEvaluator, type CellEvaluatorOptions, cellEvaluator } from './cell-evaluator.js';
+import { type CellEvaluatorOptions, cellEvaluator } from './cell-evaluator.js';
 import { loadRunInputs } from '../run-inputs.js';
 import { applyCell, type CellParams, sweepCells } from './sweep-cells.js';
 import {
@@ -43,6 +43,11 @@ export interface RunSweepOptions extends CellEvaluatorOptions {
   /** The run registry: sweeps are kept under its root, the best cell's run is registered in it. */
   runStore: RunStore;
   logger?: Logger;
+  /**
+   * Computes the cells' equity curves elsewhere (`buff sweep --driver pg`: one `sweep-cell` job
+   * per cell on `buff worker`s); by default they are simulated in this process.
+   */
+  cellEquities?: (cells: Array<{ cell: number; config: RunConfigInput }>, sweepId: string) => Promise<Float64Array[]>;
 }
 
 export interface RunSweepResult {
@@ -77,7 +82,14 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
   if (existing) return { report: existing.report, dir: existing.dir, created: false, indicatorSeries: 0 };
 
   const evaluate = cellEvaluator(data.bars, options);
-  const summary = summarizeCells(sweep, prepared, evaluate);
+  const remote = options.cellEquities
+    ? await options.cellEquities(
+        cells.map((cell, index) => ({ cell: index, config: applyCell(base, cell) as RunConfigInput })),
+        sweepId,
+      )
+    : undefined;
+  const equityOf = remote ? (cell: PreparedRun) => remote[prepared.indexOf(cell)] as Float64Array : evaluate;
+  const summary = summarizeCells(sweep, prepared, equityOf);
   logger.info({ sweepId, cells: cells.length, indicatorSeries: evaluate.cache.computed }, 'sweep cells simulated');
   const report = summarize(sweep, sweepId, cells, summary, data.inputs);
   if (sweep.keep === 'best' && report.best !== null) {
@@ -149,7 +161,11 @@ interface SweepSummary {
 }
 
 /** Simulates every cell once, keeping only its summary; the best cell is simulated again for its returns. */
-function summarizeCells(sweep: SweepConfig, prepared: PreparedRun[], evaluate: CellEvaluator): SweepSummary {
+function summarizeCells(
+  sweep: SweepConfig,
+  prepared: PreparedRun[],
+  evaluate: (cell: PreparedRun) => Float64Array,
+): SweepSummary {
   let folds: Fold[] = [];
   let edges: number[] = [];
   let buffer: Float64Array | undefined;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { parseOrThrow } from '@buff/core';
+import type { JobHandler, JobKind, RunRegistry } from '@buff/registry';
+
+const IngestPayloadSchema = z
+  .object({ file: z.string(), symbol: z.string(), allowGaps: z.boolean().default(false) })
+  .strict();
+const SweepCellPayloadSchema = z
+  .object({ sweepKey: z.string(), cell: z.number().int().min(0), config: z.record(z.string(), z.unknown()) })
+  .strict();
+
+export interface WorkerRoots {
+  runsRoot: string;
+  dataRoot: string;
+  registry: () => Promise<RunRegistry>;
+}
+
+/**
+ * The handlers of `buff worker`: `ingest` (a CSV into the dataset store), `build` (the server's
+ * build job: a run config, optionally an upload), `sweep-cell` (one cell's equity returns). Run
+ * ids are content ids and the dataset store commits whole, so a retried job publishes once.
+ * `train` is not run by workers yet (train with `buff train`).
+ * @example startJobWorker({ queue, workerId, handlers: await workerHandlers(roots) });
+ */
+export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record<JobKind, JobHandler>>> {
+  const [{ buildJobHandler }, { sweepCellEquity }, { ingestCsv }] = await Promise.all([
+    import('@buff/server'),
+    import('@buff/engine'),
+    import('@buff/ingest'),
+  ]);
+  const cache = {};
+  return {
+    ingest: async (job, ctx) => {
+      const payload = parseOrThrow(IngestPayloadSchema, job.payload, 'INVALID_INPUT', `job ${job.id} payload`);
+      ctx.progress({ step: 'ingest' });
+      const result = await ingestCsv(payload.file, {
+        symbol: payload.symbol,
+        allowGaps: payload.allowGaps,
+        dataRoot: roots.dataRoot,
+      });
+      return { symbol: payload.symbol, rows: result.bars.ts.length, sourceSha256: result.sourceSha256 };
+    },
+    build: buildJobHandler({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, runStore: roots.registry }),
+    'sweep-cell': async (job, ctx) => {
+      const payload = parseOrThrow(SweepCellPayloadSchema, job.payload, 'INVALID_INPUT', `job ${job.id} payload`);
+      ctx.progress({ step: 'simulate' });
+      return sweepCellEquity(payload.config, roots.dataRoot, cache, `sweep ${payload.sweepKey} cell ${payload.cell}`);
+    },
+  };
+}
