@@ -59,7 +59,8 @@ describe('ingestCsv rules (fail closed)', () => {
   it.each(RULES)('%s -> %s', async (name, code, line, value, options) => {
     const error = await rejection(name, options);
     expect(error.code).toBe(code);
-    expect(error.message).toContain(code);
+    expect(error.toLine().startsWith(`${code}: `)).toBe(true); // the code once, in front
+    expect(error.toLine().split(code)).toHaveLength(2);
     expect(error.message).toContain(fixture(name));
     expect(error.message).toContain(`line ${line}`);
     expect(error.message).toContain(`"${value}"`);
