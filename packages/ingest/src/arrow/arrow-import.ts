@@ -14,7 +14,7 @@ import {
 } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import { BuffError, allocateBars, timeframeMs, type IngestOptions, type IngestOptionsInput } from '@buff/core';
-import { IGNORED, SOURCE_COLUMNS, mapColumns } from '../rules/column-mapping.js';
+import { IGNORED, SOURCE_COLUMNS, TIMESTAMP_ALIASES, mapColumns } from '../rules/column-mapping.js';
 import { parseIngestOptions } from '../rules/parse-options.js';
 import {
   AMBIGUOUS_REASON,
@@ -33,8 +33,6 @@ import { buildQualityReport } from '../rules/quality-report.js';
 /** Options of {@link ingestArrow}: the ingest options plus where to write. */
 export type IngestArrowOptions = IngestOptionsInput & IngestTargets;
 
-/** Column names freqtrade and pandas use for the candle time. */
-const TIME_ALIASES = { date: 'timestamp', ts: 'timestamp', time: 'timestamp', datetime: 'timestamp' } as const;
 const UNIT_MS: Record<number, bigint> = { [TimeUnit.MICROSECOND]: 1000n, [TimeUnit.NANOSECOND]: 1_000_000n };
 
 /**
@@ -69,7 +67,7 @@ export async function ingestArrow(path: string, options: IngestArrowOptions): Pr
   const table = decodeArrow(bytes, path);
   if (table.numRows === 0) throw ruleError('EMPTY_FILE', { file: path }, '', 'the Arrow file holds no rows');
   const names = table.schema.fields.map((field) => field.name);
-  const slots = mapColumns(names, { file: path, columnMap: ingestOptions.columnMap, aliases: TIME_ALIASES });
+  const slots = mapColumns(names, { file: path, columnMap: ingestOptions.columnMap, aliases: TIMESTAMP_ALIASES });
   const bars = allocateBars(table.numRows);
   for (let index = 0; index < names.length; index++) {
     const slot = slots[index] as number;

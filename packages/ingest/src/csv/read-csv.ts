@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BuffError, sliceBars, type Bars } from '@buff/core';
 import { PARALLEL_PARSE_BYTES } from './parallel-threshold.js';
-import { mapColumns } from '../rules/column-mapping.js';
+import { mapColumns, TIMESTAMP_ALIASES } from '../rules/column-mapping.js';
 import { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
 import type { ColumnBuffers } from './column-buffers.js';
@@ -249,7 +249,13 @@ function createParser(options: ReadCsvOptions, size: number, onFirstRow?: () => 
     timestamps: options.timestamps,
     fail: ruleError,
     size,
-    mapHeader: (names) => mapColumns(names, { file: options.file, line: 1, columnMap: options.columnMap ?? {} }),
+    mapHeader: (names) =>
+      mapColumns(names, {
+        file: options.file,
+        line: 1,
+        columnMap: options.columnMap ?? {},
+        aliases: TIMESTAMP_ALIASES, // freqtrade's `date`, as the Arrow import reads it
+      }),
     ...(onFirstRow === undefined ? {} : { onFirstRow }),
   });
 }

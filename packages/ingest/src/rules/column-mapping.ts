@@ -1,8 +1,9 @@
 import { BuffError } from '@buff/core';
+import { clipText } from './clip-text.js';
 import { ruleError } from './rule-error.js';
-import { IGNORED, SOURCE_COLUMNS, type SourceColumn } from './source-columns.js';
+import { IGNORED, SOURCE_COLUMNS, TIMESTAMP_ALIASES, type SourceColumn } from './source-columns.js';
 
-export { IGNORED, SOURCE_COLUMNS, type SourceColumn };
+export { IGNORED, SOURCE_COLUMNS, TIMESTAMP_ALIASES, type SourceColumn };
 
 export interface ColumnMappingOptions {
   /** Source name -> canonical name, or null to ignore the column. */
@@ -22,6 +23,7 @@ export interface ColumnMappingOptions {
  */
 export function mapColumns(names: readonly string[], options: ColumnMappingOptions): Int8Array {
   const { file, line } = options;
+  if (line !== undefined) refuseOtherDelimiter(names, file, line);
   const columnMap = options.columnMap ?? {};
   const slots = new Int8Array(names.length);
   const seen = new Map<number, string>();
@@ -48,7 +50,7 @@ export function mapColumns(names: readonly string[], options: ColumnMappingOptio
         'UNKNOWN_COLUMN',
         { file, line, column: name },
         name,
-        `unknown column (expected ${SOURCE_COLUMNS.join(', ')}; map or ignore it with columnMap / --map ${name}=ignore)`,
+        `unknown column (expected ${SOURCE_COLUMNS.join(', ')}; ${mapHint(name)})`,
       );
     }
     const previous = seen.get(slot);
@@ -75,4 +77,27 @@ export function mapColumns(names: readonly string[], options: ColumnMappingOptio
     }
   }
   return slots;
+}
+
+/** How to map an unknown column: a time-like name is probably the candle time. */
+function mapHint(name: string): string {
+  if (/date|time/i.test(name)) return `if it holds the candle time, map it with columnMap / --map ${name}=timestamp`;
+  return `map or ignore it with columnMap / --map ${name}=ignore`;
+}
+
+/**
+ * A CSV header split on commas into one name holding semicolons is a semicolon-separated file: said
+ * as such (Buff reads comma-separated files), not as an unknown column. A header with both is ambiguous.
+ */
+function refuseOtherDelimiter(names: readonly string[], file: string, line: number): void {
+  const semicolons = names.filter((name) => name.includes(';')).length;
+  if (semicolons === 0) return;
+  const header = names.join(',');
+  const message =
+    names.length === 1
+      ? `${file} line ${line}: the header is separated by semicolons (;), not commas: Buff reads comma-separated CSV; convert the file (e.g. with a spreadsheet's CSV export, or sed 's/;/,/g' when no field holds a comma or a decimal comma)`
+      : `${file} line ${line}: the header holds both commas and semicolons, so its delimiter is ambiguous: Buff reads comma-separated CSV with no semicolon in a column name`;
+  throw new BuffError('INVALID_INPUT', message, {
+    details: { file, line, rule: 'CSV_DELIMITER', value: clipText(header) },
+  });
 }

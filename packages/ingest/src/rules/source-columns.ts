@@ -4,3 +4,11 @@ export type SourceColumn = (typeof SOURCE_COLUMNS)[number];
 
 /** Slot of a field that is read but not stored. */
 export const IGNORED = -1;
+
+/** Other names of the candle time column that every reader accepts (freqtrade's and pandas' `date`, `ts`, ...). */
+export const TIMESTAMP_ALIASES = {
+  date: 'timestamp',
+  ts: 'timestamp',
+  time: 'timestamp',
+  datetime: 'timestamp',
+} as const;
