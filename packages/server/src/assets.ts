@@ -7,6 +7,7 @@ const ASSETS: Record<string, { path: () => string; type: string }> = {
   'run-detail.js': { path: () => clientFile('run-detail.js'), type: 'text/javascript; charset=utf-8' },
   'runs-list.js': { path: () => clientFile('runs-list.js'), type: 'text/javascript; charset=utf-8' },
   'run-new.js': { path: () => clientFile('run-new.js'), type: 'text/javascript; charset=utf-8' },
+  'dryrun-live.js': { path: () => clientFile('dryrun-live.js'), type: 'text/javascript; charset=utf-8' },
   'buff.css': { path: () => clientFile('buff.css'), type: 'text/css; charset=utf-8' },
   'pages.css': { path: () => clientFile('pages.css'), type: 'text/css; charset=utf-8' },
   'lightweight-charts.js': {

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Router } from 'express';
 import { mountJobsApi } from './api/jobs-api.js';
 import { mountRunsApi } from './api/runs-api.js';
+import { mountDryrunApi } from './api/dryrun-api.js';
 import { mountSweepsApi } from './api/sweeps-api.js';
 import { mountSystemApi } from './api/system-api.js';
 import { mountAssets } from './assets.js';
@@ -15,6 +16,7 @@ import { mountDatasetPages } from './pages/dataset-routes.js';
 import { mountModelPages } from './pages/model-routes.js';
 import { mountPages } from './pages/page-routes.js';
 import { mountSweepPages } from './pages/sweep-pages.js';
+import { mountDryrunPages } from './pages/dryrun-pages.js';
 import { hostCheck } from './request-checks.js';
 import { requestContext } from './request-context.js';
 import { securityHeaders } from './security-headers.js';
@@ -64,6 +66,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   mountSystemApi(router, ctx, json);
   mountJobsApi(router, ctx, { json, csv });
   mountSweepsApi(router, ctx);
+  mountDryrunApi(router, ctx);
   router.use('/api', apiNotFound);
   router.use('/assets', notFound);
   if (mode.standalone) router.get('/', (req, res) => res.redirect(`${req.baseUrl}/runs`));
@@ -72,6 +75,7 @@ export function buildRouter(options: BuffRouterOptions, mode: { standalone: bool
   mountDatasetPages(router, ctx);
   mountComparePage(router, ctx);
   mountSweepPages(router, ctx);
+  mountDryrunPages(router, ctx);
   if (mode.standalone) router.use(notFound);
   router.use(errorHandler(ctx));
   router.ready = async () => {

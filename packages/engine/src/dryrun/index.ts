@@ -15,3 +15,5 @@ export {
   SESSIONS_DIR,
 } from './session-files.js';
 export type { SessionRecord, SessionCounts } from './session-files.js';
+export { readJournalFrom, readSessionSnapshot } from './session-tail.js';
+export type { SessionSnapshotView } from './session-tail.js';

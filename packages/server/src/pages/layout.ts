@@ -12,6 +12,7 @@ const NAV_LINKS: Array<{ path: string; label: string; flag?: 'runsNew' }> = [
   { path: '/models', label: 'Models' },
   { path: '/datasets', label: 'Datasets' },
   { path: '/sweeps', label: 'Sweeps' },
+  { path: '/dryrun', label: 'Dry runs' },
   { path: '/api/health', label: 'Health' },
 ];
 

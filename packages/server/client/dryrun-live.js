@@ -1,0 +1,97 @@
+// @ts-check
+/**
+ * Browser script of /dryrun/:id, served from /assets/dryrun-live.js (the CSP allows no inline script).
+ * Follows the session through GET /api/dryrun/:id/events (server-sent events): each journal entry adds
+ * a bar (the newest 50 are shown) and maybe a signal (tier colours), `session` updates the counts and
+ * state, `snapshot` the equity line and guardrail blocks. Sets `window.buffDryrun = { entries, bars,
+ * signals, ended }` so tests and users can tell what arrived.
+ */
+(() => {
+  const root = document.getElementById('dryrun-live');
+  if (!root) return;
+  const MAX_ROWS = 50;
+  const state = { entries: 0, bars: 0, signals: 0, ended: false };
+  /** @type {any} */ (window).buffDryrun = state;
+  const $ = (/** @type {string} */ id) => document.getElementById(id);
+  const text = (/** @type {string} */ id, /** @type {string} */ value) => {
+    const el = $(id);
+    if (el) el.textContent = value;
+  };
+  /** @param {HTMLElement | null} body @param {string[]} cells @param {string} [cls] */
+  const prepend = (body, cells, cls) => {
+    if (!body) return;
+    const tr = document.createElement('tr');
+    if (cls) tr.className = cls;
+    for (const cell of cells) {
+      const td = document.createElement('td');
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    body.insertBefore(tr, body.firstChild);
+    while (body.children.length > MAX_ROWS) body.lastElementChild?.remove();
+  };
+  const iso = (/** @type {number} */ ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const source = new EventSource(root.dataset.events ?? '');
+  source.onopen = () => text('stream-state', 'live');
+  source.addEventListener('entry', (event) => {
+    const entry = JSON.parse(/** @type {MessageEvent} */ (event).data);
+    state.entries++;
+    const [ts, , , , close] = entry.bar;
+    const note = entry.refused
+      ? `refused: ${entry.refused}`
+      : entry.rateLimited
+        ? 'rate-limited'
+        : entry.signal
+          ? 'signal'
+          : '';
+    if (!entry.refused) state.bars++;
+    prepend(document.querySelector('#bars-table tbody'), [String(entry.seq), iso(ts), String(close), note]);
+    if (entry.signal) {
+      state.signals++;
+      const s = entry.signal;
+      const direction = s.direction === 1 ? 'long' : s.direction === -1 ? 'short' : 'flat';
+      prepend(
+        document.querySelector('#signals-table tbody'),
+        [s.ts, direction, s.tier, Number(s.probability).toFixed(3), `${s.model} v${s.version}`, s.reason],
+        `tier-${s.tier}`,
+      );
+    }
+  });
+  source.addEventListener('session', (event) => {
+    const session = JSON.parse(/** @type {MessageEvent} */ (event).data);
+    for (const [key, value] of Object.entries(session.counts)) text(`count-${key}`, String(value));
+    const status = $('session-status');
+    if (status) {
+      status.textContent = session.status;
+      status.className = `state state-${session.status}`;
+    }
+  });
+  source.addEventListener('snapshot', (event) => {
+    const snapshot = JSON.parse(/** @type {MessageEvent} */ (event).data);
+    /** @type {Array<[number, number]>} */
+    const points = snapshot.equity;
+    const last = points[points.length - 1];
+    if (last) text('equity-last', last[1].toFixed(2));
+    const blocks = Object.entries(snapshot.guardrailBlocks).map(([rule, n]) => `${rule}: ${n}`);
+    text('guardrail-blocks', blocks.length ? blocks.join(', ') : 'none');
+    const values = points.map((p) => p[1]);
+    const min = Math.min(...values);
+    const span = Math.max(...values) - min || 1;
+    const line = document.querySelector('#equity-chart polyline');
+    if (line && values.length > 1)
+      line.setAttribute(
+        'points',
+        values
+          .map(
+            (v, i) => `${((i / (values.length - 1)) * 600).toFixed(1)},${(115 - ((v - min) / span) * 110).toFixed(1)}`,
+          )
+          .join(' '),
+      );
+  });
+  source.addEventListener('end', () => {
+    state.ended = true;
+    text('stream-state', 'ended');
+    source.close();
+  });
+  source.onerror = () => text('stream-state', state.ended ? 'ended' : 'reconnecting…');
+})();

@@ -1,0 +1,46 @@
+import type * as express from 'express';
+import { listSessions, readSession, type SessionRecord } from '@buff/engine';
+import type { ServerContext } from '../server-context.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+
+function renderList(base: string, sessions: SessionRecord[]): SafeHtml {
+  const rows = sessions.map(
+    (
+      s,
+    ) => html`<tr data-session-id="${s.id}"><td><a href="${base}/dryrun/${s.id}">${s.id}</a></td><td><span class="state state-${s.status}">${s.status}</span></td>
+<td>${s.symbol}</td><td>${s.model.name} v${s.model.version}</td><td>${s.feed.kind}</td><td class="num">${s.counts.bars}</td><td class="num">${s.counts.signals}</td><td class="num">${s.counts.refused}</td></tr>`,
+  );
+  return html`<h1>Dry runs</h1><p class="muted" id="sessions-count">${sessions.length} sessions (\`buff dryrun\`), read-only</p>
+<div class="scroll"><table id="sessions-table"><thead><tr><th>Session</th><th>State</th><th>Symbol</th><th>Model</th><th>Feed</th><th class="num">Bars</th><th class="num">Signals</th><th class="num">Refused</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+}
+
+function renderSession(base: string, s: SessionRecord): SafeHtml {
+  const count = (key: keyof SessionRecord['counts'], label: string) =>
+    html`<tr><th>${label}</th><td class="num" id="count-${key}">${s.counts[key]}</td></tr>`;
+  return html`<h1 class="wrap-line">Dry run ${s.id}</h1>
+<p class="muted wrap-line">${s.symbol} · model ${s.model.name} v${s.model.version} · feed ${s.feed.kind} · <span id="session-status" class="state state-${s.status}">${s.status}</span> · <span id="stream-state">connecting…</span></p>
+<div id="dryrun-live" data-events="${base}/api/dryrun/${s.id}/events" data-base="${base}">
+<div class="scroll"><table id="session-counts"><tbody>${count('bars', 'Bars')}${count('used', 'Used')}${count('refused', 'Refused')}${count('signals', 'Signals')}${count('rateLimited', 'Rate-limited')}${count('modelSwitches', 'Model switches')}
+<tr><th>Equity (last snapshot)</th><td class="num" id="equity-last">–</td></tr><tr><th>Guardrail blocks</th><td id="guardrail-blocks">none</td></tr></tbody></table></div>
+<h2>Equity</h2><svg id="equity-chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="equity"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points=""></polyline></svg>
+<h2>Signals</h2><div class="scroll"><table id="signals-table"><thead><tr><th>Time</th><th>Direction</th><th>Tier</th><th class="num">Probability</th><th>Model</th><th>Reason</th></tr></thead><tbody></tbody></table></div>
+<h2>Latest bars</h2><div class="scroll"><table id="bars-table"><thead><tr><th>#</th><th>Time</th><th class="num">Close</th><th>Note</th></tr></thead><tbody></tbody></table></div>
+</div>`;
+}
+
+/** The pages /dryrun (sessions with their state) and /dryrun/:id (live by server-sent events). */
+export function mountDryrunPages(router: express.Router, ctx: ServerContext): void {
+  router.get('/dryrun', (req, res) => {
+    const body = renderList(req.baseUrl, listSessions(ctx.runsRoot));
+    res.type('html').send(layout({ base: req.baseUrl, title: 'Dry runs', body }));
+  });
+  router.get('/dryrun/:id', (req, res) => {
+    const session = readSession(ctx.runsRoot, String(req.params.id));
+    const body = renderSession(req.baseUrl, session);
+    res
+      .type('html')
+      .send(layout({ base: req.baseUrl, title: `Dry run ${session.id}`, body, scripts: ['dryrun-live.js'] }));
+  });
+}
