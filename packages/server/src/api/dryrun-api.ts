@@ -71,11 +71,13 @@ function streamSession(ctx: ServerContext, id: string, req: express.Request, res
       const caughtUp = read.entries.length === 0;
       if ((session.status !== 'running' && caughtUp) || Date.now() - started > STREAM_MS) {
         send('end', { status: session.status });
-        return stop();
+        stop();
+        return;
       }
     } catch (err) {
       send('error', { message: (err as Error).message });
-      return stop();
+      stop();
+      return;
     }
     timer = setTimeout(tick, POLL_MS);
   };
