@@ -2,13 +2,14 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestCsv } from '@buff/ingest';
 import { openModelRegistry } from '@buff/registry';
 import { startServer, type RunningServer } from '@buff/server';
 import { browserAvailable, launchBrowser } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { buildFixtureRun, call } from './helpers/server.js';
-import { makeTempDir } from './helpers/tmp.js';
+import { makeTempDir, REAL_DATA_DIR } from './helpers/tmp.js';
 
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
 const TOKEN = 'pages-token';
@@ -70,6 +71,12 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
     await promoteSecondVersion(model.modelsRoot, model.modelDir, 'sig');
     const roots = { runsRoot: join(tmp.dir, 'runs'), dataRoot: model.dataRoot };
     mkdirSync(roots.runsRoot, { recursive: true });
+    // real exchange bars with gaps, for the quality report and the gap timeline
+    await ingestCsv(join(REAL_DATA_DIR, 'xrp_eth_1m.csv'), {
+      symbol: 'XRP-ETH',
+      allowGaps: true,
+      dataRoot: model.dataRoot,
+    });
     runA = await buildFixtureRun(roots, { name: 'sma 10/30' });
     runB = await buildFixtureRun(roots, {
       name: 'sma 5/20',
@@ -91,6 +98,7 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
       ['model-version', '/models/sig/v/1', 200],
       ['datasets', '/datasets', 200],
       ['dataset', `/datasets/${model.symbol}`, 200],
+      ['dataset-gaps', '/datasets/XRP-ETH', 200],
       ['compare-picker', '/compare', 200],
       ['compare', `/compare?runs=${runA},${runB}`, 200],
       ['not-found', '/no/such/page', 404],
@@ -217,6 +225,20 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
     await expect(page.locator('#compare-metrics .delta').count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'compare-flow-1400.png'), fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws one red mark per gap of real exchange data on the dataset timeline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/datasets/XRP-ETH`);
+    const gaps = Number((await page.locator('#quality-facts').textContent())?.match(/Gaps(\d+)/)?.[1]);
+    expect(gaps).toBeGreaterThan(0);
+    await expect(page.locator('#gap-timeline rect.gap').count()).resolves.toBe(gaps);
+    await expect(page.locator('#datasets-table').count()).resolves.toBe(0);
+    await page.goto(`${server.url}/datasets`);
+    await expect(page.locator('#datasets-table a').allTextContents()).resolves.toEqual(
+      ['SIG-DRY', 'XRP-ETH', 'BTC-USD'].sort(),
+    );
     await page.close();
   });
 
