@@ -124,7 +124,8 @@
     let upload = Promise.resolve(undefined);
     if (file) {
       statusEl.textContent = `Uploading and checking ${file.name}…`;
-      const query = `symbol=${encodeURIComponent(uploadSymbol)}&allowGaps=${field('allowGaps').checked}`;
+      const zone = field('timezone').value.trim();
+      const query = `symbol=${encodeURIComponent(uploadSymbol)}&allowGaps=${field('allowGaps').checked}&timestampFormat=${encodeURIComponent(field('timestampFormat').value)}${zone ? `&timezone=${encodeURIComponent(zone)}` : ''}`;
       upload = call(`${base}/api/uploads?${query}`, {
         method: 'POST',
         headers: { 'content-type': 'text/csv' },

@@ -3,7 +3,15 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BuffError, SymbolSchema, sha256Hex, sweepStaleTemps, writeFileAtomic } from '@buff/core';
+import {
+  BuffError,
+  SymbolSchema,
+  TimestampFormatSchema,
+  sha256Hex,
+  sweepStaleTemps,
+  writeFileAtomic,
+  type TimestampFormat,
+} from '@buff/core';
 import { listDatasets, parseCsv } from '@buff/ingest';
 
 /** What is kept beside an accepted upload. */
@@ -12,6 +20,12 @@ export const UploadMetaSchema = z
     id: z.string(),
     symbol: SymbolSchema,
     allowGaps: z.boolean(),
+    /** Zone of timestamps that carry none, and how timestamps are written (ingest options). */
+    timezone: z.string().optional(),
+    timestampFormat: TimestampFormatSchema.optional(),
+    /** First and last bar of the upload (its covered span ends one minute after `last`). */
+    first: z.string().nullable().optional(),
+    last: z.string().nullable().optional(),
     sha256: z.string(),
     rows: z.number().int(),
     bytes: z.number().int(),
@@ -34,7 +48,14 @@ function uploadsDir(runsRoot: string): string {
 export async function stageUpload(
   runsRoot: string,
   dataRoot: string,
-  input: { csv: string; symbol: string; allowGaps: boolean; ttlMs?: number },
+  input: {
+    csv: string;
+    symbol: string;
+    allowGaps: boolean;
+    timezone?: string;
+    timestampFormat?: TimestampFormat;
+    ttlMs?: number;
+  },
 ): Promise<UploadMeta> {
   if (input.ttlMs !== undefined) await sweepStaleUploads(runsRoot, input.ttlMs);
   const bytes = Buffer.from(input.csv, 'utf8');
@@ -51,11 +72,17 @@ export async function stageUpload(
   }
   const temp = await mkdtemp(join(tmpdir(), 'buff-upload-'));
   let rows: number;
+  let span: { first: string | null; last: string | null };
+  const options = {
+    ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
+    ...(input.timestampFormat === undefined ? {} : { timestampFormat: input.timestampFormat }),
+  };
   try {
     const file = join(temp, `${input.symbol}.csv`);
     await writeFile(file, bytes);
-    const parsed = await parseCsv(file, { symbol: input.symbol, allowGaps: input.allowGaps });
+    const parsed = await parseCsv(file, { symbol: input.symbol, allowGaps: input.allowGaps, ...options });
     rows = parsed.quality.rows;
+    span = { first: parsed.quality.first, last: parsed.quality.last };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -63,6 +90,8 @@ export async function stageUpload(
     id: `upload-${randomBytes(8).toString('hex')}`,
     symbol: input.symbol,
     allowGaps: input.allowGaps,
+    ...options,
+    ...span,
     sha256,
     rows,
     bytes: bytes.length,

@@ -1,6 +1,7 @@
 import type * as express from 'express';
 import { z } from 'zod';
-import { BuffError, SymbolSchema, parseOrThrow } from '@buff/core';
+import { assertWindowCovered } from './window-coverage.js';
+import { BuffError, SymbolSchema, TimestampFormatSchema, parseOrThrow } from '@buff/core';
 import { parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
 import { listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
@@ -19,7 +20,13 @@ const JobRequestSchema = z
   })
   .strict();
 const UploadQuerySchema = z
-  .object({ symbol: SymbolSchema, allowGaps: z.enum(['true', 'false', '1', '0']).default('false') })
+  .object({
+    symbol: SymbolSchema,
+    allowGaps: z.enum(['true', 'false', '1', '0']).default('false'),
+    /** IANA zone of timestamps written without one (e.g. Europe/Prague). */
+    timezone: z.string().min(1).max(64).optional(),
+    timestampFormat: TimestampFormatSchema.optional(),
+  })
   .strict();
 
 /** 404 (as if absent) while the runs-new feature is off. */
@@ -75,6 +82,8 @@ export function mountJobsApi(
         csv: req.body,
         symbol: query.symbol,
         allowGaps,
+        ...(query.timezone === undefined ? {} : { timezone: query.timezone }),
+        ...(query.timestampFormat === undefined ? {} : { timestampFormat: query.timestampFormat }),
         ttlMs: ctx.limits.uploadTtlMs,
       });
       logOf(req, ctx.logger).info(
@@ -94,6 +103,13 @@ export function mountJobsApi(
       config = parseRunConfig(body.config, 'request body config');
       resolveStrategy(config.strategy); // unknown strategy or params: 400 now, not a failed job later
       await assertInputsAvailable(ctx, config, upload?.symbol);
+      await assertWindowCovered(
+        ctx.dataRoot,
+        config,
+        upload === undefined
+          ? undefined
+          : { symbol: upload.symbol, first: upload.first ?? null, last: upload.last ?? null },
+      );
       await assertKillSwitchOff(ctx.runsRoot, 'run creation');
       ctx.limiter.take();
     } catch (err) {
@@ -104,7 +120,14 @@ export function mountJobsApi(
     const payload: BuildJobPayload = { config: body.config as Record<string, unknown> };
     if (req.requestId !== undefined) payload.requestId = req.requestId;
     if (upload !== undefined)
-      payload.upload = { id: upload.id, symbol: upload.symbol, path: upload.path, allowGaps: upload.allowGaps };
+      payload.upload = {
+        id: upload.id,
+        symbol: upload.symbol,
+        path: upload.path,
+        allowGaps: upload.allowGaps,
+        ...(upload.timezone === undefined ? {} : { timezone: upload.timezone }),
+        ...(upload.timestampFormat === undefined ? {} : { timestampFormat: upload.timestampFormat }),
+      };
     let job: Job;
     try {
       job = await ctx.queue.submit('build', payload as JsonValue);

@@ -10,7 +10,14 @@ export const BuildJobPayloadSchema = z
   .object({
     config: z.record(z.string(), z.unknown()),
     upload: z
-      .object({ id: z.string(), symbol: z.string(), path: z.string(), allowGaps: z.boolean() })
+      .object({
+        id: z.string(),
+        symbol: z.string(),
+        path: z.string(),
+        allowGaps: z.boolean(),
+        timezone: z.string().optional(),
+        timestampFormat: z.enum(['iso', 'epoch-s', 'epoch-ms']).optional(),
+      })
       .strict()
       .optional(),
     /** The request that submitted the job, bound to the job's log lines. */
@@ -43,7 +50,13 @@ export function buildJobHandler(deps: BuildJobDeps): JobHandler {
       if (upload !== undefined && !(await listDatasets(deps.dataRoot)).some((d) => d.symbol === upload.symbol)) {
         ctx.progress({ step: 'ingest' });
         await assertKillSwitchOff(deps.runsRoot, 'ingest');
-        await ingestCsv(upload.path, { symbol: upload.symbol, allowGaps: upload.allowGaps, dataRoot: deps.dataRoot });
+        await ingestCsv(upload.path, {
+          symbol: upload.symbol,
+          allowGaps: upload.allowGaps,
+          ...(upload.timezone === undefined ? {} : { timezone: upload.timezone }),
+          ...(upload.timestampFormat === undefined ? {} : { timestampFormat: upload.timestampFormat }),
+          dataRoot: deps.dataRoot,
+        });
         logger.info({ symbol: upload.symbol, uploadId: upload.id }, 'ingested upload');
       }
       ctx.progress({ step: 'build' });

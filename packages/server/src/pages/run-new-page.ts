@@ -129,6 +129,8 @@ ${paramSets}
 <fieldset><legend>Upload a CSV (optional, at most ${formatBytes(page.limits.maxUploadBytes)}; checked with the ingest rules)</legend>
 <label>CSV file<input type="file" name="csv" accept=".csv,text/csv"></label>
 <label>Symbol for the upload<input name="uploadSymbol" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}"></label>
+<label>Timestamp format<select name="timestampFormat"><option value="iso">ISO 8601 (2024-01-02T03:04:00Z)</option><option value="epoch-ms">epoch milliseconds</option><option value="epoch-s">epoch seconds</option></select></label>
+<label>Time zone of timestamps without one (IANA, e.g. Europe/Prague; empty: they must carry Z or an offset)<input name="timezone" maxlength="64" placeholder="UTC"></label>
 <label class="inline"><span><input type="checkbox" name="allowGaps"> allow gaps</span></label></fieldset>
 <p><button type="submit">Create run</button></p>
 <p id="job-status" class="muted" role="status"></p><p id="form-error" class="error" hidden role="alert"></p>
