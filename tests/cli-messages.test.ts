@@ -34,6 +34,37 @@ describe('buff messages (built bundle)', () => {
     expect(line.match(/BAD_TIMESTAMP/g)).toHaveLength(1);
   });
 
+  it("a semicolon-separated file is named as such; freqtrade's date column is read as the timestamp", async () => {
+    const semi = join(temp.dir, 'semi.csv');
+    writeFileSync(semi, 'timestamp;open;high;low;close;volume\n2024-01-01T00:00:00Z;1;2;0.5;1.5;10\n');
+    const refused = await runBuilt([
+      'ingest',
+      'csv',
+      '--input',
+      semi,
+      '--symbol',
+      'S',
+      '--data-root',
+      join(temp.dir, 'ds'),
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`buff: INVALID_INPUT: ${semi} line 1: the header is separated by semicolons (;)`);
+    const date = join(temp.dir, 'date.csv');
+    writeFileSync(date, 'date,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n');
+    const read = await runBuilt([
+      'ingest',
+      'csv',
+      '--input',
+      date,
+      '--symbol',
+      'D',
+      '--data-root',
+      join(temp.dir, 'ds'),
+    ]);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain('1 rows');
+  });
+
   it('re-ingesting a symbol says it replaces it and names the old content id', async () => {
     const dataRoot = join(temp.dir, 'd1');
     const first = join(temp.dir, 'first.csv');
