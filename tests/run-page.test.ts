@@ -134,7 +134,7 @@ describe('run page and its API', () => {
   it('names the command that rebuilds the run, and its config rebuilds the same id', async () => {
     const page = await call(`${server.url}/runs/${runId}`);
     expect(page.text).toContain(`buff run build --config ${runId}-config.json`);
-    expect(page.text).toContain(`buff run validate --run-id ${runId}`);
+    expect(page.text).toContain(`buff run validate ${runId} --runs-root`);
     const config = await call(`${server.url}/api/runs/${runId}/config.json?download=1`);
     expect(config.headers.get('content-disposition')).toContain(`${runId}-config.json`);
     const registry = await openRunRegistry({ runsRoot: roots.runsRoot });

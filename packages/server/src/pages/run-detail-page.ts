@@ -36,7 +36,7 @@ function windowSpanMs(window: { since: string | null; until: string | null }): n
 function reproduceSection(api: string, view: RunView, serverEngine: string): SafeHtml {
   const id = view.record.id;
   const file = `${id}-config.json`;
-  const commands = `# the run's config, as its manifest records it\ncurl -o ${file} '${api}/config.json'   # or download it below\nbuff run build --config ${file} --data-root "$DATA_ROOT" --runs-root "$RUNS_ROOT"\nbuff run validate --run-id ${id} --runs-root "$RUNS_ROOT"`;
+  const commands = `# the run's config, as its manifest records it\ncurl -o ${file} "$BUFF_URL${api}/config.json"   # BUFF_URL: this server's origin; or download it below\nbuff run build --config ${file} --data-root "$DATA_ROOT" --runs-root "$RUNS_ROOT"\nbuff run validate ${id} --runs-root "$RUNS_ROOT"`;
   const engine = view.manifest.engineVersion;
   const warning =
     engine !== serverEngine
