@@ -123,6 +123,9 @@ export function describeJobQueue(name: string, open: () => Promise<JobQueueFixtu
       expect(await queue.complete(crashed.id, c?.attempt ?? 0, 'late')).toBe(false);
       expect(await restarted.complete(crashed.id, 2, { runId: 'run-c' })).toBe(true);
       expect(await queue.get(crashed.id)).toMatchObject({ status: 'done', result: { runId: 'run-c' } });
+      expect((await queue.get(crashed.id))?.reason, 'a retried job keeps why it was interrupted').toMatch(
+        /dead-worker/,
+      );
     });
 
     it('two instances claiming at once take every job exactly once', async () => {

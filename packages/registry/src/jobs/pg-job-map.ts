@@ -52,6 +52,7 @@ export function toJob(
   };
   if (found.startedOn && started) job.startedAt = new Date(found.startedOn).toISOString();
   if (row.worker) job.worker = row.worker;
+  if (row.reason) job.reason = row.reason; // the last interruption, kept on a retried job
   if (found.state === 'active') job.status = 'running';
   if (found.state === 'retry') Object.assign(job, { status: 'interrupted', reason: reasonOf(row, output) });
   if (found.state === 'completed' && output?.outcome === 'failed') {

@@ -136,6 +136,7 @@ class PgJobQueue implements JobQueue {
     for (const kind of await this.oldestFirst(kinds)) {
       const [fetched] = await this.boss.fetch<{ payload: JsonValue }>(queueOf(kind), { batchSize: 1 });
       if (!fetched) continue;
+      if (fetched.retryCount > 0) await this.keepInterruption(kind, fetched.id);
       await this.pool.query(
         `UPDATE buff_job_state SET worker = $2, progress = '{"step":"started"}', updated_at = now() WHERE id = $1`,
         [fetched.id, worker],
@@ -215,6 +216,15 @@ class PgJobQueue implements JobQueue {
       [kinds.map(queueOf)],
     );
     return rows.map((row) => row.name.slice('buff-'.length) as JobKind);
+  }
+
+  /** A retried job keeps why its last attempt was interrupted (pg-boss overwrites the output on completion). */
+  private async keepInterruption(kind: JobKind, id: string): Promise<void> {
+    const found = await this.boss.getJobById<{ payload: JsonValue }>(queueOf(kind), id);
+    const { rows } = await this.pool.query<SideRow>('SELECT * FROM buff_job_state WHERE id = $1', [id]);
+    if (!found || !rows[0]) return;
+    const reason = interruptedReason(rows[0], (found.output ?? null) as Parameters<typeof interruptedReason>[1]);
+    await this.pool.query('UPDATE buff_job_state SET reason = $2 WHERE id = $1', [id, reason]);
   }
 
   private async kindOf(id: string): Promise<JobKind | undefined> {

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPgJobQueue, type Job } from '@buff/registry';
+import { BUILT_CLI_BIN, assertCliBuilt, runBuilt } from './helpers/built-cli.js';
+import { REPO_ROOT, lastJson } from './helpers/cli.js';
+import { makeTempDir } from './helpers/tmp.js';
+import { startTestPostgres } from './helpers/pg.js';
+
+const SWEEP = join(REPO_ROOT, 'configs/sweep_demo.yml');
+
+function startWorker(args: string[]): ChildProcess {
+  assertCliBuilt();
+  return spawn(process.execPath, [BUILT_CLI_BIN, 'worker', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require', BUFF_JOBS_SUPERVISE_SECONDS: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+
+const server = await startTestPostgres();
+
+// The same as worker-cli.test.ts on PostgreSQL (pg-boss): the SIGKILLed worker's cell comes back
+// after its heartbeat lapses (10 s), and the best cell's run is listed by the postgres registry.
+describe.skipIf(!server)('buff worker --driver pg (built CLI, real PostgreSQL)', () => {
+  const tmp = makeTempDir('buff-worker-');
+  const data = join(tmp.dir, 'data');
+  const workers: ChildProcess[] = [];
+  afterAll(() => {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    tmp.cleanup();
+    return server?.stop();
+  });
+
+  it('runs sweep cells over pg-boss; a SIGKILLed worker’s cell is retried by another after its heartbeat lapses', async () => {
+    const inProcess = await runBuilt([
+      'sweep',
+      '--config',
+      SWEEP,
+      '--runs-root',
+      join(tmp.dir, 'a'),
+      '--data-root',
+      data,
+      '--json',
+    ]);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    const expected = lastJson<{ sweepId: string; dir: string }>(inProcess.stdout);
+
+    const runsRoot = join(tmp.dir, 'b');
+    const url = await (server as NonNullable<typeof server>).createDatabase();
+    const flags = ['--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '10', '--pg-url', url];
+    const doomed = startWorker(['--driver', 'pg', ...flags]);
+    workers.push(doomed);
+    const sweep = runBuilt(['sweep', '--config', SWEEP, '--driver', 'pg', ...flags, '--json']);
+    const queue = await openPgJobQueue({ url, heartbeatSeconds: 10 });
+    // freeze the worker, and kill it once it is frozen holding a cell
+    let held: Job | undefined;
+    for (let i = 0; i < 600 && !held; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      doomed.kill('SIGSTOP');
+      held = (await queue.list({ status: 'running' })).find((job) => job.worker?.endsWith(`:${doomed.pid}`));
+      if (!held) doomed.kill('SIGCONT');
+    }
+    expect(held, 'the first worker never held a cell').toBeDefined();
+    doomed.kill('SIGKILL');
+    await exited(doomed);
+    const rescuer = startWorker(['--driver', 'pg', ...flags]);
+    workers.push(rescuer);
+
+    const result = await sweep;
+    expect(result.code, result.stderr).toBe(0);
+    const report = lastJson<{ sweepId: string; dir: string; cells: number }>(result.stdout);
+    expect(report.sweepId).toBe(expected.sweepId);
+    expect(readFileSync(join(report.dir, 'report.json'), 'utf8')).toBe(
+      readFileSync(join(expected.dir, 'report.json'), 'utf8'),
+    );
+    const cells = await queue.list({ kind: 'sweep-cell' });
+    expect(cells).toHaveLength(report.cells);
+    expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
+    const retried = cells.find((job) => job.id === held?.id);
+    expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
+    expect(readdirSync(join(runsRoot, 'sweeps'))).toEqual([report.sweepId]);
+    const best = lastJson<{ best: { runId: string } }>(result.stdout).best.runId;
+    const listed = await runBuilt([
+      'runs',
+      'list',
+      '--driver',
+      'postgres',
+      '--pg-url',
+      url,
+      '--runs-root',
+      runsRoot,
+      '--json',
+    ]);
+    expect(listed.stdout).toContain(best);
+    await queue.close();
+
+    rescuer.kill('SIGTERM');
+    expect(await exited(rescuer)).toBe(0);
+  }, 300_000);
+});
