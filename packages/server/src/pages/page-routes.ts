@@ -52,7 +52,9 @@ export function mountPages(router: express.Router, ctx: ServerContext, form: exp
     const { symbol, ...rest } = req.query as Record<string, unknown>;
     const chosen = typeof symbol === 'string' ? symbol : undefined;
     const query = parseTradesQuery(rest);
-    const rows = await readRunTrades(ctx, id);
+    // a run folder whose manifest names no trades table (hand-made, or from another tool) has no trades to show
+    const hasTrades = view.manifest.artifacts.some((a) => a.file === 'trades.arrow');
+    const rows = hasTrades ? await readRunTrades(ctx, id) : [];
     const link = (change: Partial<TradesQuery>): string => {
       const params = new URLSearchParams();
       if (chosen !== undefined) params.set('symbol', chosen);
