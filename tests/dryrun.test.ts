@@ -56,6 +56,17 @@ function journalSeqs(sessionDir: string): number[] {
   return decodeLines<{ seq: number }>(readFileSync(join(sessionDir, 'signals.journal'))).entries.map((e) => e.seq);
 }
 
+/** Waits (bounded) until session.json says the child `pid` runs the session, or the child has finished it. */
+async function untilRunning(id: string, pid: number): Promise<void> {
+  const file = join(runsRoot(), 'dryrun', id, 'session.json');
+  for (let i = 0; i < 600; i++) {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as { status: string; pid: number };
+    if (s.pid === pid && s.status !== 'stopped') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`dry-run child ${pid} did not open session ${id} within 60 s`);
+}
+
 describe('buff dryrun (replay feed)', () => {
   it('a replay over the window gives decisions.arrow and trades.arrow byte-identical to buff run build', async () => {
     const r = await dryrun(['--config', configPath, '--feed', 'replay']);
@@ -111,7 +122,9 @@ describe('buff dryrun (replay feed)', () => {
       );
       // listen from the start: a resumed session may complete and exit before the kill comes
       const closed = new Promise((resolve) => child.on('close', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 3000 + Math.floor(rng.next() * 4000)));
+      // kill at a seeded moment after the child has opened the session (startup time varies with load)
+      await untilRunning(id, child.pid as number);
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(rng.next() * 3000)));
       child.kill('SIGKILL');
       await closed;
       const status = await dryrun(['status', id]);

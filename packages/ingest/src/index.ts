@@ -34,7 +34,7 @@ export { createSyntheticProvider } from './providers/synthetic-provider.js';
 export type { SyntheticProviderOptions } from './providers/synthetic-provider.js';
 export { createCsvProvider } from './providers/csv-provider.js';
 export type { CsvProviderOptions } from './providers/csv-provider.js';
-export { createCcxtProvider } from './providers/ccxt-provider.js';
+export { createCcxtProvider, importCcxt } from './providers/ccxt-provider.js';
 export type { CcxtProviderOptions, CcxtExchangeLike } from './providers/ccxt-provider.js';
 export { ohlcvRowsToBars } from './providers/ohlcv-rows.js';
 

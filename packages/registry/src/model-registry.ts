@@ -55,6 +55,8 @@ export interface ModelRegistry {
   >;
   listVersions(name: string): Promise<ModelVersion[]>;
   auditLog(name?: string): Promise<AuditEntry[]>;
+  /** Appends an audit entry for a use of a model outside the registry (a dry-run session switching version). */
+  recordUse(name: string, action: string, actor: string, details: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -253,6 +255,10 @@ class DriverModelRegistry implements ModelRegistry {
 
   auditLog(name?: string): Promise<AuditEntry[]> {
     return this.driver.readAudit({ collection: AUDIT, ...(name === undefined ? {} : { id: checkName(name) }) });
+  }
+
+  recordUse(name: string, action: string, actor: string, details: Record<string, unknown>): Promise<void> {
+    return this.audit(checkName(name), action, actor, details);
   }
 
   close(): Promise<void> {

@@ -14,9 +14,10 @@ interface DryRunArgs {
   action: (typeof ACTIONS)[number];
   id?: string | undefined;
   config?: string | undefined;
-  model?: string | undefined;
-  symbol?: string | undefined;
-  feed: 'replay' | 'synthetic';
+  model?: string[] | undefined;
+  symbol?: string[] | undefined;
+  feed?: 'replay' | 'synthetic' | 'ccxt' | undefined;
+  exchange?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
   iterations?: number | undefined;
@@ -38,10 +39,18 @@ export const registerDryRunCommands: RegisterCommands = (cli) =>
       y
         .positional('action', { choices: ACTIONS, default: 'run' as const })
         .positional('id', { type: 'string', describe: 'session id (dry-<16 hex>) for status, stop, signals' })
-        .option('config', { type: 'string', describe: 'run config (strategy model-signal, one symbol)' })
-        .option('model', { type: 'string', describe: 'quick start: registry model NAME[@champion|@candidate]' })
-        .option('symbol', { type: 'string', describe: 'quick start: the symbol' })
-        .option('feed', { choices: ['replay', 'synthetic'] as const, default: 'replay' as const })
+        .option('config', {
+          type: 'string',
+          describe: 'run config (strategy model-signal; one lane per symbol; optional dryrun: { feed, ccxt, models })',
+        })
+        .option('model', {
+          type: 'string',
+          array: true,
+          describe: 'quick start: registry model NAME[@champion|@candidate], or SYMBOL=NAME[@alias] per symbol',
+        })
+        .option('symbol', { type: 'string', array: true, describe: 'quick start: the symbol(s)' })
+        .option('feed', { choices: ['replay', 'synthetic', 'ccxt'] as const, describe: 'bar source (default replay)' })
+        .option('exchange', { type: 'string', describe: 'ccxt feed: the ccxt exchange id (e.g. binance)' })
         .option('since', { type: 'string', describe: 'quick start: first bar (ISO with zone)' })
         .option('until', { type: 'string', describe: 'quick start: end of the feed (exclusive)' })
         .option('iterations', { type: 'number', describe: 'feed bars to handle now (default: all)' })
@@ -66,8 +75,10 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
   const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
   out.root(dataRoot);
   out.root(modelsRoot);
-  const { notify: notifySection, ...config } = (args.session ? {} : await configOf(args)) as Record<string, unknown>;
-  const { runDryRun, readSession } = await import('@buff/engine');
+  const given = args.session ? undefined : await configOf(args);
+  const { splitDryRunConfig, runDryRun, readSession } = await import('@buff/engine');
+  const { notify: notifySection, ...withoutNotify } = (given ?? {}) as Record<string, unknown>;
+  const { config, dryrun } = splitDryRunConfig(args.session ? undefined : withoutNotify, args.config);
   const notify = await dryRunNotifyHooks({
     runsRoot,
     config: notifySection,
@@ -82,12 +93,28 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
       dataRoot: dataRoot.path,
       session: args.session,
       config: args.session ? undefined : (config as RunConfigInput),
-      feed: args.feed,
+      feed: args.feed ?? dryrun.feed,
+      ccxt: dryrun.ccxt,
+      models: dryrun.models,
       iterations: args.iterations,
       sleepMs: args.sleepSeconds * 1000,
       rateLimitPerMinute: args.rateLimit,
       resolveModel: registryModelResolver(models),
       killSwitchOn: () => readKillSwitchSync(runsRoot).on,
+      onModelSwitch: async ({ model, session, seq, symbol, barTs, version, from, alias }) => {
+        out.line(
+          `${new Date(barTs).toISOString()} ${symbol} model ${model} v${from?.version} -> v${version} (${alias} moved)`,
+        );
+        await models.recordUse(model, 'dryrun-switch', `dryrun:${session}`, {
+          session,
+          seq,
+          symbol,
+          barTs: new Date(barTs).toISOString(),
+          alias: alias ?? null,
+          from: from?.version ?? null,
+          to: version,
+        });
+      },
       onSignal: (s) =>
         out.line(`${s.ts} ${s.symbol} ${s.action} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`),
       onOpen: notify?.onOpen,
@@ -127,15 +154,28 @@ async function configOf(args: DryRunArgs): Promise<unknown> {
       },
     );
   }
-  const [name, alias] = args.model.split('@');
+  const global = args.model.find((m) => !m.includes('='));
+  const perSymbol = Object.fromEntries(
+    args.model.filter((m) => m.includes('=')).map((m) => [m.split('=')[0], modelRef(m.split('=')[1] ?? '')]),
+  );
+  const first = global ?? args.model[0]?.split('=')[1] ?? '';
   return {
-    name: `dryrun ${args.model} ${args.symbol}`,
-    strategy: { name: 'model-signal', params: { model: { name, ...(alias ? { alias } : {}) } } },
-    symbols: [args.symbol],
+    name: `dryrun ${args.model.join(' ')} ${args.symbol.join(' ')}`,
+    strategy: { name: 'model-signal', params: { model: modelRef(first) } },
+    symbols: args.symbol,
     timeframe: '1m',
     window: { since: args.since, until: args.until },
     guardrails: { preset: 'ftmo-2step' },
+    dryrun: {
+      ...(Object.keys(perSymbol).length > 0 ? { models: perSymbol } : {}),
+      ...(args.exchange ? { ccxt: { exchange: args.exchange } } : {}),
+    },
   };
+}
+
+function modelRef(text: string): { name: string; alias?: string } {
+  const [name, alias] = text.split('@');
+  return { name: name ?? '', ...(alias ? { alias } : {}) };
 }
 
 async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise<void> {
@@ -174,5 +214,7 @@ function notifyLine(n: { notifiers: string[]; delivered: number; failed: number;
 
 function describe(s: SessionRecord): string {
   const c = s.counts;
-  return `${s.id} ${s.status} ${s.symbol} ${s.feed.kind} ${s.model.name} v${s.model.version}: bars ${c.bars}/${s.feed.bars}, signals ${c.signals}, refused ${c.refused}`;
+  const symbols = s.lanes.map((l) => l.symbol).join(',');
+  const of = s.feed.bars === null ? '' : `/${s.feed.bars}`;
+  return `${s.id} ${s.status} ${symbols} ${s.feed.kind} ${s.model.name} v${s.model.version}: bars ${c.bars}${of}, signals ${c.signals}, refused ${c.refused}`;
 }

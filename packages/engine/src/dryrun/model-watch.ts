@@ -2,6 +2,7 @@ import type { PreparedRun } from '../prepare-run.js';
 import type { RunConfigInput } from '../run-config.js';
 import type { Simulation } from '../simulation.js';
 import type { ModelResolver } from '../strategy.js';
+import type { ModelSwitch } from './journal-entry.js';
 import {
   loadModelForSignals,
   switchModel,
@@ -41,12 +42,13 @@ export class ModelWatch {
   }
 
   /** Switches when the alias points elsewhere now; what it switched to, or undefined. */
-  async poll(simulation: Simulation): Promise<{ version: number; id: string } | undefined> {
+  async poll(simulation: Simulation): Promise<ModelSwitch | undefined> {
     if (this.alias === undefined) return undefined;
     const now = await this.resolveModel({ name: this.active.name, alias: this.alias });
     if (now.modelId === this.active.id && now.version === this.active.version) return undefined;
+    const from = { version: this.active.version, id: this.active.id };
     await this.switchTo(simulation, now.version);
-    return { version: this.active.version, id: this.active.id };
+    return { version: this.active.version, id: this.active.id, from, alias: this.alias };
   }
 
   /** Loads version `version` and makes it the one every symbol's decisions come from. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BuffError, writeFileAtomic } from '@buff/core';
+import { BuffError, parseOrThrow, writeFileAtomic } from '@buff/core';
 
 /** Where dry-run sessions live: `<RUNS_ROOT>/dryrun/<session id>/`. */
 export const SESSIONS_DIR = 'dryrun';
@@ -18,8 +18,28 @@ const CountsSchema = z
     signals: z.number().int(),
     rateLimited: z.number().int(),
     modelSwitches: z.number().int(),
+    guardrailBlocks: z.number().int().optional(),
   })
   .strict();
+
+const ModelRefSchema = z.object({ name: z.string(), version: z.number().int(), id: z.string() }).strict();
+
+/** How a ccxt feed polls (recorded so that a resume polls the same exchange the same way). */
+export const CcxtFeedSettingsSchema = z
+  .object({
+    exchange: z.string().regex(/^[a-z0-9]+$/),
+    /** Replacements for entries of the exchange's `urls.api` (a proxy, a testnet, a local fake). */
+    urls: z.record(z.string(), z.string().url()).optional(),
+    /** ccxt exchange options (e.g. binance `fetchMarkets: { types: [spot] }`). */
+    options: z.record(z.string(), z.unknown()).optional(),
+    /** Buff symbol to exchange market, when `BTC-USDT` -> `BTC/USDT` is not it. */
+    markets: z.record(z.string(), z.string()).optional(),
+    pollMs: z.number().int().positive().default(5000),
+    maxAttempts: z.number().int().positive().max(20).default(5),
+    retryMs: z.number().int().nonnegative().default(1000),
+  })
+  .strict();
+export type CcxtFeedSettings = z.infer<typeof CcxtFeedSettingsSchema>;
 
 /** `session.json`: what a session runs and where it is (rewritten atomically as it goes). */
 export const SessionRecordSchema = z
@@ -30,11 +50,35 @@ export const SessionRecordSchema = z
     status: z.enum(['running', 'stopped', 'completed', 'crashed']),
     stopReason: z.string().optional(),
     pid: z.number().int(),
+    /** The first symbol (lane 0). */
     symbol: z.string(),
-    feed: z.object({ kind: z.enum(['replay', 'synthetic']), bars: z.number().int() }).strict(),
+    /** One lane per symbol: its symbol and the model version it started with. */
+    lanes: z.array(z.object({ symbol: z.string(), model: ModelRefSchema }).strict()).min(1),
+    feed: z
+      .object({
+        kind: z.enum(['replay', 'synthetic', 'ccxt']),
+        /** Bars the feed delivers in all, when known up front (null for a live feed). */
+        bars: z.number().int().nullable(),
+        ccxt: CcxtFeedSettingsSchema.optional(),
+      })
+      .strict(),
     /** The run config as given (the model by alias, so that a promotion is picked up). */
     config: z.record(z.string(), z.unknown()),
-    model: z.object({ name: z.string(), version: z.number().int(), id: z.string() }).strict(),
+    /** Per-symbol models as given (else every lane uses the config's model). */
+    models: z
+      .record(
+        z.string(),
+        z
+          .object({
+            name: z.string(),
+            alias: z.enum(['champion', 'candidate']).optional(),
+            version: z.number().int().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** Lane 0's starting model. */
+    model: ModelRefSchema,
     counts: CountsSchema,
   })
   .strict();
@@ -96,4 +140,48 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Where lane `symbol`'s Arrow snapshots are: the session folder itself for a one-symbol session (the
+ * files a parity check compares with `buff run build`), else `lanes/<symbol>/` inside it.
+ * @example laneDir(dir, ['BTC-USD', 'ETH-USD'], 'ETH-USD') // <dir>/lanes/ETH-USD
+ */
+export function laneDir(dir: string, symbols: readonly string[], symbol: string): string {
+  return symbols.length === 1 ? dir : join(dir, 'lanes', symbol);
+}
+
+const ModelRefInputSchema = z
+  .object({
+    name: z.string(),
+    alias: z.enum(['champion', 'candidate']).optional(),
+    version: z.number().int().optional(),
+  })
+  .strict();
+
+/** The optional `dryrun:` section of a dry-run config: the feed, the ccxt settings, per-symbol models. */
+export const DryRunSectionSchema = z
+  .object({
+    feed: z.enum(['replay', 'synthetic', 'ccxt']).optional(),
+    ccxt: CcxtFeedSettingsSchema.optional(),
+    models: z.record(z.string(), ModelRefInputSchema).optional(),
+  })
+  .strict();
+export type DryRunSection = z.infer<typeof DryRunSectionSchema>;
+
+/**
+ * Splits a dry-run config into its run config (what `buff run build` reads) and its `dryrun:`
+ * section, checked (INVALID_CONFIG naming the key).
+ * @example const { config, dryrun } = splitDryRunConfig(parse(text), 'configs/dryrun_demo.yml');
+ */
+export function splitDryRunConfig(given: unknown, file?: string): { config: unknown; dryrun: DryRunSection } {
+  if (given === null || typeof given !== 'object' || !('dryrun' in given)) return { config: given, dryrun: {} };
+  const { dryrun, ...config } = given as Record<string, unknown>;
+  const section = parseOrThrow(DryRunSectionSchema, dryrun ?? {}, 'INVALID_CONFIG', {
+    what: 'invalid dryrun section',
+    path: ['dryrun'],
+    rule: 'DRYRUN_SECTION',
+    ...(file ? { file } : {}),
+  });
+  return { config, dryrun: section };
 }

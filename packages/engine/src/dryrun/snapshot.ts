@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@buff/core';
 import { columnsToIpc } from '../arrow-columns.js';
@@ -10,6 +11,7 @@ import type { SimulationResult } from '../simulate.js';
  * @example writeSnapshot(sessionDir, simulation.finish());
  */
 export function writeSnapshot(dir: string, result: SimulationResult): void {
+  mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, ARTIFACT_FILES.decisions), columnsToIpc(decisionsColumns(result.decisions)));
   writeFileAtomic(join(dir, ARTIFACT_FILES.trades), columnsToIpc(tradesColumns(result.trades)));
   writeFileAtomic(join(dir, ARTIFACT_FILES.equity), columnsToIpc(equityColumns(result.equity)));

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLines } from '@buff/core';
+import { feedBars, parseRunConfig, runDryRun, type JournalEntry, type ModelResolver } from '@buff/engine';
+import type { ModelRegistry } from '@buff/registry';
+import { parse } from 'yaml';
+import { backtestBytes, dryConfigYaml, registryResolver } from './helpers/dryrun-setup.js';
+import { startFakeBinance, type FakeBinance, type FakeCandle } from './helpers/fake-exchange.js';
+import { promotedFixture } from './helpers/model-fixture.js';
+import { makeTempDir } from './helpers/tmp.js';
+
+// The ccxt feed through ccxt's real binance class, pointed at a local HTTP server that answers
+// Binance's REST shape: closed bars only, dedupe, refused and gap bars counted, bounded retries,
+// and a clean feed gives the bytes of `buff run build` of the same window.
+const tmp = makeTempDir('buff-dryrun-ccxt-');
+let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let models: { resolveModel: ModelResolver; registry: ModelRegistry };
+let candles: FakeCandle[];
+let backtest: { decisions: Buffer; trades: Buffer };
+const yaml = () => dryConfigYaml([fx.symbol]);
+const since = Date.parse('2024-01-04T00:00:00Z');
+
+beforeAll(async () => {
+  fx = await promotedFixture(tmp.dir);
+  const roots = ['--runs-root', join(tmp.dir, 'runs'), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+  backtest = await backtestBytes(tmp.dir, yaml(), roots);
+  const bars = await feedBars('replay', parseRunConfig(parse(yaml())), fx.dataRoot);
+  candles = Array.from(bars.ts, (ts, i) => ({
+    ts,
+    open: bars.open[i] as number,
+    high: bars.high[i] as number,
+    low: bars.low[i] as number,
+    close: bars.close[i] as number,
+    volume: bars.volume[i] as number,
+  }));
+  models = await registryResolver(fx.modelsRoot);
+}, 300_000);
+afterAll(async () => {
+  await models?.registry.close();
+  tmp.cleanup();
+});
+
+/** A session on the fake exchange whose clock starts 4 h into the window and moves only when the feed waits. */
+async function session(fake: FakeBinance, clock: { t: number }, extra: Record<string, unknown> = {}) {
+  return runDryRun({
+    runsRoot: join(tmp.dir, 'runs'),
+    dataRoot: fx.dataRoot,
+    config: parse(yaml()),
+    feed: 'ccxt',
+    ccxt: {
+      exchange: 'binance',
+      urls: { public: fake.apiUrl },
+      options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
+      markets: { [fx.symbol]: 'SIG/USDT' },
+      pollMs: 600_000,
+      maxAttempts: 3,
+      retryMs: 1000,
+    },
+    clock: { now: () => clock.t, wait: async (ms) => void (clock.t += ms) },
+    resolveModel: models.resolveModel,
+    killSwitchOn: () => false,
+    ...extra,
+  });
+}
+
+function journal(dir: string): JournalEntry[] {
+  return decodeLines<JournalEntry>(readFileSync(join(dir, 'signals.journal'))).entries;
+}
+
+describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
+  it('polls closed bars only, resumes with --session, and equals buff run build byte for byte', async () => {
+    const clock = { t: since + 4 * 3_600_000 + 30_000 };
+    const fake = await startFakeBinance({ 'SIG/USDT': candles }, { now: () => clock.t });
+    try {
+      fake.failures.push(503, 503); // two outages: retried, then served
+      const first = await session(fake, clock, { iterations: 300 });
+      expect(first.status).toBe('stopped');
+      const rest = await session(fake, clock, { session: first.sessionId, config: undefined });
+      expect(rest.status).toBe('completed');
+      expect(rest.counts).toMatchObject({ bars: 480, used: 480, refused: 0, gaps: 0 });
+      const entries = journal(rest.dir);
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
+      // the forming candle (close moved 1 %) was served but never used: every bar is the closed one
+      expect(entries.map((e) => e.bar[4])).toEqual(candles.map((c) => c.close));
+      expect(fake.requests.filter((r) => r.includes('/klines')).length).toBeGreaterThan(20);
+      expect(readFileSync(join(rest.dir, 'decisions.arrow')).equals(backtest.decisions)).toBe(true);
+      expect(readFileSync(join(rest.dir, 'trades.arrow')).equals(backtest.trades)).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  }, 300_000);
+
+  it('refuses and counts a repeated and a bad bar, counts a hole the exchange cannot fill as a gap', async () => {
+    const served = candles.filter((_, i) => i !== 300).map((c, i) => (i === 200 ? { ...c, high: c.open - 1 } : c));
+    const clock = { t: since + 4 * 3_600_000 + 30_000 };
+    const fake = await startFakeBinance({ 'SIG/USDT': served }, { now: () => clock.t });
+    try {
+      fake.repeats.add(candles[100]?.ts as number);
+      const r = await session(fake, clock);
+      expect(r.status).toBe('completed');
+      expect(r.counts).toMatchObject({ bars: 480, refused: 2, gaps: 2 });
+      const refused = journal(r.dir).filter((e) => e.refused);
+      expect(refused.map((e) => [e.bar[0], e.refused])).toEqual([
+        [candles[100]?.ts, 'DUPLICATE_TIMESTAMP'],
+        [candles[200]?.ts, 'HIGH_BELOW_OPEN_CLOSE'],
+      ]);
+    } finally {
+      await fake.close();
+    }
+  }, 300_000);
+
+  it('an exchange that keeps failing stops the session with PROVIDER_UNAVAILABLE after the bounded retries', async () => {
+    const clock = { t: since + 3_600_000 };
+    const fake = await startFakeBinance({ 'SIG/USDT': candles }, { now: () => clock.t });
+    try {
+      fake.failures.push(...Array.from({ length: 10 }, () => 503));
+      const failed = await session(fake, clock).catch((err: unknown) => err as { code: string; message: string });
+      expect(failed).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+      expect((failed as { message: string }).message).toMatch(
+        /ccxt binance fetchOHLCV SIG\/USDT failed 3 times: ExchangeNotAvailable/,
+      );
+      expect(fake.failures.length).toBe(7);
+    } finally {
+      await fake.close();
+    }
+  }, 120_000);
+});
