@@ -10,6 +10,7 @@ import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
+import { kindRow, otherKinds, RUN_KINDS, type KindRow } from './runs-kinds.js';
 
 const SORTS = allOf<RunListQuery['sort']>()([
   'createdAt',
@@ -58,11 +59,25 @@ export async function openRegistryFor(
   return registry;
 }
 
-const RUN_COLUMNS = ['id', 'created', 'strategy', 'symbols', 'tf', 'status', 'return', 'sharpe', 'trades', 'tags', ''];
+const RUN_COLUMNS = [
+  'kind',
+  'id',
+  'created',
+  'strategy',
+  'symbols',
+  'tf',
+  'status',
+  'return',
+  'sharpe',
+  'trades',
+  'tags',
+  '',
+];
 
 function runCells(r: RunRecord): string[] {
   const num = (v: number | null, digits = 3) => (v === null ? '-' : v.toFixed(digits));
   return [
+    'run',
     r.id,
     r.createdAt,
     r.strategy,
@@ -77,8 +92,10 @@ function runCells(r: RunRecord): string[] {
   ];
 }
 
-function formatRuns(records: RunRecord[]): string {
-  return formatTable(RUN_COLUMNS, records.map(runCells));
+function formatRuns(records: RunRecord[], others: KindRow[] = []): string {
+  const pad = (cells: string[]) =>
+    cells.concat(Array(RUN_COLUMNS.length - cells.length).fill('')).slice(0, RUN_COLUMNS.length);
+  return formatTable(RUN_COLUMNS, records.map(runCells).concat(others.map((o) => pad(kindRow(o)))));
 }
 
 /** `buff runs list|show|migrate`: browse the registry and import Phase-1 runs. */
@@ -101,11 +118,18 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
             .option('sort', { choices: SORTS, default: 'createdAt' as const })
             .option('order', { choices: ORDERS, default: 'desc' as const })
             .option('limit', { type: 'number', default: 50 })
-            .option('offset', { type: 'number', default: 0 }),
+            .option('offset', { type: 'number', default: 0 })
+            .option('kind', {
+              choices: RUN_KINDS,
+              array: true,
+              describe: 'what to list: run (registered runs), dryrun (sessions), sweep; default all',
+            }),
         async (args) => {
           const out = outputFor(args);
           const registry = await openRegistryFor(args, out);
           try {
+            const kinds = args.kind && args.kind.length > 0 ? args.kind : [...RUN_KINDS];
+            const others = await otherKinds(registry.root, { kinds, symbol: args.symbol });
             const page = await registry.list({
               strategy: args.strategy,
               symbol: args.symbol,
@@ -120,9 +144,16 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
               limit: args.limit,
               offset: args.offset,
             });
-            if (page.items.length > 0) out.line(formatRuns(page.items));
-            out.line(`${page.items.length} of ${page.total} run(s)`);
-            out.result({ total: page.total, items: page.items, problems: registry.problems() });
+            const runs = kinds.includes('run') ? page.items : [];
+            if (runs.length + others.length > 0) out.line(formatRuns(runs, others));
+            out.line(`${runs.length} of ${kinds.includes('run') ? page.total : 0} run(s)`);
+            if (others.length > 0) out.line(`${others.length} dry-run session(s) and sweep(s)`);
+            out.result({
+              total: kinds.includes('run') ? page.total : 0,
+              items: runs.map((r) => ({ kind: 'run', ...r })),
+              others,
+              problems: registry.problems(),
+            });
           } finally {
             await registry.close();
           }
