@@ -10,7 +10,7 @@ import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
-import { kindRow, otherKinds, RUN_KINDS, type KindRow } from './runs-kinds.js';
+import { kindRow, otherKinds, RUN_KINDS, type KindRow, type RunKind } from './runs-kinds.js';
 
 const SORTS = allOf<RunListQuery['sort']>()([
   'createdAt',
@@ -124,40 +124,7 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
               array: true,
               describe: 'what to list: run (registered runs), dryrun (sessions), sweep; default all',
             }),
-        async (args) => {
-          const out = outputFor(args);
-          const registry = await openRegistryFor(args, out);
-          try {
-            const kinds = args.kind && args.kind.length > 0 ? args.kind : [...RUN_KINDS];
-            const others = await otherKinds(registry.root, { kinds, symbol: args.symbol });
-            const page = await registry.list({
-              strategy: args.strategy,
-              symbol: args.symbol,
-              timeframe: args.timeframe,
-              status: args.status,
-              tag: args.tag,
-              legacy: args.legacy,
-              createdFrom: args.since,
-              createdTo: args.until,
-              sort: args.sort,
-              order: args.order,
-              limit: args.limit,
-              offset: args.offset,
-            });
-            const runs = kinds.includes('run') ? page.items : [];
-            if (runs.length + others.length > 0) out.line(formatRuns(runs, others));
-            out.line(`${runs.length} of ${kinds.includes('run') ? page.total : 0} run(s)`);
-            if (others.length > 0) out.line(`${others.length} dry-run session(s) and sweep(s)`);
-            out.result({
-              total: kinds.includes('run') ? page.total : 0,
-              items: runs.map((r) => ({ kind: 'run', ...r })),
-              others,
-              problems: registry.problems(),
-            });
-          } finally {
-            await registry.close();
-          }
-        },
+        (args) => listRuns(args),
       )
       .command(
         'show <id>',
@@ -262,6 +229,62 @@ async function showRun(args: Parameters<typeof openRegistryFor>[0] & { id: strin
     const metrics = readRunMetrics(dir);
     if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
     out.result({ record, runDir: dir, manifest, metrics });
+  } finally {
+    await registry.close();
+  }
+}
+
+interface ListArgs {
+  json?: boolean;
+  runsRoot?: string | undefined;
+  driver?: 'fs' | 'postgres';
+  pgUrl?: string | undefined;
+  strategy?: string | undefined;
+  symbol?: string | undefined;
+  timeframe?: string | undefined;
+  status?: RunStatus | undefined;
+  tag?: string | undefined;
+  legacy?: boolean | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  sort: RunListQuery['sort'];
+  order: RunListQuery['order'];
+  limit: number;
+  offset: number;
+  kind?: RunKind[] | undefined;
+}
+
+/** `buff runs list`: the registry's runs (filtered, sorted, paged), then dry-run sessions and sweeps. */
+async function listRuns(args: ListArgs): Promise<void> {
+  const out = outputFor(args);
+  const registry = await openRegistryFor(args, out);
+  try {
+    const kinds = args.kind && args.kind.length > 0 ? args.kind : [...RUN_KINDS];
+    const others = await otherKinds(registry.root, { kinds, symbol: args.symbol });
+    const page = await registry.list({
+      strategy: args.strategy,
+      symbol: args.symbol,
+      timeframe: args.timeframe,
+      status: args.status,
+      tag: args.tag,
+      legacy: args.legacy,
+      createdFrom: args.since,
+      createdTo: args.until,
+      sort: args.sort,
+      order: args.order,
+      limit: args.limit,
+      offset: args.offset,
+    });
+    const runs = kinds.includes('run') ? page.items : [];
+    if (runs.length + others.length > 0) out.line(formatRuns(runs, others));
+    out.line(`${runs.length} of ${kinds.includes('run') ? page.total : 0} run(s)`);
+    if (others.length > 0) out.line(`${others.length} dry-run session(s) and sweep(s)`);
+    out.result({
+      total: kinds.includes('run') ? page.total : 0,
+      items: runs.map((r) => ({ kind: 'run', ...r })),
+      others,
+      problems: registry.problems(),
+    });
   } finally {
     await registry.close();
   }
