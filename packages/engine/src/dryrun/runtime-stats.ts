@@ -39,7 +39,8 @@ function emptyHistogram(): Histogram {
 }
 
 function observe(h: Histogram, seconds: number): void {
-  for (let b = 0; b < LATENCY_BUCKETS.length; b++) if (seconds <= (LATENCY_BUCKETS[b] as number)) h.counts[b]++;
+  for (let b = 0; b < LATENCY_BUCKETS.length; b++)
+    if (seconds <= (LATENCY_BUCKETS[b] as number)) h.counts[b] = (h.counts[b] ?? 0) + 1;
   h.sum += seconds;
   h.count++;
 }
