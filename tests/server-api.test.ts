@@ -100,6 +100,7 @@ describe('server JSON API (mounted under /research)', () => {
     expect(Object.keys(health.body.checks).sort()).toEqual([
       'dataRoot',
       'disk',
+      'dryrun',
       'jobs',
       'killSwitch',
       'registry',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listStrategies } from '@buff/engine';
+import { listStrategies, sessionRuntimes } from '@buff/engine';
 import { readKillSwitch } from '@buff/registry';
 import type { ServerContext } from './server-context.js';
 
@@ -15,7 +15,7 @@ export interface HealthCheck {
 /** GET /api/health's body; `ok` false answers 503. */
 export interface HealthReport {
   ok: boolean;
-  checks: Record<'registry' | 'strategies' | 'dataRoot' | 'disk' | 'killSwitch' | 'jobs', HealthCheck>;
+  checks: Record<'registry' | 'strategies' | 'dataRoot' | 'disk' | 'killSwitch' | 'jobs' | 'dryrun', HealthCheck>;
 }
 
 async function check(run: () => Promise<HealthCheck>): Promise<HealthCheck> {
@@ -84,6 +84,25 @@ export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
     depth,
     limit: ctx.limits.maxJobs,
   };
-  const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs };
+  const dryrun = await check(async () => dryRunHealth(ctx.runsRoot, killSwitch.on === true));
+  const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs, dryrun };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** The dry-run runtime: sessions running, each one's last bar and feed lag, and whether the kill switch stops them. */
+function dryRunHealth(runsRoot: string, killSwitchOn: boolean): HealthCheck {
+  const running = sessionRuntimes(runsRoot).filter((s) => s.status === 'running');
+  return {
+    ok: true,
+    message: `${running.length} dry-run session(s) running${killSwitchOn && running.length > 0 ? '; the kill switch stops them at their next bar' : ''}`,
+    running: running.length,
+    killSwitchOn,
+    sessions: running.map((s) => ({
+      id: s.id,
+      symbols: s.symbols,
+      feed: s.feed,
+      lastBar: s.lastBar,
+      feedLagMs: s.feedLagMs,
+    })),
+  };
 }

@@ -1,5 +1,6 @@
 import type * as express from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerDryRunMetrics } from './dryrun-metrics.js';
 
 /** The server's own Prometheus registry (never prom-client's global one) and its meters. */
 export interface ServerMetrics {
@@ -8,6 +9,8 @@ export interface ServerMetrics {
   refusals: Counter<'code'>;
   /** Middleware that counts and times each request. */
   middleware: express.RequestHandler;
+  /** The exposition text of one scrape (the dry-run sessions read once for all their meters). */
+  scrape: () => Promise<string>;
 }
 
 /**
@@ -16,9 +19,12 @@ export interface ServerMetrics {
 export function createServerMetrics(sources: {
   queueDepth: () => Promise<number>;
   killSwitchOn: () => Promise<boolean>;
+  /** Reports the dry-run sessions under this runs root (registerDryRunMetrics). */
+  runsRoot?: string;
 }): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'buff_' });
+  const dryrun = sources.runsRoot === undefined ? undefined : registerDryRunMetrics(registry, sources.runsRoot);
   const requests = new Counter({
     name: 'buff_http_requests_total',
     help: 'HTTP requests by route and status',
@@ -69,5 +75,9 @@ export function createServerMetrics(sources: {
     });
     next();
   };
-  return { registry, jobs, refusals, middleware };
+  const scrape = (): Promise<string> => {
+    dryrun?.refresh();
+    return registry.metrics();
+  };
+  return { registry, jobs, refusals, middleware, scrape };
 }

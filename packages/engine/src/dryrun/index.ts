@@ -31,3 +31,5 @@ export {
 export type { SessionRecord, SessionCounts, CcxtFeedSettings, DryRunSection } from './session-files.js';
 export { readJournalFrom, readSessionSnapshot } from './session-tail.js';
 export type { SessionSnapshotView } from './session-tail.js';
+export { sessionRuntimes } from './runtime-state.js';
+export type { SessionRuntime } from './runtime-state.js';

@@ -12,7 +12,7 @@ const KillSwitchChangeSchema = z
   .object({ on: z.boolean(), reason: z.string().max(500).default(''), actor: z.string().min(1).max(100).optional() })
   .strict();
 
-/** GET /api/datasets, /api/health, /api/metrics, GET+POST /api/admin/kill-switch. */
+/** GET /api/datasets, /api/health, /api/metrics (and /metrics), GET+POST /api/admin/kill-switch. */
 export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonBody: express.RequestHandler): void {
   router.get('/api/datasets', async (_req, res) => {
     res.json({ items: await listDatasets(ctx.dataRoot) });
@@ -23,10 +23,13 @@ export function mountSystemApi(router: express.Router, ctx: ServerContext, jsonB
     res.status(report.ok ? 200 : 503).json(report);
   });
 
-  router.get('/api/metrics', async (_req, res) => {
+  // Prometheus scrapes /metrics by default; /api/metrics is the same text
+  const metrics: express.RequestHandler = async (_req, res) => {
     res.setHeader('Content-Type', ctx.metrics.registry.contentType);
-    res.send(await ctx.metrics.registry.metrics());
-  });
+    res.send(await ctx.metrics.scrape());
+  };
+  router.get('/api/metrics', metrics);
+  router.get('/metrics', metrics);
 
   router.get('/api/admin/kill-switch', async (_req, res) => {
     res.json(await readKillSwitch(ctx.runsRoot));

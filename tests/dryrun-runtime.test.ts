@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDryRun, type ModelResolver } from '@buff/engine';
+import { readKillSwitchSync, setKillSwitch, type ModelRegistry } from '@buff/registry';
+import { parse } from 'yaml';
+import { dryConfigYaml, registryResolver } from './helpers/dryrun-setup.js';
+import { promotedFixture } from './helpers/model-fixture.js';
+import { call, startTestServer, type TestServer } from './helpers/server.js';
+import { makeTempDir } from './helpers/tmp.js';
+
+// The runtime's state through a real HTTP server: /api/health lists the running session with its
+// last bar and feed lag, /metrics (prom-client) has its bars, signals by tier, refused bars,
+// guardrail blocks, feed lag and the inference latency histogram.
+const tmp = makeTempDir('buff-dryrun-runtime-');
+let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let models: { resolveModel: ModelResolver; registry: ModelRegistry };
+let server: TestServer;
+const runsRoot = () => join(tmp.dir, 'runs');
+
+beforeAll(async () => {
+  fx = await promotedFixture(tmp.dir);
+  models = await registryResolver(fx.modelsRoot);
+  server = await startTestServer({ runsRoot: runsRoot(), dataRoot: fx.dataRoot });
+}, 300_000);
+afterAll(async () => {
+  await server?.close();
+  await models?.registry.close();
+  tmp.cleanup();
+});
+
+/** Polls `read` (bounded: 60 s) until `done` holds; returns the last value. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 600 && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+const meter = (text: string, name: string, id: string): number =>
+  Number(text.match(new RegExp(`${name}\\{session="${id}"\\} ([0-9.e+-]+)`))?.[1] ?? Number.NaN);
+
+describe('dry-run runtime state over HTTP', () => {
+  it('/api/health shows the running session and the kill switch, /metrics its meters', async () => {
+    const session = runDryRun({
+      runsRoot: runsRoot(),
+      dataRoot: fx.dataRoot,
+      config: parse(dryConfigYaml([fx.symbol])),
+      feed: 'replay',
+      sleepMs: 10,
+      resolveModel: models.resolveModel,
+      killSwitchOn: () => readKillSwitchSync(runsRoot()).on,
+    });
+    const health = await until(
+      async () => (await call(`${server.url}/api/health`)).body,
+      (h) => h.checks?.dryrun?.running === 1 && Boolean(h.checks.dryrun.sessions[0]?.lastBar),
+    );
+    const running = health.checks.dryrun;
+    expect(running).toMatchObject({ ok: true, running: 1, killSwitchOn: false });
+    expect(running.sessions[0]).toMatchObject({ symbols: [fx.symbol], feed: 'replay' });
+    expect(Date.parse(running.sessions[0].lastBar)).toBeGreaterThanOrEqual(Date.parse('2024-01-04T00:00:00Z'));
+    expect(running.sessions[0].feedLagMs).toBeGreaterThan(0); // a replay of 2024 is far behind the clock
+    const id = running.sessions[0].id as string;
+    // half the window's 480 bars, then the kill switch (the one every entry point reads)
+    const during = await until(
+      async () => (await call(`${server.url}/metrics`)).text,
+      (text) => meter(text, 'buff_dryrun_bars_processed_total', id) >= 240,
+    );
+    expect(meter(during, 'buff_dryrun_bars_processed_total', id)).toBeGreaterThanOrEqual(240);
+    expect(meter(during, 'buff_dryrun_feed_lag_seconds', id)).toBeGreaterThan(0);
+    expect(during).toContain('buff_dryrun_sessions{status="running"} 1');
+    await setKillSwitch(runsRoot(), { on: true, actor: 'test', reason: 'runtime test' });
+    const result = await session;
+    expect(result.stopReason).toBe('kill switch on');
+    expect(result.counts.bars).toBeLessThan(480);
+    expect(result.counts.signals).toBeGreaterThan(0);
+
+    const after = (await call(`${server.url}/metrics`)).text;
+    expect(meter(after, 'buff_dryrun_bars_processed_total', id)).toBe(result.counts.bars);
+    const tiers = [
+      ...after.matchAll(new RegExp(`buff_dryrun_signals_total\\{session="${id}",tier="(\\w+)"\\} (\\d+)`, 'g')),
+    ];
+    expect(tiers.map((m) => m[1]).sort()).toEqual(['high', 'low', 'medium']);
+    expect(tiers.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(result.counts.signals);
+    expect(meter(after, 'buff_dryrun_refused_bars_total', id)).toBe(0);
+    expect(meter(after, 'buff_dryrun_guardrail_blocks_total', id)).toBe(result.counts.guardrailBlocks ?? 0);
+    expect(meter(after, 'buff_dryrun_inference_seconds_count', id)).toBe(result.counts.used);
+    expect(after).toContain(`buff_dryrun_inference_seconds_bucket{session="${id}",le="+Inf"} ${result.counts.used}`);
+    expect(meter(after, 'buff_dryrun_bar_seconds_count', id)).toBe(result.counts.bars);
+    expect(after).not.toContain(`buff_dryrun_feed_lag_seconds{session="${id}"}`); // not running: no lag
+    expect(after).toContain('buff_dryrun_sessions{status="stopped"} 1');
+    expect(after).toContain('buff_dryrun_sessions{status="running"} 0');
+    // /api/metrics is the same exposition
+    expect((await call(`${server.url}/api/metrics`)).text).toContain('# TYPE buff_dryrun_inference_seconds histogram');
+
+    const stopped = (await call(`${server.url}/api/health`)).body.checks.dryrun;
+    expect(stopped).toMatchObject({ ok: true, running: 0, killSwitchOn: true, sessions: [] });
+  }, 300_000);
+});
