@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { laneConfig, readJournalFrom, readSession, splitDryRunConfig, type RunConfigInput } from '@buff/engine';
+import { parse } from 'yaml';
+import { lastJson, runBuff } from './helpers/cli.js';
+import { backtestBytes, dryConfigYaml } from './helpers/dryrun-setup.js';
+import { promotedFixture } from './helpers/model-fixture.js';
+import { makeTempDir } from './helpers/tmp.js';
+
+// A two-symbol session through the CLI (one lane per symbol, the second on its own model): each lane's decisions,
+// trades and signals equal `buff run build` of that symbol's laneConfig.
+const tmp = makeTempDir('buff-dryrun-lanes-');
+const SECOND = 'SIG-TWO';
+let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let yaml: string;
+/** The two-symbol session's `buff dryrun --json` result. */
+let r: Record<string, unknown>;
+const runsRoot = () => join(tmp.dir, 'runs');
+const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+
+async function buff(args: string[]): Promise<Record<string, unknown>> {
+  const r = await runBuff([...args, '--json']);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return lastJson(r.stdout);
+}
+
+beforeAll(async () => {
+  fx = await promotedFixture(tmp.dir);
+  // a second planted-signal symbol (another seed) and a second model name for it (the fixture's weights)
+  await buff([
+    'data',
+    'synth',
+    '--symbol',
+    SECOND,
+    '--days',
+    '4',
+    '--seed',
+    '2',
+    '--signal',
+    '1',
+    '--data-root',
+    fx.dataRoot,
+  ]);
+  await buff(['promote', '--model', fx.modelDir, '--name', 'sig2', '--actor', 'test', '--models-root', fx.modelsRoot]);
+  yaml = `${dryConfigYaml([fx.symbol, SECOND])}\ndryrun: { models: { ${SECOND}: { name: sig2 } } }`;
+  const path = join(tmp.dir, 'lanes.yml');
+  writeFileSync(path, `${yaml}\n`);
+  r = await buff(['dryrun', '--config', path, '--feed', 'replay'].concat(roots()));
+}, 300_000);
+afterAll(() => tmp.cleanup());
+
+const SIGNAL_ACTIONS = new Set(['enter_long', 'enter_short', 'exit', 'reverse_to_long', 'reverse_to_short', 'flatten']);
+
+/** The signals a backtest's decisions imply: [ts, symbol, action, probability] of each position change. */
+function backtestSignals(decisions: Buffer): Array<[string, string, string, number]> {
+  const table = tableFromIPC(decisions);
+  const p = table.getChild('input.probability')?.toArray() as Float64Array;
+  const out: Array<[string, string, string, number]> = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const action = String(table.getChild('action')?.get(i));
+    if (!SIGNAL_ACTIONS.has(action)) continue;
+    const ts = new Date(Number(table.getChild('ts')?.get(i))).toISOString();
+    out.push([ts, String(table.getChild('symbol')?.get(i)), action, p[i] as number]);
+  }
+  return out;
+}
+
+describe('a multi-symbol dry run', () => {
+  it('each lane (its own model) equals buff run build of its laneConfig: decisions, trades and signals', async () => {
+    expect(r.status).toBe('completed');
+    expect(r.counts).toMatchObject({ bars: 960, used: 960, refused: 0 });
+    const id = r.sessionId as string;
+    const session = readSession(runsRoot(), id);
+    expect(session.lanes.map((l) => [l.symbol, l.model.name])).toEqual([
+      [fx.symbol, 'sig'],
+      [SECOND, 'sig2'],
+    ]);
+    const entries = readJournalFrom(runsRoot(), id, 0).entries;
+    const { config } = splitDryRunConfig(parse(yaml));
+    const models = { [SECOND]: { name: 'sig2' } } as Record<string, { name: string }>;
+    let signals = 0;
+    for (const [lane, symbol] of [fx.symbol, SECOND].entries()) {
+      const bt = await backtestBytes(
+        tmp.dir,
+        JSON.stringify(laneConfig(config as RunConfigInput, symbol, models[symbol])),
+        roots(),
+      );
+      const dir = join(r.dir as string, 'lanes', symbol);
+      expect(readFileSync(join(dir, 'decisions.arrow')).equals(bt.decisions), `${symbol} decisions`).toBe(true);
+      expect(readFileSync(join(dir, 'trades.arrow')).equals(bt.trades), `${symbol} trades`).toBe(true);
+      const journaled = entries
+        .filter((e) => (e.lane ?? 0) === lane && e.signal)
+        .map((e) => [e.signal?.ts, e.signal?.symbol, e.signal?.action, e.signal?.probability]);
+      const expected = backtestSignals(bt.decisions);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(journaled).toEqual(expected);
+      expect(entries.filter((e) => (e.lane ?? 0) === lane).length).toBe(480);
+      signals += expected.length;
+    }
+    expect(r.signals).toBe(signals - (r.counts as { rateLimited: number }).rateLimited);
+  }, 300_000);
+});
