@@ -3,14 +3,17 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { laneConfig, readJournalFrom, readSession, splitDryRunConfig, type RunConfigInput } from '@buff/engine';
+import { openRunRegistry } from '@buff/registry';
 import { parse } from 'yaml';
 import { lastJson, runBuff } from './helpers/cli.js';
 import { backtestBytes, dryConfigYaml } from './helpers/dryrun-setup.js';
+import { runBuilt } from './helpers/built-cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
 // A two-symbol session through the CLI (one lane per symbol, the second on its own model): each lane's decisions,
-// trades and signals equal `buff run build` of that symbol's laneConfig.
+// trades and signals equal `buff run build` of that symbol's laneConfig; the built `buff runs list`
+// shows the session with kind dryrun beside the registered runs, and --kind dryrun only it.
 const tmp = makeTempDir('buff-dryrun-lanes-');
 const SECOND = 'SIG-TWO';
 let fx: Awaited<ReturnType<typeof promotedFixture>>;
@@ -100,5 +103,51 @@ describe('a multi-symbol dry run', () => {
       signals += expected.length;
     }
     expect(r.signals).toBe(signals - (r.counts as { rateLimited: number }).rateLimited);
+  }, 300_000);
+
+  it('the built buff runs list shows the session with kind dryrun beside the runs; --kind dryrun only the session', async () => {
+    // a registered run beside the session (buff run build of the first lane; already there if the parity test ran)
+    const { config } = splitDryRunConfig(parse(yaml));
+    await backtestBytes(tmp.dir, JSON.stringify(laneConfig(config as RunConfigInput, fx.symbol)), roots());
+    const registry = await openRunRegistry({ runsRoot: runsRoot() });
+    const runs = (await registry.list({ limit: 100 }).finally(() => registry.close())).total;
+    expect(runs).toBeGreaterThan(0);
+    const id = r.sessionId as string;
+    const all = await runBuilt(['runs', 'list', '--runs-root', runsRoot()]);
+    expect(all.code, all.stderr).toBe(0);
+    const lines = all.stdout.split('\n');
+    expect(lines[0]).toMatch(/^kind\s+id\s+created/);
+    expect(lines.filter((l) => l.startsWith('run ')).length).toBe(runs);
+    const row = lines.find((l) => l.includes(id)) ?? '';
+    expect(row).toMatch(
+      new RegExp(`^dryrun\\s+${id}\\s+-\\s+model-signal sig v1 \\(replay\\)\\s+${fx.symbol},${SECOND}`),
+    );
+    expect(row).toContain('completed');
+    expect(all.stdout).toContain(`${runs} of ${runs} run(s)`);
+    expect(all.stdout).toContain('1 dry-run session(s) and sweep(s)');
+    const dry = await runBuilt(['runs', 'list', '--kind', 'dryrun', '--runs-root', runsRoot()]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout.split('\n').filter((l) => /^(run|dryrun|sweep) /.test(l))).toEqual([
+      expect.stringMatching(new RegExp(`^dryrun\\s+${id}\\s`)),
+    ]);
+    const json = await runBuilt([
+      'runs',
+      'list',
+      '--kind',
+      'dryrun',
+      '--symbol',
+      SECOND,
+      '--runs-root',
+      runsRoot(),
+      '--json',
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const listed = lastJson<{ total: number; items: unknown[]; others: Array<Record<string, unknown>> }>(json.stdout);
+    expect(listed.items).toEqual([]);
+    expect(listed.others).toEqual([
+      expect.objectContaining({ kind: 'dryrun', id, symbols: [fx.symbol, SECOND], status: 'completed' }),
+    ]);
+    const bad = await runBuilt(['runs', 'list', '--kind', 'nope', '--runs-root', runsRoot()]);
+    expect(bad.code).toBe(2);
   }, 300_000);
 });
