@@ -2,7 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { laneConfig, readJournalFrom, readSession, splitDryRunConfig, type RunConfigInput } from '@buff/engine';
+import {
+  laneConfig,
+  readJournalFrom,
+  readSession,
+  readSessionSnapshot,
+  splitDryRunConfig,
+  type RunConfigInput,
+} from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
 import { parse } from 'yaml';
 import { lastJson, runBuff } from './helpers/cli.js';
@@ -104,6 +111,27 @@ describe('a multi-symbol dry run', () => {
     }
     expect(r.signals).toBe(signals - (r.counts as { rateLimited: number }).rateLimited);
   }, 300_000);
+
+  it("the session's snapshot view (the live page's equity and guardrail blocks) covers every lane", () => {
+    const id = r.sessionId as string;
+    const view = readSessionSnapshot(runsRoot(), id);
+    expect(view?.lanes?.map((l) => l.symbol)).toEqual([fx.symbol, SECOND]);
+    const blocks: Record<string, number> = {};
+    for (const [i, lane] of (view?.lanes ?? []).entries()) {
+      const equity = tableFromIPC(readFileSync(join(r.dir as string, 'lanes', lane.symbol, 'equity.arrow')));
+      const ts = Array.from(equity.getChild('ts')?.toArray() as ArrayLike<number | bigint>, Number);
+      const values = Array.from(equity.getChild('equity')?.toArray() as Float64Array);
+      expect(lane.equity, lane.symbol).toEqual(ts.map((t, k) => [t, values[k]]));
+      expect(lane.equity.length).toBe(480);
+      for (const [rule, n] of Object.entries(lane.guardrailBlocks)) blocks[rule] = (blocks[rule] ?? 0) + n;
+      if (i === 1) {
+        const first = view?.lanes?.[0]?.equity ?? [];
+        // both lanes replay the same window: one summed point per bar
+        expect(view?.equity).toEqual(first.map(([t, v], k) => [t, v + (lane.equity[k]?.[1] ?? Number.NaN)]));
+      }
+    }
+    expect(view?.guardrailBlocks).toEqual(blocks);
+  });
 
   it('the built buff runs list shows the session with kind dryrun beside the runs; --kind dryrun only the session', async () => {
     // a registered run beside the session (buff run build of the first lane; already there if the parity test ran)

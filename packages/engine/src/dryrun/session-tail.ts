@@ -4,7 +4,7 @@ import { decodeLines } from '@buff/core';
 import { ipcToColumns } from '../arrow-columns.js';
 import { ARTIFACT_FILES } from '../run-artifacts.js';
 import type { JournalEntry } from './journal-entry.js';
-import { JOURNAL_FILE, sessionDir } from './session-files.js';
+import { JOURNAL_FILE, laneDir, readSession, sessionDir } from './session-files.js';
 
 /** Most bytes one {@link readJournalFrom} call reads (a reader catching up takes several calls). */
 const MAX_READ_BYTES = 4 * 2 ** 20;
@@ -34,21 +34,62 @@ export function readJournalFrom(runsRoot: string, id: string, offset = 0): { ent
 
 /** What a session's latest Arrow snapshot says: equity points and guardrail blocks so far. */
 export interface SessionSnapshotView {
-  /** [ts ms, equity] per timeline step of the snapshot. */
+  /**
+   * [ts ms, equity] per timeline step of the snapshot. A multi-symbol session's lanes are separate
+   * accounts (each with the config's capital): their equity summed, from the first step every lane has.
+   */
   equity: Array<[number, number]>;
-  /** Decisions blocked or cut by a guardrail, by rule. */
+  /** Decisions blocked or cut by a guardrail, by rule (every lane's). */
   guardrailBlocks: Record<string, number>;
-  /** Modification time of the equity snapshot (ms), to tell a new one. */
+  /** Modification time of the equity snapshot (ms; the latest lane's), to tell a new one. */
   mtimeMs: number;
+  /** A multi-symbol session's lanes, each with its own equity and guardrail blocks (absent for one symbol). */
+  lanes?: Array<{ symbol: string; equity: Array<[number, number]>; guardrailBlocks: Record<string, number> }>;
 }
 
 /**
- * The session's latest snapshot (equity.arrow and decisions.arrow beside its journal), or undefined
- * before the first one is written.
+ * The session's latest snapshot (equity.arrow and decisions.arrow beside its journal, or in
+ * `lanes/<symbol>/` for each lane of a multi-symbol session), or undefined before the first one is written.
  * @example readSessionSnapshot('runs', id)?.equity.at(-1)
  */
 export function readSessionSnapshot(runsRoot: string, id: string): SessionSnapshotView | undefined {
   const dir = sessionDir(runsRoot, id);
+  const symbols = readSession(runsRoot, id).lanes.map((l) => l.symbol);
+  if (symbols.length <= 1) return readSnapshotIn(dir);
+  const lanes: NonNullable<SessionSnapshotView['lanes']> = [];
+  let mtimeMs = 0;
+  for (const symbol of symbols) {
+    const view = readSnapshotIn(laneDir(dir, symbols, symbol));
+    if (view === undefined) return undefined;
+    lanes.push({ symbol, equity: view.equity, guardrailBlocks: view.guardrailBlocks });
+    mtimeMs = Math.max(mtimeMs, view.mtimeMs);
+  }
+  const guardrailBlocks: Record<string, number> = {};
+  for (const lane of lanes)
+    for (const [rule, n] of Object.entries(lane.guardrailBlocks))
+      guardrailBlocks[rule] = (guardrailBlocks[rule] ?? 0) + n;
+  return { equity: summedEquity(lanes.map((l) => l.equity)), guardrailBlocks, mtimeMs, lanes };
+}
+
+/** The lanes' equity summed at every step, each lane carrying its last value, from the first step all have. */
+function summedEquity(lanes: Array<Array<[number, number]>>): Array<[number, number]> {
+  const steps = [...new Set(lanes.flatMap((equity) => equity.map(([ts]) => ts)))].sort((a, b) => a - b);
+  const at = lanes.map(() => -1);
+  const out: Array<[number, number]> = [];
+  for (const ts of steps) {
+    let total = 0;
+    lanes.forEach((equity, l) => {
+      while ((at[l] as number) + 1 < equity.length && (equity[(at[l] as number) + 1] as [number, number])[0] <= ts)
+        at[l] = (at[l] as number) + 1;
+      total += (at[l] as number) < 0 ? Number.NaN : (equity[at[l] as number] as [number, number])[1];
+    });
+    if (!Number.isNaN(total)) out.push([ts, total]);
+  }
+  return out;
+}
+
+/** equity.arrow and decisions.arrow in `dir`: the equity points and guardrail blocks. */
+function readSnapshotIn(dir: string): SessionSnapshotView | undefined {
   const equityFile = join(dir, ARTIFACT_FILES.equity);
   const decisionsFile = join(dir, ARTIFACT_FILES.decisions);
   if (!existsSync(equityFile) || !existsSync(decisionsFile)) return undefined;
