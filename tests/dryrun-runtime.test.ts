@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDryRun, type ModelResolver } from '@buff/engine';
+import { followSession, readJournalFrom, runDryRun, type JournalEntry, type ModelResolver } from '@buff/engine';
 import { readKillSwitchSync, setKillSwitch, type ModelRegistry } from '@buff/registry';
 import { parse } from 'yaml';
 import { dryConfigYaml, registryResolver } from './helpers/dryrun-setup.js';
@@ -10,7 +10,7 @@ import { makeTempDir } from './helpers/tmp.js';
 
 // The runtime's state through a real HTTP server: /api/health lists the running session with its
 // last bar and feed lag, /metrics (prom-client) has its bars, signals by tier, refused bars,
-// guardrail blocks, feed lag and the inference latency histogram.
+// guardrail blocks, feed lag and the latency histograms; followSession reads the journal as it grows.
 const tmp = makeTempDir('buff-dryrun-runtime-');
 let fx: Awaited<ReturnType<typeof promotedFixture>>;
 let models: { resolveModel: ModelResolver; registry: ModelRegistry };
@@ -62,6 +62,11 @@ describe('dry-run runtime state over HTTP', () => {
     expect(Date.parse(running.sessions[0].lastBar)).toBeGreaterThanOrEqual(Date.parse('2024-01-04T00:00:00Z'));
     expect(running.sessions[0].feedLagMs).toBeGreaterThan(0); // a replay of 2024 is far behind the clock
     const id = running.sessions[0].id as string;
+    // a reader in another part of the process follows the journal as it grows (what a UI or notifier does)
+    const followed: JournalEntry[] = [];
+    const following = (async () => {
+      for await (const entry of followSession(runsRoot(), id, { pollMs: 50 })) followed.push(entry);
+    })();
     // half the window's 480 bars, then the kill switch (the one every entry point reads)
     const during = await until(
       async () => (await call(`${server.url}/metrics`)).text,
@@ -75,6 +80,9 @@ describe('dry-run runtime state over HTTP', () => {
     expect(result.stopReason).toBe('kill switch on');
     expect(result.counts.bars).toBeLessThan(480);
     expect(result.counts.signals).toBeGreaterThan(0);
+    await following; // ends by itself once the session is no longer running
+    expect(followed.map((e) => e.seq)).toEqual(Array.from({ length: result.counts.bars }, (_, i) => i));
+    expect(followed).toEqual(readJournalFrom(runsRoot(), id, 0).entries);
 
     const after = (await call(`${server.url}/metrics`)).text;
     expect(meter(after, 'buff_dryrun_bars_processed_total', id)).toBe(result.counts.bars);
