@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLines } from '@buff/core';
@@ -7,6 +7,8 @@ import type { ModelRegistry } from '@buff/registry';
 import { parse } from 'yaml';
 import { backtestBytes, dryConfigYaml, registryResolver } from './helpers/dryrun-setup.js';
 import { startFakeBinance, type FakeBinance, type FakeCandle } from './helpers/fake-exchange.js';
+import { runBuilt } from './helpers/built-cli.js';
+import { lastJson } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
@@ -125,4 +127,32 @@ describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
       await fake.close();
     }
   }, 120_000);
+
+  it('the built buff (code cache on) runs a ccxt session from its config and equals buff run build', async () => {
+    const fake = await startFakeBinance({ 'SIG/USDT': candles }, { now: () => Date.now() });
+    try {
+      const path = join(tmp.dir, 'ccxt.yml');
+      const ccxt = {
+        exchange: 'binance',
+        urls: { public: fake.apiUrl },
+        options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
+        markets: { [fx.symbol]: 'SIG/USDT' },
+        pollMs: 1000,
+        maxAttempts: 3,
+        retryMs: 100,
+      };
+      writeFileSync(path, `${yaml()}\ndryrun: ${JSON.stringify({ feed: 'ccxt', ccxt })}\n`);
+      const roots = ['--runs-root', join(tmp.dir, 'runs'), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+      const r = await runBuilt(['dryrun', '--config', path, ...roots, '--json']);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      const result = lastJson<{ status: string; dir: string; counts: { bars: number; refused: number } }>(r.stdout);
+      expect(result.status).toBe('completed');
+      expect(result.counts).toMatchObject({ bars: 480, refused: 0 });
+      expect(readFileSync(join(result.dir, 'decisions.arrow')).equals(backtest.decisions)).toBe(true);
+      expect(readFileSync(join(result.dir, 'trades.arrow')).equals(backtest.trades)).toBe(true);
+      expect(fake.requests.some((q) => q.includes('/klines'))).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  }, 300_000);
 });
