@@ -1,27 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openFsJobQueue, type Job } from '@buff/registry';
-import { BUILT_CLI_BIN, assertCliBuilt, runBuilt } from './helpers/built-cli.js';
+import { openFsJobQueue } from '@buff/registry';
+import { runBuilt } from './helpers/built-cli.js';
 import { REPO_ROOT, lastJson } from './helpers/cli.js';
 import { makeTempDir } from './helpers/tmp.js';
+import { exited, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
 
 const SWEEP = join(REPO_ROOT, 'configs/sweep_demo.yml');
-
-function startWorker(args: string[]): ChildProcess {
-  assertCliBuilt();
-  return spawn(process.execPath, [BUILT_CLI_BIN, 'worker', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 // `buff sweep --driver fs` queues one sweep-cell job per cell; `buff worker`s run them. A worker is
 // SIGKILLed while it holds a cell: another worker retries the cell, every cell is done exactly once,
@@ -51,22 +38,12 @@ describe('buff worker (built CLI)', () => {
 
     const runsRoot = join(tmp.dir, 'b');
     const flags = ['--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '5'];
-    const doomed = startWorker(flags);
+    const doomed = startBuiltWorker(flags);
     workers.push(doomed);
     const sweep = runBuilt(['sweep', '--config', SWEEP, '--driver', 'fs', ...flags, '--json']);
     const queue = openFsJobQueue({ runsRoot });
-    // freeze the worker, and kill it once it is frozen holding a cell
-    let held: Job | undefined;
-    for (let i = 0; i < 600 && !held; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      doomed.kill('SIGSTOP');
-      held = (await queue.list({ status: 'running' })).find((job) => job.worker?.endsWith(`:${doomed.pid}`));
-      if (!held) doomed.kill('SIGCONT');
-    }
-    expect(held, 'the first worker never held a cell').toBeDefined();
-    doomed.kill('SIGKILL');
-    await exited(doomed);
-    const rescuer = startWorker(flags);
+    const held = await killWhileHoldingJob(doomed, queue);
+    const rescuer = startBuiltWorker(flags);
     workers.push(rescuer);
 
     const result = await sweep;
@@ -79,7 +56,7 @@ describe('buff worker (built CLI)', () => {
     const cells = await queue.list({ kind: 'sweep-cell' });
     expect(cells).toHaveLength(report.cells);
     expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
-    const retried = cells.find((job) => job.id === held?.id);
+    const retried = cells.find((job) => job.id === held.id);
     expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
     expect(retried?.reason).toMatch(new RegExp(`pid ${doomed.pid}\\) stopped without finishing`));
     expect(readdirSync(join(runsRoot, 'sweeps'))).toEqual([report.sweepId]);

@@ -1,28 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPgJobQueue, type Job } from '@buff/registry';
-import { BUILT_CLI_BIN, assertCliBuilt, runBuilt } from './helpers/built-cli.js';
+import { openPgJobQueue } from '@buff/registry';
+import { runBuilt } from './helpers/built-cli.js';
 import { REPO_ROOT, lastJson } from './helpers/cli.js';
 import { makeTempDir } from './helpers/tmp.js';
+import { exited, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
 import { startTestPostgres } from './helpers/pg.js';
 
 const SWEEP = join(REPO_ROOT, 'configs/sweep_demo.yml');
 
-function startWorker(args: string[]): ChildProcess {
-  assertCliBuilt();
-  return spawn(process.execPath, [BUILT_CLI_BIN, 'worker', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require', BUFF_JOBS_SUPERVISE_SECONDS: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+const startWorker = (args: string[]) => startBuiltWorker(args, { BUFF_JOBS_SUPERVISE_SECONDS: '1' });
 
 const server = await startTestPostgres();
 
@@ -59,17 +48,7 @@ describe.skipIf(!server)('buff worker --driver pg (built CLI, real PostgreSQL)',
     workers.push(doomed);
     const sweep = runBuilt(['sweep', '--config', SWEEP, '--driver', 'pg', ...flags, '--json']);
     const queue = await openPgJobQueue({ url, heartbeatSeconds: 10 });
-    // freeze the worker, and kill it once it is frozen holding a cell
-    let held: Job | undefined;
-    for (let i = 0; i < 600 && !held; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      doomed.kill('SIGSTOP');
-      held = (await queue.list({ status: 'running' })).find((job) => job.worker?.endsWith(`:${doomed.pid}`));
-      if (!held) doomed.kill('SIGCONT');
-    }
-    expect(held, 'the first worker never held a cell').toBeDefined();
-    doomed.kill('SIGKILL');
-    await exited(doomed);
+    const held = await killWhileHoldingJob(doomed, queue);
     const rescuer = startWorker(['--driver', 'pg', ...flags]);
     workers.push(rescuer);
 
@@ -83,7 +62,7 @@ describe.skipIf(!server)('buff worker --driver pg (built CLI, real PostgreSQL)',
     const cells = await queue.list({ kind: 'sweep-cell' });
     expect(cells).toHaveLength(report.cells);
     expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
-    const retried = cells.find((job) => job.id === held?.id);
+    const retried = cells.find((job) => job.id === held.id);
     expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
     expect(readdirSync(join(runsRoot, 'sweeps'))).toEqual([report.sweepId]);
     const best = lastJson<{ best: { runId: string } }>(result.stdout).best.runId;
