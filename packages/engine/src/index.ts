@@ -28,7 +28,7 @@ export type { ModelSignalParams, ModelSignalState, ActiveModel, Tier } from './s
 
 /** Backtest simulation, guardrails and metrics on typed-array columns. */
 export { simulate } from './simulate.js';
-export type { SimulationInput, SimulationResult } from './simulate.js';
+export type { SimulationInput, SimulationResult } from './simulation-types.js';
 export { Simulation } from './simulation.js';
 export { GuardrailMonitor } from './guardrail-monitor.js';
 export { createDayClock } from './day-clock.js';

@@ -1,6 +1,6 @@
 import type { Bars } from '@buff/core';
 import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
-import type { SimulationInput } from './simulate.js';
+import type { SimulationInput } from './simulation-types.js';
 import { resolveStrategy } from './strategy-registry.js';
 import type { ModelResolver, StrategyDef } from './strategy.js';
 

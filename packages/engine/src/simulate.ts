@@ -1,37 +1,5 @@
-import type { Bars } from '@buff/core';
-import type { StrategyDef } from './strategy.js';
-import type { DayColumns, DecisionColumns, EquityColumns, TradeColumns } from './run-columns.js';
-import type { ResolvedGuardrails } from './guardrails-config.js';
 import { Simulation } from './simulation.js';
-
-/** Everything one backtest needs; bars are already cut to the run window. */
-export interface SimulationInput {
-  symbols: readonly string[];
-  bars: readonly Bars[];
-  /** Capital weight per symbol, summing to 1. */
-  weights: readonly number[];
-  strategy: StrategyDef;
-  params: Record<string, unknown>;
-  initialCapital: number;
-  feeBps: number;
-  slippageBps: number;
-  /** Fraction of a symbol's share of equity put into one position. */
-  sizingFraction: number;
-  allowShort: boolean;
-  guardrails: ResolvedGuardrails;
-}
-
-export interface SimulationResult {
-  decisions: DecisionColumns;
-  trades: TradeColumns;
-  equity: EquityColumns;
-  days: DayColumns;
-  status: 'completed' | 'stopped';
-  /** Distinct local days (guardrail time zone) with at least one fill. */
-  tradingDays: number;
-  /** Local days on which the daily loss limit was breached. */
-  dailyLossBreachDays: number;
-}
+import type { SimulationInput, SimulationResult } from './simulation-types.js';
 
 /**
  * Runs a strategy over one or more symbols bar by bar. At each bar the strategy sees bars [0..t]

@@ -1,7 +1,7 @@
 import type { Bars } from '@buff/core';
 import { sharedArray } from '@buff/core/io';
 import type { DecisionColumns, EquityColumns } from './run-columns.js';
-import type { SimulationResult } from './simulate.js';
+import type { SimulationResult } from './simulation-types.js';
 
 /** Sorted union of the symbols' bar times. */
 export function mergeTimeline(bars: readonly Bars[]): Float64Array {

@@ -5,7 +5,7 @@ import { ACTION, GUARDRAIL, type DecisionColumns, type EquityColumns } from './r
 import { GuardrailMonitor } from './guardrail-monitor.js';
 import { createTradeLog, type TradeLog } from './trade-log.js';
 import { allocateDecisions, allocateEquity, mergeTimeline, truncateResult } from './simulation-columns.js';
-import type { SimulationInput, SimulationResult } from './simulate.js';
+import type { SimulationInput, SimulationResult } from './simulation-types.js';
 
 const END_OF_RUN = 'end of run: position closed at the last close';
 const BLOCK_REASONS: Record<number, string> = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@buff/core';
 import { columnsToIpc } from '../arrow-columns.js';
 import { ARTIFACT_FILES, decisionsColumns, equityColumns, tradesColumns } from '../run-artifacts.js';
-import type { SimulationResult } from '../simulate.js';
+import type { SimulationResult } from '../simulation-types.js';
 
 /**
  * Writes a session's decisions, trades and equity so far as the backtest's Arrow artifacts (same

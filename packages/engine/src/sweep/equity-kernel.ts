@@ -1,7 +1,7 @@
 import type { Bars } from '@buff/core';
 import type { DayClock } from '../day-clock.js';
 import { GuardrailMonitor } from '../guardrail-monitor.js';
-import type { SimulationInput } from '../simulate.js';
+import type { SimulationInput } from '../simulation-types.js';
 
 /**
  * The equity curve of a one-symbol backtest from its targets, and nothing else: the simulator's

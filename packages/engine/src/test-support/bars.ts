@@ -2,7 +2,7 @@ import { allocateBars, type Bars } from '@buff/core';
 import { z } from 'zod';
 import type { Direction, StrategyDef } from '../strategy.js';
 import { GUARDRAIL_PRESETS } from '../guardrails-config.js';
-import type { SimulationInput } from '../simulate.js';
+import type { SimulationInput } from '../simulation-types.js';
 
 export const HOUR = 3_600_000;
 
