@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSessions } from '@buff/engine';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -15,15 +15,6 @@ import { makeTempDir } from './helpers/tmp.js';
 // runs (at 1400 and 390 px: no console error, no horizontal page scroll).
 const SHOTS = join(REPO_ROOT, 'test-artifacts');
 const available = browserAvailable();
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -107,11 +98,7 @@ describe.skipIf(!available)('dry-run pages in real Chromium', () => {
       await expect(page.locator('#bars-table tbody tr').count()).resolves.toBeGreaterThan(2);
       await expect(page.locator('#stream-state').textContent()).resolves.toBe('live');
       await expect(page.locator('#bars-table tbody tr td').nth(1).textContent()).resolves.toMatch(/^2024-01-04T/);
-      const scroll = await page.evaluate(() => ({
-        scrollWidth: (globalThis as any).document.documentElement.scrollWidth as number,
-        innerWidth: (globalThis as any).innerWidth as number,
-      }));
-      expect(scroll.scrollWidth).toBeLessThanOrEqual(scroll.innerWidth);
+      await expectNoHorizontalScroll(page);
       await page.screenshot({ path: join(SHOTS, `dryrun-${width}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();

@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCsv } from '@buff/ingest';
 import { openModelRegistry } from '@buff/registry';
 import { startServer, type RunningServer } from '@buff/server';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { buildFixtureRun, call } from './helpers/server.js';
@@ -15,16 +15,6 @@ const SHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
 const TOKEN = 'pages-token';
 const WIDTHS = [1400, 390] as const;
 const available = browserAvailable();
-
-/** Console errors and uncaught page errors of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 async function signIn(context: BrowserContext, url: string): Promise<void> {
   const page = await context.newPage();
@@ -111,11 +101,7 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
         const errors = watchErrors(page);
         const res = await page.goto(`${server.url}${path}`);
         expect(res?.status(), path).toBe(status);
-        const fit = await page.evaluate(() => {
-          const doc = (globalThis as any).document.documentElement;
-          return { scrollWidth: doc.scrollWidth as number, innerWidth: (globalThis as any).innerWidth as number };
-        });
-        expect(fit.scrollWidth, `${path} at ${width}px`).toBeLessThanOrEqual(fit.innerWidth);
+        await expectNoHorizontalScroll(page, `${path} at ${width}px`);
         await expect(page.locator('header nav a').allTextContents()).resolves.toEqual(
           expect.arrayContaining(['Runs', 'Compare', 'Models', 'Datasets']),
         );

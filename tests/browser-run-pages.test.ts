@@ -2,31 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, GUARDED_RUN, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
 const WIDTHS = [1400, 390];
 const available = browserAvailable();
-
-/** Console errors and uncaught page errors. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
-
-async function expectFits(page: Page): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: (globalThis as any).document.documentElement.scrollWidth as number,
-    innerWidth: (globalThis as any).innerWidth as number,
-  }));
-  expect(scrollWidth, `page is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
-}
 
 async function chartsDrawn(page: Page): Promise<void> {
   await page.waitForFunction(
@@ -80,7 +62,7 @@ describe.skipIf(!available)('run page and runs list in Chromium at 1400 and 390 
       const since = Date.parse(GUARDED_RUN.window.since) / 1000;
       expect(from).toBeLessThanOrEqual(since + 3600);
       expect(to).toBeGreaterThanOrEqual(since + 3 * 86_400 - 3 * 3600);
-      await expectFits(page);
+      await expectNoHorizontalScroll(page);
       await page.screenshot({ path: join(SHOTS, `run-page-${width}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
@@ -90,7 +72,7 @@ describe.skipIf(!available)('run page and runs list in Chromium at 1400 and 390 
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       const errors = watchErrors(page);
       await page.goto(`${server.url}/runs`);
-      await expectFits(page);
+      await expectNoHorizontalScroll(page);
       await page.screenshot({ path: join(SHOTS, `runs-list-${width}.png`), fullPage: true });
       await expect(page.locator('#compare-button').isDisabled()).resolves.toBe(true);
       await page.check(`input[name=runs][value="${guarded}"]`);

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSweepConfig, runSweep } from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { fixtureConfig, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -13,15 +13,6 @@ import { fixtureConfig, makeRoots, startTestServer, type TestServer } from './he
 // per fold and the best cell linked to its run page; no console error, no horizontal page scroll.
 const SHOTS = join(REPO_ROOT, 'test-artifacts');
 const available = browserAvailable();
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 describe.skipIf(!available)('sweep pages in real Chromium', () => {
   const roots = makeRoots('buff-browser-sweeps-');
@@ -74,11 +65,7 @@ describe.skipIf(!available)('sweep pages in real Chromium', () => {
       await expect(page.locator('#cells-table tbody tr').count()).resolves.toBe(6);
       // header, cell, params, Sharpe, then in and out of sample for each of the 3 folds
       await expect(page.locator('#cells-table tbody tr').first().locator('td').count()).resolves.toBe(9);
-      const scroll = await page.evaluate(() => {
-        const doc = (globalThis as any).document;
-        return { scrollWidth: doc.documentElement.scrollWidth, innerWidth: (globalThis as any).innerWidth };
-      });
-      expect(scroll.scrollWidth).toBeLessThanOrEqual(scroll.innerWidth);
+      await expectNoHorizontalScroll(page);
       await page.screenshot({ path: join(SHOTS, `sweep-${width}.png`), fullPage: true });
       await page.click('#best-run');
       await page.waitForURL(`**/runs/${bestRun}`);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from './helpers/browser.js';
+import { browserAvailable, launchBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 import { REAL_DATA_DIR } from './helpers/tmp.js';
@@ -10,16 +10,6 @@ import { REAL_DATA_DIR } from './helpers/tmp.js';
 const SHOTS = join(REPO_ROOT, 'test-artifacts');
 const TOKEN = 'browser-token';
 const available = browserAvailable();
-
-/** Console errors and uncaught page errors, collected per page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 /** Painted (non-background) pixels of the busiest canvas inside a chart container. */
 async function paintedPixels(page: Page, selector: string): Promise<number> {

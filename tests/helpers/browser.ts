@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`); a downloaded browser will not install here. */
 export const CHROMIUM_PATH = process.env.BUFF_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +35,32 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Collects the page's console errors and uncaught page errors, from now on, into the returned array.
+ * @example const errors = watchErrors(page); await page.goto(url); expect(errors).toEqual([]);
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/**
+ * Expects the page to fit its window: the document is no wider than the viewport (scrollWidth <=
+ * innerWidth), so there is no horizontal page scroll. `label` names the page in the failure.
+ * @example await expectNoHorizontalScroll(page, `/runs at ${width}px`);
+ */
+export async function expectNoHorizontalScroll(page: Page, label = page.url()): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: (globalThis as any).document.documentElement.scrollWidth as number,
+    innerWidth: (globalThis as any).innerWidth as number,
+  }));
+  expect(scrollWidth, `${label}: page is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(
+    innerWidth,
+  );
 }
