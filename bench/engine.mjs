@@ -7,8 +7,9 @@
 // Needs `npm run build` (run.mjs does it); BUFF_BENCH_SOURCE=1 runs the TypeScript sources instead.
 // BENCH_ENGINE_ROWS / BENCH_ENGINE_RUNS change the size and the count. Prints a markdown section.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { freshDir, smaCrossConfig, writeBenchDataset } from './lib/bench-dataset.mjs';
 import { duckdbReadCsvArgs, median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_ENGINE_ROWS ?? 1_000_000);
@@ -26,47 +27,22 @@ const CLI = SOURCE
 
 const ingest = SOURCE ? await import('@buff/ingest') : await import(join(REPO, 'packages/ingest/dist/index.js'));
 
-rmSync(TMP, { recursive: true, force: true });
-mkdirSync(TMP, { recursive: true });
-const start = '2024-01-01T00:00:00.000Z';
-const bars = ingest.synthesizeBars({ days: ROWS / 1440, seed: 11, signal: 0.1, symbol: 'BENCH-USD', start });
-await ingest.writeDataset(DATA_ROOT, { symbol: 'BENCH-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
+freshDir(TMP);
+const { bars, window } = await writeBenchDataset(ingest, DATA_ROOT, ROWS);
 writeFileSync(CSV, ingest.barsToCsv(bars));
-const until = new Date(bars.ts[bars.ts.length - 1] + 60_000).toISOString();
-writeFileSync(
-  CONFIG,
-  JSON.stringify({
-    name: 'bench sma-cross 1m',
-    strategy: { name: 'sma-cross', params: { fast: 10, slow: 30 } },
-    symbols: ['BENCH-USD'],
-    timeframe: '1m',
-    window: { since: start, until },
-    data: { provider: 'store' },
-    fees: { feeBps: 10, slippageBps: 2 },
-    guardrails: { preset: 'ftmo-2step' },
-  }),
-);
+writeFileSync(CONFIG, JSON.stringify(smaCrossConfig('bench sma-cross 1m', { fast: 10, slow: 30 }, window)));
 
 // BUFF_CODE_CACHE=require: a build without its code cache fails instead of measuring the slow start.
 const run = (args) => timedRun(args, { BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' });
+const buildRun = (config, runsRoot) =>
+  run([...CLI, 'run', 'build', '--config', config, '--runs-root', runsRoot, '--data-root', DATA_ROOT, '--json']);
 
 // The 160 MB of inputs just written are flushed first (a build fsyncs its artifacts, and would
 // otherwise wait behind their writeback), then untimed warm-up rounds of both (right after
 // `npm run build` the first rounds of both commands run slow on this machine).
 execFileSync('sync');
 for (let i = 0; i < WARM_UPS; i++) {
-  run([
-    ...CLI,
-    'run',
-    'build',
-    '--config',
-    CONFIG,
-    '--runs-root',
-    join(TMP, 'runs-warm-up'),
-    '--data-root',
-    DATA_ROOT,
-    '--json',
-  ]);
+  buildRun(CONFIG, join(TMP, 'runs-warm-up'));
   run(duckdbReadCsvArgs(CSV));
   rmSync(join(TMP, 'runs-warm-up'), { recursive: true, force: true });
 }
@@ -76,18 +52,7 @@ const duckMs = [];
 let runDir = '';
 for (let i = 0; i < RUNS; i++) {
   const runsRoot = join(TMP, `runs-${i}`);
-  const built = run([
-    ...CLI,
-    'run',
-    'build',
-    '--config',
-    CONFIG,
-    '--runs-root',
-    runsRoot,
-    '--data-root',
-    DATA_ROOT,
-    '--json',
-  ]);
+  const built = buildRun(CONFIG, runsRoot);
   buildMs.push(built.ms);
   runDir = JSON.parse(built.stdout.trim().split('\n').pop()).runDir;
   const duck = run(duckdbReadCsvArgs(CSV));
@@ -104,25 +69,11 @@ writeFileSync(
   JSON.stringify({
     ...JSON.parse(readFileSync(CONFIG, 'utf8')),
     name: 'bench floor',
-    window: { since: start, until: '2024-01-02T00:00:00.000Z' },
+    window: { since: window.since, until: '2024-01-02T00:00:00.000Z' },
   }),
 );
 const floorMs = [];
-for (let i = 0; i < RUNS; i++)
-  floorMs.push(
-    run([
-      ...CLI,
-      'run',
-      'build',
-      '--config',
-      TINY_CONFIG,
-      '--runs-root',
-      join(TMP, `floor-${i}`),
-      '--data-root',
-      DATA_ROOT,
-      '--json',
-    ]).ms,
-  );
+for (let i = 0; i < RUNS; i++) floorMs.push(buildRun(TINY_CONFIG, join(TMP, `floor-${i}`)).ms);
 
 const build = median(buildMs);
 const duck = median(duckMs);

@@ -8,9 +8,10 @@
 // off (every cell through the full simulator) and on, to show what the cache and the equity kernel save.
 // BENCH_SWEEP_ROWS / BENCH_SWEEP_RUNS / BENCH_SWEEP_FULL_CELLS change the size. Prints a markdown section.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freshDir, smaCrossConfig, writeBenchDataset } from './lib/bench-dataset.mjs';
 import { median, timedRun } from './lib/reference.mjs';
 
 const ROWS = Number(process.env.BENCH_SWEEP_ROWS ?? 1_000_000);
@@ -28,26 +29,10 @@ const ingest = await import(join(REPO, 'packages/ingest/dist/index.js'));
 const engine = await import(join(REPO, 'packages/engine/dist/index.js'));
 const registry = await import(join(REPO, 'packages/registry/dist/index.js'));
 
-rmSync(TMP, { recursive: true, force: true });
-mkdirSync(TMP, { recursive: true });
-const start = '2024-01-01T00:00:00.000Z';
-const bars = ingest.synthesizeBars({ days: ROWS / 1440, seed: 11, signal: 0.1, symbol: 'BENCH-USD', start });
-await ingest.writeDataset(DATA_ROOT, { symbol: 'BENCH-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
-const until = new Date(bars.ts[bars.ts.length - 1] + 60_000).toISOString();
+freshDir(TMP);
+const { window } = await writeBenchDataset(ingest, DATA_ROOT, ROWS);
 const base = join(TMP, 'base.json');
-writeFileSync(
-  base,
-  JSON.stringify({
-    name: 'bench sweep sma-cross 1m',
-    strategy: { name: 'sma-cross', params: { fast: 10, slow: 31 } },
-    symbols: ['BENCH-USD'],
-    timeframe: '1m',
-    window: { since: start, until },
-    data: { provider: 'store' },
-    fees: { feeBps: 10, slippageBps: 2 },
-    guardrails: { preset: 'ftmo-2step' },
-  }),
-);
+writeFileSync(base, JSON.stringify(smaCrossConfig('bench sweep sma-cross 1m', { fast: 10, slow: 31 }, window)));
 const sweepConfig = (name, fast, slow) => {
   const file = join(TMP, `${name}.json`);
   const grid = { 'strategy.params.fast': fast, 'strategy.params.slow': slow };
