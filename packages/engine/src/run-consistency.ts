@@ -35,6 +35,11 @@ function strings(table: Table, name: string): { codes: Int32Array | Int8Array; d
   return column;
 }
 
+/** Records one problem. */
+type AddProblem = (file: string, rule: string, message: string) => void;
+/** The action decided for a symbol at a bar time, if there is a decision row for it. */
+type ActionAt = (symbol: string, at: number) => string | undefined;
+
 /**
  * Cross-checks of a run's artifacts against each other and the manifest: decision values are
  * known, rows per symbol match the inputs, every trade has its entry and exit decision, and the
@@ -47,11 +52,19 @@ export function checkRunConsistency(
   metrics: RunMetrics | undefined,
 ): RunProblem[] {
   const problems: RunProblem[] = [];
-  const add = (file: string, rule: string, message: string): void => void problems.push({ file, rule, message });
-  const D = ARTIFACT_FILES.decisions;
-  const T = ARTIFACT_FILES.trades;
-  const { decisions, trades } = tables;
+  const add: AddProblem = (file, rule, message) => void problems.push({ file, rule, message });
+  const actionAt = checkDecisions(manifest, tables.decisions, add);
+  const pnlSum = checkTrades(tables.trades, actionAt, add);
+  checkEquityAndMetrics(manifest, tables, metrics, pnlSum, add);
+  return problems;
+}
 
+/**
+ * The decisions' symbols, actions and guardrails are known values, ts never goes backwards,
+ * positions are -1, 0 or 1 and each input has one row per bar. Returns the (symbol, ts) lookup.
+ */
+function checkDecisions(manifest: RunManifest, decisions: Table, add: AddProblem): ActionAt {
+  const D = ARTIFACT_FILES.decisions;
   const symbol = strings(decisions, 'symbol');
   const action = strings(decisions, 'action');
   const guardrail = strings(decisions, 'guardrail');
@@ -101,7 +114,12 @@ export function checkRunConsistency(
     const row = rows[lo];
     return row !== undefined && ts[row] === at ? action.dictionary[action.codes[row] as number] : undefined;
   };
+  return actionAt;
+}
 
+/** Every trade has its entry and exit decision and fills after them. Returns the trades' summed net P&L. */
+function checkTrades(trades: Table, actionAt: ActionAt, add: AddProblem): number {
+  const T = ARTIFACT_FILES.trades;
   const tSymbol = strings(trades, 'symbol');
   const side = numbers(trades, 'side');
   const entryDecisionTs = numbers(trades, 'entryDecisionTs');
@@ -138,8 +156,7 @@ export function checkRunConsistency(
     pnlSum += pnl[i] as number;
   }
 
-  checkEquityAndMetrics(manifest, tables, metrics, pnlSum, add);
-  return problems;
+  return pnlSum;
 }
 
 /** The equity and day tables are ordered, equity ends at initial capital + trade P&L, metrics.json agrees. */
@@ -148,7 +165,7 @@ function checkEquityAndMetrics(
   tables: ArtifactTables,
   metrics: RunMetrics | undefined,
   pnlSum: number,
-  add: (file: string, rule: string, message: string) => void,
+  add: AddProblem,
 ): void {
   const T = ARTIFACT_FILES.trades;
   const E = ARTIFACT_FILES.equity;
