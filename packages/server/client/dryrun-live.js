@@ -2,15 +2,17 @@
 /**
  * Browser script of /dryrun/:id, served from /assets/dryrun-live.js (the CSP allows no inline script).
  * Follows the session through GET /api/dryrun/:id/events (server-sent events): each journal entry adds
- * a bar (the newest 50 are shown) and maybe a signal (tier colours), `session` updates the counts and
- * state, `snapshot` the equity line and guardrail blocks. Sets `window.buffDryrun = { entries, bars,
- * signals, ended }` so tests and users can tell what arrived.
+ * a bar (the newest 50 are shown) and maybe a signal (tier colours), `session` updates the state,
+ * `snapshot` the equity line, `live` the counts over the whole journal (bars seen, signals, trades,
+ * refused and gap bars), the guardrail blocks by rule with the last one, and the kill switch. Sets
+ * `window.buffDryrun = { entries, bars, signals, ended, live }` so tests and users can tell what arrived.
  */
 (() => {
   const root = document.getElementById('dryrun-live');
   if (!root) return;
   const MAX_ROWS = 50;
-  const state = { entries: 0, bars: 0, signals: 0, ended: false };
+  /** @type {{ entries: number, bars: number, signals: number, ended: boolean, live: any }} */
+  const state = { entries: 0, bars: 0, signals: 0, ended: false, live: null };
   /** @type {any} */ (window).buffDryrun = state;
   const $ = (/** @type {string} */ id) => document.getElementById(id);
   const text = (/** @type {string} */ id, /** @type {string} */ value) => {
@@ -39,11 +41,13 @@
     const [ts, , , , close] = entry.bar;
     const note = entry.refused
       ? `refused: ${entry.refused}`
-      : entry.rateLimited
-        ? 'rate-limited'
-        : entry.signal
-          ? 'signal'
-          : '';
+      : [
+          entry.gap ? 'after a gap' : '',
+          entry.rateLimited ? 'rate-limited' : entry.signal ? 'signal' : '',
+          entry.guardrail ? `blocked: ${entry.guardrail}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
     if (!entry.refused) state.bars++;
     prepend(document.querySelector('#bars-table tbody'), [String(entry.seq), iso(ts), String(close), note]);
     if (entry.signal) {
@@ -59,7 +63,7 @@
   });
   source.addEventListener('session', (event) => {
     const session = JSON.parse(/** @type {MessageEvent} */ (event).data);
-    for (const [key, value] of Object.entries(session.counts)) text(`count-${key}`, String(value));
+    text('stop-reason', session.stopReason ? ` · session: ${session.stopReason}` : '');
     const status = $('session-status');
     if (status) {
       status.textContent = session.status;
@@ -72,8 +76,6 @@
     const points = snapshot.equity;
     const last = points[points.length - 1];
     if (last) text('equity-last', last[1].toFixed(2));
-    const blocks = Object.entries(snapshot.guardrailBlocks).map(([rule, n]) => `${rule}: ${n}`);
-    text('guardrail-blocks', blocks.length ? blocks.join(', ') : 'none');
     const values = points.map((p) => p[1]);
     const min = Math.min(...values);
     const span = Math.max(...values) - min || 1;
@@ -87,6 +89,25 @@
           )
           .join(' '),
       );
+  });
+  source.addEventListener('live', (event) => {
+    const live = JSON.parse(/** @type {MessageEvent} */ (event).data);
+    state.live = live;
+    for (const key of ['bars', 'used', 'signals', 'trades', 'refused', 'gaps', 'rateLimited', 'modelSwitches'])
+      text(`count-${key}`, String(live[key]));
+    const blocks = Object.entries(live.blocks).map(([rule, n]) => `${rule}: ${n}`);
+    text('guardrail-blocks', blocks.length ? blocks.join(', ') : 'none');
+    const last = live.lastBlock;
+    text(
+      'guardrail-last',
+      last ? `${last.rule} at ${last.ts.replace('.000Z', 'Z')} (${last.symbol}, bar #${last.seq})` : 'none',
+    );
+    const kill = live.killSwitch;
+    const k = $('kill-switch');
+    if (k) {
+      k.textContent = kill.text;
+      k.className = `state state-${kill.on ? 'on' : 'off'}`;
+    }
   });
   source.addEventListener('end', () => {
     state.ended = true;

@@ -1,6 +1,7 @@
 import type * as express from 'express';
 import { listSessions, readJournalFrom, readSession, readSessionSnapshot, type SessionRecord } from '@buff/engine';
 import type { ServerContext } from '../server-context.js';
+import { emptyTally, liveJson, tallyEntries } from './dryrun-tally.js';
 
 /** How often the event stream looks at the session's files, and the most entries sent on connect. */
 const POLL_MS = 400;
@@ -12,7 +13,9 @@ const STREAM_MS = 10 * 60_000;
  * GET /api/dryrun (sessions), /api/dryrun/:id (one session) and /api/dryrun/:id/events: server-sent
  * events from the session's files, read-only: `entry` per journal line (bar, signal, refusal), `session`
  * when its record changes (status, counts), `snapshot` when a new Arrow snapshot lands (equity,
- * guardrail blocks), `end` once a session that is no longer running has been sent in full.
+ * guardrail blocks), `live` when the counts over the whole journal (bars, signals, trades, refused and
+ * gap bars, guardrail blocks by rule and the last one) or the kill switch change, `end` once a session
+ * that is no longer running has been sent in full.
  */
 export function mountDryrunApi(router: express.Router, ctx: ServerContext): void {
   router.get('/api/dryrun', (_req, res) => {
@@ -43,6 +46,8 @@ function streamSession(ctx: ServerContext, id: string, req: express.Request, res
   let first = true;
   let lastSession = '';
   let lastSnapshot = -1;
+  let lastLive = '';
+  const tally = emptyTally();
   let timer: NodeJS.Timeout | undefined;
   const stop = (): void => {
     if (timer !== undefined) clearTimeout(timer);
@@ -60,6 +65,14 @@ function streamSession(ctx: ServerContext, id: string, req: express.Request, res
       const entries = first ? read.entries.slice(-BACKLOG) : read.entries;
       first = false;
       for (const entry of entries) send('entry', entry);
+      tallyEntries(
+        tally,
+        read.entries,
+        session.lanes.map((l) => l.symbol),
+      );
+      const live = liveJson(tally, ctx.runsRoot);
+      if (live !== lastLive) res.write(`event: live\ndata: ${live}\n\n`);
+      lastLive = live;
       const text = JSON.stringify(session);
       if (text !== lastSession) send('session', session);
       lastSession = text;

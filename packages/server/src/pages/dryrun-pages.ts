@@ -1,5 +1,7 @@
 import type * as express from 'express';
 import { listSessions, readSession, type SessionRecord } from '@buff/engine';
+import { type KillSwitchStatus, readKillSwitchSync } from '@buff/registry';
+import { killSwitchText } from '../api/dryrun-tally.js';
 import type { ServerContext } from '../server-context.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
@@ -16,14 +18,29 @@ function renderList(base: string, sessions: SessionRecord[]): SafeHtml {
 <tbody>${rows}</tbody></table></div>`;
 }
 
-function renderSession(base: string, s: SessionRecord): SafeHtml {
-  const count = (key: keyof SessionRecord['counts'], label: string) =>
-    html`<tr><th>${label}</th><td class="num" id="count-${key}">${s.counts[key]}</td></tr>`;
+function renderCounts(s: SessionRecord): SafeHtml {
+  const row = (id: string, label: string, value: number | string | undefined) =>
+    html`<tr><th>${label}</th><td class="num" id="count-${id}">${value ?? '–'}</td></tr>`;
+  const c = s.counts;
+  return html`<h2>Counts</h2><div class="scroll"><table id="session-counts"><tbody>${row('bars', 'Bars seen', c.bars)}${row('used', 'Used', c.used)}${row('signals', 'Signals', c.signals)}${row('trades', 'Trades closed', undefined)}
+${row('refused', 'Refused bars', c.refused)}${row('gaps', 'Gap bars (used)', c.gaps)}${row('rateLimited', 'Rate-limited', c.rateLimited)}${row('modelSwitches', 'Model switches', c.modelSwitches)}
+<tr><th>Equity (last snapshot)</th><td class="num" id="equity-last">–</td></tr></tbody></table></div>`;
+}
+
+function renderGuards(s: SessionRecord, kill: KillSwitchStatus): SafeHtml {
+  const stopped = s.stopReason ? ` · session: ${s.stopReason}` : '';
+  return html`<h2>Guardrails and kill switch</h2><div class="scroll"><table id="session-guards"><tbody>
+<tr><th>Blocked bars by rule</th><td id="guardrail-blocks">${s.counts.guardrailBlocks ? `${s.counts.guardrailBlocks} bars` : 'none'}</td></tr>
+<tr><th>Last block</th><td id="guardrail-last">–</td></tr>
+<tr><th>Kill switch</th><td><span id="kill-switch" class="state state-${kill.on ? 'on' : 'off'}">${killSwitchText(kill)}</span><span id="stop-reason">${stopped}</span></td></tr>
+</tbody></table></div>`;
+}
+
+function renderSession(base: string, s: SessionRecord, kill: KillSwitchStatus): SafeHtml {
   return html`<h1 class="wrap-line">Dry run ${s.id}</h1>
 <p class="muted wrap-line">${s.symbol} · model ${s.model.name} v${s.model.version} · feed ${s.feed.kind} · <span id="session-status" class="state state-${s.status}">${s.status}</span> · <span id="stream-state">connecting…</span></p>
 <div id="dryrun-live" data-events="${base}/api/dryrun/${s.id}/events" data-base="${base}">
-<div class="scroll"><table id="session-counts"><tbody>${count('bars', 'Bars')}${count('used', 'Used')}${count('refused', 'Refused')}${count('signals', 'Signals')}${count('rateLimited', 'Rate-limited')}${count('modelSwitches', 'Model switches')}
-<tr><th>Equity (last snapshot)</th><td class="num" id="equity-last">–</td></tr><tr><th>Guardrail blocks</th><td id="guardrail-blocks">none</td></tr></tbody></table></div>
+${renderCounts(s)}${renderGuards(s, kill)}
 <h2>Equity</h2><svg id="equity-chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="equity"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points=""></polyline></svg>
 <h2>Signals</h2><div class="scroll"><table id="signals-table"><thead><tr><th>Time</th><th>Direction</th><th>Tier</th><th class="num">Probability</th><th>Model</th><th>Reason</th></tr></thead><tbody></tbody></table></div>
 <h2>Latest bars</h2><div class="scroll"><table id="bars-table"><thead><tr><th>#</th><th>Time</th><th class="num">Close</th><th>Note</th></tr></thead><tbody></tbody></table></div>
@@ -38,7 +55,7 @@ export function mountDryrunPages(router: express.Router, ctx: ServerContext): vo
   });
   router.get('/dryrun/:id', (req, res) => {
     const session = readSession(ctx.runsRoot, String(req.params.id));
-    const body = renderSession(req.baseUrl, session);
+    const body = renderSession(req.baseUrl, session, readKillSwitchSync(ctx.runsRoot));
     res
       .type('html')
       .send(layout({ base: req.baseUrl, title: `Dry run ${session.id}`, body, scripts: ['dryrun-live.js'] }));
