@@ -18,9 +18,15 @@ export function assertCliBuilt(): void {
  * Starts the published entry `packages/cli/bin/buff.js ARGS` (the bundle) with BUFF_LOG_LEVEL=warn
  * and BUFF_CODE_CACHE=require: the command fails unless it ran with the build's code cache.
  */
-function spawnBuilt(args: string[], bin = BUILT_CLI_BIN, env: Record<string, string> = {}) {
+function spawnBuilt(
+  args: string[],
+  bin = BUILT_CLI_BIN,
+  env: Record<string, string> = {},
+  wrap: (argv: string[]) => string[] = (argv) => argv,
+) {
   assertCliBuilt();
-  return spawn(process.execPath, [bin, ...args], {
+  const [command, ...rest] = wrap([process.execPath, bin, ...args]);
+  return spawn(command as string, rest, {
     cwd: REPO_ROOT,
     env: { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,14 +35,15 @@ function spawnBuilt(args: string[], bin = BUILT_CLI_BIN, env: Record<string, str
 
 /**
  * Runs `buff ARGS` from the bundle in a child process, like `runBuff` does from the sources
- * (`bin`: another copy of bin/buff.js; `env`: extra variables, e.g. BUFF_CODE_CACHE).
+ * (`bin`: another copy of bin/buff.js; `env`: extra variables, e.g. BUFF_CODE_CACHE; `wrap`: a
+ * command-line prefix such as `ip netns exec NS`).
  * @example const { code, stdout } = await runBuilt(['data', 'list', '--data-root', dir]);
  */
 export function runBuilt(
   args: string[],
-  options: { bin?: string; env?: Record<string, string> } = {},
+  options: { bin?: string; env?: Record<string, string>; wrap?: (argv: string[]) => string[] } = {},
 ): Promise<CliResult> {
-  const child = spawnBuilt(args, options.bin, options.env);
+  const child = spawnBuilt(args, options.bin, options.env, options.wrap);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
