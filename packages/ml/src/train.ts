@@ -35,8 +35,10 @@ import {
   naiveBaselines,
   splitSamples,
   standardizedMatrices,
+  type SymbolData,
 } from './training-data.js';
-import { predictLogits, trainLoop, type EpochFigures } from './train-loop.js';
+import { predictLogits, trainLoop, type EpochFigures, type TrainLoopResult } from './train-loop.js';
+import type { SampleSet } from './windows.js';
 
 /** Options of `trainModel` (strict: unknown keys are rejected). */
 export const TrainOptionsSchema = z
@@ -108,35 +110,13 @@ export interface TrainResult {
  */
 export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
   const options = parseTrainOptions(input);
-  if (options.model === 'lstm' && options.symbols.length !== 1) {
-    throw new BuffError(
-      'INVALID_CONFIG',
-      `an LSTM is trained per symbol; got ${options.symbols.length} symbols (use --model transformer for several)`,
-      { details: { key: 'symbols' } },
-    );
-  }
+  assertOneSymbolPerLstm(options);
   const logger = hooks.logger ?? silentLogger();
   const backend = await selectBackend({
     ...(options.backend ? { prefer: options.backend as BackendName } : {}),
     logger,
   });
-  const data = await loadTrainingData({
-    dataRoot: options.dataRoot,
-    symbols: options.symbols,
-    timeframe: options.timeframe,
-    featureOptions: options.featureOptions,
-    featureNames: options.features,
-    window: options.window,
-    horizon: options.horizon,
-    deadZone: options.deadZone,
-    trainFrac: options.trainFrac,
-    valFrac: options.valFrac,
-  });
-  const standardizer = fitPooledStandardizer(data);
-  const matrices = standardizedMatrices(data, standardizer);
-  const train = splitSamples(data, 'train', options.window);
-  const val = splitSamples(data, 'val', options.window);
-  const test = splitSamples(data, 'test', options.window);
+  const { data, standardizer, matrices, train, val, test } = await loadTrainingSets(options);
   const features = data[0]!.table.names;
   const model = createModel(options, features.length);
   try {
@@ -156,41 +136,20 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     const testLogits = predictLogits(model, matrices, test, options.window);
     const probUp = sigmoidProbabilities(applyTemperature(testLogits, temperature));
     const name = options.name ?? `${options.model}-${options.symbols.join('+')}-${options.timeframe}`;
-    const cardContent: Omit<ModelCard, 'modelId'> = {
-      schemaVersion: 1,
+    const card = describeTrainedModel({
       name,
-      kind: options.model,
-      symbols: options.symbols,
-      timeframe: options.timeframe,
-      datasets: data.map((d, i) => ({
-        symbol: d.symbol,
-        timeframe: options.timeframe,
-        contentId: d.contentId,
-        source1mContentId: d.source1mContentId,
-        featuresContentId: d.featuresContentId,
-        split: { train: d.split.train, val: d.split.val, test: d.split.test, gap: d.split.gap },
-        samples: { train: countOf(train.source, i), val: countOf(val.source, i), test: countOf(test.source, i) },
-      })),
-      features: { names: features, options: options.featureOptions, standardizer },
-      window: options.window,
-      horizon: options.horizon,
-      deadZone: options.deadZone,
-      seed: options.seed,
-      model: model.config as Record<string, unknown>,
-      backend: { name: backend.name },
-      training: {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        learningRate: options.learningRate,
-        patience: options.patience,
-        ...result,
-      },
-      calibration: { temperature },
-      splitOptions: { trainFrac: options.trainFrac, valFrac: options.valFrac },
-      packages: { '@buff/ml': ML_VERSION, '@tensorflow/tfjs': tf.version.tfjs },
-    };
-    const modelId = modelIdOf(cardContent);
-    const card: ModelCard = { ...cardContent, modelId };
+      options,
+      data,
+      train,
+      val,
+      test,
+      standardizer,
+      model,
+      backend,
+      result,
+      temperature,
+    });
+    const { modelId } = card;
     const first = data[0]!.split;
     const evaluation = evaluateLogits({
       modelId,
@@ -203,24 +162,134 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     });
     const { metrics } = evaluation;
     const modelDir = join(options.modelsRoot, name, modelId);
-    const created = await publishModelFolder(options.modelsRoot, modelDir, async (staging) => {
-      await saveCheckpoint(staging, model);
-      writeFileSync(join(staging, MODEL_CARD_FILE), canonicalJsonPretty(card));
-      writeFileSync(join(staging, 'evaluation.json'), canonicalJsonPretty(evaluation));
-      writeTrainingCurves(join(staging, 'reports', 'training', 'training-curves.svg'), result.history, {
-        title: `${name} ${modelId}`,
-      });
-      writeReliabilityDiagram(
-        join(staging, 'reports', 'training', 'reliability.svg'),
-        reliabilityBins(probUp, test.labels),
-        { title: `${name} test (calibrated)`, ece: metrics.ece },
-      );
-    });
+    const created = await publishModelFolder(options.modelsRoot, modelDir, (staging) =>
+      writeModelFiles(staging, { model, card, evaluation, history: result.history, probUp, labels: test.labels }),
+    );
     logger.info({ modelDir, accuracy: metrics.accuracy, ece: metrics.ece, passed: evaluation.passed }, 'model trained');
     return { modelDir, modelId, card, evaluation, created, backend };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The symbols' features and labels, standardized with statistics of the training part only,
+ * cut into chronological train, validation and test windows.
+ */
+async function loadTrainingSets(options: TrainOptions) {
+  const data = await loadTrainingData({
+    dataRoot: options.dataRoot,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    featureOptions: options.featureOptions,
+    featureNames: options.features,
+    window: options.window,
+    horizon: options.horizon,
+    deadZone: options.deadZone,
+    trainFrac: options.trainFrac,
+    valFrac: options.valFrac,
+  });
+  const standardizer = fitPooledStandardizer(data);
+  const matrices = standardizedMatrices(data, standardizer);
+  const train = splitSamples(data, 'train', options.window);
+  const val = splitSamples(data, 'val', options.window);
+  const test = splitSamples(data, 'test', options.window);
+  return { data, standardizer, matrices, train, val, test };
+}
+
+/** An LSTM models one symbol; several need the transformer (INVALID_CONFIG naming `symbols`). */
+function assertOneSymbolPerLstm(options: TrainOptions): void {
+  if (options.model === 'lstm' && options.symbols.length !== 1) {
+    throw new BuffError(
+      'INVALID_CONFIG',
+      `an LSTM is trained per symbol; got ${options.symbols.length} symbols (use --model transformer for several)`,
+      { details: { key: 'symbols' } },
+    );
+  }
+}
+
+/** A model with the config its card and checkpoint record. */
+type ConfiguredModel = SequenceModel & { config: unknown };
+
+/** What a trained model's card is made of. */
+interface TrainedModelParts {
+  name: string;
+  options: TrainOptions;
+  data: SymbolData[];
+  train: SampleSet;
+  val: SampleSet;
+  test: SampleSet;
+  standardizer: { mean: number[]; std: number[] };
+  model: ConfiguredModel;
+  backend: BackendChoice;
+  result: TrainLoopResult;
+  temperature: number;
+}
+
+/** The model card: data, splits and sample counts per symbol, features, model, training and calibration; its id is its content id. */
+function describeTrainedModel(parts: TrainedModelParts): ModelCard {
+  const { name, options, data, train, val, test, standardizer, model, backend, result, temperature } = parts;
+  const features = data[0]!.table.names;
+  const cardContent: Omit<ModelCard, 'modelId'> = {
+    schemaVersion: 1,
+    name,
+    kind: options.model,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    datasets: data.map((d, i) => ({
+      symbol: d.symbol,
+      timeframe: options.timeframe,
+      contentId: d.contentId,
+      source1mContentId: d.source1mContentId,
+      featuresContentId: d.featuresContentId,
+      split: { train: d.split.train, val: d.split.val, test: d.split.test, gap: d.split.gap },
+      samples: { train: countOf(train.source, i), val: countOf(val.source, i), test: countOf(test.source, i) },
+    })),
+    features: { names: features, options: options.featureOptions, standardizer },
+    window: options.window,
+    horizon: options.horizon,
+    deadZone: options.deadZone,
+    seed: options.seed,
+    model: model.config as Record<string, unknown>,
+    backend: { name: backend.name },
+    training: {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      patience: options.patience,
+      ...result,
+    },
+    calibration: { temperature },
+    splitOptions: { trainFrac: options.trainFrac, valFrac: options.valFrac },
+    packages: { '@buff/ml': ML_VERSION, '@tensorflow/tfjs': tf.version.tfjs },
+  };
+  return { ...cardContent, modelId: modelIdOf(cardContent) };
+}
+
+/** Writes a model folder's files: checkpoint, model card, evaluation, training curves and the test reliability diagram. */
+async function writeModelFiles(
+  staging: string,
+  files: {
+    model: ConfiguredModel;
+    card: ModelCard;
+    evaluation: EvaluationRecord;
+    history: EpochFigures[];
+    probUp: ArrayLike<number>;
+    labels: ArrayLike<number>;
+  },
+): Promise<void> {
+  const { model, card, evaluation } = files;
+  await saveCheckpoint(staging, model);
+  writeFileSync(join(staging, MODEL_CARD_FILE), canonicalJsonPretty(card));
+  writeFileSync(join(staging, 'evaluation.json'), canonicalJsonPretty(evaluation));
+  writeTrainingCurves(join(staging, 'reports', 'training', 'training-curves.svg'), files.history, {
+    title: `${card.name} ${card.modelId}`,
+  });
+  writeReliabilityDiagram(
+    join(staging, 'reports', 'training', 'reliability.svg'),
+    reliabilityBins(files.probUp, files.labels),
+    { title: `${card.name} test (calibrated)`, ece: evaluation.metrics.ece },
+  );
 }
 
 /** @buff/ml's own version, from its package.json (src/ and dist/ both sit one folder below it). */
@@ -231,7 +300,7 @@ export function parseTrainOptions(input: TrainOptionsInput): TrainOptions {
   return parseOrThrow(TrainOptionsSchema, input, 'INVALID_CONFIG', 'train options');
 }
 
-function createModel(options: TrainOptions, features: number): SequenceModel & { config: unknown } {
+function createModel(options: TrainOptions, features: number): ConfiguredModel {
   if (options.model === 'lstm')
     return createLstmModel({ features, window: options.window, units: options.units, seed: options.seed });
   return createTransformerModel({
