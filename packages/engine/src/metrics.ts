@@ -72,58 +72,12 @@ export function computeMetrics(
   const { equity, trades, decisions } = run;
   const initial = options.initialCapital;
   const n = equity.length;
-  const final = n > 0 ? (equity.equity[n - 1] as number) : initial;
   const barMs = timeframeMs(options.timeframe);
-  let sum = 0;
-  let sumSq = 0;
-  let downSq = 0;
-  let maxDrawdown = 0;
-  let exposed = 0;
-  let previous = initial;
-  let peak = initial;
-  for (let i = 0; i < n; i++) {
-    const value = equity.equity[i] as number;
-    if (value > peak) peak = value;
-    const r = value / previous - 1;
-    previous = value;
-    sum += r;
-    sumSq += r * r;
-    if (r < 0) downSq += r * r;
-    maxDrawdown = Math.min(maxDrawdown, value / peak - 1);
-    if ((equity.openPositions[i] as number) > 0) exposed++;
-  }
-  const mean = n > 0 ? sum / n : Number.NaN;
-  const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : Number.NaN;
-  const downside = n > 0 ? Math.sqrt(downSq / n) : Number.NaN;
+  const { final, mean, std, downside, maxDrawdown, exposed } = equityFigures(equity, initial);
   const perYear = Math.sqrt(YEAR_MS / barMs);
   const years = n > 0 ? ((equity.ts[n - 1] as number) + barMs - (equity.ts[0] as number)) / YEAR_MS : 0;
-
-  let wins = 0;
-  let grossWin = 0;
-  let grossLoss = 0;
-  let fees = 0;
-  for (let i = 0; i < trades.length; i++) {
-    const pnl = trades.pnl[i] as number;
-    fees += trades.fees[i] as number;
-    if (pnl > 0) {
-      wins++;
-      grossWin += pnl;
-    } else grossLoss -= pnl;
-  }
-
-  const blocks = { total: 0, maxDailyLoss: 0, maxTotalLoss: 0, maxOpenPositions: 0 };
-  for (let i = 0; i < decisions.length; i++) {
-    const action = decisions.action[i];
-    const guardrail = decisions.guardrail[i];
-    const refused =
-      action === ACTION.blocked ||
-      (action === ACTION.exit && guardrail !== GUARDRAIL[''] && guardrail !== GUARDRAIL.max_position);
-    if (!refused) continue;
-    blocks.total++;
-    if (guardrail === GUARDRAIL.max_daily_loss) blocks.maxDailyLoss++;
-    else if (guardrail === GUARDRAIL.max_total_loss) blocks.maxTotalLoss++;
-    else if (guardrail === GUARDRAIL.max_open_positions) blocks.maxOpenPositions++;
-  }
+  const { wins, grossWin, grossLoss, fees } = tradeFigures(trades);
+  const blocks = guardrailBlocks(decisions);
 
   const g = options.guardrails;
   const totalReturn = final / initial - 1;
@@ -155,4 +109,67 @@ export function computeMetrics(
       passed: targetReached !== false && daysMet !== false && run.dailyLossBreachDays === 0 && !totalBreached,
     },
   };
+}
+
+/** Final equity, mean, standard deviation and downside deviation of the per-bar returns, max drawdown, bars exposed. */
+function equityFigures(equity: EquityColumns, initial: number) {
+  const n = equity.length;
+  const final = n > 0 ? (equity.equity[n - 1] as number) : initial;
+  let sum = 0;
+  let sumSq = 0;
+  let downSq = 0;
+  let maxDrawdown = 0;
+  let exposed = 0;
+  let previous = initial;
+  let peak = initial;
+  for (let i = 0; i < n; i++) {
+    const value = equity.equity[i] as number;
+    if (value > peak) peak = value;
+    const r = value / previous - 1;
+    previous = value;
+    sum += r;
+    sumSq += r * r;
+    if (r < 0) downSq += r * r;
+    maxDrawdown = Math.min(maxDrawdown, value / peak - 1);
+    if ((equity.openPositions[i] as number) > 0) exposed++;
+  }
+  const mean = n > 0 ? sum / n : Number.NaN;
+  const std = n > 1 ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : Number.NaN;
+  const downside = n > 0 ? Math.sqrt(downSq / n) : Number.NaN;
+  return { final, mean, std, downside, maxDrawdown, exposed };
+}
+
+/** Winning trades, gross win, gross loss (as a positive sum) and fees paid. */
+function tradeFigures(trades: TradeColumns) {
+  let wins = 0;
+  let grossWin = 0;
+  let grossLoss = 0;
+  let fees = 0;
+  for (let i = 0; i < trades.length; i++) {
+    const pnl = trades.pnl[i] as number;
+    fees += trades.fees[i] as number;
+    if (pnl > 0) {
+      wins++;
+      grossWin += pnl;
+    } else grossLoss -= pnl;
+  }
+  return { wins, grossWin, grossLoss, fees };
+}
+
+/** Entries refused and positions closed by each guardrail (a max_position cut is no refusal). */
+function guardrailBlocks(decisions: DecisionColumns): RunMetrics['guardrailBlocks'] {
+  const blocks = { total: 0, maxDailyLoss: 0, maxTotalLoss: 0, maxOpenPositions: 0 };
+  for (let i = 0; i < decisions.length; i++) {
+    const action = decisions.action[i];
+    const guardrail = decisions.guardrail[i];
+    const refused =
+      action === ACTION.blocked ||
+      (action === ACTION.exit && guardrail !== GUARDRAIL[''] && guardrail !== GUARDRAIL.max_position);
+    if (!refused) continue;
+    blocks.total++;
+    if (guardrail === GUARDRAIL.max_daily_loss) blocks.maxDailyLoss++;
+    else if (guardrail === GUARDRAIL.max_total_loss) blocks.maxTotalLoss++;
+    else if (guardrail === GUARDRAIL.max_open_positions) blocks.maxOpenPositions++;
+  }
+  return blocks;
 }
