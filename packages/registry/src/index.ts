@@ -8,8 +8,17 @@ export {
   HeadlineMetricsSchema,
   TagSchema,
   RUN_SORT_FIELDS,
+  RUN_METRIC_FIELDS,
+  RunMetricConditionSchema,
 } from './run-record.js';
-export type { RunRecord, RunListQuery, RunListQueryInput, RunStatus, HeadlineMetrics } from './run-record.js';
+export type {
+  RunRecord,
+  RunListQuery,
+  RunListQueryInput,
+  RunMetricCondition,
+  RunStatus,
+  HeadlineMetrics,
+} from './run-record.js';
 
 /** Run folders: read one into its record, scan RUNS_ROOT, rebuild the index from the folders. */
 export { readRunFolder, scanRunFolders, listRunFolderNames } from './run-folder.js';

@@ -102,9 +102,17 @@ function condition(filter: Filter, params: unknown[]): string {
     case 'has':
       params.push(JSON.stringify(nest([filter.value])));
       return `record @> $${params.length}::jsonb`;
+    case 'hasAnyCase': {
+      const json = `record #> '{${filter.field.split('.').join(',')}}'`;
+      params.push(String(filter.value).toLowerCase());
+      // lower() folds A-Z as toLowerCase does (symbols are ASCII); a non-array matches nothing
+      return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} END) AS e(v) WHERE lower(e.v) = $${params.length}::text)`;
+    }
     case 'gte':
-    case 'lte': {
-      const op = filter.op === 'gte' ? '>=' : '<=';
+    case 'lte':
+    case 'gt':
+    case 'lt': {
+      const op = { gte: '>=', lte: '<=', gt: '>', lt: '<' }[filter.op];
       params.push(filter.value);
       if (typeof filter.value === 'number') return `${numberAt(filter.field)} ${op} $${params.length}::float8`;
       if (typeof filter.value === 'string')

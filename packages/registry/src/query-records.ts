@@ -28,18 +28,32 @@ function compile(filter: Filter): (record: JsonRecord) => boolean {
         const value = read(record);
         return Array.isArray(value) && value.includes(want);
       };
+    case 'hasAnyCase': {
+      const folded = String(want).toLowerCase();
+      return (record) => {
+        const value = read(record);
+        return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.toLowerCase() === folded);
+      };
+    }
     case 'gte':
-      return (record) => {
-        const value = read(record);
-        return typeof value === typeof want && (value as number | string) >= want;
-      };
     case 'lte':
+    case 'gt':
+    case 'lt': {
+      const holds = RANGE[filter.op];
       return (record) => {
         const value = read(record);
-        return typeof value === typeof want && (value as number | string) <= want;
+        return typeof value === typeof want && holds(value as number | string, want as number | string);
       };
+    }
   }
 }
+
+const RANGE = {
+  gte: (a: number | string, b: number | string) => a >= b,
+  lte: (a: number | string, b: number | string) => a <= b,
+  gt: (a: number | string, b: number | string) => a > b,
+  lt: (a: number | string, b: number | string) => a < b,
+} as const;
 
 /**
  * Filters, sorts and pages records in memory, with the same semantics as the postgres driver's SQL.

@@ -54,11 +54,30 @@ export const RUN_SORT_FIELDS = {
   tradeCount: { field: 'metrics.tradeCount', type: 'number' },
 } as const;
 
-/** A run listing: filters (all optional, ANDed), sort (newest first by default) and page. */
+/** Metrics a listing filters on (headline metrics; return and drawdown as fractions). */
+export const RUN_METRIC_FIELDS = ['totalReturn', 'sharpe', 'maxDrawdown', 'tradeCount'] as const;
+
+/** One metric condition of a listing: `{ metric: 'sharpe', op: 'gt', value: 1 }`; a run without the metric fails it. */
+export const RunMetricConditionSchema = z
+  .object({
+    metric: z.enum(RUN_METRIC_FIELDS),
+    op: z.enum(['gt', 'gte', 'lt', 'lte', 'eq']),
+    value: z.number().finite(),
+  })
+  .strict();
+export type RunMetricCondition = z.infer<typeof RunMetricConditionSchema>;
+
+/**
+ * A run listing: filters (all optional, ANDed), sort (newest first by default) and page. The
+ * driver applies every filter (SQL for postgres, a scan of the index for fs): `symbolAnyCase`
+ * matches `symbol` ignoring case, `metrics` are conditions on the headline metrics.
+ */
 export const RunListQuerySchema = z
   .object({
     strategy: z.string().optional(),
     symbol: z.string().optional(),
+    symbolAnyCase: z.boolean().default(false),
+    metrics: z.array(RunMetricConditionSchema).max(16).default([]),
     timeframe: z.string().optional(),
     status: RunStatusSchema.optional(),
     tag: TagSchema.optional(),

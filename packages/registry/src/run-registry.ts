@@ -213,7 +213,9 @@ class FolderRunRegistry implements RunRegistry {
     const q = parseOrThrow(RunListQuerySchema, input, 'INVALID_INPUT', 'run listing query');
     const where: Filter[] = [];
     if (q.strategy !== undefined) where.push({ field: 'strategy', op: 'eq', value: q.strategy });
-    if (q.symbol !== undefined) where.push({ field: 'symbols', op: 'has', value: q.symbol });
+    if (q.symbol !== undefined)
+      where.push({ field: 'symbols', op: q.symbolAnyCase ? 'hasAnyCase' : 'has', value: q.symbol });
+    for (const c of q.metrics) where.push({ field: `metrics.${c.metric}`, op: c.op, value: c.value });
     if (q.timeframe !== undefined) where.push({ field: 'timeframe', op: 'eq', value: q.timeframe });
     if (q.status !== undefined) where.push({ field: 'status', op: 'eq', value: q.status });
     if (q.tag !== undefined) where.push({ field: 'tags', op: 'has', value: q.tag });

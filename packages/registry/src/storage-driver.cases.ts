@@ -148,6 +148,35 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
       expect(beyond).toEqual({ items: [], total: 3 });
     });
 
+    it('filters with gt/lt (exclusive) and hasAnyCase (symbols ignoring case) in the driver', async () => {
+      await driver.putMany('runs', [
+        { id: 'a', record: record('a', { symbols: ['btc-usd'], metrics: { sharpe: 1, totalReturn: 0.05 } }) },
+        { id: 'b', record: record('b', { symbols: ['ETH-USD', 'BTC-USD'], metrics: { sharpe: 1.5 } }) },
+        { id: 'c', record: record('c', { symbols: ['ETH-USD'], metrics: { sharpe: 0.2, totalReturn: -0.1 } }) },
+        { id: 'd', record: record('d', { symbols: 'BTC-USD', metrics: {} }) },
+      ]);
+      const ids = async (where: Filter[]) =>
+        (await driver.list('runs', { where, sort: { field: 'id', direction: 'asc', type: 'string' } })).items.map(
+          (r) => r.id,
+        );
+      expect(await ids([{ field: 'metrics.sharpe', op: 'gt', value: 1 }])).toEqual(['b']);
+      expect(await ids([{ field: 'metrics.sharpe', op: 'lt', value: 1 }])).toEqual(['c']);
+      expect(await ids([{ field: 'metrics.sharpe', op: 'eq', value: 1 }])).toEqual(['a']);
+      expect(await ids([{ field: 'metrics.totalReturn', op: 'gt', value: -0.1 }])).toEqual(['a']);
+      // a string array only ('d' holds a plain string); ASCII case folded on both sides
+      expect(await ids([{ field: 'symbols', op: 'hasAnyCase', value: 'BTC-usd' }])).toEqual(['a', 'b']);
+      expect(await ids([{ field: 'symbols', op: 'has', value: 'BTC-USD' }])).toEqual(['b']);
+      expect(
+        await ids([
+          { field: 'symbols', op: 'hasAnyCase', value: 'eth-usd' },
+          { field: 'metrics.sharpe', op: 'gt', value: 0.2 },
+        ]),
+      ).toEqual(['b']);
+      expect(
+        (await driver.list('runs', { where: [{ field: 'metrics.sharpe', op: 'gt', value: 0 }], limit: 1 })).total,
+      ).toBe(3);
+    });
+
     it('matches eq and has exactly, whatever the value (short, long, quoted, non-ASCII, boolean, number)', async () => {
       const long = 'x'.repeat(300);
       await driver.putMany('runs', [

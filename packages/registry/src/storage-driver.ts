@@ -5,13 +5,14 @@ export type JsonRecord = Record<string, unknown>;
 
 /**
  * One filter on a record field (`field` is a dotted path such as `metrics.sharpe`):
- * `eq` equal scalar, `has` array contains the value, `gte`/`lte` inclusive range
- * (numbers numerically, strings by code unit, so ISO timestamps compare by time).
+ * `eq` equal scalar, `has` array contains the value, `hasAnyCase` array contains the string
+ * ignoring ASCII case, `gte`/`lte` inclusive and `gt`/`lt` exclusive range (numbers numerically,
+ * strings by code unit, so ISO timestamps compare by time).
  */
 export const FilterSchema = z
   .object({
     field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/),
-    op: z.enum(['eq', 'has', 'gte', 'lte']),
+    op: z.enum(['eq', 'has', 'hasAnyCase', 'gte', 'lte', 'gt', 'lt']),
     value: z.union([z.string(), z.number(), z.boolean()]),
   })
   .strict();

@@ -1,23 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuffError } from '@buff/core';
-import type { RunListQuery, RunRecord, RunRegistry } from '@buff/registry';
+import type { RunListQuery, RunMetricCondition, RunRecord, RunRegistry } from '@buff/registry';
 
-/** Metrics a listing can filter on, where they live in the record, and the unit the user types. */
+/** Metrics a listing can filter on, the registry field holding each, and the unit the user types. */
 const METRIC_FIELDS = {
-  sharpe: { read: (r: RunRecord) => r.metrics.sharpe, scale: 1 },
-  return: { read: (r: RunRecord) => r.metrics.totalReturn, scale: 100 },
-  drawdown: { read: (r: RunRecord) => r.metrics.maxDrawdown, scale: 100 },
-  trades: { read: (r: RunRecord) => r.metrics.tradeCount, scale: 1 },
-} as const;
+  sharpe: { field: 'sharpe', scale: 1 },
+  return: { field: 'totalReturn', scale: 100 },
+  drawdown: { field: 'maxDrawdown', scale: 100 },
+  trades: { field: 'tradeCount', scale: 1 },
+} as const satisfies Record<string, { field: RunMetricCondition['metric']; scale: number }>;
 type MetricName = keyof typeof METRIC_FIELDS;
-const OPS = {
-  '>=': (a: number, b: number) => a >= b,
-  '<=': (a: number, b: number) => a <= b,
-  '>': (a: number, b: number) => a > b,
-  '<': (a: number, b: number) => a < b,
-  '=': (a: number, b: number) => a === b,
-} as const;
+const OPS = { '>=': 'gte', '<=': 'lte', '>': 'gt', '<': 'lt', '=': 'eq' } as const;
 
 /** One metric condition: `sharpe>1`, `return>=5` (percent), `drawdown>-10` (percent), `trades>=3`. */
 export interface MetricCondition {
@@ -48,22 +42,10 @@ export function parseMetricFilter(text: string | undefined): MetricCondition[] {
   });
 }
 
-/** True when the run's metrics meet every condition (a missing metric meets none). */
-export function meetsConditions(run: RunRecord, conditions: MetricCondition[]): boolean {
-  return conditions.every((c) => {
-    const field = METRIC_FIELDS[c.metric];
-    const value = field.read(run);
-    return value !== null && OPS[c.op](value * field.scale, c.value);
-  });
-}
-
-/** Most runs a filtered listing scans (the registry's own page limit). */
-const SCAN_LIMIT = 10_000;
-
 /**
- * A page of runs with what the registry cannot filter on by itself: the symbol matched without
- * regard to case and metric conditions. Plain queries go straight to the registry; filtered ones
- * scan up to 10,000 runs in the query's order and page the matches.
+ * A page of runs, every filter applied by the registry (SQL for PostgreSQL, an index scan for fs):
+ * the symbol matched without regard to case and the metric conditions (typed in the pages' units,
+ * percent for return and drawdown) included; nothing is loaded beyond the page.
  * @example await listRuns(registry, query, { conditions: parseMetricFilter('sharpe>1') })
  */
 export async function listRuns(
@@ -72,15 +54,11 @@ export async function listRuns(
   extra: { conditions: MetricCondition[] },
 ): Promise<{ items: RunRecord[]; total: number }> {
   const { where: _where, ...query } = listing;
-  const symbol = query.symbol?.toLowerCase();
-  if (symbol === undefined && extra.conditions.length === 0) return registry.list(query);
-  const all = await registry.list({ ...query, symbol: undefined, offset: 0, limit: SCAN_LIMIT });
-  const hits = all.items.filter(
-    (run) =>
-      (symbol === undefined || run.symbols.some((s) => s.toLowerCase() === symbol)) &&
-      meetsConditions(run, extra.conditions),
-  );
-  return { items: hits.slice(query.offset, query.offset + query.limit), total: hits.length };
+  const metrics = extra.conditions.map((c): RunMetricCondition => {
+    const { field, scale } = METRIC_FIELDS[c.metric];
+    return { metric: field, op: OPS[c.op], value: c.value / scale };
+  });
+  return registry.list({ ...query, symbolAnyCase: query.symbol !== undefined, metrics });
 }
 
 /**
