@@ -25,11 +25,48 @@
  * @typedef {import('lightweight-charts').UTCTimestamp} UTCTimestamp
  */
 
-const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
-  max_daily_loss: 'rgba(217,119,6,0.22)',
-  max_total_loss: 'rgba(204,31,26,0.2)',
-  max_open_positions: 'rgba(107,114,128,0.22)',
-});
+/**
+ * The chart colours for a light and a dark page (dark follows the system setting, as the page's CSS
+ * does): canvas backgrounds, text and grid do not inherit the page's colours, so each is set here.
+ */
+const THEMES = {
+  light: {
+    background: '#ffffff',
+    text: '#1d2433',
+    grid: '#eef0f3',
+    up: '#1f9d55',
+    down: '#cc1f1a',
+    equity: '#1f6feb',
+    buy: '#1f6feb',
+    sell: '#d97706',
+    drawdownTop: 'rgba(204,31,26,0.05)',
+    drawdownBottom: 'rgba(204,31,26,0.4)',
+    blocks: /** @type {Record<string, string>} */ ({
+      max_daily_loss: 'rgba(217,119,6,0.22)',
+      max_total_loss: 'rgba(204,31,26,0.2)',
+      max_open_positions: 'rgba(107,114,128,0.22)',
+    }),
+  },
+  dark: {
+    background: '#1b1f27',
+    text: '#e3e7ee',
+    grid: '#2a303b',
+    up: '#4cc27f',
+    down: '#ff6b6b',
+    equity: '#5b9bff',
+    buy: '#5b9bff',
+    sell: '#f5a524',
+    drawdownTop: 'rgba(255,107,107,0.08)',
+    drawdownBottom: 'rgba(255,107,107,0.45)',
+    blocks: /** @type {Record<string, string>} */ ({
+      max_daily_loss: 'rgba(245,165,36,0.28)',
+      max_total_loss: 'rgba(255,107,107,0.26)',
+      max_open_positions: 'rgba(167,176,191,0.26)',
+    }),
+  },
+};
+const SCHEME = window.matchMedia?.('(prefers-color-scheme: dark)')?.matches ? 'dark' : 'light';
+const THEME = THEMES[SCHEME];
 
 (() => {
   const picker = document.querySelector('#symbol-picker select');
@@ -39,6 +76,7 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
   const status = /** @type {HTMLElement} */ (document.getElementById('charts-status'));
   const periodsBox = /** @type {HTMLElement} */ (document.getElementById('guardrail-periods'));
   window.buffCharts = { drawn: false, error: null };
+  root.dataset.chartScheme = SCHEME;
   /** @param {string} message */
   function fail(message) {
     window.buffCharts.error = message;
@@ -58,7 +96,12 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
     return LC.createChart(/** @type {HTMLElement} */ (document.getElementById(id)), {
       autoSize: true,
       // the logo injects an inline <style> (refused by the CSP); the page links to TradingView instead
-      layout: { attributionLogo: false },
+      layout: {
+        attributionLogo: false,
+        background: { type: LC.ColorType.Solid, color: THEME.background },
+        textColor: THEME.text,
+      },
+      grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
       // fitContent must be able to show every point: the default 0.5 px minimum spacing cut a 1m run to its last 1.5 days
       timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
       rightPriceScale: { borderVisible: false },
@@ -88,7 +131,7 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
       const period = periods[p];
       const time = /** @type {UTCTimestamp} */ (t);
       if (period === undefined || period.from > t) return { time };
-      return { time, value: 1, color: BLOCK_COLORS[period.guardrail] ?? 'rgba(107,114,128,0.22)' };
+      return { time, value: 1, color: THEME.blocks[period.guardrail] ?? THEME.blocks.max_open_positions };
     });
   }
   /** @param {RunSeries} data */
@@ -96,7 +139,7 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
     return data.markers.map((m) => ({
       time: /** @type {UTCTimestamp} */ (m.time),
       position: /** @type {'belowBar' | 'aboveBar'} */ (m.side === 'buy' ? 'belowBar' : 'aboveBar'),
-      color: m.side === 'buy' ? '#1f6feb' : '#d97706',
+      color: m.side === 'buy' ? THEME.buy : THEME.sell,
       shape: /** @type {'arrowUp' | 'arrowDown'} */ (m.side === 'buy' ? 'arrowUp' : 'arrowDown'),
       text: '',
     }));
@@ -149,21 +192,21 @@ const BLOCK_COLORS = /** @type {Record<string, string>} */ ({
     });
     price.priceScale('guardrails').applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
     const candles = price.addSeries(LC.CandlestickSeries, {
-      upColor: '#1f9d55',
-      downColor: '#cc1f1a',
+      upColor: THEME.up,
+      downColor: THEME.down,
       borderVisible: false,
-      wickUpColor: '#1f9d55',
-      wickDownColor: '#cc1f1a',
+      wickUpColor: THEME.up,
+      wickDownColor: THEME.down,
       priceFormat: { type: 'price', precision, minMove: 10 ** -precision },
     });
     const markers = LC.createSeriesMarkers(candles, []);
     const equity = chartIn('equity-chart');
-    const equityLine = equity.addSeries(LC.LineSeries, { color: '#1f6feb', lineWidth: 2 });
+    const equityLine = equity.addSeries(LC.LineSeries, { color: THEME.equity, lineWidth: 2 });
     const drawdown = chartIn('drawdown-chart');
     const drawdownArea = drawdown.addSeries(LC.AreaSeries, {
-      lineColor: '#cc1f1a',
-      topColor: 'rgba(204,31,26,0.05)',
-      bottomColor: 'rgba(204,31,26,0.4)',
+      lineColor: THEME.down,
+      topColor: THEME.drawdownTop,
+      bottomColor: THEME.drawdownBottom,
       lineWidth: 1,
       invertFilledArea: true,
       priceFormat: { type: 'custom', formatter: (/** @type {number} */ v) => `${v.toFixed(2)}%` },
