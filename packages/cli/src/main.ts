@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes.js';
 import { checkFlagValues, FlagError } from './flag-checks.js';
 import type { GlobalArgs, RegisterCommands } from './context.js';
 import { COMMAND_GROUPS } from './commands/index.js';
+import { guardClosedStdout } from './closed-stdout.js';
 
 class UsageError extends Error {}
 
@@ -13,6 +14,7 @@ class UsageError extends Error {}
  * @example process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(argv: string[]): Promise<number> {
+  guardClosedStdout();
   let cli = yargs(argv)
     .scriptName('buff')
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })

@@ -21,6 +21,24 @@ export function readRunMetrics(runDir: string): ShownMetrics | null {
   return JSON.parse(readFileSync(file, 'utf8')) as ShownMetrics;
 }
 
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** A run's window (as the registry record and the config give it). */
+export interface RunWindow {
+  since: string | null;
+  until: string | null;
+}
+
+/**
+ * CAGR only for a window of at least a year, as the run page shows it: annualising a few days of
+ * return compounds noise into a figure nobody could earn.
+ */
+function cagrText(m: ShownMetrics, window: RunWindow | undefined): string {
+  const span = window?.since && window.until ? Date.parse(window.until) - Date.parse(window.since) : Number.NaN;
+  if (!(span >= YEAR_MS)) return '- (not annualised: the window is under a year)';
+  return percent(m.cagr);
+}
+
 /** Why a run's objectives did not pass, in words (empty when they passed or are unknown). */
 function objectiveFailures(objectives: RunMetrics['objectives'] | undefined): string[] {
   if (!objectives || objectives.passed) return [];
@@ -37,9 +55,10 @@ function objectiveFailures(objectives: RunMetrics['objectives'] | undefined): st
 
 /**
  * The headline metrics of a run as a few aligned lines (returns and drawdown in %, money with two decimals).
- * @example formatMetricsSummary(readRunMetrics(runDir) ?? {}).forEach((line) => console.log(line));
+ * CAGR is shown for a window of a year or more (`window`: the run's), else marked as not annualised.
+ * @example formatMetricsSummary(readRunMetrics(runDir) ?? {}, record.window).forEach((line) => console.log(line));
  */
-export function formatMetricsSummary(m: ShownMetrics): string[] {
+export function formatMetricsSummary(m: ShownMetrics, window?: RunWindow): string[] {
   const failures = objectiveFailures(m.objectives);
   const objectives =
     m.objectives === undefined
@@ -56,6 +75,7 @@ export function formatMetricsSummary(m: ShownMetrics): string[] {
   return [
     `status        ${m.status ?? '-'}${objectives}`,
     `return        ${percent(m.totalReturn)}  (equity ${money(m.initialCapital)} -> ${money(m.finalEquity)})`,
+    `cagr          ${cagrText(m, window)}`,
     `sharpe        ${fixed(m.sharpe)}  sortino ${fixed(m.sortino)}  max drawdown ${percent(m.maxDrawdown)}`,
     `trades        ${m.tradeCount ?? '-'}  win rate ${percent(m.winRate, 1)}  profit factor ${fixed(m.profitFactor)}  fees ${money(m.feesPaid)}`,
     `exposure      ${percent(m.exposure, 1)} of ${m.bars ?? '-'} bars`,

@@ -227,7 +227,7 @@ async function showRun(args: Parameters<typeof openRegistryFor>[0] & { id: strin
       out.line(`input: ${input.symbol} ${input.timeframe} ${input.contentId}`);
     for (const a of artifacts) out.line(`artifact: ${a.file} ${a.bytes} bytes sha256 ${a.sha256.slice(0, 16)}…`);
     const metrics = readRunMetrics(dir);
-    if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
+    if (metrics) for (const line of formatMetricsSummary(metrics, record.window)) out.line(line);
     out.result({ record, runDir: dir, manifest, metrics });
   } finally {
     await registry.close();
