@@ -37,6 +37,8 @@ export {
 export type { DatasetManifest, DatasetTable, StoredTable } from './schemas/dataset-manifest.js';
 export { RunManifestSchema, RunIdSchema, ArtifactEntrySchema, RunInputSchema } from './schemas/run-manifest.js';
 export type { RunManifest, RunId, ArtifactEntry, RunInput } from './schemas/run-manifest.js';
+export { TagSchema } from './schemas/run-tag.js';
+export type { RunTag } from './schemas/run-tag.js';
 
 /** A model folder's records: the model card and the evaluation record (written by ml, read by the registry's promotion policy). */
 export {

@@ -1,5 +1,5 @@
 /** Run configs: strict zod schema (YAML or JSON), guardrail presets. */
-export { RunConfigSchema, parseRunConfig, allocationWeights } from './run-config.js';
+export { RunConfigSchema, parseRunConfig, parseRunConfigWithTags, allocationWeights } from './run-config.js';
 export type { RunConfig, RunConfigInput } from './run-config.js';
 export { GuardrailsConfigSchema, GUARDRAIL_PRESETS, ResolvedGuardrailsSchema } from './guardrails-config.js';
 export type { ResolvedGuardrails } from './guardrails-config.js';

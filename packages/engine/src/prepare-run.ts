@@ -1,5 +1,5 @@
 import type { Bars } from '@buff/core';
-import { allocationWeights, parseRunConfig, type RunConfig, type RunConfigInput } from './run-config.js';
+import { allocationWeights, parseRunConfigWithTags, type RunConfig, type RunConfigInput } from './run-config.js';
 import type { SimulationInput } from './simulation-types.js';
 import { resolveStrategy } from './strategy-registry.js';
 import type { ModelResolver, StrategyDef } from './strategy.js';
@@ -10,6 +10,8 @@ export interface PreparedRun {
   config: RunConfig;
   def: StrategyDef;
   params: Record<string, unknown>;
+  /** The config's `tags:` (registry metadata, not hashed): the caller sets them on the built run. */
+  tags: string[];
 }
 
 /**
@@ -23,7 +25,7 @@ export async function prepareRun(
   configInput: RunConfig | RunConfigInput | string,
   options: { resolveModel?: ModelResolver | undefined; source?: string } = {},
 ): Promise<PreparedRun> {
-  const parsed = parseRunConfig(configInput, options.source);
+  const { config: parsed, tags } = parseRunConfigWithTags(configInput, options.source);
   const { def, params: parsedParams } = resolveStrategy(parsed.strategy);
   const env = {
     symbols: parsed.symbols,
@@ -32,7 +34,7 @@ export async function prepareRun(
   };
   const params = def.prepare ? await def.prepare(parsedParams, env) : parsedParams;
   const config: RunConfig = { ...parsed, strategy: { name: parsed.strategy.name, params } };
-  return { config, def, params };
+  return { config, def, params, tags };
 }
 
 /**

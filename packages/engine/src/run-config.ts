@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { IANAZone } from 'luxon';
-import { BuffError, Sha256Schema, SymbolSchema, TimeframeSchema, parseOrThrow } from '@buff/core';
+import { BuffError, Sha256Schema, SymbolSchema, TagSchema, TimeframeSchema, parseOrThrow } from '@buff/core';
 import { GuardrailsConfigSchema } from './guardrails-config.js';
 
 const IsoInstantSchema = z
@@ -75,12 +75,29 @@ export const RunConfigSchema = z
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 
+/** A config file's `tags:` (registry metadata): up to 32 tags, as `buff runs tag` takes them. */
+const RunTagsSchema = z.object({ tags: z.array(TagSchema).max(32) }).strict();
+
 /**
  * Parses a run config from YAML or JSON text (or an object), applies defaults and checks the
  * rules zod cannot see alone. Every failure is INVALID_CONFIG with the bad key's path in `details.key`.
+ * A top-level `tags:` list is accepted and left out (see {@link parseRunConfigWithTags}).
  * @example const config = parseRunConfig(readFileSync('configs/run_demo.yml', 'utf8'), 'configs/run_demo.yml');
  */
 export function parseRunConfig(input: string | unknown, sourceName = 'run config'): RunConfig {
+  return parseRunConfigWithTags(input, sourceName).config;
+}
+
+/**
+ * {@link parseRunConfig} that also returns the config's top-level `tags:` (sorted, without
+ * duplicates; [] when absent). Tags are taken off before parsing: they are registry metadata, so
+ * the same config with or without tags has the same run id and manifest.
+ * @example const { config, tags } = parseRunConfigWithTags('name: a\ntags: [baseline]\n...', 'run.yml');
+ */
+export function parseRunConfigWithTags(
+  input: string | unknown,
+  sourceName = 'run config',
+): { config: RunConfig; tags: string[] } {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -93,9 +110,19 @@ export function parseRunConfig(input: string | unknown, sourceName = 'run config
     }
   }
   refuseProtoKeys(raw, sourceName);
+  let tags: string[] = [];
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'tags')) {
+    const { tags: given, ...rest } = raw as Record<string, unknown>;
+    const parsed = parseOrThrow(RunTagsSchema, { tags: given }, 'INVALID_CONFIG', {
+      what: sourceName,
+      file: sourceName,
+    });
+    tags = [...new Set(parsed.tags)].sort();
+    raw = rest;
+  }
   const config = parseOrThrow(RunConfigSchema, raw, 'INVALID_CONFIG', { what: sourceName, file: sourceName });
   checkRules(config, sourceName);
-  return config;
+  return { config, tags };
 }
 
 /**

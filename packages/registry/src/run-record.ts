@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunIdSchema } from '@buff/core';
+import { RunIdSchema, TagSchema } from '@buff/core';
 
 /** How a run ended; `legacy` for imported Phase-1 runs. */
 export const RunStatusSchema = z.enum(['completed', 'stopped', 'failed', 'legacy']);
@@ -34,8 +34,8 @@ export const RunRecordSchema = z
   .strict();
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
-/** A tag: short, no spaces. */
-export const TagSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a tag is 1-64 of A-Z a-z 0-9 . _ : -');
+/** A tag: short, no spaces (defined in core: a run config's `tags:` are checked with it too). */
+export { TagSchema };
 
 const IsoInstant = z
   .string()

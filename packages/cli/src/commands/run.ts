@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import { withRegistryOptions } from './runs.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { lazyModelResolver } from '../model-resolver.js';
 import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
 import type { Output } from '../output.js';
+import type { RunRegistry } from '@buff/registry';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -16,9 +18,8 @@ export const registerRunCommands: RegisterCommands = (cli) =>
         'build',
         'build a run from a YAML/JSON config (prints the run id; same config + data = same id, nothing rewritten)',
         (y) =>
-          y
+          withRegistryOptions(y)
             .option('config', { type: 'string', demandOption: true, describe: 'run config file (YAML or JSON)' })
-            .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
             .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
             .option('models-root', {
               type: 'string',
@@ -45,15 +46,22 @@ export const registerRunCommands: RegisterCommands = (cli) =>
           const models = lazyModelResolver(args.modelsRoot, out);
           try {
             const prepared = await prepareRun(text, { source: args.config, resolveModel: models.resolveModel });
-            const registry = await openRunRegistry({ runsRoot: runsRoot.path, create: true });
+            const registry = await openRunRegistry({
+              runsRoot: runsRoot.path,
+              create: true,
+              driver: args.driver,
+              pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
+            });
             try {
               const built = await buildPreparedRun(prepared, { runStore: registry, dataRoot: dataRoot.path });
+              const tags = await addConfigTags(registry, built.runId, prepared.tags);
               out.line(built.runId);
               out.line(`folder ${built.runDir}`);
               out.line(built.created ? 'built' : 'already built: nothing rewritten');
+              if (tags.length > 0) out.line(`tags ${tags.join(', ')}`);
               const metrics = readRunMetrics(built.runDir);
-              if (metrics) for (const line of formatMetricsSummary(metrics)) out.line(line);
-              out.result({ runId: built.runId, runDir: built.runDir, created: built.created, metrics });
+              if (metrics) for (const line of formatMetricsSummary(metrics, prepared.config.window)) out.line(line);
+              out.result({ runId: built.runId, runDir: built.runDir, created: built.created, tags, metrics });
             } finally {
               await registry.close();
             }
@@ -94,6 +102,17 @@ export const registerRunCommands: RegisterCommands = (cli) =>
       )
       .demandCommand(1, 'name a run command: build or validate'),
   );
+
+/**
+ * Adds a config's `tags:` to the built run's registry record (kept: tags set before, by `buff runs
+ * tag` or another config); returns the run's tags. The tags are not in the run id or the manifest.
+ */
+async function addConfigTags(registry: RunRegistry, runId: string, tags: string[]): Promise<string[]> {
+  const record = await registry.get(runId);
+  if (tags.length === 0 || !record) return record?.tags ?? [];
+  if (tags.every((tag) => record.tags.includes(tag))) return record.tags;
+  return (await registry.setTags(runId, [...record.tags, ...tags])).tags;
+}
 
 /** Validates one run folder; the problems are printed and VALIDATION_FAILED thrown when any. */
 async function validateRunFolder(runsRoot: string, runId: string, out: Output): Promise<void> {
