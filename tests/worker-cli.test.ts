@@ -1,14 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFsJobQueue } from '@buff/registry';
 import { runBuilt } from './helpers/built-cli.js';
-import { REPO_ROOT, lastJson } from './helpers/cli.js';
+import { SWEEP_DEMO, expectCellsDone, expectSameSweep, sweepInProcess } from './helpers/sweep-checks.js';
 import { makeTempDir } from './helpers/tmp.js';
 import { exited, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
-
-const SWEEP = join(REPO_ROOT, 'configs/sweep_demo.yml');
 
 // `buff sweep --driver fs` queues one sweep-cell job per cell; `buff worker`s run them. A worker is
 // SIGKILLed while it holds a cell: another worker retries the cell, every cell is done exactly once,
@@ -23,39 +21,21 @@ describe('buff worker (built CLI)', () => {
   });
 
   it('runs sweep cells; a SIGKILLed worker’s cell is retried elsewhere and published once', async () => {
-    const inProcess = await runBuilt([
-      'sweep',
-      '--config',
-      SWEEP,
-      '--runs-root',
-      join(tmp.dir, 'a'),
-      '--data-root',
-      data,
-      '--json',
-    ]);
-    expect(inProcess.code, inProcess.stderr).toBe(0);
-    const expected = lastJson<{ sweepId: string; dir: string }>(inProcess.stdout);
+    const expected = await sweepInProcess(join(tmp.dir, 'a'), data);
 
     const runsRoot = join(tmp.dir, 'b');
     const flags = ['--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '5'];
     const doomed = startBuiltWorker(flags);
     workers.push(doomed);
-    const sweep = runBuilt(['sweep', '--config', SWEEP, '--driver', 'fs', ...flags, '--json']);
+    const sweep = runBuilt(['sweep', '--config', SWEEP_DEMO, '--driver', 'fs', ...flags, '--json']);
     const queue = openFsJobQueue({ runsRoot });
     const held = await killWhileHoldingJob(doomed, queue);
     const rescuer = startBuiltWorker(flags);
     workers.push(rescuer);
 
     const result = await sweep;
-    expect(result.code, result.stderr).toBe(0);
-    const report = lastJson<{ sweepId: string; dir: string; cells: number }>(result.stdout);
-    expect(report.sweepId).toBe(expected.sweepId);
-    expect(readFileSync(join(report.dir, 'report.json'), 'utf8')).toBe(
-      readFileSync(join(expected.dir, 'report.json'), 'utf8'),
-    );
-    const cells = await queue.list({ kind: 'sweep-cell' });
-    expect(cells).toHaveLength(report.cells);
-    expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
+    const report = expectSameSweep(result, expected);
+    const cells = await expectCellsDone(queue, report.cells);
     const retried = cells.find((job) => job.id === held.id);
     expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
     expect(retried?.reason).toMatch(new RegExp(`pid ${doomed.pid}\\) stopped without finishing`));

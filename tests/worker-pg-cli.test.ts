@@ -1,15 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPgJobQueue } from '@buff/registry';
 import { runBuilt } from './helpers/built-cli.js';
-import { REPO_ROOT, lastJson } from './helpers/cli.js';
+import { lastJson } from './helpers/cli.js';
+import { SWEEP_DEMO, expectCellsDone, expectSameSweep, sweepInProcess } from './helpers/sweep-checks.js';
 import { makeTempDir } from './helpers/tmp.js';
 import { exited, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
 import { startTestPostgres } from './helpers/pg.js';
-
-const SWEEP = join(REPO_ROOT, 'configs/sweep_demo.yml');
 
 const startWorker = (args: string[]) => startBuiltWorker(args, { BUFF_JOBS_SUPERVISE_SECONDS: '1' });
 
@@ -28,40 +27,22 @@ describe.skipIf(!server)('buff worker --driver pg (built CLI, real PostgreSQL)',
   });
 
   it('runs sweep cells over pg-boss; a SIGKILLed worker’s cell is retried by another after its heartbeat lapses', async () => {
-    const inProcess = await runBuilt([
-      'sweep',
-      '--config',
-      SWEEP,
-      '--runs-root',
-      join(tmp.dir, 'a'),
-      '--data-root',
-      data,
-      '--json',
-    ]);
-    expect(inProcess.code, inProcess.stderr).toBe(0);
-    const expected = lastJson<{ sweepId: string; dir: string }>(inProcess.stdout);
+    const expected = await sweepInProcess(join(tmp.dir, 'a'), data);
 
     const runsRoot = join(tmp.dir, 'b');
     const url = await (server as NonNullable<typeof server>).createDatabase();
     const flags = ['--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '10', '--pg-url', url];
     const doomed = startWorker(['--driver', 'pg', ...flags]);
     workers.push(doomed);
-    const sweep = runBuilt(['sweep', '--config', SWEEP, '--driver', 'pg', ...flags, '--json']);
+    const sweep = runBuilt(['sweep', '--config', SWEEP_DEMO, '--driver', 'pg', ...flags, '--json']);
     const queue = await openPgJobQueue({ url, heartbeatSeconds: 10 });
     const held = await killWhileHoldingJob(doomed, queue);
     const rescuer = startWorker(['--driver', 'pg', ...flags]);
     workers.push(rescuer);
 
     const result = await sweep;
-    expect(result.code, result.stderr).toBe(0);
-    const report = lastJson<{ sweepId: string; dir: string; cells: number }>(result.stdout);
-    expect(report.sweepId).toBe(expected.sweepId);
-    expect(readFileSync(join(report.dir, 'report.json'), 'utf8')).toBe(
-      readFileSync(join(expected.dir, 'report.json'), 'utf8'),
-    );
-    const cells = await queue.list({ kind: 'sweep-cell' });
-    expect(cells).toHaveLength(report.cells);
-    expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
+    const report = expectSameSweep(result, expected);
+    const cells = await expectCellsDone(queue, report.cells);
     const retried = cells.find((job) => job.id === held.id);
     expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
     expect(readdirSync(join(runsRoot, 'sweeps'))).toEqual([report.sweepId]);
