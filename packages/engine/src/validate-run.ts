@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { BuffError, RunIdSchema, RunManifestSchema, sha256Hex, type RunManifest } from '@buff/core';
 import { ARTIFACT_COLUMNS, ARTIFACT_FILES, INPUT_PREFIX } from './run-artifacts.js';
 import { ipcToColumns, type ColumnValues } from './arrow-columns.js';
-import { RunMetricsSchema } from './metrics.js';
+import { RunMetricsSchema, type RunMetrics } from './metrics.js';
 import { parseRunConfig } from './run-config.js';
 import { computeRunId } from './run-id.js';
 import { checkRunConsistency, type ArtifactTables, type RunProblem } from './run-consistency.js';
+
+/** Records one problem with a run. */
+type AddProblem = (file: string, rule: string, message: string) => void;
 
 export interface RunValidation {
   ok: boolean;
@@ -32,12 +35,33 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
       details: { file: runDir, value: runId },
     });
   const problems: RunProblem[] = [];
-  const problem = (file: string, rule: string, message: string): void => void problems.push({ file, rule, message });
+  const problem: AddProblem = (file, rule, message) => void problems.push({ file, rule, message });
 
   const manifest = await readManifest(runDir, runId, problem);
   if (!manifest) return { ok: false, problems };
 
   const present = (await readdir(runDir)).sort();
+  checkFileList(manifest, present, problem);
+
+  const bytesOf = await readArtifactBytes(runDir, manifest, present, problem);
+
+  const tables: Partial<ArtifactTables> = {};
+  for (const kind of ['decisions', 'trades', 'equity', 'days'] as const) {
+    const file = ARTIFACT_FILES[kind];
+    const bytes = bytesOf.get(file);
+    if (!bytes) continue;
+    const read = readTable(bytes, file, kind, problem);
+    if (read) tables[kind] = read;
+  }
+  const metrics = readMetrics(bytesOf.get(ARTIFACT_FILES.metrics), problem);
+  if (tables.decisions && tables.trades && tables.equity && tables.days) {
+    for (const p of checkRunConsistency(manifest, tables as ArtifactTables, metrics)) problems.push(p);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Files in the run folder that the manifest does not list, and standard artifacts the manifest leaves out. */
+function checkFileList(manifest: RunManifest, present: readonly string[], problem: AddProblem): void {
   const listed = new Set(['manifest.json', ...manifest.artifacts.map((a) => a.file)]);
   for (const file of present)
     if (!listed.has(file)) problem(file, 'extra', `${file} is in the run folder but not in the manifest`);
@@ -45,7 +69,15 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
     if (!manifest.artifacts.some((a) => a.file === required))
       problem('manifest.json', 'artifacts', `the manifest does not list ${required}`);
   }
+}
 
+/** Each artifact the manifest lists, read and checked against its listed size and sha256; the missing ones named. */
+async function readArtifactBytes(
+  runDir: string,
+  manifest: RunManifest,
+  present: readonly string[],
+  problem: AddProblem,
+): Promise<Map<string, Uint8Array>> {
   const bytesOf = new Map<string, Uint8Array>();
   for (const entry of manifest.artifacts) {
     if (!present.includes(entry.file)) {
@@ -64,35 +96,24 @@ export async function validateRun(runsRoot: string, runId: string): Promise<RunV
       );
     bytesOf.set(entry.file, bytes);
   }
+  return bytesOf;
+}
 
-  const tables: Partial<ArtifactTables> = {};
-  for (const kind of ['decisions', 'trades', 'equity', 'days'] as const) {
-    const file = ARTIFACT_FILES[kind];
-    const bytes = bytesOf.get(file);
-    if (!bytes) continue;
-    const read = readTable(bytes, file, kind, problem);
-    if (read) tables[kind] = read;
+/** metrics.json parsed against its schema, or undefined (with the problem) when it is absent, not JSON or off-schema. */
+function readMetrics(metricsBytes: Uint8Array | undefined, problem: AddProblem): RunMetrics | undefined {
+  if (!metricsBytes) return undefined;
+  try {
+    const parsed = RunMetricsSchema.safeParse(JSON.parse(Buffer.from(metricsBytes).toString('utf8')));
+    if (parsed.success) return parsed.data;
+    problem(
+      ARTIFACT_FILES.metrics,
+      'schema',
+      `metrics.json does not match its schema: ${issueText(parsed.error.issues)}`,
+    );
+  } catch (err) {
+    problem(ARTIFACT_FILES.metrics, 'json', `metrics.json is not JSON: ${(err as Error).message}`);
   }
-  let metrics: ReturnType<typeof RunMetricsSchema.parse> | undefined;
-  const metricsBytes = bytesOf.get(ARTIFACT_FILES.metrics);
-  if (metricsBytes) {
-    try {
-      const parsed = RunMetricsSchema.safeParse(JSON.parse(Buffer.from(metricsBytes).toString('utf8')));
-      if (parsed.success) metrics = parsed.data;
-      else
-        problem(
-          ARTIFACT_FILES.metrics,
-          'schema',
-          `metrics.json does not match its schema: ${issueText(parsed.error.issues)}`,
-        );
-    } catch (err) {
-      problem(ARTIFACT_FILES.metrics, 'json', `metrics.json is not JSON: ${(err as Error).message}`);
-    }
-  }
-  if (tables.decisions && tables.trades && tables.equity && tables.days) {
-    for (const p of checkRunConsistency(manifest, tables as ArtifactTables, metrics)) problems.push(p);
-  }
-  return { ok: problems.length === 0, problems };
+  return undefined;
 }
 
 async function readManifest(
