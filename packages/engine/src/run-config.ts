@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { IANAZone } from 'luxon';
 import { BuffError, Sha256Schema, SymbolSchema, TagSchema, TimeframeSchema, parseOrThrow } from '@buff/core';
 import { GuardrailsConfigSchema } from './guardrails-config.js';
+import { splitDryRunConfig } from './dryrun/session-files.js';
 
 const IsoInstantSchema = z
   .string()
@@ -91,7 +92,8 @@ export function parseRunConfig(input: string | unknown, sourceName = 'run config
 /**
  * {@link parseRunConfig} that also returns the config's top-level `tags:` (sorted, without
  * duplicates; [] when absent). Tags are taken off before parsing: they are registry metadata, so
- * the same config with or without tags has the same run id and manifest.
+ * the same config with or without tags has the same run id and manifest. A dry-run config's `dryrun:`
+ * section is checked (DryRunSectionSchema) and taken off the same way.
  * @example const { config, tags } = parseRunConfigWithTags('name: a\ntags: [baseline]\n...', 'run.yml');
  */
 export function parseRunConfigWithTags(
@@ -110,6 +112,9 @@ export function parseRunConfigWithTags(
     }
   }
   refuseProtoKeys(raw, sourceName);
+  // a dry-run config's `dryrun:` section (feed, ccxt, per-symbol models) is checked and taken off:
+  // one file serves the dry run and its backtest baseline, with the same run id and manifest
+  raw = splitDryRunConfig(raw, sourceName).config;
   let tags: string[] = [];
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'tags')) {
     const { tags: given, ...rest } = raw as Record<string, unknown>;
