@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastJson } from './helpers/cli.js';
@@ -34,21 +34,29 @@ describe('buff messages (built bundle)', () => {
     expect(line.match(/BAD_TIMESTAMP/g)).toHaveLength(1);
   });
 
-  it("a semicolon-separated file is named as such; freqtrade's date column is read as the timestamp", async () => {
+  it("a semicolon-separated file is read (a decimal comma refused); freqtrade's date column is read as the timestamp", async () => {
+    const ingest = (input: string, symbol: string, dataRoot: string) =>
+      runBuilt(['ingest', 'csv', '--input', input, '--symbol', symbol, '--data-root', dataRoot, '--json']);
+    const rows = ['2024-01-01T00:00:00Z;1;2;0.5;1.5;10', '2024-01-01T00:01:00Z;1.5;2;1;1.2;3'];
     const semi = join(temp.dir, 'semi.csv');
-    writeFileSync(semi, 'timestamp;open;high;low;close;volume\n2024-01-01T00:00:00Z;1;2;0.5;1.5;10\n');
-    const refused = await runBuilt([
-      'ingest',
-      'csv',
-      '--input',
-      semi,
-      '--symbol',
-      'S',
-      '--data-root',
-      join(temp.dir, 'ds'),
-    ]);
+    writeFileSync(semi, `timestamp;open;high;low;close;volume\n${rows.join('\n')}\n`);
+    const comma = join(temp.dir, 'comma.csv');
+    writeFileSync(comma, `timestamp,open,high,low,close,volume\n${rows.join('\n').replace(/;/g, ',')}\n`);
+    const fromSemi = await ingest(semi, 'S', join(temp.dir, 'semi-ds'));
+    expect(fromSemi.code, fromSemi.stderr).toBe(0);
+    const fromComma = await ingest(comma, 'S', join(temp.dir, 'comma-ds'));
+    const id = (r: { stdout: string }) => lastJson<{ dataset: { contentId: string } }>(r.stdout).dataset.contentId;
+    expect(id(fromSemi)).toMatch(/^[0-9a-f]{64}$/);
+    expect(id(fromSemi)).toBe(id(fromComma));
+    const decimal = join(temp.dir, 'decimal.csv');
+    writeFileSync(decimal, `timestamp;open;high;low;close;volume\n${rows[0]}\n2024-01-01T00:01:00Z;1,5;2;1;1,2;3\n`);
+    const dataRoot = join(temp.dir, 'decimal-ds');
+    const refused = await runBuilt(['ingest', 'csv', '--input', decimal, '--symbol', 'S', '--data-root', dataRoot]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain(`buff: INVALID_INPUT: ${semi} line 1: the header is separated by semicolons (;)`);
+    expect(refused.stderr).toContain(
+      `buff: INVALID_INPUT: ${decimal} line 3: a comma in "1,5" in a semicolon-separated file`,
+    );
+    expect(existsSync(join(dataRoot, 'S'))).toBe(false);
     const date = join(temp.dir, 'date.csv');
     writeFileSync(date, 'date,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n');
     const read = await runBuilt([

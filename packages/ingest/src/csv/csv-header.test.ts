@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { ingestArrow } from '../arrow/arrow-import.js';
 import { barsToIpc } from '../arrow/bars-table.js';
 
 // What a CSV header says about the file: freqtrade's `date` column, a time-like column to map,
-// a semicolon-separated file.
+// its delimiter (comma or semicolon).
 const ROWS = '2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-01T00:01:00Z,1.5,2,1,1.2,3\n';
 
 let dir: string;
@@ -54,10 +55,28 @@ describe('CSV headers', () => {
     expect(other.message).toContain('--map trades=ignore');
   });
 
-  it('a semicolon-separated file is named as such; a header with both delimiters is ambiguous', async () => {
-    const semi = await refusal(file('semi.csv', `timestamp;open;high;low;close;volume\n${ROWS.replace(/,/g, ';')}`));
-    expect(semi).toMatchObject({ code: 'INVALID_INPUT', details: { line: 1, rule: 'CSV_DELIMITER' } });
-    expect(semi.message).toContain('separated by semicolons');
+  it('reads a semicolon-separated file (delimiter from the header) as its comma twin; the hash is of its own bytes', async () => {
+    const text = `timestamp;open;high;low;close;volume\n${ROWS.replace(/,/g, ';')}`;
+    const semi = await parseCsv(file('semi.csv', text), { symbol: 'T' });
+    const comma = await parseCsv(file('comma.csv', `timestamp,open,high,low,close,volume\n${ROWS}`), { symbol: 'T' });
+    expect(semi.bars).toEqual(comma.bars);
+    expect(semi.sourceSha256).toBe(createHash('sha256').update(text).digest('hex'));
+    // a quoted field keeps its semicolon (here a time that would not parse: refused as a timestamp)
+    const quoted = await refusal(file('q.csv', `timestamp;open;high;low;close;volume\n"2024;01";1;2;0.5;1.5;10\n`));
+    expect(quoted).toMatchObject({ code: 'BAD_TIMESTAMP', details: { line: 2 } });
+  });
+
+  it('refuses a comma in a semicolon-separated file (a decimal comma) naming file and line; both delimiters in a header are ambiguous', async () => {
+    const rows = `2024-01-01T00:00:00Z;1;2;0.5;1.5;10\n2024-01-01T00:01:00Z;1,5;2;1;1.2;3\n`;
+    const path = file('decimal.csv', `timestamp;open;high;low;close;volume\n${rows}`);
+    const decimal = await refusal(path);
+    expect(decimal).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { file: path, line: 3, rule: 'CSV_DECIMAL_COMMA', value: '1,5' },
+    });
+    expect(decimal.message).toContain(
+      `${path} line 3: a comma in "1,5" in a semicolon-separated file: a decimal comma?`,
+    );
     const both = await refusal(file('both.csv', `timestamp;open,high,low,close,volume\n${ROWS}`));
     expect(both).toMatchObject({ details: { rule: 'CSV_DELIMITER' } });
     expect(both.message).toContain('ambiguous');

@@ -4,6 +4,7 @@ import { buildQualityReport } from '../rules/quality-report.js';
 import { parseIngestOptions } from '../rules/parse-options.js';
 import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
+import { commaCopyOfSemicolonCsv } from './semicolon-csv.js';
 import { checkRows, type RowCheckOptions } from '../rules/row-rules.js';
 
 /** Reader settings tests use: tiny chunks, and two threads for small files. */
@@ -57,14 +58,16 @@ export async function readCsvForIngest(path: string, input: IngestOptionsInput &
     allowGaps: options.allowGaps,
     placeOf: (index, column) => ({ file: path, line: index + 2, ...(column === undefined ? {} : { column }) }),
   };
-  const { bars, tsInt64, sha256, sourceColumns, checked } = await readCsvColumns(path, {
+  // a semicolon-separated file is read through a comma copy (same lines); its hash is the original's
+  const copy = commaCopyOfSemicolonCsv(path);
+  const { bars, tsInt64, sha256, sourceColumns, checked } = await readCsvColumns(copy?.path ?? path, {
     file: path,
     columnMap: options.columnMap,
     timestamps,
     rowRules: rules,
     ...(chunkBytes === undefined ? {} : { chunkBytes }),
     ...(parallelBytes === undefined ? {} : { parallelBytes }),
-  });
+  }).finally(() => copy?.cleanup());
   const finish = (): QualityReport => {
     const { gaps } = checkRows(bars, rules, checked);
     return buildQualityReport({
@@ -78,5 +81,5 @@ export async function readCsvForIngest(path: string, input: IngestOptionsInput &
       sourceColumns,
     });
   };
-  return { bars, tsInt64, sourceSha256: sha256, finish };
+  return { bars, tsInt64, sourceSha256: copy?.sha256 ?? sha256, finish };
 }
