@@ -116,7 +116,8 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     ...(options.backend ? { prefer: options.backend as BackendName } : {}),
     logger,
   });
-  const { data, standardizer, matrices, train, val, test } = await loadTrainingSets(options);
+  const sets = await loadTrainingSets(options);
+  const { data, matrices, train, val, test } = sets;
   const features = data[0]!.table.names;
   const model = createModel(options, features.length);
   try {
@@ -136,19 +137,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     const testLogits = predictLogits(model, matrices, test, options.window);
     const probUp = sigmoidProbabilities(applyTemperature(testLogits, temperature));
     const name = options.name ?? `${options.model}-${options.symbols.join('+')}-${options.timeframe}`;
-    const card = describeTrainedModel({
-      name,
-      options,
-      data,
-      train,
-      val,
-      test,
-      standardizer,
-      model,
-      backend,
-      result,
-      temperature,
-    });
+    const card = describeTrainedModel({ ...sets, name, options, model, backend, result, temperature });
     const { modelId } = card;
     const first = data[0]!.split;
     const evaluation = evaluateLogits({
