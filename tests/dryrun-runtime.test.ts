@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followSession, readJournalFrom, runDryRun, type JournalEntry, type ModelResolver } from '@buff/engine';
@@ -103,6 +105,54 @@ describe('dry-run runtime state over HTTP', () => {
     expect((await call(`${server.url}/api/metrics`)).text).toContain('# TYPE buff_dryrun_inference_seconds histogram');
 
     const stopped = (await call(`${server.url}/api/health`)).body.checks.dryrun;
-    expect(stopped).toMatchObject({ ok: true, running: 0, killSwitchOn: true, sessions: [] });
+    expect(stopped).toMatchObject({ ok: true, running: 0, killSwitchOn: true, sessions: [], crashed: [], stale: [] });
+    await setKillSwitch(runsRoot(), { on: false, actor: 'test', reason: 'runtime test done' });
   }, 300_000);
+
+  it('/api/health fails its dryrun check for a crashed session and for a ccxt feed gone stale (503)', async () => {
+    // the stopped session of the first test, as SIGKILL leaves one (running, its process gone), and
+    // as a live ccxt session of this process whose last bar closed an hour ago
+    const dir = join(runsRoot(), 'dryrun');
+    const [id] = readdirSync(dir) as [string];
+    const record = JSON.parse(readFileSync(join(dir, id, 'session.json'), 'utf8'));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const write = (sid: string, patch: Record<string, unknown>) => {
+      mkdirSync(join(dir, sid), { recursive: true });
+      writeFileSync(join(dir, sid, 'session.json'), JSON.stringify({ ...record, id: sid, ...patch }));
+      return sid;
+    };
+    const crashedId = write('dry-00000000000000c1', { status: 'running', pid: gone });
+    const liveId = write('dry-00000000000000f1', { status: 'running', pid: process.pid });
+    const runtime = JSON.parse(readFileSync(join(dir, id, 'runtime.json'), 'utf8'));
+    const hourAgo = Date.now() - 3_600_000;
+    writeFileSync(join(dir, liveId, 'runtime.json'), JSON.stringify({ ...runtime, lastBarTs: hourAgo }));
+
+    // a replay feed an hour behind the clock is not stale: it replays the past
+    const replaying = await call(`${server.url}/api/health`);
+    expect(replaying.body.checks.dryrun).toMatchObject({ ok: false, running: 1, stale: [] });
+    expect(replaying.body.checks.dryrun.crashed).toEqual([{ id: crashedId, lastBar: null }]); // its process wrote no runtime.json;
+    expect(replaying.body.checks.dryrun.message).toContain('1 crashed');
+    expect(replaying.status).toBe(503);
+
+    write(liveId, {
+      status: 'running',
+      pid: process.pid,
+      feed: { kind: 'ccxt', bars: null, ccxt: { exchange: 'binance' } },
+    });
+    const stale = await call(`${server.url}/api/health`);
+    expect(stale.status).toBe(503);
+    expect(stale.body.checks.dryrun.stale).toEqual([
+      { id: liveId, lastBar: new Date(hourAgo).toISOString(), feedLagMs: expect.any(Number) },
+    ]);
+    expect(stale.body.checks.dryrun.stale[0].feedLagMs).toBeGreaterThan(3_600_000 - 120_000);
+    expect(stale.body.checks.dryrun.message).toContain('1 with a stale feed');
+
+    // a fresh last bar on the live feed: only the crashed session is left
+    writeFileSync(join(dir, liveId, 'runtime.json'), JSON.stringify({ ...runtime, lastBarTs: Date.now() - 60_000 }));
+    expect((await call(`${server.url}/api/health`)).body.checks.dryrun).toMatchObject({ ok: false, stale: [] });
+    write(crashedId, { status: 'stopped', pid: gone });
+    const fine = await call(`${server.url}/api/health`);
+    expect(fine.body.checks.dryrun).toMatchObject({ ok: true, running: 1, crashed: [], stale: [] });
+    expect(fine.status).toBe(200);
+  }, 120_000);
 });

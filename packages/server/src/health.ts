@@ -84,17 +84,35 @@ export async function checkHealth(ctx: ServerContext): Promise<HealthReport> {
     depth,
     limit: ctx.limits.maxJobs,
   };
-  const dryrun = await check(async () => dryRunHealth(ctx.runsRoot, killSwitch.on === true));
+  const dryrun = await check(async () =>
+    dryRunHealth(ctx.runsRoot, killSwitch.on === true, ctx.limits.dryrunMaxFeedLagMs),
+  );
   const checks = { registry, strategies, dataRoot, disk, killSwitch, jobs, dryrun };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }
 
-/** The dry-run runtime: sessions running, each one's last bar and feed lag, and whether the kill switch stops them. */
-function dryRunHealth(runsRoot: string, killSwitchOn: boolean): HealthCheck {
-  const running = sessionRuntimes(runsRoot).filter((s) => s.status === 'running');
+/**
+ * The dry-run runtime: sessions running (each one's last bar and feed lag), whether the kill switch
+ * stops them, and what needs a look: a crashed session (its process died while running: resume it
+ * with `buff dryrun --session ID`) or a live (ccxt) feed whose last bar closed more than `maxFeedLagMs`
+ * ago. Either makes the check fail (the report answers 503). Stored feeds (replay, synthetic) replay
+ * the past: their lag to the clock is no sign of a stale feed.
+ */
+function dryRunHealth(runsRoot: string, killSwitchOn: boolean, maxFeedLagMs: number): HealthCheck {
+  const sessions = sessionRuntimes(runsRoot);
+  const running = sessions.filter((s) => s.status === 'running');
+  const crashed = sessions.filter((s) => s.status === 'crashed').map((s) => ({ id: s.id, lastBar: s.lastBar }));
+  const stale = running
+    .filter((s) => s.feed === 'ccxt' && s.feedLagMs !== null && s.feedLagMs > maxFeedLagMs)
+    .map((s) => ({ id: s.id, lastBar: s.lastBar, feedLagMs: s.feedLagMs }));
+  const problems = [
+    crashed.length > 0 ? `${crashed.length} crashed (resume with buff dryrun --session ID)` : '',
+    stale.length > 0 ? `${stale.length} with a stale feed (no bar for over ${maxFeedLagMs / 1000} s)` : '',
+  ].filter((p) => p !== '');
+  const stops = killSwitchOn && running.length > 0 ? '; the kill switch stops them at their next bar' : '';
   return {
-    ok: true,
-    message: `${running.length} dry-run session(s) running${killSwitchOn && running.length > 0 ? '; the kill switch stops them at their next bar' : ''}`,
+    ok: problems.length === 0,
+    message: `${running.length} dry-run session(s) running${stops}${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`,
     running: running.length,
     killSwitchOn,
     sessions: running.map((s) => ({
@@ -104,5 +122,8 @@ function dryRunHealth(runsRoot: string, killSwitchOn: boolean): HealthCheck {
       lastBar: s.lastBar,
       feedLagMs: s.feedLagMs,
     })),
+    crashed,
+    stale,
+    maxFeedLagMs,
   };
 }

@@ -56,6 +56,12 @@ export const ServerLimitsSchema = z
       .int()
       .nonnegative()
       .default(100 * 1024 * 1024),
+    /** A running dry run on a live (ccxt) feed whose last bar closed longer ago (ms) than this: /api/health reports its feed stale. */
+    dryrunMaxFeedLagMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60 * 1000),
   })
   .strict();
 export type ServerLimits = z.infer<typeof ServerLimitsSchema>;
@@ -110,6 +116,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     uploadTtlMs: pick('BUFF_UPLOAD_TTL_MS'),
     loginFailuresPerWindow: pick('BUFF_LOGIN_MAX_FAILURES'),
     loginWindowMs: pick('BUFF_LOGIN_WINDOW_MS'),
+    dryrunMaxFeedLagMs: pick('BUFF_DRYRUN_MAX_FEED_LAG_MS'),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as ServerLimitsInput;
 }
