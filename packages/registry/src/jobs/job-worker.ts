@@ -67,20 +67,25 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     }, options.heartbeatMs ?? 3000);
     beat.unref?.();
     let outcome: 'done' | 'failed' | 'released' | 'lost' = 'done';
+    // a queue call that throws (the database unreachable) is retried until it answers or the job is
+    // taken back: a network blip neither fails the job for good nor ends the worker
+    const settle = (call: () => Promise<boolean>) => untilAnswered(call, abort.signal, log);
     try {
       log.info('job started');
       const handler = options.handlers[job.kind] as JobHandler;
-      const result = await handler(job, { progress: (p) => (progress = p), signal: abort.signal, logger: log });
-      if (abort.signal.aborted) outcome = lost ? 'lost' : 'released';
-      else if (!(await options.queue.complete(job.id, attempt, result))) outcome = 'lost';
-      log.info({ outcome }, 'job finished');
-    } catch (err) {
-      if (abort.signal.aborted) outcome = lost ? 'lost' : 'released';
-      else {
-        outcome = 'failed';
-        await options.queue.fail(job.id, attempt, reasonOf(err));
-        log.warn({ err }, 'job failed');
+      let result: JsonValue | undefined;
+      let failure: unknown;
+      try {
+        result = await handler(job, { progress: (p) => (progress = p), signal: abort.signal, logger: log });
+      } catch (err) {
+        failure = err;
       }
+      if (abort.signal.aborted) outcome = lost ? 'lost' : 'released';
+      else if (failure !== undefined) {
+        outcome = (await settle(() => options.queue.fail(job.id, attempt, reasonOf(failure)))) ? 'failed' : 'lost';
+        log.warn({ err: failure }, 'job failed');
+      } else if (!(await settle(() => options.queue.complete(job.id, attempt, result ?? null)))) outcome = 'lost';
+      log.info({ outcome }, 'job finished');
     } finally {
       clearInterval(beat);
     }
@@ -135,6 +140,22 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       }
     },
   };
+}
+
+/**
+ * Calls `call` until it answers (retrying thrown errors 0.5-5 s apart); false once `signal` fires
+ * (the job was taken back or handed back, so its outcome is no longer this worker's to record).
+ */
+async function untilAnswered(call: () => Promise<boolean>, signal: AbortSignal, logger: Logger): Promise<boolean> {
+  for (let wait = 500; !signal.aborted; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await call();
+    } catch (err) {
+      logger.warn({ err }, 'the queue did not answer; retrying');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  return false;
 }
 
 /** A failure's reason as jobs record it: `CODE: message` for a BuffError. */
