@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followSession, readJournalFrom, runDryRun, type JournalEntry, type ModelResolver } from '@buff/engine';
@@ -154,5 +154,51 @@ describe('dry-run runtime state over HTTP', () => {
     const fine = await call(`${server.url}/api/health`);
     expect(fine.body.checks.dryrun).toMatchObject({ ok: true, running: 1, crashed: [], stale: [] });
     expect(fine.status).toBe(200);
+  }, 120_000);
+
+  it('/metrics labels running and crashed sessions and only the newest ended ones; a removed folder drops its series', async () => {
+    const dir = join(runsRoot(), 'dryrun');
+    const first = readdirSync(dir).find((d) => !d.startsWith('dry-00000000')) as string;
+    const record = JSON.parse(readFileSync(join(dir, first, 'session.json'), 'utf8'));
+    const runtime = JSON.parse(readFileSync(join(dir, first, 'runtime.json'), 'utf8'));
+    const ended = (sid: string, updatedAt: number) => {
+      mkdirSync(join(dir, sid), { recursive: true });
+      writeFileSync(join(dir, sid, 'session.json'), JSON.stringify({ ...record, id: sid, status: 'stopped' }));
+      writeFileSync(join(dir, sid, 'runtime.json'), JSON.stringify({ ...runtime, updatedAt }));
+      return sid;
+    };
+    const oldest = ended('dry-00000000000000a1', 1);
+    const newest = ended('dry-00000000000000a2', Date.now() + 60_000);
+    const crashedId = 'dry-00000000000000c1';
+    writeFileSync(
+      join(dir, crashedId, 'session.json'),
+      JSON.stringify({ ...record, id: crashedId, status: 'running', pid: spawnSync(process.execPath, ['-e', '']).pid }),
+    );
+    const bounded = await startTestServer({
+      runsRoot: runsRoot(),
+      dataRoot: fx.dataRoot,
+      limits: { dryrunMetricsEndedSessions: 1 },
+    });
+    try {
+      const labelled = async () => {
+        const text = (await call(`${bounded.url}/metrics`)).text;
+        const ids = [...text.matchAll(/buff_dryrun_bar_seconds_count\{session="([^"]+)"\}/g)].map((m) => m[1]);
+        return { text, ids: ids.sort() };
+      };
+      const before = await labelled();
+      // running dry-...f1 and crashed dry-...c1 (no runtime.json: no histogram) stay; of the ended ones only the newest
+      expect(before.ids).toEqual(['dry-00000000000000a2', 'dry-00000000000000f1']);
+      expect(before.text).not.toContain(`session="${oldest}"`);
+      expect(before.text).not.toContain(`session="${first}"`);
+      expect(before.text).toContain('buff_dryrun_sessions{status="stopped"} 3');
+      expect(before.text).toContain('buff_dryrun_sessions{status="crashed"} 1');
+      rmSync(join(dir, newest), { recursive: true });
+      const after = await labelled();
+      expect(after.text).not.toContain(`session="${newest}"`);
+      expect(after.ids).toEqual([first, 'dry-00000000000000f1'].sort()); // the next newest ended session
+      expect(after.text).toContain('buff_dryrun_sessions{status="stopped"} 2');
+    } finally {
+      await bounded.close();
+    }
   }, 120_000);
 });

@@ -7,10 +7,14 @@ type Histogram = NonNullable<SessionRuntime['stats']>['inferenceSeconds'];
  * Registers the dry-run meters on the server's registry: each scrape reads the sessions' runtime
  * files under the runs root (bars processed, refused bars, signals by tier, guardrail blocks, feed
  * lag, sessions by status, inference and bar latency histograms, labelled by session). Call the
- * returned `refresh` once before each scrape: every meter then reports the same read.
+ * returned `refresh` once before each scrape: every meter then reports the same read. The series
+ * are bounded: running and crashed sessions, and the `keepEnded` ended ones (stopped, completed) whose
+ * runtime file was written last; a session whose folder is gone has none. `buff_dryrun_sessions`
+ * counts every session by status.
  * @example const dryrun = registerDryRunMetrics(registry, runsRoot); dryrun.refresh(); await registry.metrics();
  */
-export function registerDryRunMetrics(registry: Registry, runsRoot: string): { refresh: () => void } {
+export function registerDryRunMetrics(registry: Registry, runsRoot: string, keepEnded = 20): { refresh: () => void } {
+  let all: SessionRuntime[] = [];
   let current: SessionRuntime[] = [];
   const sessions = (): SessionRuntime[] => current;
   const fromStats = (name: string, help: string, pick: (s: NonNullable<SessionRuntime['stats']>) => number) =>
@@ -60,7 +64,7 @@ export function registerDryRunMetrics(registry: Registry, runsRoot: string): { r
     collect() {
       this.reset();
       for (const status of ['running', 'stopped', 'completed', 'crashed'])
-        this.set({ status }, sessions().filter((s) => s.status === status).length);
+        this.set({ status }, all.filter((s) => s.status === status).length);
     },
   });
   registerFileHistogram(
@@ -79,9 +83,21 @@ export function registerDryRunMetrics(registry: Registry, runsRoot: string): { r
   );
   return {
     refresh() {
-      current = sessionRuntimes(runsRoot);
+      all = sessionRuntimes(runsRoot);
+      current = labelledSessions(all, keepEnded);
     },
   };
+}
+
+/** Running and crashed sessions, and the `keepEnded` ended ones updated last (ties by id). */
+function labelledSessions(sessions: SessionRuntime[], keepEnded: number): SessionRuntime[] {
+  const live = (s: SessionRuntime) => s.status === 'running' || s.status === 'crashed';
+  const ended = sessions
+    .filter((s) => !live(s))
+    .sort((a, b) => (b.stats?.updatedAt ?? 0) - (a.stats?.updatedAt ?? 0) || a.id.localeCompare(b.id))
+    .slice(0, keepEnded);
+  const kept = new Set(ended.map((s) => s.id));
+  return sessions.filter((s) => live(s) || kept.has(s.id));
 }
 
 /** A histogram whose buckets the sessions keep in their runtime files (prom-client renders it). */

@@ -21,10 +21,15 @@ export function createServerMetrics(sources: {
   killSwitchOn: () => Promise<boolean>;
   /** Reports the dry-run sessions under this runs root (registerDryRunMetrics). */
   runsRoot?: string;
+  /** Ended (stopped, completed) dry-run sessions labelled besides running and crashed ones (default 20). */
+  dryrunEndedSessions?: number;
 }): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'buff_' });
-  const dryrun = sources.runsRoot === undefined ? undefined : registerDryRunMetrics(registry, sources.runsRoot);
+  const dryrun =
+    sources.runsRoot === undefined
+      ? undefined
+      : registerDryRunMetrics(registry, sources.runsRoot, sources.dryrunEndedSessions);
   const requests = new Counter({
     name: 'buff_http_requests_total',
     help: 'HTTP requests by route and status',

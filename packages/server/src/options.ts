@@ -62,6 +62,8 @@ export const ServerLimitsSchema = z
       .int()
       .positive()
       .default(5 * 60 * 1000),
+    /** /metrics labels running and crashed dry-run sessions and this many ended ones (newest first). */
+    dryrunMetricsEndedSessions: z.number().int().nonnegative().default(20),
   })
   .strict();
 export type ServerLimits = z.infer<typeof ServerLimitsSchema>;
@@ -117,6 +119,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimit
     loginFailuresPerWindow: pick('BUFF_LOGIN_MAX_FAILURES'),
     loginWindowMs: pick('BUFF_LOGIN_WINDOW_MS'),
     dryrunMaxFeedLagMs: pick('BUFF_DRYRUN_MAX_FEED_LAG_MS'),
+    dryrunMetricsEndedSessions: pick('BUFF_DRYRUN_METRICS_ENDED_SESSIONS'),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as ServerLimitsInput;
 }

@@ -84,6 +84,7 @@ export function createServerContext(options: BuffRouterOptions): ServerContext {
     queueDepth: () => queue.depth(),
     killSwitchOn: async () => (await readKillSwitch(options.runsRoot)).on,
     runsRoot: options.runsRoot,
+    dryrunEndedSessions: limits.dryrunMetricsEndedSessions,
   });
   const loginThrottle = createLoginThrottle(limits, logger);
   // a job whose upload is older than the TTL fails with a clear error (the upload is gone)
