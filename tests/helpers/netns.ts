@@ -34,8 +34,8 @@ export function netnsUnavailable(): string | undefined {
   if (userInfo().uid !== 0) return 'not root (ip netns needs CAP_SYS_ADMIN)';
   const probe = `buff-${process.pid}-probe`;
   const added = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
-  if (added.error || added.status !== 0)
-    return `ip netns add failed: ${added.error?.message ?? added.stderr.trim()} (apt-get install iproute2)`;
+  if (added.error) return `no ip command: ${added.error.message} (apt-get install iproute2)`;
+  if (added.status !== 0) return `ip netns add failed: ${added.stderr.trim()} (needs root with CAP_SYS_ADMIN)`;
   spawnSync('ip', ['netns', 'del', probe]);
   return undefined;
 }
