@@ -26,7 +26,8 @@ afterAll(() => server?.stop());
 describe.skipIf(!server)('real PostgreSQL', () => {
   describeJobQueue('pg (pg-boss)', async () => {
     const url = await (server as NonNullable<typeof server>).createDatabase();
-    const open = () => openPgJobQueue({ url, heartbeatSeconds: 10, superviseSeconds: 1 });
+    // two rows a page: the list case reads several pages
+    const open = () => openPgJobQueue({ url, heartbeatSeconds: 10, superviseSeconds: 1, listPageSize: 2 });
     return { queue: await open(), reopen: open, cleanup: async () => undefined, noticeMs: 40_000 };
   });
 });

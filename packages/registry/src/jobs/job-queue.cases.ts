@@ -65,6 +65,27 @@ export function describeJobQueue(name: string, open: () => Promise<JobQueueFixtu
       expect(await queue.get('job-nonexistent')).toBeUndefined();
     });
 
+    it('lists newest first by status and kind, within the limit, across pages', async () => {
+      const ids: string[] = [];
+      for (const name of ['a', 'b', 'c', 'd', 'e']) {
+        ids.push((await queue.submit({ kind: 'build', payload: name })).id);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation times
+      }
+      const [a, b, c, d, e] = ids;
+      for (const _ of [a, b, c]) await queue.claim('w1');
+      expect(await queue.complete(a as string, 1, 'ok-a')).toBe(true);
+      expect(await queue.fail(b as string, 1, 'bad input')).toBe(true);
+      expect(await queue.complete(c as string, 1, 'ok-c')).toBe(true);
+      const idsOf = async (query: Parameters<JobQueue['list']>[0]) => (await queue.list(query)).map((job) => job.id);
+      expect(await idsOf({ limit: 3 })).toEqual([e, d, c]);
+      expect(await idsOf({ status: 'done' })).toEqual([c, a]);
+      expect(await idsOf({ status: 'done', limit: 1 })).toEqual([c]);
+      expect(await idsOf({ status: 'failed' })).toEqual([b]);
+      expect(await idsOf({ status: 'queued', kind: 'build' })).toEqual([e, d]);
+      expect(await idsOf({ status: 'queued', kind: 'train' })).toEqual([]);
+      expect(await idsOf({})).toEqual([e, d, c, b, a]);
+    });
+
     it('claims only the kinds asked for', async () => {
       const build = await queue.submit({ kind: 'build', payload: 1 });
       const cell = await queue.submit({ kind: 'sweep-cell', payload: 2 });

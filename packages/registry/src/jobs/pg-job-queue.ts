@@ -12,6 +12,7 @@ import {
   JobKindSchema,
   type JobKind,
   type JobProgress,
+  type JobStatus,
   type JsonValue,
 } from './job-schemas.js';
 
@@ -20,16 +21,26 @@ export interface PgJobQueueOptions extends JobTiming {
   url: string;
   /** How often (s) pg-boss's supervisor takes back jobs whose heartbeat stopped. Default 5. */
   superviseSeconds?: number;
+  /** Rows per query when listing (each `list` reads page after page, never the whole table). Default 200. */
+  listPageSize?: number;
 }
 
 const SCHEMA = 'buff_pgboss';
 const KINDS = JobKindSchema.options;
 const queueOf = (kind: JobKind): string => `buff-${kind}`;
+/** The pg-boss states each Buff status can come from (see toJob). */
+const STATES_OF: Record<JobStatus, string[]> = {
+  queued: ['created'],
+  running: ['active'],
+  interrupted: ['retry'],
+  done: ['completed'],
+  failed: ['completed', 'failed', 'cancelled'],
+};
 
 const SIDE_TABLE = `CREATE TABLE IF NOT EXISTS buff_job_state (
   id uuid PRIMARY KEY, kind text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
   progress jsonb, worker text, reason text, updated_at timestamptz NOT NULL DEFAULT now())`;
-const SIDE_INDEX = 'CREATE INDEX IF NOT EXISTS buff_job_state_created ON buff_job_state (created_at DESC)';
+const SIDE_INDEX = 'CREATE INDEX IF NOT EXISTS buff_job_state_created ON buff_job_state (created_at DESC, id DESC)';
 
 /**
  * The PostgreSQL JobQueue: pg-boss (one queue per kind, heartbeats, fenced retries) in the schema
@@ -75,7 +86,7 @@ export async function openPgJobQueue(options: PgJobQueueOptions): Promise<JobQue
       details: { key: 'pgUrl' },
     });
   }
-  return new PgJobQueue(boss, pool);
+  return new PgJobQueue(boss, pool, options.listPageSize ?? 200);
 }
 
 class PgJobQueue implements JobQueue {
@@ -84,6 +95,7 @@ class PgJobQueue implements JobQueue {
   constructor(
     private readonly boss: PgBoss,
     private readonly pool: pg.Pool,
+    private readonly pageSize: number,
   ) {}
 
   async submit(input: Parameters<JobQueue['submit']>[0]): Promise<Job> {
@@ -108,19 +120,43 @@ class PgJobQueue implements JobQueue {
     return rows[0] ? this.load(rows[0]) : undefined;
   }
 
+  /**
+   * Newest first, in pages of `listPageSize` rows (keyset on created_at, id): the status filter is
+   * pushed into SQL through pg-boss's job state, so no query reads more than one page however large
+   * the table; only done vs failed (one pg-boss state, told apart by the outcome) is sorted here.
+   */
   async list(query: JobListQuery = {}): Promise<Job[]> {
-    const params: unknown[] = [query.limit ?? 100];
-    const where = query.kind ? `WHERE kind = $${params.push(query.kind)}` : '';
-    const { rows } = await this.pool.query<SideRow>(
-      `SELECT * FROM buff_job_state ${where} ORDER BY created_at DESC, id LIMIT ${query.status ? 100_000 : '$1'}`,
-      query.status ? params.slice(1) : params,
-    );
+    const limit = query.limit ?? 100;
     const jobs: Job[] = [];
-    for (const row of rows) {
-      const job = await this.load(row);
-      if (job && (!query.status || job.status === query.status)) jobs.push(job);
+    let after: { createdAt: Date; id: string } | undefined;
+    while (jobs.length < limit) {
+      const rows = await this.listPage(query, after);
+      for (const row of rows) {
+        const job = await this.load(row);
+        if (job && (!query.status || job.status === query.status)) jobs.push(job);
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < this.pageSize) break;
+      after = { createdAt: last.created_at, id: last.id };
     }
-    return jobs.slice(0, query.limit ?? 100);
+    return jobs.slice(0, limit);
+  }
+
+  private async listPage(query: JobListQuery, after?: { createdAt: Date; id: string }): Promise<SideRow[]> {
+    const params: unknown[] = [this.pageSize];
+    const where: string[] = [];
+    if (query.kind) where.push(`s.kind = $${params.push(query.kind)}`);
+    if (query.status) where.push(`j.state::text = ANY($${params.push(STATES_OF[query.status])})`);
+    if (after) {
+      where.push(`(s.created_at, s.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
+    }
+    const { rows } = await this.pool.query<SideRow>(
+      `SELECT s.* FROM buff_job_state s JOIN ${SCHEMA}.job j ON j.id = s.id AND j.name = 'buff-' || s.kind
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY s.created_at DESC, s.id DESC LIMIT $1`,
+      params,
+    );
+    return rows;
   }
 
   async depth(): Promise<number> {
