@@ -33,8 +33,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
 // `pg` (listening on 10.213.0.1 only), workers on `w1` and `w2` connecting by that address, the
 // sweep submitted from `pg`. The test process watches the queue through the server's Unix socket.
 describe.skipIf(unavailable)('buff worker --driver pg on three network namespaces', () => {
-  const tmp = makeTempDir('buff-netns-');
-  const data = join(tmp.dir, 'data');
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
   const workers: ChildProcess[] = [];
   let net: Network | undefined;
   let server: NetnsPostgres | undefined;
@@ -43,6 +42,7 @@ describe.skipIf(unavailable)('buff worker --driver pg on three network namespace
   const teardown = () => net?.teardown();
   beforeAll(() => {
     process.once('exit', teardown);
+    tmp = makeTempDir('buff-netns-');
     net = createNetwork(['pg', 'w1', 'w2']);
     server = startPostgresIn(net, 'pg');
   });
@@ -56,18 +56,20 @@ describe.skipIf(unavailable)('buff worker --driver pg on three network namespace
     server?.stop();
     teardown();
     process.off('exit', teardown);
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('a SIGKILLed worker’s cell and a partitioned worker’s cell are taken over; every cell done once, fenced', async () => {
     const network = net as Network;
+    const dir = (tmp as NonNullable<typeof tmp>).dir;
+    const data = join(dir, 'data');
     const pgServer = server as NetnsPostgres;
     const inProcess = await runBuilt([
       'sweep',
       '--config',
       SWEEP,
       '--runs-root',
-      join(tmp.dir, 'a'),
+      join(dir, 'a'),
       '--data-root',
       data,
       '--json',
@@ -78,7 +80,7 @@ describe.skipIf(unavailable)('buff worker --driver pg on three network namespace
     const admin = new pg.Client({ connectionString: pgServer.socketUrl('postgres') });
     await admin.connect();
     await admin.query('CREATE DATABASE sweeps').finally(() => admin.end());
-    const runsRoot = join(tmp.dir, 'b');
+    const runsRoot = join(dir, 'b');
     const flags = ['--driver', 'pg', '--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '10'];
     const tcp = ['--pg-url', pgServer.tcpUrl('sweeps')];
     const start = (host: string) => {
