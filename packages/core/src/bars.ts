@@ -47,14 +47,3 @@ export function sliceBars(bars: Bars, start: number, end: number): Bars {
     volume: bars.volume.subarray(start, end),
   };
 }
-
-/**
- * How many gaps the bars have: steps between consecutive bars longer than `stepMs` (a run of
- * missing bars counts once).
- * @example countGaps(bars.ts, timeframeMs('1m')) // 0 for complete 1m data
- */
-export function countGaps(ts: Float64Array, stepMs: number): number {
-  let gaps = 0;
-  for (let i = 1; i < ts.length; i++) if ((ts[i] as number) - (ts[i - 1] as number) > stepMs) gaps++;
-  return gaps;
-}
