@@ -150,7 +150,10 @@ describe('a multi-symbol dry run', () => {
     expect(row).toMatch(
       new RegExp(`^dryrun\\s+${id}\\s+-\\s+model-signal sig v1 \\(replay\\)\\s+${fx.symbol},${SECOND}`),
     );
-    expect(row).toContain('completed');
+    // return, sharpe, trades and tags are a run's: a session's counts have their own detail column
+    expect(row).toMatch(/\scompleted\s+-\s+-\s+-\s+-\s+bars 960, signals \d+\s*$/);
+    const header = lines[0] ?? '';
+    expect(row.indexOf('bars 960')).toBe(header.indexOf('detail'));
     expect(all.stdout).toContain(`${runs} of ${runs} run(s)`);
     expect(all.stdout).toContain('1 dry-run session(s) and sweep(s)');
     const dry = await runBuilt(['runs', 'list', '--kind', 'dryrun', '--runs-root', runsRoot()]);

@@ -52,7 +52,9 @@ describe('buff runs / buff index', () => {
     expect(all.code, all.stderr).toBe(0);
     expect(all.stderr).toContain(`RUNS_ROOT=${root} (flag)`);
     expect(all.stdout).toContain('3 of 3 run(s)');
-    expect(all.stdout).toMatch(/^kind +id +created +strategy +symbols +tf +status +return +sharpe +trades +tags$/m);
+    expect(all.stdout).toMatch(
+      /^kind +id +created +strategy +symbols +tf +status +return +sharpe +trades +tags +detail$/m,
+    );
     const rsi = await runBuff([
       'runs',
       'list',

@@ -12,9 +12,13 @@ export interface KindRow {
   detail: string;
 }
 
-/** A session or sweep as a `buff runs list` row (its detail where a run shows its metrics). */
+/**
+ * A session or sweep as a `buff runs list` row: no return, sharpe, trades or tags (it has none); its
+ * counts in the detail column.
+ */
 export function kindRow(row: KindRow): string[] {
-  return [row.kind, row.id, '-', row.name, row.symbols.join(',') || '-', '-', row.status, row.detail, ''];
+  const none = ['-', '-', '-', '-'];
+  return [row.kind, row.id, '-', row.name, row.symbols.join(',') || '-', '-', row.status, ...none, row.detail, ''];
 }
 
 /**

@@ -71,6 +71,7 @@ const RUN_COLUMNS = [
   'sharpe',
   'trades',
   'tags',
+  'detail',
   '',
 ];
 
@@ -88,6 +89,7 @@ function runCells(r: RunRecord): string[] {
     num(r.metrics.sharpe, 2),
     String(r.metrics.tradeCount ?? '-'),
     r.tags.join(',') || '-',
+    '-',
     r.legacy ? 'legacy' : '',
   ];
 }
