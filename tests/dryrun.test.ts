@@ -78,9 +78,8 @@ describe('buff dryrun (replay feed)', () => {
     const signals = await dryrun(['signals', r.sessionId as string]);
     const list = signals.signals as Array<Record<string, unknown>>;
     expect(list.length).toBe(r.signals);
-    expect(Object.keys(list[0] ?? {})).toEqual(
-      expect.arrayContaining(['ts', 'symbol', 'direction', 'probability', 'confidence', 'tier', 'model', 'version']),
-    );
+    const FIELDS = ['ts', 'symbol', 'direction', 'probability', 'confidence', 'tier', 'model', 'version', 'reason'];
+    for (const s of list) expect(Object.keys(s)).toEqual(FIELDS);
     expect(list[0]?.model).toBe('sig');
   }, 300_000);
 

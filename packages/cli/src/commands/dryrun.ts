@@ -201,9 +201,21 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
   } else {
     const bytes = await readFile(join(dir, JOURNAL_FILE)).catch(() => Buffer.alloc(0));
     const signals = decodeLines<JournalEntry>(bytes)
-      .entries.filter((e) => e.signal && !e.rateLimited)
-      .map((e) => e.signal);
-    for (const s of signals) out.line(`${s?.ts} ${s?.action} p=${s?.probability.toFixed(3)} ${s?.tier} v${s?.version}`);
+      .entries.flatMap((e) => (e.signal && !e.rateLimited ? [e.signal] : []))
+      // the fields issue 12 names, in its order (the journal keeps action and modelId besides)
+      .map(({ ts, symbol, direction, probability, confidence, tier, model, version, reason }) => ({
+        ts,
+        symbol,
+        direction,
+        probability,
+        confidence,
+        tier,
+        model,
+        version,
+        reason,
+      }));
+    for (const s of signals)
+      out.line(`${s.ts} ${s.symbol} ${s.direction} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`);
     out.result({ sessionId: session.id, signals });
   }
 }
