@@ -99,13 +99,15 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   let ended = false;
   try {
     while (handled < limit && !stopRequested()) {
-      const event = await live.feed.next(stopRequested);
-      if (event === undefined) {
+      const room = Math.min(batchLimit(live, options), limit - handled);
+      const { batch, over, failure } = await stepBatch(live, room, stopRequested, options, logger);
+      await commitBatch(live, batch, options, stats, logger);
+      handled += batch.length;
+      if (failure !== undefined) throw failure;
+      if (over) {
         ended = stopReason === undefined;
         break;
       }
-      await handleEvent(live, event, options, stats, logger);
-      handled++;
       if (options.sleepMs && handled < limit) await sleep(options.sleepMs);
     }
   } catch (err) {
@@ -128,14 +130,51 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   };
 }
 
-/** One feed bar: checked, used by its lane, journaled and fsynced, counted, reported. */
-async function handleEvent(
+/** Most bars one group commit holds: a paced or live feed commits each bar as it comes. */
+const GROUP_COMMIT_BARS = 256;
+
+function batchLimit(live: Live, options: DryRunOptions): number {
+  return options.sleepMs || live.feed.total === undefined ? 1 : GROUP_COMMIT_BARS;
+}
+
+/** One stepped bar waiting for its journal line to be durable. */
+interface Stepped {
+  entry: JournalEntry;
+  ts: number;
+  arrived: number;
+  inferenceSeconds: number | undefined;
+  switched: ModelSwitch | undefined;
+  emitted: SignalRecord | undefined;
+  /** Bars its lane had used after it (the snapshot cadence). */
+  used: number;
+}
+
+/**
+ * Steps the bars a stored feed already holds (at most `room`, stopping at once on a stop request):
+ * nothing leaves the process yet. A failing bar ends the batch; the bars before it still commit.
+ */
+async function stepBatch(
   live: Live,
-  event: FeedEvent,
+  room: number,
+  stopRequested: () => boolean,
   options: DryRunOptions,
-  stats: RuntimeRecorder,
   logger: Logger,
-): Promise<void> {
+): Promise<{ batch: Stepped[]; over: boolean; failure?: unknown }> {
+  const batch: Stepped[] = [];
+  try {
+    do {
+      const event = await live.feed.next(stopRequested);
+      if (event === undefined) return { batch, over: true };
+      batch.push(await stepEvent(live, event, options, logger));
+    } while (batch.length < room && !stopRequested());
+  } catch (failure) {
+    return { batch, over: false, failure };
+  }
+  return { batch, over: false };
+}
+
+/** One feed bar: checked, used by its lane, counted; its journal entry, not yet written. */
+async function stepEvent(live: Live, event: FeedEvent, options: DryRunOptions, logger: Logger): Promise<Stepped> {
   const arrived = performance.now();
   const lane = live.lanes[event.lane] as Live['lanes'][number];
   const entry: JournalEntry = { seq: live.record.counts.bars, lane: event.lane, bar: rowOf(event.bar) };
@@ -160,32 +199,50 @@ async function handleEvent(
       if (!lane.rate.allow(Date.parse(signal.ts), options.rateLimitPerMinute ?? 6)) entry.rateLimited = true;
     }
   }
-  appendLinesDurably(live.journal, encodeLine(entry));
   count(live.record.counts, entry);
   const emitted = entry.signal && !entry.rateLimited ? entry.signal : undefined;
-  stats.bar(
-    {
-      ts: event.bar.ts,
-      refused: entry.refused !== undefined,
-      tier: emitted?.tier,
-      blocked: entry.guardrail !== undefined,
-    },
-    { inferenceSeconds, barSeconds: (performance.now() - arrived) / 1000 },
-  );
-  if (switched) {
-    logger.info({ session: live.record.id, symbol: lane.symbol, ...switched }, 'dry run: model switched');
-    await options.onModelSwitch?.({
-      ...switched,
-      session: live.record.id,
-      seq: entry.seq,
-      symbol: lane.symbol,
-      model: lane.watch.active.name,
-      barTs: event.bar.ts,
-    });
+  return { entry, ts: event.bar.ts, arrived, inferenceSeconds, switched, emitted, used: lane.used };
+}
+
+/**
+ * Group commit: the batch's journal lines in one write and one fsync, and only then anything
+ * outside the process sees them (switch audit, signals, entry hooks, snapshots). A SIGKILL before
+ * the fsync loses the whole batch from the journal, and resume steps those bars again.
+ */
+async function commitBatch(
+  live: Live,
+  batch: Stepped[],
+  options: DryRunOptions,
+  stats: RuntimeRecorder,
+  logger: Logger,
+): Promise<void> {
+  if (batch.length === 0) return;
+  appendLinesDurably(live.journal, batch.map((s) => encodeLine(s.entry)).join(''));
+  const durable = performance.now();
+  let snapshotDue = false;
+  for (const s of batch) {
+    const { entry, emitted, switched } = s;
+    const lane = live.lanes[entry.lane ?? 0] as Live['lanes'][number];
+    stats.bar(
+      { ts: s.ts, refused: entry.refused !== undefined, tier: emitted?.tier, blocked: entry.guardrail !== undefined },
+      { inferenceSeconds: s.inferenceSeconds, barSeconds: (durable - s.arrived) / 1000 },
+    );
+    if (switched) {
+      logger.info({ session: live.record.id, symbol: lane.symbol, ...switched }, 'dry run: model switched');
+      await options.onModelSwitch?.({
+        ...switched,
+        session: live.record.id,
+        seq: entry.seq,
+        symbol: lane.symbol,
+        model: lane.watch.active.name,
+        barTs: s.ts,
+      });
+    }
+    if (emitted) options.onSignal?.(emitted);
+    await options.onEntry?.(entry, live.record);
+    if (!entry.refused && s.used % (options.snapshotEvery ?? 500) === 0) snapshotDue = true;
   }
-  if (emitted) options.onSignal?.(emitted);
-  await options.onEntry?.(entry, live.record);
-  if (!entry.refused && lane.used % (options.snapshotEvery ?? 500) === 0) snapshot(live);
+  if (snapshotDue) snapshot(live);
 }
 
 /** Ends this call's part of the session: status, snapshots, session.json, runtime.json. */
