@@ -221,14 +221,14 @@ describe('buff data synth / resample / data list / data export', () => {
       '--provider',
       'ccxt',
       '--exchange',
-      'binance',
+      'nosuchexchange',
       '--symbol',
       'BTC-USDT',
       '--data-root',
       dataRoot,
     ]);
     expect(ccxt.code).toBe(3);
-    expect(ccxt.stderr).toContain('DEPENDENCY_MISSING');
-    expect(ccxt.stderr).toContain('npm install ccxt');
+    expect(ccxt.stderr).toContain('INVALID_INPUT');
+    expect(ccxt.stderr).toContain('ccxt has no exchange "nosuchexchange"');
   });
 });

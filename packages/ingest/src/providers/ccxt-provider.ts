@@ -51,7 +51,7 @@ export function createCcxtProvider(options: CcxtProviderOptions = {}): DataProvi
       let cursor = request.since === undefined ? undefined : Date.parse(request.since);
       const kept: unknown[] = [];
       for (let page = 0; page < MAX_PAGES; page++) {
-        const rows = await ex.fetchOHLCV(market, '1m', cursor, limit);
+        const rows = await fetchPage(ex, source, market, cursor, limit);
         let lastTs = Number.NEGATIVE_INFINITY;
         for (const row of rows) {
           const ts = Array.isArray(row) ? (row[0] as unknown) : undefined;
@@ -70,6 +70,26 @@ export function createCcxtProvider(options: CcxtProviderOptions = {}): DataProvi
       params: { exchange: options.exchange?.id ?? options.exchangeId ?? 'injected', ...sinceUntil(request) },
     }),
   };
+}
+
+/** One fetchOHLCV page; an exchange or network failure becomes PROVIDER_UNAVAILABLE naming the request. */
+async function fetchPage(
+  ex: CcxtExchangeLike,
+  source: string,
+  market: string,
+  cursor: number | undefined,
+  limit: number,
+): Promise<unknown[]> {
+  try {
+    return await ex.fetchOHLCV(market, '1m', cursor, limit);
+  } catch (err) {
+    if (err instanceof BuffError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    const since = cursor === undefined ? 'latest' : new Date(cursor).toISOString();
+    throw new BuffError('PROVIDER_UNAVAILABLE', `${source}: fetchOHLCV 1m from ${since} failed: ${message}`, {
+      details: { provider: 'ccxt', market, since },
+    });
+  }
 }
 
 function sinceUntil(request: FetchBarsRequest): Record<string, string> {

@@ -129,6 +129,18 @@ describe('ccxt provider', () => {
     expect(await rejectCode(provider.fetchBars({ symbol: 'BTC-USDT', since: new Date(T0).toISOString() }))).toBe(code);
   });
 
+  it('turns an exchange or network failure into PROVIDER_UNAVAILABLE naming the market and page', async () => {
+    const exchange: CcxtExchangeLike = {
+      id: 'fakex',
+      fetchOHLCV: () => Promise.reject(new Error('getaddrinfo ENOTFOUND api.fakex.test')),
+    };
+    const failed = getProvider('ccxt', { exchange }).fetchBars({ symbol: 'BTC-USDT', since: new Date(T0).toISOString() });
+    await expect(failed).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      message: `ccxt fakex BTC/USDT: fetchOHLCV 1m from ${new Date(T0).toISOString()} failed: getaddrinfo ENOTFOUND api.fakex.test`,
+    });
+  });
+
   it('imports ccxt lazily: DEPENDENCY_MISSING when it is not installed', async () => {
     const provider = getProvider('ccxt', { exchangeId: 'binance' });
     let installed = true;
