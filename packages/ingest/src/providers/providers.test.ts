@@ -134,7 +134,10 @@ describe('ccxt provider', () => {
       id: 'fakex',
       fetchOHLCV: () => Promise.reject(new Error('getaddrinfo ENOTFOUND api.fakex.test')),
     };
-    const failed = getProvider('ccxt', { exchange }).fetchBars({ symbol: 'BTC-USDT', since: new Date(T0).toISOString() });
+    const failed = getProvider('ccxt', { exchange }).fetchBars({
+      symbol: 'BTC-USDT',
+      since: new Date(T0).toISOString(),
+    });
     await expect(failed).rejects.toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       message: `ccxt fakex BTC/USDT: fetchOHLCV 1m from ${new Date(T0).toISOString()} failed: getaddrinfo ENOTFOUND api.fakex.test`,
