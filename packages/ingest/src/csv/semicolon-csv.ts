@@ -28,7 +28,7 @@ export function headerDelimiter(header: string): ',' | ';' {
   return header.includes(';') && !header.includes(',') ? ';' : ',';
 }
 
-/** The file's first line (up to 64 KiB), for delimiter detection ('' when it cannot be opened: the reader says why). */
+/** The file's first line (up to 64 KiB), for delimiter detection ('' when it cannot be opened or read: the reader says why). */
 function firstLine(path: string): string {
   let fd: number;
   try {
@@ -41,6 +41,8 @@ function firstLine(path: string): string {
     const n = readSync(fd, buf, 0, buf.length, 0);
     const lf = buf.subarray(0, n).indexOf(LF);
     return buf.subarray(0, lf < 0 ? n : lf).toString('latin1');
+  } catch {
+    return ''; // a folder opens but cannot be read (EISDIR): the reader names it
   } finally {
     closeSync(fd);
   }
