@@ -24,3 +24,18 @@ export function resolveRoot(name: ResolvedRoot['name'], flag: string | undefined
   if (env !== undefined && env !== '') return { name, path: resolve(env), source: 'env' };
   return { name, path: resolve(DEFAULTS[name]), source: 'default' };
 }
+
+/**
+ * RUNS_ROOT and DATA_ROOT, resolved and printed in that order (run build, sweep and worker need both).
+ * @example const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
+ */
+export function resolveRunAndDataRoots(
+  args: { runsRoot?: string | undefined; dataRoot?: string | undefined },
+  out: { root(root: ResolvedRoot): void },
+): { runsRoot: ResolvedRoot; dataRoot: ResolvedRoot } {
+  const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
+  const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
+  out.root(runsRoot);
+  out.root(dataRoot);
+  return { runsRoot, dataRoot };
+}

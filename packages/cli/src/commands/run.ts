@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
-import { resolveRoot } from '../roots.js';
+import { resolveRoot, resolveRunAndDataRoots } from '../roots.js';
 import { withRegistryOptions } from './runs.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { lazyModelResolver } from '../model-resolver.js';
@@ -27,10 +27,7 @@ export const registerRunCommands: RegisterCommands = (cli) =>
             }),
         async (args) => {
           const out = outputFor(args);
-          const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
-          const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
-          out.root(runsRoot);
-          out.root(dataRoot);
+          const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
           await refuseWhileKillSwitchOn(args, out, 'run build');
           const path = resolve(args.config);
           const text = await readFile(path, 'utf8').catch((err: unknown) => {

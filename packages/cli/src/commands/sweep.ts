@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
-import { resolveRoot } from '../roots.js';
+import { resolveRunAndDataRoots } from '../roots.js';
 import { openQueueFor } from '../jobs/queue-flags.js';
 import { cellsOnWorkers } from '../jobs/sweep-on-workers.js';
 
@@ -32,10 +32,7 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
         .option('heartbeat-seconds', { type: 'number', default: 30, describe: 'see buff worker' }),
     async (args) => {
       const out = outputFor(args);
-      const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
-      const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
-      out.root(runsRoot);
-      out.root(dataRoot);
+      const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
       await refuseWhileKillSwitchOn(args, out, 'sweep');
       const path = resolve(args.config);
       const text = await readFile(path, 'utf8').catch((err: unknown) => {

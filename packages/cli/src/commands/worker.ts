@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { outputFor, type RegisterCommands } from '../context.js';
-import { resolveRoot } from '../roots.js';
+import { resolveRunAndDataRoots } from '../roots.js';
 import { jobQueueFlags, openQueueFor } from '../jobs/queue-flags.js';
 
 /** `buff worker`: takes jobs from the queue and runs them until SIGTERM / SIGINT. */
@@ -19,10 +19,7 @@ export const registerWorkerCommands: RegisterCommands = (cli) =>
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
     async (args) => {
       const out = outputFor(args);
-      const runsRoot = resolveRoot('RUNS_ROOT', args.runsRoot);
-      const dataRoot = resolveRoot('DATA_ROOT', args.dataRoot);
-      out.root(runsRoot);
-      out.root(dataRoot);
+      const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
       const queue = await openQueueFor(args, runsRoot.path);
       const { openRunRegistry, startJobWorker } = await import('@buff/registry');
       const { workerHandlers } = await import('../jobs/worker-handlers.js');
