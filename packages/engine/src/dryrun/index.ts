@@ -1,5 +1,5 @@
 export { runDryRun } from './dry-run.js';
-export type { DryRunOptions, DryRunResult } from './dry-run.js';
+export type { DryRunOptions, DryRunResult } from './dry-run-options.js';
 export { feedBars, storedFeed } from './stored-feed.js';
 export { ccxtFeed } from './ccxt-feed.js';
 export type { CcxtFeedOptions, OhlcvExchange } from './ccxt-feed.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BuffError, readJournalForAppend, timeframeMs } from '@buff/core';
 import { parseRunConfig, type RunConfigInput } from '../run-config.js';
-import type { DryRunOptions } from './dry-run.js';
+import type { DryRunOptions } from './dry-run-options.js';
 import type { JournalEntry } from './journal-entry.js';
 import { count } from './session-counts.js';
 import { laneConfig, openLane, useBar, type Lane, type ModelRefInput } from './lane.js';
