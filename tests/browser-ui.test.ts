@@ -105,6 +105,7 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
     await Promise.all([page.waitForURL('**/runs/new'), page.click('#login-form button[type=submit]')]);
     await page.selectOption('select[name=strategy]', 'sma-cross');
     await page.fill('input[name=name]', 'made in the browser');
+    await page.fill('input[name=tags]', 'browser, web browser');
     await page.fill('input[name=since]', '2024-01-02T00:00:00Z');
     await page.fill('input[name=until]', '2024-01-08T00:00:00Z');
     await page.screenshot({ path: join(SHOTS, 'run-new-form.png'), fullPage: true });
@@ -113,6 +114,9 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
     const newId = page.url().split('/').pop();
     expect(newId).not.toBe(runId);
     await expect(page.locator('h1').textContent()).resolves.toContain('made in the browser');
+    // the form's tags reach the registry record (as a config's `tags:` do with `buff run build`)
+    const tagged = (await (await fetch(`${server.url}/api/runs?tag=browser`)).json()) as { items: Array<any> };
+    expect(tagged.items.map((r) => [r.id, r.tags])).toEqual([[newId, ['browser', 'web']]]);
     await expectChartsDrawn(page);
     await page.screenshot({ path: join(SHOTS, 'run-created.png'), fullPage: true });
     expect(errors).toEqual([]);

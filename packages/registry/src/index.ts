@@ -1,6 +1,7 @@
 /** Run registry: open it, publish runs through it (it is core's RunStore), list and tag them. */
 export { openRunRegistry, checkRunId } from './run-registry.js';
 export type { RunRegistry, RunRegistryOptions } from './run-registry.js';
+export { addRunTags } from './add-run-tags.js';
 export {
   RunRecordSchema,
   RunListQuerySchema,

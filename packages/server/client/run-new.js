@@ -105,6 +105,11 @@
       timeframe: field('timeframe').value,
       window: { since: field('since').value, until: field('until').value },
     };
+    // a config's `tags:` (registry metadata; the server checks each one, naming tags.N)
+    const tags = field('tags')
+      .value.split(/[\s,]+/)
+      .filter(Boolean);
+    if (tags.length > 0) Object.assign(config, { tags });
     return { config, file, uploadSymbol };
   }
   form.addEventListener('submit', (event) => {

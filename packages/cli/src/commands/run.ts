@@ -8,7 +8,6 @@ import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
 import { lazyModelResolver } from '../model-resolver.js';
 import { formatMetricsSummary, readRunMetrics } from '../metrics-summary.js';
 import type { Output } from '../output.js';
-import type { RunRegistry } from '@buff/registry';
 
 /** `buff run build` and `buff run validate`: build a deterministic run from a config; check a published run. */
 export const registerRunCommands: RegisterCommands = (cli) =>
@@ -37,7 +36,7 @@ export const registerRunCommands: RegisterCommands = (cli) =>
             });
           });
           const { prepareRun, buildPreparedRun } = await import('@buff/engine');
-          const { openRunRegistry } = await import('@buff/registry');
+          const { openRunRegistry, addRunTags } = await import('@buff/registry');
           // parsed, resolved and pinned once, before the runs root is touched; the model registry opens
           // only when the strategy asks for a model (model-signal)
           const models = lazyModelResolver(args.modelsRoot, out);
@@ -51,7 +50,7 @@ export const registerRunCommands: RegisterCommands = (cli) =>
             });
             try {
               const built = await buildPreparedRun(prepared, { runStore: registry, dataRoot: dataRoot.path });
-              const tags = await addConfigTags(registry, built.runId, prepared.tags);
+              const tags = await addRunTags(registry, built.runId, prepared.tags);
               out.line(built.runId);
               out.line(`folder ${built.runDir}`);
               out.line(built.created ? 'built' : 'already built: nothing rewritten');
@@ -99,17 +98,6 @@ export const registerRunCommands: RegisterCommands = (cli) =>
       )
       .demandCommand(1, 'name a run command: build or validate'),
   );
-
-/**
- * Adds a config's `tags:` to the built run's registry record (kept: tags set before, by `buff runs
- * tag` or another config); returns the run's tags. The tags are not in the run id or the manifest.
- */
-async function addConfigTags(registry: RunRegistry, runId: string, tags: string[]): Promise<string[]> {
-  const record = await registry.get(runId);
-  if (tags.length === 0 || !record) return record?.tags ?? [];
-  if (tags.every((tag) => record.tags.includes(tag))) return record.tags;
-  return (await registry.setTags(runId, [...record.tags, ...tags])).tags;
-}
 
 /** Validates one run folder; the problems are printed and VALIDATION_FAILED thrown when any. */
 async function validateRunFolder(runsRoot: string, runId: string, out: Output): Promise<void> {

@@ -2,7 +2,7 @@ import type * as express from 'express';
 import { z } from 'zod';
 import { assertWindowCovered } from './window-coverage.js';
 import { BuffError, SymbolSchema, TimestampFormatSchema, parseOrThrow } from '@buff/core';
-import { parseRunConfig, resolveStrategy, type RunConfig } from '@buff/engine';
+import { parseRunConfigWithTags, resolveStrategy, type RunConfig } from '@buff/engine';
 import { listDatasets } from '@buff/ingest';
 import { assertAdmin } from '../auth.js';
 import { assertKillSwitchOff, type Job, type JsonValue } from '@buff/registry';
@@ -12,7 +12,8 @@ import type { ServerContext } from '../server-context.js';
 import { readUpload, removeUpload, stageUpload, UploadIdSchema } from '../upload-store.js';
 
 // `config` is passed on untouched (not copied through a z.record, which drops a `__proto__` key):
-// parseRunConfig, the same strict parse as the CLI's, refuses every key it does not know
+// parseRunConfigWithTags, the same strict parse as the CLI's, refuses every key it does not know
+// and a bad `tags:` entry (INVALID_CONFIG naming tags.N) before anything is queued
 const JobRequestSchema = z
   .object({
     config: z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'),
@@ -100,7 +101,7 @@ export function mountJobsApi(
     const upload = body.uploadId === undefined ? undefined : await readUpload(ctx.runsRoot, body.uploadId);
     let config: RunConfig;
     try {
-      config = parseRunConfig(body.config, 'request body config');
+      config = parseRunConfigWithTags(body.config, 'request body config').config;
       resolveStrategy(config.strategy); // unknown strategy or params: 400 now, not a failed job later
       await assertInputsAvailable(ctx, config, upload?.symbol);
       await assertWindowCovered(

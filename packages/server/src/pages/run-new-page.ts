@@ -119,6 +119,7 @@ export function renderNewRunPage(page: { base: string; data: NewRunFormData; lim
   const body = html`<h1>New run</h1>
 <form id="new-run-form" data-base="${base}">
 <label>Name<input name="name" value="web run" required maxlength="100"></label>
+<label>Tags (optional, separated by commas or spaces; as a config's <code>tags:</code>)<input name="tags" maxlength="2000" placeholder="baseline, sma"></label>
 <label>Strategy<select name="strategy">${data.strategies.map((s) => html`<option>${s.name}</option>`)}</select></label>
 ${paramSets}
 <fieldset><legend>Symbols</legend>${data.datasets.length ? symbols : html`<p class="muted">no datasets yet: upload a CSV below</p>`}</fieldset>
