@@ -12,6 +12,8 @@ import { makeTempDir } from './helpers/tmp.js';
 const tmp = makeTempDir('buff-observe-report-');
 let fx: Awaited<ReturnType<typeof promotedFixture>>;
 let config: string;
+const SECOND = 'SIG-TWO';
+const twoSymbols = () => join(tmp.dir, 'observe-two.yml');
 const reports = () => join(tmp.dir, 'reports');
 const roots = () => [
   '--runs-root',
@@ -64,6 +66,10 @@ beforeAll(async () => {
     'guardrails: { preset: ftmo-2step }',
   ].join('\n');
   writeFileSync(config, `${yaml}\n`);
+  const synth = ['data', 'synth', '--symbol', SECOND, '--days', '4', '--seed', '2', '--signal', '1'];
+  const made = await runBuff([...synth, '--data-root', fx.dataRoot, '--json']);
+  expect(made.code, made.stderr).toBe(0);
+  writeFileSync(twoSymbols(), `${yaml.replace(`symbols: [${fx.symbol}]`, `symbols: [${fx.symbol}, ${SECOND}]`)}\n`);
 }, 300_000);
 afterAll(() => tmp.cleanup());
 
@@ -89,6 +95,19 @@ describe('buff observe report (built CLI)', () => {
     const again = await report(['--session', session.sessionId]);
     expect(again.baseline).toBe(first.baseline); // the same run: nothing rebuilt
     expect(snapshot(again.dir)).toEqual(bytes);
+  }, 300_000);
+
+  it('a two-symbol session: each symbol against its own build, per-symbol rows and the total, zero differences', async () => {
+    const session = await dryrun(['--config', twoSymbols(), '--feed', 'replay']);
+    expect(session.status).toBe('completed');
+    const r = await report(['--session', session.sessionId]);
+    expect(r).toMatchObject({ differences: 0, unexplained: 0, compared: 480 });
+    expect(r.baseline).toMatch(new RegExp(`^${fx.symbol}: run-[0-9a-f]{16} .*; ${SECOND}: run-[0-9a-f]{16} `));
+    const summary = readFileSync(join(r.dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('## Dry run and baseline: all symbols');
+    expect(summary).toContain('| decisions | 480 | 480 |  |');
+    expect(summary).toContain('## Per symbol');
+    for (const symbol of [fx.symbol, SECOND]) expect(summary).toMatch(new RegExp(`\\| ${symbol} \\| 240 / 240 \\| `));
   }, 300_000);
 
   it('a paused session: the bars it has not reached are explained, none flagged; --day writes one day', async () => {

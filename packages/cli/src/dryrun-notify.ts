@@ -91,7 +91,5 @@ function readJournal(file: string): JournalEntry[] {
 
 /** The symbol of a journal line: its lane's (multi-symbol sessions), else the session's. */
 function symbolOf(entry: JournalEntry, session: SessionRecord): string {
-  const lanes = (session as { lanes?: Array<{ symbol: string }> }).lanes;
-  const lane = (entry as { lane?: number }).lane ?? 0;
-  return entry.signal?.symbol ?? lanes?.[lane]?.symbol ?? session.symbol;
+  return entry.signal?.symbol ?? session.lanes[entry.lane ?? 0]?.symbol ?? session.symbol;
 }

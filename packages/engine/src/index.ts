@@ -118,7 +118,7 @@ export { observationInputOf, writeObservationReport } from './observe/observe-se
 export type { ObserveSessionOptions } from './observe/observe-session.js';
 export { reconcile, barId } from './observe/reconcile.js';
 export type { Reconciliation, Difference, DifferenceClass, BaselineBars } from './observe/reconcile.js';
-export { readObservedRun } from './observe/observed-run.js';
+export { mergeObservedRuns, readObservedRun } from './observe/observed-run.js';
 export type { ObservedRun, DecisionRow, TradeRow } from './observe/observed-run.js';
 export { lineChartSvg, barChartSvg } from './observe/svg-charts.js';
 

@@ -12,7 +12,7 @@ import {
 import type { ObservedRun } from './observed-run.js';
 import { reconcile, type BaselineBars, type Reconciliation } from './reconcile.js';
 import { barChartSvg, lineChartSvg } from './svg-charts.js';
-import { checklist, comparisonTable, differencesTable, type Side } from './report-tables.js';
+import { checklist, comparisonTable, differencesTable, symbolTable, type Side } from './report-tables.js';
 
 /** Everything the report reads: the session, its journal and snapshots, the baseline. */
 export interface ObservationInput {
@@ -27,6 +27,8 @@ export interface ObservationInput {
   baselineBars?: BaselineBars | undefined;
   /** The guardrails' time zone: days follow its midnight. */
   timezone: string;
+  /** A multi-symbol session's sides per symbol (`dry` and `baseline` above are their total). */
+  lanes?: Array<{ symbol: string; dry: ObservedRun; baseline: ObservedRun }> | undefined;
   /** Points beyond which a win-rate or tier-share difference is flagged (default 5). */
   tolerancePts?: number;
 }
@@ -52,8 +54,7 @@ const BASE_COLOR = '#d62728';
  */
 export function observationReport(input: ObservationInput, options: { day?: number } = {}): ObservationReport {
   const tolerance = input.tolerancePts ?? 5;
-  const symbolOf = (lane: number) =>
-    (input.session as { lanes?: Array<{ symbol: string }> }).lanes?.[lane]?.symbol ?? input.session.symbol;
+  const symbolOf = (lane: number) => input.session.lanes[lane]?.symbol ?? input.session.symbol;
   const r = reconcile(
     input.dry.decisions,
     input.baseline.decisions,
@@ -177,16 +178,18 @@ function summaryMarkdown(
     '',
     `- Model: ${s.model.name} v${s.model.version} (${s.model.id}); feed ${s.feed.kind}; status ${s.status}${s.stopReason ? ` (${s.stopReason})` : ''}`,
     `- Bars: ${s.counts.bars} handled, ${s.counts.refused} refused; days (${input.timezone}): ${days.length}`,
+    `- Symbols: ${s.lanes.map((l) => `${l.symbol} (${l.model.name} v${l.model.version})`).join(', ')}`,
     `- Baseline: ${input.baselineLabel}`,
     '',
     '## Exit criteria',
     '',
     ...checklist(criteria),
     '',
-    '## Dry run and baseline',
+    input.lanes ? '## Dry run and baseline: all symbols' : '## Dry run and baseline',
     '',
     ...comparisonTable(dry, base, tolerance),
     '',
+    ...perSymbol(input, r, tolerance),
     '![equity](equity.svg)',
     '![tiers](tiers.svg)',
     '![daily signals](daily-signals.svg)',
@@ -223,6 +226,25 @@ function dayMarkdown(
     ...differencesTable(r, (ts) => dayOf(ts) === day),
     '',
   ].join('\n');
+}
+
+/** A multi-symbol session: each symbol's figures side by side, and its differences (nothing for one symbol). */
+function perSymbol(input: ObservationInput, r: Reconciliation, tolerance: number): string[] {
+  if (!input.lanes) return [];
+  return [
+    '## Per symbol',
+    '',
+    ...symbolTable(
+      input.lanes.map((l) => ({
+        symbol: l.symbol,
+        dry: l.dry,
+        baseline: l.baseline,
+        differences: r.differences.filter((d) => d.symbol === l.symbol).length,
+      })),
+      tolerance,
+    ),
+    '',
+  ];
 }
 
 function equitySvg(title: string, dry: ObservedRun, base: ObservedRun): string {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuffError, decodeLines, writeFileAtomic, type RunStore } from '@buff/core';
 import { buildPreparedRun } from '../build-run.js';
-import { JOURNAL_FILE, readSession, sessionDir } from '../dryrun/session-files.js';
+import { laneConfig } from '../dryrun/lane.js';
+import { JOURNAL_FILE, laneDir, readSession, sessionDir } from '../dryrun/session-files.js';
 import type { JournalEntry } from '../dryrun/journal-entry.js';
 import { GuardrailsConfigSchema } from '../guardrails-config.js';
 import { prepareRun } from '../prepare-run.js';
@@ -10,7 +11,7 @@ import type { RunConfigInput } from '../run-config.js';
 import { loadRunInputs } from '../run-inputs.js';
 import type { ModelResolver } from '../strategy.js';
 import type { ObservationInput, ObservationReport } from './observation-report.js';
-import { readObservedRun } from './observed-run.js';
+import { mergeObservedRuns, readObservedRun, type ObservedRun } from './observed-run.js';
 import type { BaselineBars } from './reconcile.js';
 
 /** Where the report's inputs are, and how to get a baseline. */
@@ -35,52 +36,75 @@ export interface ObserveSessionOptions {
 export async function observationInputOf(options: ObserveSessionOptions): Promise<ObservationInput> {
   const session = readSession(options.runsRoot, options.sessionId);
   const dir = sessionDir(options.runsRoot, session.id);
-  const lanes = (session as { lanes?: unknown[] }).lanes;
-  if (lanes !== undefined && lanes.length > 1)
-    throw new BuffError(
-      'INVALID_INPUT',
-      `${session.id} runs ${lanes.length} symbols: the report covers one-symbol sessions`,
-      {
-        details: { key: 'session', value: session.id, rule: 'ONE_SYMBOL' },
-      },
-    );
   const journalPath = join(dir, JOURNAL_FILE);
   const journal = existsSync(journalPath) ? decodeLines<JournalEntry>(readFileSync(journalPath)).entries : [];
-  const baseline = await baselineOf(
-    options,
-    session.config as RunConfigInput,
-    session.model.version,
-    session.feed.kind,
-  );
+  const symbols = session.lanes.map((l) => l.symbol);
+  const config = session.config as RunConfigInput;
+  const lanes: LaneObservation[] = [];
+  const given = options.baselineRunId === undefined ? undefined : await givenBaseline(options);
+  for (const lane of session.lanes) {
+    const base =
+      given ??
+      (await builtBaseline(
+        options,
+        laneConfig(config, lane.symbol, session.models?.[lane.symbol]),
+        lane.model.version,
+        session.feed.kind,
+      ));
+    const baseline = given ? onlySymbols(given.run, [lane.symbol], false) : base.run;
+    const dry = readObservedRun(laneDir(dir, symbols, lane.symbol));
+    lanes.push({ symbol: lane.symbol, dry, baseline, baselineLabel: base.label, bars: base.bars });
+  }
   const guardrails = GuardrailsConfigSchema.safeParse(session.config.guardrails ?? {});
   return {
     session,
     dir,
     journal,
-    dry: readObservedRun(dir),
-    baseline: readObservedRun(baseline.runDir),
-    baselineLabel: baseline.label,
-    baselineBars: baseline.bars,
+    dry: mergeObservedRuns(lanes.map((l) => l.dry)),
+    baseline: given ? onlySymbols(given.run, symbols, true) : mergeObservedRuns(lanes.map((l) => l.baseline)),
+    baselineLabel:
+      given?.label ?? lanes.map((l) => (lanes.length === 1 ? '' : `${l.symbol}: `) + l.baselineLabel).join('; '),
+    baselineBars: mergedBars(lanes.map((l) => l.bars)),
     timezone: guardrails.success ? guardrails.data.timezone : 'UTC',
+    ...(lanes.length > 1 ? { lanes: lanes.map(({ symbol, dry, baseline }) => ({ symbol, dry, baseline })) } : {}),
   };
 }
 
-async function baselineOf(
+/** One lane's sides and the bars its baseline read. */
+interface LaneObservation {
+  symbol: string;
+  dry: ObservedRun;
+  baseline: ObservedRun;
+  baselineLabel: string;
+  bars: BaselineBars | undefined;
+}
+
+interface Baseline {
+  run: ObservedRun;
+  label: string;
+  bars: BaselineBars | undefined;
+}
+
+/** The run `--baseline` names (every symbol of a multi-symbol session is compared with its rows of that run). */
+async function givenBaseline(options: ObserveSessionOptions): Promise<Baseline> {
+  const id = options.baselineRunId as string;
+  const runDir = options.runStore.runDir(id);
+  if (!(await options.runStore.has(id)))
+    throw new BuffError('RUN_NOT_FOUND', `no run ${id} under ${options.runsRoot}`, {
+      details: { key: 'baseline', value: id },
+    });
+  const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { config: RunConfigInput };
+  const bars = await barsOf(manifest.config, options).catch(() => undefined);
+  return { run: readObservedRun(runDir), label: `${id} (given with --baseline)`, bars };
+}
+
+/** `buff run build` of one lane's config, pinned to the model version the lane started with. */
+async function builtBaseline(
   options: ObserveSessionOptions,
   config: RunConfigInput,
   version: number,
   feed: string,
-): Promise<{ runDir: string; label: string; bars: BaselineBars | undefined }> {
-  if (options.baselineRunId !== undefined) {
-    const runDir = options.runStore.runDir(options.baselineRunId);
-    if (!(await options.runStore.has(options.baselineRunId)))
-      throw new BuffError('RUN_NOT_FOUND', `no run ${options.baselineRunId} under ${options.runsRoot}`, {
-        details: { key: 'baseline', value: options.baselineRunId },
-      });
-    const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { config: RunConfigInput };
-    const bars = await barsOf(manifest.config, options).catch(() => undefined);
-    return { runDir, label: `${options.baselineRunId} (given with --baseline)`, bars };
-  }
+): Promise<Baseline> {
   if (feed !== 'replay')
     throw new BuffError(
       'INVALID_INPUT',
@@ -93,7 +117,20 @@ async function baselineOf(
   const prepared = await prepareRun(pinned, { resolveModel: options.resolveModel });
   const built = await buildPreparedRun(prepared, { runStore: options.runStore, dataRoot: options.dataRoot });
   const label = `${built.runId} (built on the fly: buff run build of the session's config, model v${version})`;
-  return { runDir: built.runDir, label, bars: await barsOf(prepared.config, options) };
+  return { run: readObservedRun(built.runDir), label, bars: await barsOf(prepared.config, options) };
+}
+
+/** A given run's rows of these symbols; its equity only when it covers them all (a run's equity is its portfolio's). */
+function onlySymbols(run: ObservedRun, symbols: readonly string[], keepEquity: boolean): ObservedRun {
+  const decisions = run.decisions.filter((d) => symbols.includes(d.symbol));
+  const trades = run.trades.filter((t) => symbols.includes(t.symbol));
+  return { decisions, trades, equity: keepEquity ? run.equity : { ts: [], equity: [] } };
+}
+
+function mergedBars(all: ReadonlyArray<BaselineBars | undefined>): BaselineBars | undefined {
+  if (all.some((b) => b === undefined)) return undefined;
+  if (all.length === 1) return all[0];
+  return new Map(all.flatMap((b) => [...(b as BaselineBars)]));
 }
 
 function pinModel(config: RunConfigInput, version: number): RunConfigInput {

@@ -93,3 +93,36 @@ function text(column: ColumnValues | undefined, row: number): string {
   if (column === undefined || column.kind !== 'dictionary') return '';
   return column.dictionary[column.codes[row] as number] ?? '';
 }
+
+/**
+ * Several lanes' runs as one (a multi-symbol session's total): decisions in (ts, symbol) order,
+ * trades by exit time, and equity summed at every step where each lane has a value (each lane
+ * carries its last point forward). One run is returned as it is.
+ * @example const total = mergeObservedRuns([btc, eth]);
+ */
+export function mergeObservedRuns(runs: readonly ObservedRun[]): ObservedRun {
+  if (runs.length === 1) return runs[0] as ObservedRun;
+  const decisions = runs
+    .flatMap((r) => r.decisions)
+    .sort((a, b) => a.ts - b.ts || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const trades = runs.flatMap((r) => r.trades).sort((a, b) => a.exitTs - b.exitTs || a.entryTs - b.entryTs);
+  return { decisions, trades, equity: summedEquity(runs.map((r) => r.equity)) };
+}
+
+function summedEquity(lanes: ReadonlyArray<ObservedRun['equity']>): ObservedRun['equity'] {
+  const steps = [...new Set(lanes.flatMap((e) => e.ts))].sort((a, b) => a - b);
+  const at = lanes.map(() => -1);
+  const out: ObservedRun['equity'] = { ts: [], equity: [] };
+  for (const ts of steps) {
+    let total = 0;
+    lanes.forEach((lane, l) => {
+      while ((at[l] as number) + 1 < lane.ts.length && (lane.ts[(at[l] as number) + 1] as number) <= ts)
+        at[l] = (at[l] as number) + 1;
+      total += (at[l] as number) < 0 ? Number.NaN : (lane.equity[at[l] as number] as number);
+    });
+    if (Number.isNaN(total)) continue;
+    out.ts.push(ts);
+    out.equity.push(total);
+  }
+  return out;
+}

@@ -53,10 +53,12 @@ export function reconcile(
   const key = (symbol: string, ts: number) => `${symbol} ${ts}`;
   const dryAt = new Map(dry.map((d) => [key(d.symbol, d.ts), d]));
   const fed = new Map<string, JournalEntry>();
-  let lastFed = Number.NEGATIVE_INFINITY;
+  /** Each symbol's newest journaled bar: a later baseline bar was not processed yet. */
+  const lastFed = new Map<string, number>();
   for (const e of journal) {
-    fed.set(key(symbolOfLane((e as { lane?: number }).lane ?? 0), e.bar[0]), e);
-    lastFed = Math.max(lastFed, e.bar[0]);
+    const symbol = symbolOfLane(e.lane ?? 0);
+    fed.set(key(symbol, e.bar[0]), e);
+    lastFed.set(symbol, Math.max(lastFed.get(symbol) ?? Number.NEGATIVE_INFINITY, e.bar[0]));
   }
   const differences: Difference[] = [];
   const diverged = new Map<string, Difference>();
@@ -68,7 +70,7 @@ export function reconcile(
     const entry = fed.get(k);
     const found = d
       ? classify(d, b, entry, bars?.get(k), diverged.get(b.symbol))
-      : missing(b, entry, lastFed, stopReason);
+      : missing(b, entry, lastFed.get(b.symbol) ?? Number.NEGATIVE_INFINITY, stopReason);
     if (found === undefined) continue;
     differences.push(found);
     if (!diverged.has(b.symbol) && found.class !== 'not processed yet') diverged.set(b.symbol, found);

@@ -42,6 +42,43 @@ export function comparisonTable(dry: Side, base: Side, tolerance: number): strin
   return table(['', dry.name, base.name, `beyond ±${tolerance} pts`], rows);
 }
 
+/** One row per symbol of a multi-symbol session: decisions, signals, win rate and largest tier gap of both sides. */
+export function symbolTable(
+  lanes: ReadonlyArray<{ symbol: string; dry: ObservedRun; baseline: ObservedRun; differences: number }>,
+  tolerance: number,
+): string[] {
+  const pct = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)}%`);
+  const rows = lanes.map((l) => {
+    const winDry = winRatePct(l.dry.trades);
+    const winBase = winRatePct(l.baseline.trades);
+    const tiersDry = tierSharesPct(l.dry.decisions);
+    const tiersBase = tierSharesPct(l.baseline.decisions);
+    const tierGap = Math.max(...tiersDry.map((v, i) => Math.abs(v - (tiersBase[i] as number))));
+    const flagged = (!Number.isNaN(winDry - winBase) && Math.abs(winDry - winBase) > tolerance) || tierGap > tolerance;
+    return [
+      l.symbol,
+      `${l.dry.decisions.length} / ${l.baseline.decisions.length}`,
+      `${signalsOf(l.dry.decisions).length} / ${signalsOf(l.baseline.decisions).length}`,
+      `${pct(winDry)} / ${pct(winBase)}`,
+      `${tierGap.toFixed(1)} pts`,
+      String(l.differences),
+      flagged ? '**flagged**' : '',
+    ];
+  });
+  return table(
+    [
+      'symbol',
+      'decisions (dry / base)',
+      'signals',
+      'win rate',
+      'largest tier gap',
+      'differences',
+      `beyond ±${tolerance} pts`,
+    ],
+    rows,
+  );
+}
+
 /** Differences by class, then each difference (at most 200 rows) among the decisions `keep` selects. */
 export function differencesTable(r: Reconciliation, keep: (ts: number) => boolean): string[] {
   const differences = r.differences.filter((d) => keep(d.ts));
