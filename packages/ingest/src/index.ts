@@ -18,6 +18,8 @@ export { writeDataset, resampleDataset } from './store/write-dataset.js';
 export type { WriteDatasetInput } from './store/write-dataset.js';
 export { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './store/read-dataset.js';
 export type { UnverifiedBars } from './store/read-dataset.js';
+export { openTableBatches, readBarBatches } from './store/read-batches.js';
+export type { BarBatch, BarsWindow, OpenedTable } from './store/read-batches.js';
 export { listDatasets, findTableByContentId } from './store/list-datasets.js';
 export { fetchDataset } from './fetch-dataset.js';
 export type { FetchDatasetOptions } from './fetch-dataset.js';
