@@ -119,6 +119,26 @@ export class Simulation {
     return this.monitor.stopped;
   }
 
+  /**
+   * The guardrails as they stand after the last step: the local day's start, its start balance, the
+   * daily and total loss floors (NaN when the rule is off), whether today's floor was crossed, and
+   * the equity marked at the last step (the dry run shows the distance to the floor).
+   * @example const g = simulation.guardrailState(); g.equity - g.dailyFloor // room left today
+   */
+  guardrailState(): GuardrailState {
+    const { monitor } = this;
+    const last = this.days.start.length - 1;
+    return {
+      dayStart: this.days.start[last] ?? Number.NaN,
+      dayStartBalance: monitor.dayStartBalance,
+      dailyFloor: monitor.dailyFloor,
+      totalFloor: monitor.totalFloor,
+      dailyBreached: monitor.dailyBreached,
+      stopped: monitor.stopped,
+      equity: this.steps === 0 ? this.input.initialCapital : (this.equity.equity[this.steps - 1] as number),
+    };
+  }
+
   /** Advances by timeline step `index` (steps must come in order, each once). */
   step(index: number): void {
     const ts = this.timeline[index] as number;
@@ -362,6 +382,17 @@ export class Simulation {
     e.exposure[step] = marked > 0 ? this.gross / marked : 0;
     e.openPositions[step] = this.open;
   }
+}
+
+/** What `Simulation.guardrailState()` returns. */
+export interface GuardrailState {
+  dayStart: number;
+  dayStartBalance: number;
+  dailyFloor: number;
+  totalFloor: number;
+  dailyBreached: boolean;
+  stopped: boolean;
+  equity: number;
 }
 
 function entryAction(current: Direction, wanted: Direction): number {

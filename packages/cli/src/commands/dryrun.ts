@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuffError, decodeLines } from '@buff/core';
+import { BuffError, createLogger, decodeLines } from '@buff/core';
 import type { JournalEntry, RunConfigInput, SessionRecord } from '@buff/engine';
 import { outputFor, type RegisterCommands } from '../context.js';
 import type { Output } from '../output.js';
@@ -100,6 +100,8 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
       sleepMs: args.sleepSeconds * 1000,
       rateLimitPerMinute: args.rateLimit,
       resolveModel: registryModelResolver(models),
+      // JSON lines on stderr, each with the sessionId (BUFF_LOG_LEVEL, info by default)
+      logger: createLogger({ name: 'buff-dryrun' }),
       killSwitchOn: () => readKillSwitchSync(runsRoot).on,
       onModelSwitch: async ({ model, session, seq, symbol, barTs, version, from, alias }) => {
         out.line(
@@ -126,6 +128,7 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
     const notifications = await notify?.finish({ result });
     out.line(`session ${result.sessionId}: ${result.status} (${result.stopReason ?? ''})`);
     out.line(`bars ${result.counts.bars} (refused ${result.counts.refused}), signals ${result.counts.signals}`);
+    out.line(`inference backend ${result.backend}`);
     if (notifications) out.line(notifyLine(notifications));
     out.result({ ...result, signals: result.counts.signals, ...(notifications ? { notifications } : {}) });
   } finally {

@@ -55,4 +55,6 @@ export interface DryRunResult {
   status: SessionRecord['status'];
   stopReason?: string | undefined;
   counts: SessionCounts;
+  /** What ran inference: `js-forward` (plain-JS LSTM forward pass) or `tfjs-<backend>`; lanes that differ, joined by commas. */
+  backend: string;
 }

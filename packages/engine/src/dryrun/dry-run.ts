@@ -6,7 +6,7 @@ import { appendLinesDurably, encodeLine, silentLogger, type Logger } from '@buff
 import type { DryRunOptions, DryRunResult } from './dry-run-options.js';
 import { checkFeedBar, type FeedBar } from './feed-bar-check.js';
 import type { JournalEntry, ModelSwitch, SignalRecord } from './journal-entry.js';
-import { useBar } from './lane.js';
+import { laneBackend, useBar } from './lane.js';
 import type { FeedEvent } from './session-feed.js';
 import { openSession, type Live } from './open-session.js';
 import { RuntimeRecorder } from './runtime-stats.js';
@@ -23,10 +23,12 @@ import { laneDir, STOP_FILE, writeSession, type SessionRecord } from './session-
  * @example const r = await runDryRun({ runsRoot, dataRoot, config, feed: 'replay', resolveModel, killSwitchOn });
  */
 export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
-  const logger = options.logger ?? silentLogger();
   const live = await openSession(options);
   const { record } = live;
-  logger.info({ session: record.id, resumedAt: record.counts.bars }, 'dry run: session open');
+  // every line of this session carries its id (JSON on stderr from the CLI)
+  const logger = (options.logger ?? silentLogger()).child({ sessionId: record.id });
+  if (options.session) logger.info({ resumedAt: record.counts.bars }, 'dry run: session resumed');
+  else logger.info({ symbols: record.lanes.map((l) => l.symbol), feed: record.feed.kind }, 'dry run: session open');
   const stats = new RuntimeRecorder(live.dir, live.stepMs);
   await options.onOpen?.(record, live.dir);
   const limit = options.iterations ?? Number.POSITIVE_INFINITY;
@@ -53,6 +55,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     }
   } catch (err) {
     pause(live, stats, 'stopped', `error: ${err instanceof Error ? err.message : String(err)}`);
+    logger.error({ err }, 'dry run: session failed');
     throw err;
   }
   pause(
@@ -61,13 +64,19 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     ended ? 'completed' : 'stopped',
     ended ? 'feed exhausted' : (stopReason ?? `${handled} iterations done`),
   );
-  logger.info({ session: record.id, status: record.status, counts: record.counts }, 'dry run: session paused');
+  if (stopReason === 'kill switch on')
+    logger.warn({ bars: record.counts.bars }, 'dry run: kill switch on, session stopped');
+  logger.info(
+    { status: record.status, stopReason: record.stopReason, counts: record.counts },
+    'dry run: session paused',
+  );
   return {
     sessionId: record.id,
     dir: live.dir,
     status: record.status,
     stopReason: record.stopReason,
     counts: record.counts,
+    backend: [...new Set(live.lanes.map(laneBackend))].join(','),
   };
 }
 
@@ -88,6 +97,16 @@ interface Stepped {
   emitted: SignalRecord | undefined;
   /** Bars its lane had used after it (the snapshot cadence). */
   used: number;
+  /** The lane's guardrails started or stopped blocking entries at this bar. */
+  block: BlockChange | undefined;
+}
+
+/** A lane's guardrail state changed: `rule` blocks entries now (undefined: the block is over). */
+interface BlockChange {
+  rule: string | undefined;
+  equity: number;
+  dailyFloor: number;
+  totalFloor: number;
 }
 
 /**
@@ -126,7 +145,7 @@ async function stepEvent(live: Live, event: FeedEvent, options: DryRunOptions, l
   if (rule !== undefined && rule !== 'GAP') {
     entry.refused = rule;
     logger.warn(
-      { session: live.record.id, seq: entry.seq, symbol: lane.symbol, ts: event.bar.ts, rule },
+      { seq: entry.seq, symbol: lane.symbol, ts: new Date(event.bar.ts).toISOString(), rule },
       'dry run: feed bar refused',
     );
   } else {
@@ -142,7 +161,8 @@ async function stepEvent(live: Live, event: FeedEvent, options: DryRunOptions, l
   }
   count(live.record.counts, entry);
   const emitted = entry.signal && !entry.rateLimited ? entry.signal : undefined;
-  return { entry, ts: event.bar.ts, arrived, inferenceSeconds, switched, emitted, used: lane.used };
+  const block = rule !== undefined && rule !== 'GAP' ? undefined : blockChange(lane);
+  return { entry, ts: event.bar.ts, arrived, inferenceSeconds, switched, emitted, used: lane.used, block };
 }
 
 /**
@@ -169,7 +189,7 @@ async function commitBatch(
       { inferenceSeconds: s.inferenceSeconds, barSeconds: (durable - s.arrived) / 1000 },
     );
     if (switched) {
-      logger.info({ session: live.record.id, symbol: lane.symbol, ...switched }, 'dry run: model switched');
+      logger.info({ seq: entry.seq, symbol: lane.symbol, ...switched }, 'dry run: model switched');
       await options.onModelSwitch?.({
         ...switched,
         session: live.record.id,
@@ -179,11 +199,29 @@ async function commitBatch(
         barTs: s.ts,
       });
     }
+    if (s.block) logBlock(logger, lane.symbol, entry.seq, s.ts, s.block);
+    if (entry.rateLimited)
+      logger.warn({ seq: entry.seq, symbol: lane.symbol, ts: entry.signal?.ts }, 'dry run: signal rate-limited');
     if (emitted) options.onSignal?.(emitted);
     await options.onEntry?.(entry, live.record);
     if (!entry.refused && s.used % (options.snapshotEvery ?? 500) === 0) snapshotDue = true;
   }
   if (snapshotDue) snapshot(live);
+}
+
+/** The lane's block state after its last bar, when it differs from the one before (a breach, a new day). */
+function blockChange(lane: Live['lanes'][number]): BlockChange | undefined {
+  const g = lane.simulation.guardrailState();
+  const rule = g.stopped ? 'max_total_loss' : g.dailyBreached ? 'max_daily_loss' : undefined;
+  if (rule === lane.blocking) return undefined;
+  lane.blocking = rule;
+  return { rule, equity: g.equity, dailyFloor: g.dailyFloor, totalFloor: g.totalFloor };
+}
+
+function logBlock(logger: Logger, symbol: string, seq: number, ts: number, b: BlockChange): void {
+  const at = { seq, symbol, ts: new Date(ts).toISOString(), equity: b.equity, dailyFloor: b.dailyFloor };
+  if (b.rule === undefined) logger.info(at, 'dry run: guardrail block over (new day)');
+  else logger.warn({ ...at, rule: b.rule, totalFloor: b.totalFloor }, 'dry run: guardrail block');
 }
 
 /** Ends this call's part of the session: status, snapshots, session.json, runtime.json. */

@@ -3,6 +3,7 @@ import { prepareRun, simulationInputOf, type PreparedRun } from '../prepare-run.
 import type { RunConfigInput } from '../run-config.js';
 import { GUARDRAIL_CODES } from '../run-columns.js';
 import { Simulation } from '../simulation.js';
+import type { ModelSignalState } from '../strategies/model-signal.js';
 import type { ModelResolver } from '../strategy.js';
 import type { FeedBar } from './feed-bar-check.js';
 import type { SignalRecord } from './journal-entry.js';
@@ -28,6 +29,8 @@ export interface Lane {
   simulation: Simulation;
   watch: ModelWatch;
   rate: RateLimit;
+  /** The guardrail rule blocking this lane's entries after its last used bar, if any (logged when it changes). */
+  blocking?: string | undefined;
 }
 
 /**
@@ -93,6 +96,16 @@ export function useBar(lane: Lane, bar: FeedBar): { signal?: SignalRecord; guard
   const code = GUARDRAIL_CODES[lane.simulation.decisions.guardrail[row] as number] ?? '';
   const guardrail = code === '' || code === 'max_position' ? undefined : code;
   return { ...(signal ? { signal } : {}), ...(guardrail ? { guardrail } : {}) };
+}
+
+/**
+ * What computes the lane's model outputs now: `js-forward` (the plain-JavaScript float64 LSTM
+ * forward pass of @buff/ml/inference, no TensorFlow.js) or `tfjs-<backend>` (transformers).
+ * @example laneBackend(lane) // 'js-forward'
+ */
+export function laneBackend(lane: Lane): string {
+  const engine = (lane.simulation.strategyState(0) as ModelSignalState).active.model.engine;
+  return engine === 'js' ? 'js-forward' : `tfjs-${engine}`;
 }
 
 function pick(record: Record<string, string>, key: string): Record<string, string> {
