@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   botApiError,
@@ -98,6 +101,30 @@ describe('buff notify test', () => {
     const half = await runBuff(['notify', 'test', '--json'], { env: { ...env, BUFF_TELEGRAM_CHAT_ID: '' } });
     expect(half.code).toBe(3);
     expect(lastJson(half.stdout)).toMatchObject({ code: 'INVALID_CONFIG', details: { key: 'BUFF_TELEGRAM_CHAT_ID' } });
+  });
+
+  it("a config's notify.telegram / notify.webhook choose the notifiers: false leaves one out, true requires it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'buff-notify-choice-'));
+    try {
+      const only = join(dir, 'telegram-only.yml');
+      writeFileSync(only, 'notify: { telegram: true, webhook: false }\n');
+      const sent = await runBuff(['notify', 'test', '--config', only, '--json'], { env });
+      expect(sent.code, sent.stderr).toBe(0);
+      const result = lastJson<{ results: Array<{ notifier: string; ok: boolean }> }>(sent.stdout);
+      expect(result.results.map((r) => [r.notifier, r.ok])).toEqual([['telegram', true]]);
+      expect(bot.shownTexts()).toHaveLength(1);
+      expect(hook.received).toHaveLength(0);
+      const missing = await runBuff(['notify', 'test', '--config', only, '--json'], {
+        env: { ...env, BUFF_TELEGRAM_TOKEN: '', BUFF_TELEGRAM_CHAT_ID: '' },
+      });
+      expect(missing.code).toBe(3);
+      expect(lastJson(missing.stdout)).toMatchObject({
+        code: 'INVALID_CONFIG',
+        details: { key: 'notify.telegram', rule: 'NOTIFIER_REQUIRED' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('works from the built buff', async () => {

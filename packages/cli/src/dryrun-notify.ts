@@ -24,9 +24,10 @@ export interface NotifySummary {
 
 /**
  * Notifications for a `buff dryrun` process: the notifiers the environment configures
- * (BUFF_TELEGRAM_*, BUFF_WEBHOOK_*; the config's `notify.console`), the config's `notify:`
- * switches (a new session's, else the ones the session recorded), and an outbox in the session
- * folder. Undefined when no notifier is configured: nothing to send.
+ * (BUFF_TELEGRAM_*, BUFF_WEBHOOK_*) as the config's `notify.telegram` / `notify.webhook` /
+ * `notify.console` choose them, the config's `notify:` switches (a new session's, else the ones
+ * the session recorded), and an outbox in the session folder. Undefined when no notifier is
+ * configured: nothing to send.
  * @example const hooks = await dryRunNotifyHooks({ runsRoot, config: notifyConfig, resumed: true });
  */
 export async function dryRunNotifyHooks(options: {
@@ -36,10 +37,19 @@ export async function dryRunNotifyHooks(options: {
   configFile?: string | undefined;
   /** The session status before this process resumed it (a `crashed` one is notified). */
   previousStatus?: SessionRecord['status'] | undefined;
+  /** The session this process resumes: its recorded switches choose the notifiers too. */
+  session?: string | undefined;
 }): Promise<DryRunNotifyHooks | undefined> {
   const engine = await import('@buff/engine');
-  const fresh = engine.parseNotifyConfig(options.config, options.configFile);
-  const notifiers = engine.notifiersFromEnv(process.env, { console: fresh.console });
+  const recorded = options.session
+    ? join(engine.sessionDir(options.runsRoot, options.session), NOTIFY_FILE)
+    : undefined;
+  const fresh =
+    recorded && existsSync(recorded)
+      ? engine.parseNotifyConfig(JSON.parse(readFileSync(recorded, 'utf8')), recorded)
+      : engine.parseNotifyConfig(options.config, options.configFile);
+  const { console, telegram, webhook } = fresh;
+  const notifiers = engine.notifiersFromEnv(process.env, { console, telegram, webhook });
   if (notifiers.length === 0) return undefined;
   const logger = createLogger({ name: 'buff-dryrun', level: process.env.BUFF_LOG_LEVEL ?? 'warn' });
   let notify: SessionNotifier | undefined;

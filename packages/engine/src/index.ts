@@ -94,6 +94,7 @@ export type { WebhookOptions } from './notify/webhook-notifier.js';
 export { signWebhookBody, verifyWebhookSignature } from './notify/webhook-signature.js';
 export { createConsoleNotifier } from './notify/console-notifier.js';
 export { notifiersFromEnv, NOTIFY_ENV } from './notify/notifiers-from-env.js';
+export type { NotifierChoice } from './notify/notifiers-from-env.js';
 export { escapeTelegramHtml, renderTelegramHtml, renderPlainText } from './notify/format-message.js';
 export { openOutbox, OUTBOX_FILE } from './notify/outbox.js';
 export type { Outbox, FlushReport, PendingDelivery } from './notify/outbox.js';

@@ -84,6 +84,7 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
     config: notifySection,
     configFile: args.config,
     previousStatus: args.session ? readSession(runsRoot, args.session).status : undefined,
+    session: args.session,
   });
   const { openModelRegistry, readKillSwitchSync } = await import('@buff/registry');
   const models = await openModelRegistry({ modelsRoot: modelsRoot.path });

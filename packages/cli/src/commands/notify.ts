@@ -15,7 +15,11 @@ export async function testNotifiers(options: {
   const { checkNotifiers, notifiersFromEnv, parseNotifyConfigText } = await import('@buff/engine');
   const config =
     options.config === undefined ? undefined : parseNotifyConfigText(readConfig(options.config), options.config);
-  const notifiers = notifiersFromEnv(process.env, { console: options.console === true || config?.console === true });
+  const notifiers = notifiersFromEnv(process.env, {
+    console: options.console === true || config?.console === true,
+    telegram: config?.telegram,
+    webhook: config?.webhook,
+  });
   if (notifiers.length === 0)
     throw new BuffError(
       'INVALID_CONFIG',

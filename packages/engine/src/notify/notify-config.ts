@@ -21,6 +21,14 @@ export const NotifyConfigSchema = z
       .prefault({}),
     /** Also print each notification on stderr (the console notifier). */
     console: z.boolean().default(false),
+    /**
+     * Telegram (BUFF_TELEGRAM_TOKEN, BUFF_TELEGRAM_CHAT_ID, BUFF_TELEGRAM_API_ROOT): `true` requires it
+     * (a session refuses to start without those settings), `false` never sends there even when they
+     * are set; absent, it is used when the environment configures it.
+     */
+    telegram: z.boolean().optional(),
+    /** The webhook (BUFF_WEBHOOK_URL, BUFF_WEBHOOK_SECRET), switched like `telegram`. */
+    webhook: z.boolean().optional(),
   })
   .strict();
 export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
