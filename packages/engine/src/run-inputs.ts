@@ -19,6 +19,7 @@ import {
   resample,
   synthesizeBars,
   writeDataset,
+  type BarsWindow,
 } from '@buff/ingest';
 import type { RunConfig } from './run-config.js';
 
@@ -44,7 +45,8 @@ export interface LoadedInputs {
  * Loads each symbol's bars for a run: from the dataset store by symbol + timeframe (resampled in
  * memory from the finest stored table when the timeframe is not stored), from a table pinned by
  * content id, or synthesized into the store first when `data.provider` is `synthetic`. Bars are
- * cut to [since, until). Errors name the config key at fault.
+ * cut to [since, until): a stored table of the run's timeframe is read only in the record batches
+ * of that window. Errors name the config key at fault.
  * @example const { bars, inputs } = await loadRunInputs(config, 'data');
  */
 export async function loadRunInputs(config: RunConfig, dataRoot: string): Promise<LoadedInputs> {
@@ -57,9 +59,10 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
   for (const [index, symbol] of config.symbols.entries()) {
     if (config.data.provider === 'synthetic') await synthesizeInto(config, dataRoot, symbol, index);
     const pinned = config.data.datasets?.[symbol];
+    const window = { from: since, to: until };
     const loaded = pinned
-      ? await loadPinned(dataRoot, symbol, pinned, config.timeframe)
-      : await loadStored(dataRoot, symbol, index, config.timeframe);
+      ? await loadPinned(dataRoot, symbol, pinned, config.timeframe, window)
+      : await loadStored(dataRoot, symbol, index, config.timeframe, window);
     checks.push(loaded.verified);
     const from = lowerBound(loaded.bars.ts, since);
     const to = lowerBound(loaded.bars.ts, until);
@@ -98,6 +101,7 @@ async function loadStored(
   symbol: string,
   index: number,
   timeframe: Timeframe,
+  window: BarsWindow,
 ): Promise<LoadedSymbol> {
   let tables: Record<string, DatasetTable>;
   try {
@@ -110,7 +114,8 @@ async function loadStored(
     });
   }
   if (tables[timeframe]) {
-    const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, timeframe);
+    // Only the record batches of the window are read (the whole file is hashed meanwhile).
+    const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, timeframe, window);
     return { bars, contentId: table.contentId, source: `store ${symbol}/${table.file}`, verified, tsInt64 };
   }
   const finest = TIMEFRAMES.find((tf) => tables[tf] !== undefined);
@@ -132,6 +137,7 @@ async function loadPinned(
   symbol: string,
   contentId: string,
   timeframe: Timeframe,
+  window: BarsWindow,
 ): Promise<LoadedSymbol> {
   const key = `data.datasets.${symbol}`;
   const found = await findTableByContentId(dataRoot, contentId);
@@ -155,14 +161,14 @@ async function loadPinned(
       },
     );
   }
-  const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored);
+  const exact = stored === timeframe;
+  const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored, exact ? window : {});
   if (table.contentId !== contentId) {
     throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, {
       details: { key, value: contentId },
     });
   }
-  if (stored === timeframe)
-    return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
+  if (exact) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
   return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`, verified);
 }
 
