@@ -6,6 +6,7 @@ export { tableToIpcChunks } from './arrow/ipc-chunks.js';
 /** Resampling to higher timeframes (UTC-epoch buckets, complete buckets only unless asked). */
 export { resample } from './resample.js';
 export type { ResampleOptions } from './resample.js';
+export { Resampler } from './resample-stream.js';
 
 /** Seeded synthetic 1m bars with volatility regimes and an optional planted signal. */
 export { SYNTHETIC_GENERATOR_VERSION, SYNTHETIC_PATTERNS, synthesizeBars } from './synthetic.js';
