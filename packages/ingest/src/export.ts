@@ -1,6 +1,10 @@
-import { createRequire } from 'node:module';
-import { BuffError, VALUE_COLUMNS, sha256Hex, writeFileAtomic, type Bars, type Timeframe } from '@buff/core';
-import { readBars } from './store/read-dataset.js';
+import { BuffError, type Bars, type Timeframe } from '@buff/core';
+import { CSV_HEADER, csvLines, csvWriter } from './export/csv-encoder.js';
+import { ExportSink } from './export/export-sink.js';
+import { parquetWriter } from './export/parquet-encoder.js';
+import { openTableBatches } from './store/read-batches.js';
+
+export { barsToParquet } from './export/parquet-encoder.js';
 
 /** Formats {@link exportDataset} writes. */
 export const EXPORT_FORMATS = ['csv', 'parquet'] as const;
@@ -28,7 +32,9 @@ export interface ExportResult {
 /**
  * Writes a stored table as CSV (`timestamp,open,high,low,close,volume`, ISO UTC times, numbers
  * that round-trip) or Parquet (`ts` INT64 TIMESTAMP(millis, UTC), doubles), atomically, for
- * pandas, polars and DuckDB users.
+ * pandas, polars and DuckDB users. The table streams through: each record batch is encoded and
+ * written to a temp file as it is read (memory holds a batch and, for Parquet, one row group);
+ * the temp file is renamed into place only once the table's bytes matched their content id.
  * @example await exportDataset('data', { symbol: 'BTC-USD', timeframe: '5m', format: 'parquet', out: 'btc_5m.parquet' });
  */
 export async function exportDataset(dataRoot: string, options: ExportOptions): Promise<ExportResult> {
@@ -41,18 +47,35 @@ export async function exportDataset(dataRoot: string, options: ExportOptions): P
       },
     );
   }
-  const { bars, table } = await readBars(dataRoot, options.symbol, options.timeframe);
-  const data = options.format === 'csv' ? barsToCsv(bars) : barsToParquet(bars);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeFileAtomic(options.out, bytes);
-  return {
-    out: options.out,
-    format: options.format,
-    rows: bars.ts.length,
-    bytes: bytes.length,
-    sha256: sha256Hex(bytes),
-    contentId: table.contentId,
-  };
+  const opened = await openTableBatches(dataRoot, options.symbol, options.timeframe);
+  let sink: ExportSink;
+  try {
+    sink = new ExportSink(options.out);
+  } catch (err) {
+    opened.close();
+    throw err;
+  }
+  let rows = 0;
+  try {
+    const encoder = encoderOf(options.format, sink);
+    for await (const { bars } of opened.batches()) {
+      encoder.push(bars);
+      rows += bars.ts.length;
+    }
+    encoder.finish();
+    await opened.verified; // nothing is exported from bytes that do not match their content id
+    const { sha256, bytes } = sink.commit();
+    return { out: options.out, format: options.format, rows, bytes, sha256, contentId: opened.table.contentId };
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+function encoderOf(format: ExportFormat, sink: ExportSink): { push(bars: Bars): void; finish(): void } {
+  const write = (data: Uint8Array | string) => sink.write(data);
+  if (format === 'parquet') return parquetWriter(write);
+  return { push: csvWriter(write), finish: () => undefined };
 }
 
 /**
@@ -60,49 +83,5 @@ export async function exportDataset(dataRoot: string, options: ExportOptions): P
  * @example barsToCsv(bars).split('\n')[0] // 'timestamp,open,high,low,close,volume'
  */
 export function barsToCsv(bars: Bars): string {
-  const { ts, open, high, low, close, volume } = bars;
-  const parts: string[] = ['timestamp,open,high,low,close,volume\n'];
-  for (let i = 0; i < ts.length; i++) {
-    parts.push(
-      `${new Date(ts[i] as number).toISOString()},${numberText(open[i] as number)},${numberText(high[i] as number)},${numberText(low[i] as number)},${numberText(close[i] as number)},${numberText(volume[i] as number)}\n`,
-    );
-  }
-  return parts.join('');
-}
-
-/** A double as text that reads back as the same double: `String(n)`, except that -0 stays `-0`. */
-function numberText(value: number): string {
-  return Object.is(value, -0) ? '-0' : String(value);
-}
-
-/**
- * Bars as Parquet bytes: `ts` INT64 with logical type TIMESTAMP(MILLIS, UTC), values DOUBLE, no nulls.
- * @example writeFileSync('bars.parquet', barsToParquet(bars));
- */
-export function barsToParquet(bars: Bars): Uint8Array {
-  const { parquetWriteBuffer } = loadParquetWriter();
-  const buffer = parquetWriteBuffer({
-    columnData: [{ name: 'ts', data: bars.ts }, ...VALUE_COLUMNS.map((name) => ({ name, data: bars[name] }))],
-    schema: [
-      { name: 'root', num_children: 1 + VALUE_COLUMNS.length },
-      {
-        name: 'ts',
-        type: 'INT64',
-        repetition_type: 'REQUIRED',
-        converted_type: 'TIMESTAMP_MILLIS',
-        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
-      },
-      ...VALUE_COLUMNS.map((name) => ({ name, type: 'DOUBLE' as const, repetition_type: 'REQUIRED' as const })),
-    ],
-    createdBy: 'buff (hyparquet-writer)',
-  });
-  return new Uint8Array(buffer);
-}
-
-/**
- * hyparquet-writer, loaded on first use: an ingest never pays for it. `require` of the ESM
- * package (Node >= 20.19) keeps {@link barsToParquet} synchronous.
- */
-function loadParquetWriter(): typeof import('hyparquet-writer') {
-  return createRequire(import.meta.url)('hyparquet-writer') as typeof import('hyparquet-writer');
+  return CSV_HEADER + csvLines(bars, 0, bars.ts.length);
 }

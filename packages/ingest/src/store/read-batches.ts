@@ -34,6 +34,8 @@ export interface OpenedTable {
    * file is closed when it is done and the hash is known.
    */
   batches(): AsyncGenerator<BarBatch>;
+  /** Closes the file (once the hash is known) without reading the batches; batches() does it when done. */
+  close(): void;
 }
 
 /**
@@ -69,7 +71,14 @@ export async function openTableBatches(
     await verified.finally(() => handle.close().catch(() => undefined));
     throw unreadable(path, err);
   }
-  return { table, path, verified, batches: () => windowBatches(reader, handle, path, window, verified) };
+  let closed = false;
+  // The hash worker reads through this handle: it is closed once the hash is known.
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    void verified.catch(() => undefined).then(() => handle.close().catch(() => undefined));
+  };
+  return { table, path, verified, batches: () => windowBatches(reader, path, window, verified, close), close };
 }
 
 /**
@@ -90,10 +99,10 @@ export async function* readBarBatches(
 
 async function* windowBatches(
   reader: AsyncRecordBatchFileReader,
-  handle: FileHandle,
   path: string,
   window: BarsWindow,
   verified: Promise<void>,
+  close: () => void,
 ): AsyncGenerator<BarBatch> {
   const from = window.from ?? -Infinity;
   const to = window.to ?? Infinity;
@@ -111,8 +120,7 @@ async function* windowBatches(
       if (end < n) break;
     }
   } finally {
-    // The hash worker reads through this handle: it is closed once the hash is known.
-    void verified.catch(() => undefined).then(() => handle.close().catch(() => undefined));
+    close();
   }
 }
 
