@@ -2,6 +2,7 @@
 export { openRunRegistry, checkRunId } from './run-registry.js';
 export type { RunRegistry, RunRegistryOptions } from './run-registry.js';
 export { addRunTags } from './add-run-tags.js';
+export { parseRunMetricFilter } from './run-metric-filter.js';
 export {
   RunRecordSchema,
   RunListQuerySchema,

@@ -56,5 +56,7 @@ export async function otherKinds(runsRoot: string, filter: { kinds: RunKind[]; s
       });
     }
   }
-  return rows.filter((r) => filter.symbol === undefined || r.symbols.includes(filter.symbol));
+  // the symbol matched without regard to case, as the registry matches the runs' symbols
+  const symbol = filter.symbol?.toUpperCase();
+  return rows.filter((r) => symbol === undefined || r.symbols.some((s) => s.toUpperCase() === symbol));
 }

@@ -110,10 +110,15 @@ export const registerRunsCommands: RegisterCommands = (cli) =>
         (y) =>
           withRegistryOptions(y)
             .option('strategy', { type: 'string' })
-            .option('symbol', { type: 'string' })
+            .option('symbol', { type: 'string', describe: 'runs on this symbol (any case: btc-usd finds BTC-USD)' })
             .option('timeframe', { type: 'string' })
             .option('status', { choices: STATUSES })
             .option('tag', { type: 'string' })
+            .option('where', {
+              type: 'string',
+              describe:
+                'metric conditions, as the server\'s ?where=: "sharpe>1, drawdown>-10" (sharpe, return and drawdown in %, trades; > >= < <= =); dry-run sessions and sweeps have no such metrics and are left out',
+            })
             .option('legacy', { type: 'boolean', describe: 'only legacy (true) or only new (false) runs' })
             .option('since', { type: 'string', describe: 'registered at or after (ISO date/time)' })
             .option('until', { type: 'string', describe: 'registered at or before (ISO date/time)' })
@@ -246,6 +251,7 @@ interface ListArgs {
   timeframe?: string | undefined;
   status?: RunStatus | undefined;
   tag?: string | undefined;
+  where?: string | undefined;
   legacy?: boolean | undefined;
   since?: string | undefined;
   until?: string | undefined;
@@ -259,13 +265,17 @@ interface ListArgs {
 /** `buff runs list`: the registry's runs (filtered, sorted, paged), then dry-run sessions and sweeps. */
 async function listRuns(args: ListArgs): Promise<void> {
   const out = outputFor(args);
+  const { parseRunMetricFilter } = await import('@buff/registry');
+  const metrics = parseRunMetricFilter(args.where); // a bad clause is refused before the registry opens
   const registry = await openRegistryFor(args, out);
   try {
     const kinds = args.kind && args.kind.length > 0 ? args.kind : [...RUN_KINDS];
-    const others = await otherKinds(registry.root, { kinds, symbol: args.symbol });
+    const others = metrics.length > 0 ? [] : await otherKinds(registry.root, { kinds, symbol: args.symbol });
     const page = await registry.list({
       strategy: args.strategy,
       symbol: args.symbol,
+      symbolAnyCase: args.symbol !== undefined,
+      metrics,
       timeframe: args.timeframe,
       status: args.status,
       tag: args.tag,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BuffError, parseOrThrow } from '@buff/core';
-import { RunListQuerySchema, type RunListQuery } from '@buff/registry';
-import { parseMetricFilter, type MetricCondition } from '../runs-filter.js';
+import { RunListQuerySchema, parseRunMetricFilter, type RunListQuery, type RunMetricCondition } from '@buff/registry';
 
 /** Query-string form of the registry's RunListQuery (strings in, numbers coerced). */
 const RunsSearchSchema = z
@@ -13,7 +12,7 @@ const RunsSearchSchema = z
     createdFrom: z.string().min(1).max(40).optional(),
     createdTo: z.string().min(1).max(40).optional(),
     tag: z.string().min(1).max(128).optional(),
-    /** Metric conditions, e.g. `sharpe>1, drawdown>-10` (runs-filter.ts). */
+    /** Metric conditions, e.g. `sharpe>1, drawdown>-10` (the registry's parseRunMetricFilter). */
     where: z.string().min(1).max(400).optional(),
     sort: z.string().min(1).max(64).optional(),
     order: z.string().min(1).max(8).optional(),
@@ -27,7 +26,7 @@ const RunsSearchSchema = z
   .strict();
 
 /** A registry listing query plus the metric conditions the server applies (`where`). */
-export type RunsListing = RunListQuery & { where?: string; conditions: MetricCondition[] };
+export type RunsListing = RunListQuery & { where?: string; conditions: RunMetricCondition[] };
 
 /**
  * Validates `/api/runs` (and `/runs`) query parameters with zod and the registry's schema.
@@ -43,6 +42,6 @@ export function parseRunsQuery(query: Record<string, unknown>): RunsListing {
       });
   }
   const { where, ...search } = parseOrThrow(RunsSearchSchema, present, 'INVALID_INPUT', 'query');
-  const conditions = parseMetricFilter(where);
+  const conditions = parseRunMetricFilter(where);
   return { ...parseOrThrow(RunListQuerySchema, search, 'INVALID_INPUT', 'query'), where, conditions };
 }
