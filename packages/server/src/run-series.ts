@@ -64,16 +64,20 @@ function candlesFrom(bars: Bars, since: number, until: number): CandleColumns {
 }
 
 /**
- * The exact bars a run used: the stored table with the input's content id, or a finer stored
- * table resampled the way the builder does it (checked against the content id). DATASET_NOT_FOUND
- * when the store no longer has them.
+ * The exact bars a run used in its window [since, until): the stored table with the input's
+ * content id (only its record batches that hold the window are read), or a finer stored table
+ * resampled the way the builder does it (checked against the content id, so read whole).
+ * DATASET_NOT_FOUND when the store no longer has them.
  */
-async function readInputBars(dataRoot: string, input: RunInput): Promise<Bars> {
+async function readInputBars(dataRoot: string, input: RunInput, since: number, until: number): Promise<Bars> {
   const manifest = await readDatasetManifest(dataRoot, input.symbol);
   const target = input.timeframe as Timeframe;
   const tables = Object.values(manifest.tables).sort((a, b) => timeframeMs(b.timeframe) - timeframeMs(a.timeframe));
   const exact = tables.find((t) => t.contentId === input.contentId);
-  if (exact) return (await readBars(dataRoot, input.symbol, exact.timeframe)).bars;
+  if (exact) {
+    const window = { from: Number.isFinite(since) ? since : undefined, to: Number.isFinite(until) ? until : undefined };
+    return (await readBars(dataRoot, input.symbol, exact.timeframe, window)).bars;
+  }
   for (const table of tables) {
     const from = timeframeMs(table.timeframe);
     if (from >= timeframeMs(target) || timeframeMs(target) % from !== 0) continue;
@@ -187,7 +191,7 @@ async function loadFullSeries(ctx: ServerContext, id: string, symbol: string | u
   let candleSource: RunSeries['candleSource'] = 'dataset';
   let candles: CandleColumns;
   try {
-    candles = candlesFrom(await readInputBars(ctx.dataRoot, input), since, until);
+    candles = candlesFrom(await readInputBars(ctx.dataRoot, input, since, until), since, until);
   } catch {
     candleSource = 'decisions';
     candles = candlesFromDecisions(decisionTs, column(decisions, 'close'));
