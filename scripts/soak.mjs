@@ -1,16 +1,27 @@
-// `npm run soak`: a 72-hour observation replayed in accelerated time through the real (built) `buff dryrun`
-// process, notifications to a webhook receiver on loopback, a SIGKILL in the middle and a resume. Checks:
+// `npm run soak`: a 72-hour observation of several symbols replayed in accelerated time through the real (built)
+// `buff dryrun` process, notifications to a webhook receiver and to the notifier tests' fake Telegram Bot API on
+// loopback (config `notify: { telegram: true, webhook: true }`), a SIGKILL in the middle and a resume. Checks:
 // no crash besides the planned kill, RSS growth between hour 12 and hour 72 under 10%, every bar handled once,
-// every emitted high-tier signal notified once (none lost, none duplicated), the FTMO daily-loss block,
-// and the observation summary's reconciliation. Records its figures in bench/RESULTS.md (`--no-record`: not).
-//   node scripts/soak.mjs [--hours 72] [--sleep-seconds 0.005] [--kill-at 0.5]
-//                         [--daily-loss-pct 0.5] [--data-root D --models-root M --symbol S --since ISO]  (else it trains its own model)
+// every emitted high-tier signal notified once on each channel (none lost, none duplicated), the FTMO daily-loss
+// block held through midnight Europe/Prague and notified once per symbol and day, and the observation summary
+// (reconciliation and criteria). Writes bench/results/soak.md (`--no-record`: not); `node bench/run.mjs soak`
+// then rebuilds bench/RESULTS.md from bench/results/*.md (it runs no bench: there is no bench/soak*.mjs).
+//   node scripts/soak.mjs [--hours 72] [--symbols 3] [--sleep-seconds 0.005] [--kill-at 0.5] [--daily-loss-pct 0.5]
+//                         [--data-root D --models-root M --symbol S --since ISO]  (else it trains its own model)
+//                         [--keep]  (leave the work folder: runs, reports, data)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
 import { collectSoakFigures, startReceiver } from './soak/soak-checks.mjs';
+
+/** The notifier tests' fake Telegram Bot API (TypeScript, loaded through tsx). */
+const { startFakeBotApi } = await tsImport(
+  '../packages/engine/src/notify/test-support/fake-bot-api.ts',
+  import.meta.url,
+);
 
 const { values: opt } = parseArgs({
   options: {
@@ -21,12 +32,17 @@ const { values: opt } = parseArgs({
     'data-root': { type: 'string' },
     'models-root': { type: 'string' },
     symbol: { type: 'string', default: 'SOAK-SIG' },
+    symbols: { type: 'string', default: '3' },
     since: { type: 'string', default: '2024-01-01T00:00:00Z' },
     'no-record': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
 });
 const BIN = new URL('../packages/cli/bin/buff.js', import.meta.url).pathname;
 const hours = Number(opt.hours);
+/** The first symbol carries the trained model; the others are planted-signal bars of other seeds. */
+const symbols = Array.from({ length: Number(opt.symbols) }, (_, i) => (i === 0 ? opt.symbol : `${opt.symbol}${i + 1}`));
+const days = String(Math.max(4, Math.ceil(hours / 24) + 1)); // 4 days: the tests' fixture recipe, which passes the gates
 const work = mkdtempSync(join(tmpdir(), 'buff-soak-'));
 const roots = {
   data: opt['data-root'] ?? join(work, 'data'),
@@ -46,23 +62,18 @@ function buff(args, env = {}) {
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
+function synth(symbol, seed) {
+  buff(
+    ['data', 'synth', '--symbol', symbol, '--days', days, '--seed', String(seed), '--signal', '1'].concat([
+      '--data-root',
+      roots.data,
+    ]),
+  );
+}
+
 /** A CI-sized LSTM on planted-signal bars, promoted as `sig` (the dry-run tests' fixture recipe). */
 function prepareModel() {
-  const days = String(Math.max(4, Math.ceil(hours / 24) + 1)); // 4 days: the tests' fixture recipe, which passes the gates
-  buff([
-    'data',
-    'synth',
-    '--symbol',
-    opt.symbol,
-    '--days',
-    days,
-    '--seed',
-    '1',
-    '--signal',
-    '1',
-    '--data-root',
-    roots.data,
-  ]);
+  synth(opt.symbol, 1);
   const trained = buff(
     ['train', '--model', 'lstm', '--symbol', opt.symbol, '--units', '8', '--epochs', '4', '--window', '16'].concat(
       ['--features', 'ret_1,ret_5', '--train-frac', '0.5', '--val-frac', '0.2', '--learning-rate', '0.02'],
@@ -95,11 +106,12 @@ function writeConfig() {
     [
       'name: soak',
       'strategy: { name: model-signal, params: { model: { name: sig } } }',
-      `symbols: [${opt.symbol}]`,
+      `symbols: [${symbols.join(', ')}]`,
       'timeframe: 1m',
       `window: { since: "${since}", until: "${until}" }`,
       'allowShort: true',
       `guardrails: { preset: ftmo-2step, maxDailyLossPct: ${Number(opt['daily-loss-pct'])} }`,
+      'notify: { telegram: true, webhook: true }',
       '',
     ].join('\n'),
   );
@@ -144,23 +156,39 @@ function sessionId() {
   return ids[0];
 }
 
+/** Lines in the session's journal, counted incrementally (only the bytes appended since the last call are read). */
+const counted = { offset: 0, lines: 0 };
 function journalLines() {
   try {
-    const id = sessionId();
-    const text = readFileSync(join(roots.runs, 'dryrun', id, 'signals.journal'), 'utf8');
-    return text.split('\n').length - 1;
+    const fd = openSync(join(roots.runs, 'dryrun', sessionId(), 'signals.journal'), 'r');
+    try {
+      const chunk = Buffer.alloc(1 << 16);
+      for (let n; (n = readSync(fd, chunk, 0, chunk.length, counted.offset)) > 0; counted.offset += n)
+        for (let i = 0; i < n; i++) if (chunk[i] === 10) counted.lines++;
+    } finally {
+      closeSync(fd);
+    }
+    return counted.lines;
   } catch {
-    return 0;
+    return counted.lines;
   }
 }
 
 async function main() {
   const started = Date.now();
   if (!opt['models-root']) prepareModel();
+  symbols.slice(1).forEach((symbol, i) => synth(symbol, i + 2));
   const config = writeConfig();
   const receiver = await startReceiver();
-  const env = { BUFF_WEBHOOK_URL: `${receiver.url}/hook`, BUFF_WEBHOOK_SECRET: 'soak-secret' };
-  const total = hours * 60;
+  const telegram = await startFakeBotApi();
+  const env = {
+    BUFF_WEBHOOK_URL: `${receiver.url}/hook`,
+    BUFF_WEBHOOK_SECRET: 'soak-secret',
+    BUFF_TELEGRAM_TOKEN: telegram.token,
+    BUFF_TELEGRAM_CHAT_ID: telegram.chatId,
+    BUFF_TELEGRAM_API_ROOT: telegram.url,
+  };
+  const total = hours * 60 * symbols.length;
   const samples = [];
   const pace = ['--sleep-seconds', opt['sleep-seconds']];
   const first = await runSampled(
@@ -175,6 +203,7 @@ async function main() {
   const report = buff(['observe', 'report', '--session', id, ...rootArgs, '--reports-root', roots.reports]);
   const figures = await collectSoakFigures({
     hours,
+    symbols,
     total,
     samples,
     first,
@@ -182,26 +211,29 @@ async function main() {
     runsRoot: roots.runs,
     id,
     received: receiver.received,
+    telegramTexts: telegram.shownTexts(),
     report,
     seconds: (Date.now() - started) / 1000,
   });
   await receiver.close();
+  await telegram.close();
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   if (!opt['no-record']) record(figures);
-  rmSync(work, { recursive: true, force: true });
+  if (opt.keep) process.stderr.write(`soak: kept ${work}\n`);
+  else rmSync(work, { recursive: true, force: true });
   if (!figures.passed) process.exitCode = 1;
 }
 
-/** bench/results/soak.md, and the same section in bench/RESULTS.md. */
+/** bench/results/soak.md (`node bench/run.mjs soak` rebuilds bench/RESULTS.md from bench/results/). */
 function record(f) {
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}, Node ${process.version}`;
   const mb = (b) => (b / 2 ** 20).toFixed(1);
   const lines = [
     '## Soak: 72 h dry run in accelerated time (`npm run soak`)',
     '',
-    `${f.hours} h of 1m bars (${f.total} bars), one symbol, replay feed through the built \`buff dryrun\`, webhook`,
-    `notifications to a receiver on loopback, SIGKILL at bar ${f.killedAt}, then \`--session\` resume. ${f.seconds.toFixed(0)} s wall.`,
-    `Machine: ${machine}; load average at the end ${loadavg()
+    `${f.hours} h of 1m bars of ${f.symbols.length} symbols (${f.symbols.join(', ')}; ${f.total} bars), replay feed through the`,
+    `built \`buff dryrun\`, notifications to a webhook receiver and a fake Telegram Bot API on loopback, SIGKILL at bar ${f.killedAt},`,
+    `then \`--session\` resume. ${f.seconds.toFixed(0)} s wall. Machine: ${machine}; load average at the end ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}.`,
     '',
@@ -210,17 +242,17 @@ function record(f) {
     ...f.checks.map((c) => `| ${c.name} | ${c.figure} | ${c.pass ? 'pass' : 'FAIL'} |`),
     '',
     `RSS: hour ${f.rss.earlyHours} median ${mb(f.rss.early)} MiB, hour ${f.rss.lateHours} median ${mb(f.rss.late)} MiB (growth ${(f.rss.growth * 100).toFixed(1)}%, ${f.rss.samples} samples).`,
+    `Notifications delivered: ${Object.entries(f.delivered)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}.`,
+    '',
+    'Observation summary criteria:',
+    '',
+    ...f.criteria.map((c) => `- ${c.pass ? 'pass' : 'FAIL'}: ${c.name}: ${c.figures}`),
   ];
   const text = `${lines.join('\n')}\n\n_Measured ${new Date().toISOString()}._\n`;
   writeFileSync('bench/results/soak.md', text);
-  // only the soak's own section of RESULTS.md is replaced (or appended): every other bench's figures stay as recorded
-  const results = readFileSync('bench/RESULTS.md', 'utf8');
-  const start = results.indexOf('\n## Soak:');
-  const end = start < 0 ? -1 : results.indexOf('\n## ', start + 1);
-  const before = start < 0 ? results.trimEnd() : results.slice(0, start).trimEnd();
-  const after = start < 0 || end < 0 ? '' : `\n${results.slice(end).trim()}`;
-  writeFileSync('bench/RESULTS.md', `${before}\n\n${text.trim()}\n${after ? `${after}\n` : ''}`);
-  process.stderr.write('soak: wrote bench/results/soak.md and bench/RESULTS.md\n');
+  process.stderr.write('soak: wrote bench/results/soak.md (node bench/run.mjs soak rebuilds bench/RESULTS.md)\n');
 }
 
 await main();

@@ -6,9 +6,11 @@ import { REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
-// The soak (scripts/soak.mjs, `npm run soak`: 72 h) shortened to 6 hours of bars: the real built
-// `buff dryrun` process, SIGKILL at half-way, resume, webhook notifications to a receiver on loopback.
-// RSS growth is measured but only the full 72 h run judges it (a 6 h run is all warm-up).
+// The soak (scripts/soak.mjs, `npm run soak`: 72 h) shortened to 6 hours of bars of two symbols: the real
+// built `buff dryrun` process, SIGKILL at half-way, resume, notifications to a webhook receiver and a fake
+// Telegram Bot API on loopback, an FTMO losing day held through midnight Europe/Prague (23:00 UTC in January).
+// RSS growth is measured but only the full 72 h run judges it (a 6 h run is all warm-up); so are the
+// summary's criteria (72 hours of bars).
 const tmp = makeTempDir('buff-soak-smoke-');
 let fx: Awaited<ReturnType<typeof promotedFixture>>;
 beforeAll(async () => {
@@ -19,7 +21,7 @@ afterAll(() => tmp.cleanup());
 
 interface SoakFigures {
   total: number;
-  signals: { emitted: number; notified: number; lost: number; duplicated: number };
+  signals: { emitted: number; notified: number; lost: number; duplicated: number; telegram: { delivered: number } };
   checks: Array<{ name: string; figure: string; pass: boolean }>;
 }
 
@@ -36,9 +38,9 @@ function soak(args: string[]): Promise<{ code: number | null; stdout: string; st
 }
 
 describe('soak (6 h of bars)', () => {
-  it('killed and resumed: every bar once, every high-tier signal notified once, the crash notified, zero differences', async () => {
+  it('killed and resumed: every bar once, every high-tier signal notified once (webhook and Telegram), the crash and the FTMO block notified, zero differences', async () => {
     const r = await soak(
-      ['--hours', '6', '--no-record', '--sleep-seconds', '0.02', '--daily-loss-pct', '5'].concat(
+      ['--hours', '6', '--symbols', '2', '--no-record', '--sleep-seconds', '0.01', '--daily-loss-pct', '0.5'].concat(
         ['--data-root', fx.dataRoot, '--models-root', fx.modelsRoot, '--symbol', fx.symbol],
         ['--since', '2024-01-03T20:00:00Z'],
       ),
@@ -49,12 +51,15 @@ describe('soak (6 h of bars)', () => {
       'killed once, resumed to the end',
       'every bar handled once',
       'high-tier signals notified, none lost or duplicated',
+      'high-tier signals delivered to Telegram, none lost or duplicated',
       'the crash notified at the resume',
+      'FTMO losing day blocked through midnight Europe/Prague and notified',
       'observation summary reconciles',
     ])
       expect(check(name), `${name}: ${JSON.stringify(check(name))}\n${r.stderr}`).toMatchObject({ pass: true });
-    expect(figures.total).toBe(360);
+    expect(figures.total).toBe(720);
     expect(figures.signals.emitted).toBeGreaterThan(0);
     expect(figures.signals).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(figures.signals.telegram.delivered).toBe(figures.signals.emitted);
   }, 300_000);
 });

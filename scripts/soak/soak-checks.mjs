@@ -1,9 +1,9 @@
 // The soak's webhook receiver and its pass/fail figures (scripts/soak.mjs; tests/soak-smoke.test.ts).
+import { dailyLossEpisodes, pragueDay } from './daily-loss.mjs';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeLines } from '@buff/core';
-import { readObservedRun } from '@buff/engine';
 
 /** A webhook receiver on 127.0.0.1 that keeps every POST's body; `settle()` waits for requests in flight. */
 export async function startReceiver() {
@@ -35,9 +35,10 @@ const median = (xs) => {
   return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)];
 };
 
-/** RSS between hour H/6..H/4 (12-18 for 72 h) and the last quarter, by simulated hour (bars / 60). */
-function rssFigures(samples, hours) {
-  const at = (from, to) => samples.filter((s) => s.bars / 60 >= from && s.bars / 60 < to).map((s) => s.rss);
+/** RSS between hour H/6..H/4 (12-18 for 72 h) and the last quarter, by simulated hour (journal lines / 60 / symbols). */
+function rssFigures(samples, hours, symbols) {
+  const hour = (s) => s.bars / 60 / symbols;
+  const at = (from, to) => samples.filter((s) => hour(s) >= from && hour(s) < to).map((s) => s.rss);
   const early = median(at(hours / 6, hours / 4));
   const late = median(at((3 * hours) / 4, hours + 1));
   return {
@@ -50,26 +51,61 @@ function rssFigures(samples, hours) {
   };
 }
 
+/** `high tier signal: long SYM` and its `bar: ISO` line, of each Telegram message as shown: [symbol, bar ts]. */
+function telegramSignals(texts) {
+  const out = [];
+  for (const text of texts) {
+    const m = /^high tier signal: \w+ (\S+)\n[\s\S]*?^bar: (\S+)$/m.exec(text);
+    if (m) out.push(`${m[1]} ${m[2]}`);
+  }
+  return out;
+}
+
+/** How many of `wanted` (keys) arrived in `got` (keys, maybe repeated): lost and duplicated. */
+function deliveries(wanted, got) {
+  const seen = new Set(got);
+  return {
+    delivered: got.length,
+    lost: wanted.filter((k) => !seen.has(k)).length,
+    duplicated: got.length - seen.size,
+  };
+}
+
 /** Every figure the soak reports, each check with pass/fail. */
 export async function collectSoakFigures(run) {
   const dir = join(run.runsRoot, 'dryrun', run.id);
   const journal = decodeLines(readFileSync(join(dir, 'signals.journal'))).entries;
   const seqs = journal.map((e) => e.seq);
   const everyBarOnce = seqs.length === run.total && seqs.every((s, i) => s === i);
-  const high = journal.filter((e) => e.signal && !e.rateLimited && e.signal.tier === 'high').map((e) => e.signal.ts);
+  const high = journal
+    .filter((e) => e.signal && !e.rateLimited && e.signal.tier === 'high')
+    .map((e) => `${e.signal.symbol} ${e.signal.ts}`);
   const events = run.received.filter((b) => b.event?.sessionId === run.id);
   const firstByKey = new Map();
   for (const b of events) if (!firstByKey.has(b.key)) firstByKey.set(b.key, b.event);
   const resent = events.length - firstByKey.size;
   const distinct = [...firstByKey.values()];
-  const notified = distinct.filter((e) => e.kind === 'signal').map((e) => e.barTs);
-  const lost = high.filter((ts) => !notified.includes(ts)).length;
-  const duplicated = notified.length - new Set(notified).size;
-  const blocks = readObservedRun(dir).decisions.filter((d) => d.guardrail === 'max_daily_loss');
-  const blockNotices = distinct.filter((e) => e.kind === 'guardrail-block').length;
+  const hook = deliveries(
+    high,
+    distinct.filter((e) => e.kind === 'signal').map((e) => `${e.symbol} ${e.barTs}`),
+  );
+  const tg = deliveries(high, telegramSignals(run.telegramTexts));
+  const episodes = dailyLossEpisodes(
+    run.symbols.map((symbol) => ({ symbol, dir: laneFolder(dir, run.symbols, symbol) })),
+  );
+  const blockNotices = distinct.filter((e) => e.kind === 'guardrail-block' && e.rule === 'max_daily_loss');
+  const noticed = new Set(blockNotices.map((e) => `${e.symbol} ${pragueDay(Date.parse(e.at))}`));
+  const unnoticed = episodes.list.filter((e) => !noticed.has(`${e.symbol} ${e.day}`)).length;
+  const tgBlocks = run.telegramTexts.filter((t) => t.startsWith('guardrail blocked: max_daily_loss')).length;
   const crashNotices = distinct.filter((e) => e.kind === 'session' && e.state === 'crash').length;
-  const rss = rssFigures(run.samples, run.hours);
+  const rss = rssFigures(run.samples, run.hours, run.symbols.length);
   const result = JSON.parse(run.second.stdout.trim().split('\n').at(-1) ?? '{}');
+  const criteria = run.report.criteria;
+  // the planned SIGKILL is the one crash the summary counts
+  const criteriaFailing = criteria.filter(
+    (c) =>
+      !c.pass && !(c.name === 'ran 72 hours without a crash' && / 1 crash\(es\)/.test(c.figures) && run.hours >= 72),
+  );
   const checks = [
     {
       name: 'killed once, resumed to the end',
@@ -78,13 +114,18 @@ export async function collectSoakFigures(run) {
     },
     {
       name: 'every bar handled once',
-      figure: `${seqs.length} journal lines for ${run.total} bars`,
+      figure: `${seqs.length} journal lines for ${run.total} bars (${run.symbols.length} symbols)`,
       pass: everyBarOnce,
     },
     {
       name: 'high-tier signals notified, none lost or duplicated',
-      figure: `${high.length} emitted, ${notified.length} notified, ${lost} lost, ${duplicated} duplicated (${resent} re-sent with the same key)`,
-      pass: high.length > 0 && lost === 0 && duplicated === 0 && notified.length === high.length,
+      figure: `${high.length} emitted; webhook ${hook.delivered} notified, ${hook.lost} lost, ${hook.duplicated} duplicated (${resent} re-sent with the same key)`,
+      pass: high.length > 0 && hook.lost === 0 && hook.duplicated === 0 && hook.delivered === high.length,
+    },
+    {
+      name: 'high-tier signals delivered to Telegram, none lost or duplicated',
+      figure: `${high.length} emitted; Telegram ${tg.delivered} delivered, ${tg.lost} lost, ${tg.duplicated} duplicated`,
+      pass: high.length > 0 && tg.lost === 0 && tg.duplicated === 0 && tg.delivered === high.length,
     },
     {
       name: 'the crash notified at the resume',
@@ -92,9 +133,15 @@ export async function collectSoakFigures(run) {
       pass: crashNotices === 1,
     },
     {
-      name: 'FTMO daily loss blocked and notified',
-      figure: `${blocks.length} blocked decision(s), ${blockNotices} block notification(s)`,
-      pass: blocks.length > 0 && blockNotices > 0,
+      name: 'FTMO losing day blocked through midnight Europe/Prague and notified',
+      figure: `${episodes.blocked} blocked decision(s) in ${episodes.list.length} symbol-day(s), ${episodes.throughMidnight} held to midnight and lifted after it, ${episodes.liftedEarly} lifted before; ${blockNotices.length} block notification(s) (Telegram ${tgBlocks}), ${unnoticed} symbol-day(s) not notified`,
+      pass:
+        episodes.list.length > 0 &&
+        episodes.throughMidnight > 0 &&
+        episodes.liftedEarly === 0 &&
+        unnoticed === 0 &&
+        blockNotices.length === episodes.list.length &&
+        tgBlocks === episodes.list.length,
     },
     { name: 'RSS growth under 10%', figure: `${(rss.growth * 100).toFixed(1)}%`, pass: rss.growth < 0.1 },
     {
@@ -102,16 +149,42 @@ export async function collectSoakFigures(run) {
       figure: `${run.report.differences} difference(s), ${run.report.unexplained} unexplained`,
       pass: run.report.differences === 0 && run.report.unexplained === 0,
     },
+    {
+      name: "the observation summary's criteria pass",
+      figure:
+        criteriaFailing.length === 0
+          ? `${criteria.length} of ${criteria.length}`
+          : `failing: ${criteriaFailing.map((c) => c.name).join('; ')}`,
+      pass: criteriaFailing.length === 0,
+    },
   ];
+  const delivered = {};
+  for (const e of distinct) delivered[`webhook ${e.kind}`] = (delivered[`webhook ${e.kind}`] ?? 0) + 1;
+  delivered['Telegram messages'] = run.telegramTexts.length;
   return {
     hours: run.hours,
+    symbols: run.symbols,
     total: run.total,
     killedAt: run.samples.filter((s) => s.pid === run.samples[0]?.pid).at(-1)?.bars ?? 0,
     seconds: run.seconds,
-    signals: { emitted: high.length, notified: notified.length, lost, duplicated, resent },
+    signals: {
+      emitted: high.length,
+      notified: hook.delivered,
+      lost: hook.lost,
+      duplicated: hook.duplicated,
+      resent,
+      telegram: tg,
+    },
+    episodes,
+    delivered,
     rss,
     checks,
-    criteria: run.report.criteria,
+    criteria,
     passed: checks.every((c) => c.pass),
   };
+}
+
+/** A lane's snapshot folder: the session folder for one symbol, else lanes/<symbol>. */
+function laneFolder(dir, symbols, symbol) {
+  return symbols.length === 1 ? dir : join(dir, 'lanes', symbol);
 }
