@@ -1,6 +1,7 @@
 import { BuffError, createLogger } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
+import type { RunRegistry } from '@buff/registry';
 
 /** `buff serve`: the web UI and JSON API on a plain Express app until SIGINT/SIGTERM. */
 export const registerServeCommands: RegisterCommands = (cli) =>
@@ -21,6 +22,15 @@ export const registerServeCommands: RegisterCommands = (cli) =>
           default: '127.0.0.1',
           describe: 'interface to listen on (loopback by default)',
         })
+        .option('driver', {
+          choices: ['fs', 'pg', 'postgres'] as const,
+          default: 'fs' as const,
+          describe: 'run registry storage: fs (RUNS_ROOT) or pg / postgres (PostgreSQL, as run build and worker use)',
+        })
+        .option('pg-url', {
+          type: 'string',
+          describe: 'PostgreSQL connection string for --driver pg (else BUFF_PG_URL)',
+        })
         .option('runs-new', {
           type: 'boolean',
           describe: 'enable /runs/new and POST /api/jobs (default: BUFF_FEATURE_RUNS_NEW)',
@@ -35,7 +45,10 @@ export const registerServeCommands: RegisterCommands = (cli) =>
       out.root(runsRoot);
       out.root(dataRoot);
       out.root(modelsRoot);
+      // a PostgreSQL registry is opened (and checked) before listening; the fs one opens on first use
+      const registry = await openServedRegistry(args, runsRoot.path);
       const server = await startServer({
+        ...(registry ? { registry } : {}),
         runsRoot: runsRoot.path,
         dataRoot: dataRoot.path,
         modelsRoot: modelsRoot.path,
@@ -44,20 +57,40 @@ export const registerServeCommands: RegisterCommands = (cli) =>
         features: { runsNew: args.runsNew ?? envFlag('BUFF_FEATURE_RUNS_NEW') },
         limits: limitsFromEnv(),
         logger: createLogger({ name: 'buff-server' }),
-      }).catch((err: unknown) => refusePortInUse(err, args.host, args.port));
+      }).catch(async (err: unknown) => {
+        await registry?.close();
+        return refusePortInUse(err, args.host, args.port);
+      });
       out.line(`Buff UI: ${server.url}/runs`);
       out.result({ url: server.url, runsUrl: `${server.url}/runs`, port: server.port });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          void server.close().then(resolve, resolve);
+          void server
+            .close()
+            .then(() => registry?.close())
+            .then(resolve, resolve);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
     },
   );
+
+/** The PostgreSQL run registry for `--driver pg|postgres` (the server does not own it), else undefined. */
+async function openServedRegistry(
+  args: { driver: 'fs' | 'pg' | 'postgres'; pgUrl?: string | undefined },
+  runsRoot: string,
+): Promise<RunRegistry | undefined> {
+  if (args.driver === 'fs') return undefined;
+  const { openRunRegistry } = await import('@buff/registry');
+  return openRunRegistry({
+    runsRoot,
+    driver: 'postgres',
+    pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
+  });
+}
 
 /** A listen on a taken port is the user's to fix: one line naming the address (exit 3), not a stack. */
 function refusePortInUse(err: unknown, host: string, port: number): never {
