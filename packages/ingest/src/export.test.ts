@@ -6,7 +6,8 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { DuckDBInstance } from '@duckdb/node-api';
 import { isBuffError, sha256Hex } from '@buff/core';
 import { readBars } from './store/read-dataset.js';
-import { resampleDataset, writeDataset } from './store/write-dataset.js';
+import { resampleDataset } from './resample-dataset.js';
+import { writeDataset } from './store/write-dataset.js';
 import { exportDataset } from './export.js';
 import { synthesizeBars } from './synthetic.js';
 

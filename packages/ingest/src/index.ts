@@ -15,7 +15,8 @@ export { createPrng } from './prng.js';
 export type { Prng } from './prng.js';
 
 /** The dataset store on DATA_ROOT: Arrow tables and the quality report, named by dataset.json (the commit of a write). */
-export { writeDataset, resampleDataset } from './store/write-dataset.js';
+export { writeDataset } from './store/write-dataset.js';
+export { resampleDataset } from './resample-dataset.js';
 export type { WriteDatasetInput } from './store/write-dataset.js';
 export { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './store/read-dataset.js';
 export type { UnverifiedBars } from './store/read-dataset.js';

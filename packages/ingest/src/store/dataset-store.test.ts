@@ -8,7 +8,8 @@ import { synthesizeBars } from '../synthetic.js';
 import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from './inventory.js';
 import { findTableByContentId, listDatasets } from './list-datasets.js';
 import { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './read-dataset.js';
-import { resampleDataset, storeTable, writeDataset } from './write-dataset.js';
+import { resampleDataset } from '../resample-dataset.js';
+import { storeTable, writeDataset } from './write-dataset.js';
 
 const SOURCE = { kind: 'synthetic' as const, params: { seed: 1 } };
 

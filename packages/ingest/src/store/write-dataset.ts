@@ -21,11 +21,10 @@ import {
 } from '@buff/core';
 import { barsToTable } from '../arrow/bars-table.js';
 import { tableToIpcChunks } from '../arrow/ipc-chunks.js';
-import { resample } from '../resample.js';
 import { isGap } from '../rules/gaps.js';
 import { commitDataset, type StagedFile } from './commit-dataset.js';
 import { MANIFEST_FILE, datasetDir, qualityFileName, tableFileName, validateSymbol } from './dataset-paths.js';
-import { readBars, readDatasetManifest } from './read-dataset.js';
+import { readDatasetManifest } from './read-dataset.js';
 
 /** What {@link writeDataset} stores. `derivedFrom` defaults to the symbol's 1m content id for derived tables. */
 export interface WriteDatasetInput {
@@ -156,35 +155,6 @@ function stageSmallFile(path: string, data: string, temps: string[]): string {
   temps.push(temp);
   writeTempFile(temp, Buffer.from(data, 'utf8'));
   return temp;
-}
-
-/**
- * Resamples the stored 1m table and stores the result as a derived table.
- * @example await resampleDataset('data', 'BTC-USD', '1h');
- */
-export async function resampleDataset(
-  dataRoot: string,
-  symbol: string,
-  timeframe: Timeframe,
-  options: { includePartial?: boolean } = {},
-): Promise<DatasetTable> {
-  if (timeframe === '1m') {
-    throw new BuffError('INVALID_INPUT', 'resample needs a timeframe above 1m', {
-      details: { key: 'timeframe', value: timeframe },
-    });
-  }
-  const { bars, table } = await readBars(dataRoot, symbol, '1m');
-  const includePartial = options.includePartial ?? false;
-  const resampled = resample(bars, timeframe, { includePartial, sourceTimeframe: '1m' });
-  const manifest = await readDatasetManifest(dataRoot, symbol);
-  return writeDataset(dataRoot, {
-    symbol,
-    timeframe,
-    bars: resampled,
-    source: manifest.source,
-    derivedFrom: table.contentId,
-    includePartial,
-  });
 }
 
 function describeTable(
