@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRun, parseRunConfig } from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
