@@ -1,6 +1,6 @@
 import type { DatasetTable, QualityReport } from '@buff/core';
 import { checkRows } from './rules/row-rules.js';
-import { buildQualityReport } from './rules/quality-report.js';
+import { buildQualityReport, spanOf } from './rules/quality-report.js';
 import { writeDataset } from './store/write-dataset.js';
 import { getProvider, resolveProviderName, type ProviderOptions } from './providers/get-provider.js';
 
@@ -41,7 +41,7 @@ export async function fetchDataset(
     symbol: options.symbol,
     timeframe: '1m',
     source: sourceName,
-    bars,
+    span: spanOf(bars),
     gaps,
     gapsAllowed: true,
     kind: 'arrow',

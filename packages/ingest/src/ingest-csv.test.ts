@@ -111,10 +111,11 @@ describe('ingestCsv success', () => {
     const out = join(dir, 'valid.arrow');
     const dataRoot = join(dir, 'data');
     const result = await ingestCsv(fixture('valid.csv'), { symbol: 'TEST', out, dataRoot });
-    expect(result.bars.ts.length).toBe(10);
-    expect(result.bars.open[3]).toBe(103.5);
-    expect(result.bars.volume[9]).toBe(1.29);
-    expect(result.table.numRows).toBe(10);
+    const bars = await result.readBars();
+    expect(bars.ts.length).toBe(10);
+    expect(bars.open[3]).toBe(103.5);
+    expect(bars.volume[9]).toBe(1.29);
+    expect(result.rows).toBe(10);
     expect(result.quality).toMatchObject({
       rows: 10,
       gapCount: 0,
@@ -124,7 +125,7 @@ describe('ingestCsv success', () => {
     });
     expect(QualityReportSchema.parse(result.quality)).toEqual(result.quality);
     const written = ipcToBars(readFileSync(out));
-    expect(Array.from(written.close)).toEqual(Array.from(result.bars.close));
+    expect(Array.from(written.close)).toEqual(Array.from(bars.close));
     expect(result.dataset?.rows).toBe(10);
     const manifest = JSON.parse(readFileSync(join(dataRoot, 'TEST', 'dataset.json'), 'utf8'));
     expect(existsSync(join(dataRoot, 'TEST', manifest.tables['1m'].file))).toBe(true);

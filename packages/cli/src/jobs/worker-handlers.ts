@@ -38,7 +38,7 @@ export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record
         allowGaps: payload.allowGaps,
         dataRoot: roots.dataRoot,
       });
-      return { symbol: payload.symbol, rows: result.bars.ts.length, sourceSha256: result.sourceSha256 };
+      return { symbol: payload.symbol, rows: result.rows, sourceSha256: result.sourceSha256 };
     },
     build: buildJobHandler({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, runStore: roots.registry }),
     'sweep-cell': async (job, ctx) => {

@@ -27,8 +27,8 @@ import {
 import { AMBIGUOUS, createZoneConverter } from '../time/zone-converter.js';
 import { checkRows } from '../rules/row-rules.js';
 import { ruleError } from '../rules/rule-error.js';
-import { storeIngest, type IngestResult, type IngestTargets } from '../store/store-ingest.js';
-import { buildQualityReport } from '../rules/quality-report.js';
+import { storeIngest, type HeldIngestResult, type IngestTargets } from '../store/store-ingest.js';
+import { buildQualityReport, spanOf } from '../rules/quality-report.js';
 
 /** Options of {@link ingestArrow}: the ingest options plus where to write. */
 export type IngestArrowOptions = IngestOptionsInput & IngestTargets;
@@ -60,7 +60,7 @@ export function registerArrowCodecs(): void {
  * `timezone`, integer epochs need `timestampFormat`. Errors name the file and the 1-based row.
  * @example const { quality } = await ingestArrow('XRP_ETH-1m.feather', { symbol: 'XRP-ETH', allowGaps: true, dataRoot: 'data' });
  */
-export async function ingestArrow(path: string, options: IngestArrowOptions): Promise<IngestResult> {
+export async function ingestArrow(path: string, options: IngestArrowOptions): Promise<HeldIngestResult> {
   const { dataRoot, out, ...input } = options;
   const ingestOptions = parseIngestOptions(input);
   const bytes = readSource(path);
@@ -85,7 +85,7 @@ export async function ingestArrow(path: string, options: IngestArrowOptions): Pr
     symbol: ingestOptions.symbol,
     timeframe: ingestOptions.timeframe,
     source: basename(path),
-    bars,
+    span: spanOf(bars),
     gaps,
     gapsAllowed: ingestOptions.allowGaps,
     kind: 'arrow',

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { timeframeMs, type Bars, type IngestOptionsInput, type QualityReport } from '@buff/core';
-import { buildQualityReport } from '../rules/quality-report.js';
+import { buildQualityReport, spanOf } from '../rules/quality-report.js';
 import { parseIngestOptions } from '../rules/parse-options.js';
 import { createTimestampParser } from '../time/parse-timestamp.js';
 import { readCsvColumns } from './read-csv.js';
@@ -9,8 +9,10 @@ import { checkRows, type RowCheckOptions } from '../rules/row-rules.js';
 
 /** Reader settings tests use: tiny chunks, and two threads for small files. */
 export interface ReadTuning {
-  chunkBytes?: number;
-  parallelBytes?: number;
+  chunkBytes?: number | undefined;
+  parallelBytes?: number | undefined;
+  /** Block size of a streamed read (ingestCsv); tests make it small to cross many blocks. */
+  blockBytes?: number | undefined;
 }
 
 export interface ParsedCsv {
@@ -46,7 +48,7 @@ export interface ReadCsv {
  * @example const read = await readCsvForIngest(path, options); const quality = read.finish();
  */
 export async function readCsvForIngest(path: string, input: IngestOptionsInput & ReadTuning): Promise<ReadCsv> {
-  const { chunkBytes, parallelBytes, ...rest } = input;
+  const { chunkBytes, parallelBytes, blockBytes: _blocks, ...rest } = input;
   const options = parseIngestOptions(rest);
   const timestamps = await createTimestampParser({
     format: options.timestampFormat,
@@ -74,7 +76,7 @@ export async function readCsvForIngest(path: string, input: IngestOptionsInput &
       symbol: options.symbol,
       timeframe: options.timeframe,
       source: basename(path),
-      bars,
+      span: spanOf(bars),
       gaps,
       gapsAllowed: options.allowGaps,
       kind: 'csv',

@@ -18,6 +18,8 @@ export interface ParseJob {
    * (beyond, it grows into columns of its own).
    */
   columns: SharedColumns & { end: number };
+  /** One block of a streamed read: the worker stays a parse worker for the next block (it never turns hash worker). */
+  stream?: boolean | undefined;
   timestampFormat: TimestampFormat;
   timezone: string | undefined;
   ambiguous: AmbiguousTime | undefined;

@@ -7,6 +7,8 @@ export interface ParseWorker {
   /** Whether it was started ahead of need ({@link offerParseWorker}): it has booted, or nearly. */
   readonly early: boolean;
   run(job: ParseJob): Promise<ParseReply>;
+  /** Queues one block of a streamed read (`job.stream`); replies come in the order asked. */
+  queue(job: ParseJob): Promise<ParseReply>;
   /**
    * Once its job is answered: stays on as the process's hash worker (it answers hash requests
    * then) when there is none yet, else is terminated. The ingest that follows hashes its table there.
@@ -52,12 +54,31 @@ function wrap(worker: Worker, early: boolean): ParseWorker {
   });
   reply.catch(() => undefined); // awaited by run(); a worker terminated early is never asked
   worker.unref();
+  const waiting: Array<{ resolve: (reply: ParseReply) => void; reject: (err: Error) => void }> = [];
+  let listening = false;
+  const listen = (): void => {
+    listening = true;
+    worker.on('message', (message: ParseReply) => waiting.shift()?.resolve(message));
+    const fail = (err: Error): void => {
+      for (const next of waiting.splice(0)) next.reject(err);
+    };
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the parse worker exited (code ${code}) without an answer`)));
+  };
   return {
     early,
     run(job) {
       worker.ref();
       worker.postMessage(job);
       return reply;
+    },
+    queue(job) {
+      if (!listening) listen();
+      worker.ref();
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        worker.postMessage(job);
+      });
     },
     retire() {
       if (!adoptHashWorker(worker)) void worker.terminate();

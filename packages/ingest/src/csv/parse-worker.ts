@@ -73,11 +73,22 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
   };
 }
 
-parentPort?.once('message', (job: ParseJob) => {
-  parseJob(job).then(
+// Jobs are answered in order. A streamed read's blocks keep the worker parsing; after any other
+// job it serves hash requests.
+let hashing = false;
+let queue: Promise<void> = Promise.resolve();
+parentPort?.on('message', (message: ParseJob | HashRequest) => {
+  if (hashing) return;
+  const job = message as ParseJob;
+  if (!job.stream) hashing = true;
+  queue = queue.then(() => answerJob(job));
+});
+
+function answerJob(job: ParseJob): Promise<void> {
+  return parseJob(job).then(
     (reply) => {
       parentPort?.postMessage(reply);
-      void serveHashRequests();
+      if (!job.stream) void serveHashRequests();
     },
     (err: unknown) => {
       const reply: ParseReply =
@@ -87,7 +98,7 @@ parentPort?.once('message', (job: ParseJob) => {
       parentPort?.postMessage(reply);
     },
   );
-});
+}
 
 /**
  * After its parse job the worker may stay on as the process's hash worker (core's adoptHashWorker):

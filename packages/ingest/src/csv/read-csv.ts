@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { BuffError, sliceBars, type Bars } from '@buff/core';
 import { PARALLEL_PARSE_BYTES } from './parallel-threshold.js';
 import { mapColumns, TIMESTAMP_ALIASES } from '../rules/column-mapping.js';
@@ -71,25 +71,9 @@ export interface CsvColumns {
  * @example const { bars, sha256 } = await readCsvColumns('btc.csv', { file: 'btc.csv', timestamps: await createTimestampParser({ format: 'iso' }) });
  */
 export async function readCsvColumns(path: string, options: ReadCsvOptions): Promise<CsvColumns> {
-  let fd: number;
+  const fd = openCsv(path, options.file);
   try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new BuffError('NOT_FOUND', `cannot open ${options.file}: ${(err as Error).message}`, {
-      cause: err,
-      details: { file: options.file },
-    });
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) {
-      throw new BuffError('INVALID_INPUT', `${options.file} is a folder, not a CSV file`, {
-        details: { file: options.file, rule: 'INPUT_IS_FOLDER' },
-      });
-    }
-    // Blank lines at the very end are no rows: parsing stops before them (they are hashed).
-    const size = endOfLastLine(fd, stat.size);
-    if (size === 0) throw ruleError('EMPTY_FILE', { file: options.file, line: 1 }, '', 'file is empty');
+    const { stat, size } = contentOf(fd, options.file);
     const tail = { fd, from: size, to: stat.size };
     if (size >= (options.parallelBytes ?? PARALLEL_PARSE_BYTES)) {
       const worker = startParseWorker(); // boots while the header and first row are read
@@ -243,7 +227,32 @@ async function readInParallel(
   }
 }
 
-function createParser(options: ReadCsvOptions, size: number, onFirstRow?: () => void): CsvLineParser {
+/** Opens the CSV to read; a clear NOT_FOUND when it cannot. */
+export function openCsv(path: string, file: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    throw new BuffError('NOT_FOUND', `cannot open ${file}: ${(err as Error).message}`, {
+      cause: err,
+      details: { file },
+    });
+  }
+}
+
+/** The open file's stat and the size of its content (blank lines at the very end are no rows: parsing stops before them; they are hashed). */
+export function contentOf(fd: number, file: string): { stat: Stats; size: number } {
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) {
+    throw new BuffError('INVALID_INPUT', `${file} is a folder, not a CSV file`, {
+      details: { file, rule: 'INPUT_IS_FOLDER' },
+    });
+  }
+  const size = endOfLastLine(fd, stat.size);
+  if (size === 0) throw ruleError('EMPTY_FILE', { file, line: 1 }, '', 'file is empty');
+  return { stat, size };
+}
+
+export function createParser(options: ReadCsvOptions, size: number, onFirstRow?: () => void): CsvLineParser {
   return new CsvLineParser({
     file: options.file,
     timestamps: options.timestamps,
@@ -321,7 +330,7 @@ const TAIL_BYTES = 64 * 1024;
  * The end of the file's content: just after the LF of its last non-blank line when only CR/LF
  * bytes follow (blank lines at the very end), else the size. 0 when the file holds only CR/LF.
  */
-function endOfLastLine(fd: number, size: number): number {
+export function endOfLastLine(fd: number, size: number): number {
   const from = Math.max(0, size - TAIL_BYTES);
   const tail = readRange(fd, from, size);
   let i = tail.length - 1;
@@ -331,7 +340,7 @@ function endOfLastLine(fd: number, size: number): number {
   return lf < 0 ? size : from + lf + 1;
 }
 
-function readRange(fd: number, from: number, to: number): Buffer {
+export function readRange(fd: number, from: number, to: number): Buffer {
   const buf = Buffer.alloc(to - from);
   let read = 0;
   while (read < buf.length) {
@@ -343,7 +352,7 @@ function readRange(fd: number, from: number, to: number): Buffer {
 }
 
 /** The position just after the first LF at or after `target` (the start of a line), or `size`. */
-function findSplit(fd: number, size: number, target: number): number {
+export function findSplit(fd: number, size: number, target: number): number {
   const buf = Buffer.allocUnsafe(64 * 1024);
   for (let position = target; position < size; ) {
     const read = readSync(fd, buf, 0, Math.min(buf.length, size - position), position);
@@ -356,7 +365,7 @@ function findSplit(fd: number, size: number, target: number): number {
 }
 
 /** Hashes bytes [start, end) of the file, read in pieces that stay in the CPU cache between the read and the hash. */
-function hashFileRange(
+export function hashFileRange(
   fd: number,
   start: number,
   end: number,

@@ -2,12 +2,29 @@ import { QualityReportSchema, timeframeMs, type Bars, type QualityReport, type T
 import { isoUtc } from '../time/civil-time.js';
 import { missingBars, type GapRange } from './gaps.js';
 
+/** How many rows a table has and the ms of its first and last (undefined when it has none). */
+export interface TableSpan {
+  rows: number;
+  firstMs: number | undefined;
+  lastMs: number | undefined;
+}
+
+/**
+ * The span of bars held whole.
+ * @example buildQualityReport({ ...input, span: spanOf(bars) });
+ */
+export function spanOf(bars: Bars): TableSpan {
+  const rows = bars.ts.length;
+  return { rows, firstMs: rows > 0 ? bars.ts[0] : undefined, lastMs: rows > 0 ? bars.ts[rows - 1] : undefined };
+}
+
 export interface QualityReportInput {
   symbol: string;
   timeframe: Timeframe;
   /** The source file's name (no folders: reports stay the same wherever the file was). */
   source: string;
-  bars: Bars;
+  /** The rows and their first and last timestamps (a streamed table is not at hand whole: see {@link spanOf}). */
+  span: TableSpan;
   gaps: GapRange[];
   gapsAllowed: boolean;
   /** `csv` checks line-level rules (truncation, field counts) that an Arrow file cannot break. */
@@ -20,13 +37,11 @@ export interface QualityReportInput {
  * The quality report of an ingest that passed: rows, span, expected rows, gaps with ranges,
  * and per rule how many items it checked. Only GAP can have violations in a passed ingest
  * (gaps allowed); every other violation fails the ingest instead.
- * @example const report = buildQualityReport({ symbol: 'BTC-USD', timeframe: '1m', source: 'btc.csv', bars, gaps, gapsAllowed: true, kind: 'csv', sourceColumns: 6 });
+ * @example const report = buildQualityReport({ symbol: 'BTC-USD', timeframe: '1m', source: 'btc.csv', span: spanOf(bars), gaps, gapsAllowed: true, kind: 'csv', sourceColumns: 6 });
  */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
-  const { bars, gaps } = input;
-  const rows = bars.ts.length;
-  const first = rows > 0 ? (bars.ts[0] as number) : undefined;
-  const last = rows > 0 ? (bars.ts[rows - 1] as number) : undefined;
+  const { gaps } = input;
+  const { rows, firstMs: first, lastMs: last } = input.span;
   const expectedRows =
     first === undefined || last === undefined ? 0 : (last - first) / timeframeMs(input.timeframe) + 1;
   const steps = Math.max(rows - 1, 0);

@@ -22,6 +22,7 @@ import {
 import { barsToTable } from '../arrow/bars-table.js';
 import { tableToIpcChunks } from '../arrow/ipc-chunks.js';
 import { isGap } from '../rules/gaps.js';
+import { spanOf, type TableSpan } from '../rules/quality-report.js';
 import { commitDataset, type StagedFile } from './commit-dataset.js';
 import { MANIFEST_FILE, datasetDir, qualityFileName, tableFileName, validateSymbol } from './dataset-paths.js';
 import { readDatasetManifest } from './read-dataset.js';
@@ -74,7 +75,6 @@ export async function storeTable(
   const dir = datasetDir(dataRoot, input.symbol);
   validateSymbol(input.symbol);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
-  const derivedFrom = base ? (input.derivedFrom ?? base.tables['1m']?.contentId) : undefined;
 
   checkColumnLengths(input.bars, input.symbol);
   const created = mkdirSync(dir, { recursive: true });
@@ -90,34 +90,9 @@ export async function storeTable(
     table.catch(() => undefined); // awaited below, also after a failure
     const report = check === undefined ? input.quality : check();
     const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
-    const files: StagedFile[] = [];
-    const quality = report === undefined ? undefined : stageQuality(dir, report, files, temps);
     const { sha256, bytes } = (await table).entry;
-    const dataset = describeTable(
-      input.bars,
-      input.timeframe,
-      { sha256, bytes, gapCount },
-      derivedFrom,
-      base ? input.includePartial : undefined,
-    );
-    files.unshift({ temp: tableTemp, name: dataset.file });
-    const manifest: DatasetManifest = base
-      ? {
-          ...base,
-          tables: sortTables({ ...base.tables, [input.timeframe]: dataset }),
-          ...(quality === undefined ? {} : { quality }),
-        }
-      : {
-          schemaVersion: 1,
-          symbol: input.symbol,
-          source: input.source,
-          ingestOptions: input.ingestOptions ?? {},
-          tables: { '1m': dataset },
-          ...(quality === undefined ? {} : { quality }),
-        };
-    parseOrThrow(DatasetManifestSchema, manifest, 'INVALID_INPUT', 'dataset manifest');
-    const manifestTemp = stageSmallFile(join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`, temps);
-    commitDataset(dir, files, manifestTemp, filesOf(manifest));
+    const staged = { temp: tableTemp, sha256, bytes, gapCount, span: spanOf(input.bars) };
+    const dataset = commitTable(dir, { ...input, quality: report }, staged, base, temps);
     return dataset;
   } catch (err) {
     await table?.catch(() => undefined); // no write left running into a removed file
@@ -125,6 +100,52 @@ export async function storeTable(
     if (created !== undefined) rmSync(created, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A table written and fsynced to a temp file in its dataset folder, and what the manifest says of it. */
+export interface StagedTable {
+  temp: string;
+  sha256: string;
+  bytes: number;
+  gapCount: number;
+  span: TableSpan;
+}
+
+/**
+ * Stages the quality report and the manifest naming a staged table, and commits them
+ * (commitDataset: the manifest's rename is the switch). `base`: the manifest a derived table is added to.
+ * @example commitTable(dir, { symbol, timeframe: '1m', source, quality }, staged, undefined, temps);
+ */
+export function commitTable(
+  dir: string,
+  input: Omit<WriteDatasetInput, 'bars'>,
+  staged: StagedTable,
+  base: DatasetManifest | undefined,
+  temps: string[],
+): DatasetTable {
+  const derivedFrom = base ? (input.derivedFrom ?? base.tables['1m']?.contentId) : undefined;
+  const files: StagedFile[] = [];
+  const quality = input.quality === undefined ? undefined : stageQuality(dir, input.quality, files, temps);
+  const dataset = describeTable(staged, input.timeframe, derivedFrom, base ? input.includePartial : undefined);
+  files.unshift({ temp: staged.temp, name: dataset.file });
+  const manifest: DatasetManifest = base
+    ? {
+        ...base,
+        tables: sortTables({ ...base.tables, [input.timeframe]: dataset }),
+        ...(quality === undefined ? {} : { quality }),
+      }
+    : {
+        schemaVersion: 1,
+        symbol: input.symbol,
+        source: input.source,
+        ingestOptions: input.ingestOptions ?? {},
+        tables: { '1m': dataset },
+        ...(quality === undefined ? {} : { quality }),
+      };
+  parseOrThrow(DatasetManifestSchema, manifest, 'INVALID_INPUT', 'dataset manifest');
+  const manifestTemp = stageSmallFile(join(dir, MANIFEST_FILE), `${canonicalJsonPretty(manifest)}\n`, temps);
+  commitDataset(dir, files, manifestTemp, filesOf(manifest));
+  return dataset;
 }
 
 /** Checks the report, writes it to a temp file and adds it to `files`; returns its manifest entry. */
@@ -158,22 +179,21 @@ function stageSmallFile(path: string, data: string, temps: string[]): string {
 }
 
 function describeTable(
-  bars: Bars,
+  staged: StagedTable,
   timeframe: Timeframe,
-  file: { sha256: string; bytes: number; gapCount: number },
   derivedFrom?: string,
   includePartial?: boolean,
 ): DatasetTable {
-  const rows = bars.ts.length;
-  const { sha256, bytes, gapCount } = file;
+  const { sha256, bytes, gapCount, span } = staged;
+  const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
   return {
     timeframe,
     file: tableFileName(timeframe, sha256),
     contentId: sha256,
     bytes,
-    rows,
-    first: rows ? new Date(bars.ts[0] as number).toISOString() : null,
-    last: rows ? new Date(bars.ts[rows - 1] as number).toISOString() : null,
+    rows: span.rows,
+    first: span.rows ? iso(span.firstMs) : null,
+    last: span.rows ? iso(span.lastMs) : null,
     gapCount,
     ...(derivedFrom === undefined ? {} : { derivedFrom }),
     ...(includePartial === undefined ? {} : { includePartial }),
