@@ -23,7 +23,7 @@ export interface WrittenBars {
 
 /**
  * Writes canonical bars to an Arrow IPC file as they come, one record batch of
- * {@link BATCH_ROWS} rows at a time, hashing the bytes on the way: memory holds one batch, not
+ * {@link BATCH_ROWS} rows (or `batchRows`) at a time, hashing the bytes on the way: memory holds one batch, not
  * the table. `path` undefined: the bytes are only hashed. The file is fsynced by finish.
  * @example const writer = new BarsFileWriter(temp); writer.append(bars); const { sha256 } = writer.finish();
  */
@@ -31,14 +31,20 @@ export class BarsFileWriter {
   private readonly fd: number | undefined;
   private readonly hash: Hash = createHash('sha256');
   private readonly writer = new RecordBatchFileWriter();
-  private readonly ts = new BigInt64Array(BATCH_ROWS);
-  private readonly values = Array.from({ length: 5 }, () => new Float64Array(BATCH_ROWS));
+  private readonly ts: BigInt64Array;
+  private readonly values: Float64Array[];
   private fill = 0;
   private rows = 0;
   private bytes = 0;
   private pending: Uint8Array[] = [];
 
-  constructor(path: string | undefined) {
+  /** `batchRows`: rows per batch (tests make it small; stored tables keep {@link BATCH_ROWS}). */
+  constructor(
+    path: string | undefined,
+    private readonly batchRows = BATCH_ROWS,
+  ) {
+    this.ts = new BigInt64Array(batchRows);
+    this.values = Array.from({ length: 5 }, () => new Float64Array(batchRows));
     this.fd = path === undefined ? undefined : openSync(path, 'w');
     const sink = new AsyncByteQueue();
     sink.write = (chunk) => {
@@ -51,7 +57,7 @@ export class BarsFileWriter {
   append(bars: Bars, from = 0, to = bars.ts.length, tsInt64?: BigInt64Array): void {
     const columns = [bars.open, bars.high, bars.low, bars.close, bars.volume];
     for (let at = from; at < to; ) {
-      const n = Math.min(to - at, BATCH_ROWS - this.fill);
+      const n = Math.min(to - at, this.batchRows - this.fill);
       if (tsInt64 === undefined) writeInt64Ms(bars.ts.subarray(at, at + n), this.ts.subarray(this.fill), 0, n);
       else this.ts.set(tsInt64.subarray(at, at + n), this.fill);
       columns.forEach((column, slot) =>
@@ -59,7 +65,7 @@ export class BarsFileWriter {
       );
       this.fill += n;
       at += n;
-      if (this.fill === BATCH_ROWS) this.flushBatch();
+      if (this.fill === this.batchRows) this.flushBatch();
     }
   }
 
