@@ -241,7 +241,10 @@ function record(f) {
     '| --- | --- | --- |',
     ...f.checks.map((c) => `| ${c.name} | ${c.figure} | ${c.pass ? 'pass' : 'FAIL'} |`),
     '',
-    `RSS: hour ${f.rss.earlyHours} median ${mb(f.rss.early)} MiB, hour ${f.rss.lateHours} median ${mb(f.rss.late)} MiB (growth ${(f.rss.growth * 100).toFixed(1)}%, ${f.rss.samples} samples).`,
+    `RSS: hour 12 ${mb(f.rss.atHour12)} MiB, hour 72 ${mb(f.rss.atHour72)} MiB; hour ${f.rss.earlyHours} median ${mb(f.rss.early)} MiB, hour ${f.rss.lateHours} median ${mb(f.rss.late)} MiB (growth ${(f.rss.growth * 100).toFixed(1)}%, ${f.rss.samples} samples, every 100 ms).`,
+    `Inside each process (the same windows scaled to its span): ${f.rss.processes
+      .map((p) => `hours ${p.hours}: ${mb(p.early)} -> ${mb(p.late)} MiB (${(p.growth * 100).toFixed(1)}%)`)
+      .join('; ')}.`,
     `Notifications delivered: ${Object.entries(f.delivered)
       .map(([kind, n]) => `${kind} ${n}`)
       .join(', ')}.`,
