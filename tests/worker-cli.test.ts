@@ -8,9 +8,10 @@ import { SWEEP_DEMO, expectCellsDone, expectSameSweep, sweepInProcess } from './
 import { makeTempDir } from './helpers/tmp.js';
 import { exited, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
 
-// `buff sweep --driver fs` queues one sweep-cell job per cell; `buff worker`s run them. A worker is
-// SIGKILLed while it holds a cell: another worker retries the cell, every cell is done exactly once,
-// and the sweep's report is byte-identical to the in-process sweep's.
+// `buff sweep --driver fs --cells-per-job 4` queues the 9 cells as sweep-cell jobs of 4, 4 and 1 cells;
+// `buff worker`s run them. A worker is SIGKILLed while it holds a chunk: another worker retries the
+// chunk, every cell is done exactly once, and the sweep's report is byte-identical to the in-process
+// sweep's.
 describe('buff worker (built CLI)', () => {
   const tmp = makeTempDir('buff-worker-');
   const data = join(tmp.dir, 'data');
@@ -27,7 +28,17 @@ describe('buff worker (built CLI)', () => {
     const flags = ['--runs-root', runsRoot, '--data-root', data, '--heartbeat-seconds', '5'];
     const doomed = startBuiltWorker(flags);
     workers.push(doomed);
-    const sweep = runBuilt(['sweep', '--config', SWEEP_DEMO, '--driver', 'fs', ...flags, '--json']);
+    const sweep = runBuilt([
+      'sweep',
+      '--config',
+      SWEEP_DEMO,
+      '--driver',
+      'fs',
+      '--cells-per-job',
+      '4',
+      ...flags,
+      '--json',
+    ]);
     const queue = openFsJobQueue({ runsRoot });
     const held = await killWhileHoldingJob(doomed, queue);
     const rescuer = startBuiltWorker(flags);
@@ -36,6 +47,7 @@ describe('buff worker (built CLI)', () => {
     const result = await sweep;
     const report = expectSameSweep(result, expected);
     const cells = await expectCellsDone(queue, report.cells);
+    expect(cells.map((job) => (job.payload as { cells: unknown[] }).cells.length).sort()).toEqual([1, 4, 4]);
     const retried = cells.find((job) => job.id === held.id);
     expect(retried).toMatchObject({ attempts: 2, worker: expect.stringContaining(`:${rescuer.pid}`) });
     expect(retried?.reason).toMatch(new RegExp(`pid ${doomed.pid}\\) stopped without finishing`));

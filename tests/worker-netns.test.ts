@@ -8,6 +8,7 @@ import { runBuilt } from './helpers/built-cli.js';
 import { REPO_ROOT, lastJson } from './helpers/cli.js';
 import { type Network, type NetnsPostgres, createNetwork, netnsUnavailable, startPostgresIn } from './helpers/netns.js';
 import { findPostgresBin } from './helpers/pg.js';
+import { expectCellsDone } from './helpers/sweep-checks.js';
 import { makeTempDir } from './helpers/tmp.js';
 import { exited, freezeWhileHoldingJob, killWhileHoldingJob, startBuiltWorker } from './helpers/workers.js';
 
@@ -120,9 +121,7 @@ describe.skipIf(unavailable)('buff worker --driver pg on three network namespace
     expect(readFileSync(join(report.dir, 'report.json'), 'utf8')).toBe(
       readFileSync(join(expected.dir, 'report.json'), 'utf8'),
     );
-    const cells = await q.list({ kind: 'sweep-cell' });
-    expect(cells).toHaveLength(report.cells);
-    expect(cells.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
+    const cells = await expectCellsDone(q, report.cells);
     for (const id of [killed.id, cut.id])
       expect(cells.find((job) => job.id === id)).toMatchObject({
         attempts: 2,

@@ -51,12 +51,17 @@ export function expectSameSweep(result: CliResult, expected: SweepSummary): Swee
 }
 
 /**
- * Expects the queue to hold one sweep-cell job per cell, each done with its result; returns them.
- * @example const cells = await expectCellsDone(queue, report.cells);
+ * Expects the queue's sweep-cell jobs to cover each of the sweep's cells exactly once (a job holds
+ * a chunk of cells), each job done with one summary per cell; returns the jobs.
+ * @example const jobs = await expectCellsDone(queue, report.cells);
  */
 export async function expectCellsDone(queue: Pick<JobQueue, 'list'>, cells: number): Promise<Job[]> {
   const jobs = await queue.list({ kind: 'sweep-cell' });
-  expect(jobs).toHaveLength(cells);
-  expect(jobs.every((job) => job.status === 'done' && Array.isArray(job.result))).toBe(true);
+  const covered = jobs.flatMap((job) => (job.payload as { cells: Array<{ cell: number }> }).cells.map((c) => c.cell));
+  expect(covered.sort((a, b) => a - b)).toEqual(Array.from({ length: cells }, (_, i) => i));
+  for (const job of jobs) {
+    expect(job.status).toBe('done');
+    expect(job.result).toHaveLength((job.payload as { cells: unknown[] }).cells.length);
+  }
   return jobs;
 }

@@ -139,8 +139,11 @@ export {
   normalQuantile,
 } from './sweep/sweep-stats.js';
 export { runSweep } from './sweep/run-sweep.js';
-export { sweepCellEquity } from './jobs/sweep-cell-job.js';
-export type { SweepCellPayload, CellDataCache } from './jobs/sweep-cell-job.js';
+export { sweepCellSummaries, SweepCellsPayloadSchema } from './jobs/sweep-cell-job.js';
+export type { SweepCellsPayload, SweepCellsControl, CellDataCache } from './jobs/sweep-cell-job.js';
+export { decodeCellSummary, encodeCellSummary } from './sweep/cell-summary-json.js';
+export type { EncodedCellSummary } from './sweep/cell-summary-json.js';
+export type { CellSummary } from './sweep/sweep-cell-metrics.js';
 export type { RunSweepOptions, RunSweepResult } from './sweep/run-sweep.js';
 export { SweepReportSchema, sweepMarkdown } from './sweep/sweep-report.js';
 export type { SweepReport } from './sweep/sweep-report.js';

@@ -29,7 +29,11 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
           type: 'string',
           describe: 'PostgreSQL connection string for --driver pg (else BUFF_PG_URL)',
         })
-        .option('heartbeat-seconds', { type: 'number', default: 30, describe: 'see buff worker' }),
+        .option('heartbeat-seconds', { type: 'number', default: 30, describe: 'see buff worker' })
+        .option('cells-per-job', {
+          type: 'number',
+          describe: 'with --driver: cells per sweep-cell job (default: the cells / 64, at least 1)',
+        }),
     async (args) => {
       const out = outputFor(args);
       const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
@@ -53,7 +57,9 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
           configPath: path,
           dataRoot: dataRoot.path,
           runStore: registry,
-          ...(queue ? { cellEquities: cellsOnWorkers(queue, (line) => out.progress(line)) } : {}),
+          ...(queue
+            ? { cellSummaries: cellsOnWorkers(queue, (line) => out.progress(line), { perJob: args.cellsPerJob }) }
+            : {}),
         });
         out.line(report.sweepId);
         out.line(`folder ${dir}`);

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { parseOrThrow } from '@buff/core';
-import type { JobHandler, JobKind, RunRegistry } from '@buff/registry';
+import type { JobHandler, JobKind, JsonValue, RunRegistry } from '@buff/registry';
 
 const IngestPayloadSchema = z
   .object({ file: z.string(), symbol: z.string(), allowGaps: z.boolean().default(false) })
-  .strict();
-const SweepCellPayloadSchema = z
-  .object({ sweepKey: z.string(), cell: z.number().int().min(0), config: z.record(z.string(), z.unknown()) })
   .strict();
 
 export interface WorkerRoots {
@@ -17,13 +14,13 @@ export interface WorkerRoots {
 
 /**
  * The handlers of `buff worker`: `ingest` (a CSV into the dataset store), `build` (the server's
- * build job: a run config, optionally an upload), `sweep-cell` (one cell's equity returns). Run
+ * build job: a run config, optionally an upload), `sweep-cell` (a chunk of cells' summaries). Run
  * ids are content ids and the dataset store commits whole, so a retried job publishes once.
  * `train` is not run by workers yet (train with `buff train`).
  * @example startJobWorker({ queue, workerId, handlers: await workerHandlers(roots) });
  */
 export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record<JobKind, JobHandler>>> {
-  const [{ buildJobHandler }, { sweepCellEquity }, { ingestCsv }] = await Promise.all([
+  const [{ buildJobHandler }, { sweepCellSummaries }, { ingestCsv }] = await Promise.all([
     import('@buff/server'),
     import('@buff/engine'),
     import('@buff/ingest'),
@@ -42,9 +39,12 @@ export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record
     },
     build: buildJobHandler({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, runStore: roots.registry }),
     'sweep-cell': async (job, ctx) => {
-      const payload = parseOrThrow(SweepCellPayloadSchema, job.payload, 'INVALID_INPUT', `job ${job.id} payload`);
       ctx.progress({ step: 'simulate' });
-      return sweepCellEquity(payload.config, roots.dataRoot, cache, `sweep ${payload.sweepKey} cell ${payload.cell}`);
+      const summaries = await sweepCellSummaries(job.payload, roots.dataRoot, cache, {
+        signal: ctx.signal,
+        onCell: (done, total) => ctx.progress({ step: 'simulate', done, total }),
+      });
+      return summaries as unknown as JsonValue;
     },
   };
 }

@@ -1,49 +1,84 @@
-import { canonicalJson } from '@buff/core';
+import { z } from 'zod';
+import { canonicalJson, parseOrThrow } from '@buff/core';
 import type { RunConfig, RunConfigInput } from '../run-config.js';
 import { prepareRun } from '../prepare-run.js';
 import { loadRunInputs } from '../run-inputs.js';
 import { type CellEvaluator, cellEvaluator } from '../sweep/cell-evaluator.js';
+import { type EncodedCellSummary, encodeCellSummary } from '../sweep/cell-summary-json.js';
+import { equityReturns, segmentEdges, summarizeCell } from '../sweep/sweep-cell-metrics.js';
+import { walkForwardFolds } from '../sweep/walk-forward.js';
 
-/** The payload of a `sweep-cell` job: one cell's full run config (plain JSON) and its place in the sweep. */
-export interface SweepCellPayload {
-  sweepKey: string;
-  cell: number;
-  config: RunConfigInput;
-}
+/**
+ * The payload of a `sweep-cell` job: a chunk of cells of one sweep (each its full run config as
+ * plain JSON and its place in the sweep) and what a worker needs to summarise them.
+ */
+export const SweepCellsPayloadSchema = z
+  .object({
+    sweepKey: z.string(),
+    walkForward: z.object({ scheme: z.enum(['rolling', 'anchored']), folds: z.number().int().min(1) }).strict(),
+    cscvBlocks: z.number().int().min(2),
+    cells: z
+      .array(z.object({ cell: z.number().int().min(0), config: z.record(z.string(), z.unknown()) }).strict())
+      .min(1),
+  })
+  .strict();
+export type SweepCellsPayload = z.infer<typeof SweepCellsPayloadSchema>;
 
-/** Keeps a worker's last data load and its cell evaluator (indicator cache): the cells of one sweep share them. */
+/** Keeps a worker's last data load and its cell evaluator (indicator cache): the chunks of one sweep share them. */
 export interface CellDataCache {
   key?: string;
   evaluator?: Promise<CellEvaluator>;
 }
 
+/** What a chunk's caller may watch and stop. */
+export interface SweepCellsControl {
+  /** Called after each cell with how many of the chunk are done. */
+  onCell?: (done: number, total: number) => void;
+  /** Stops between cells (the job was taken back or handed back). */
+  signal?: AbortSignal;
+}
+
 /**
- * Simulates one sweep cell and returns its equity curve, the numbers `runSweep` computes
- * in-process (same evaluator, same data). Cells of one sweep read the same data: `cache` keeps
- * one load and one indicator cache per worker.
- * @example const equity = await sweepCellEquity(payload.config, 'data', cache);
+ * Simulates a chunk of sweep cells and returns each cell's summary (walk-forward segments and CSCV
+ * blocks, {@link encodeCellSummary}) in the chunk's order: the numbers `runSweep` computes
+ * in-process (same evaluator, same data, same summary). Chunks of one sweep read the same data:
+ * `cache` keeps one load and one indicator cache per worker. Yields between cells so heartbeats go out.
+ * @example const summaries = await sweepCellSummaries(job.payload, 'data', cache);
  */
-export async function sweepCellEquity(
-  config: RunConfigInput | Record<string, unknown>,
+export async function sweepCellSummaries(
+  payload: unknown,
   dataRoot: string,
   cache: CellDataCache = {},
-  source = 'sweep cell',
-): Promise<number[]> {
-  // prepareRun's strict parse checks the plain JSON a job carries
-  const prepared = await prepareRun(config as RunConfigInput, { source });
-  const key = dataKey(prepared.config, dataRoot);
+  control: SweepCellsControl = {},
+): Promise<EncodedCellSummary[]> {
+  const chunk = parseOrThrow(SweepCellsPayloadSchema, payload, 'INVALID_INPUT', 'sweep-cell job payload');
+  const out: EncodedCellSummary[] = [];
+  let buffer: Float64Array | undefined;
+  for (const { cell, config } of chunk.cells) {
+    control.signal?.throwIfAborted();
+    // prepareRun's strict parse checks the plain JSON a job carries
+    const prepared = await prepareRun(config as RunConfigInput, { source: `sweep ${chunk.sweepKey} cell ${cell}` });
+    const evaluate = await evaluatorFor(prepared.config, dataRoot, cache);
+    const equity = evaluate(prepared);
+    const length = Math.max(0, equity.length - 1);
+    if (buffer?.length !== length) buffer = new Float64Array(length);
+    const edges = segmentEdges(walkForwardFolds(length, chunk.walkForward.folds, chunk.walkForward.scheme));
+    out.push(encodeCellSummary(summarizeCell(equityReturns(equity, buffer), edges, chunk.cscvBlocks)));
+    control.onCell?.(out.length, chunk.cells.length);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+function evaluatorFor(config: RunConfig, dataRoot: string, cache: CellDataCache): Promise<CellEvaluator> {
+  const key = canonicalJson([dataRoot, config.symbols, config.timeframe, config.window, config.data ?? null]);
   if (cache.key !== key || !cache.evaluator) {
     cache.key = key;
-    cache.evaluator = loadRunInputs(prepared.config, dataRoot).then(async (loaded) => {
+    cache.evaluator = loadRunInputs(config, dataRoot).then(async (loaded) => {
       await loaded.verified;
       return cellEvaluator(loaded.bars);
     });
     cache.evaluator.catch(() => (cache.key = undefined));
   }
-  const evaluate = await cache.evaluator;
-  return Array.from(evaluate(prepared));
-}
-
-function dataKey(config: RunConfig, dataRoot: string): string {
-  return canonicalJson([dataRoot, config.symbols, config.timeframe, config.window, config.data ?? null]);
+  return cache.evaluator;
 }

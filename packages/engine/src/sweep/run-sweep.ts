@@ -44,10 +44,15 @@ export interface RunSweepOptions extends CellEvaluatorOptions {
   runStore: RunStore;
   logger?: Logger;
   /**
-   * Computes the cells' equity curves elsewhere (`buff sweep --driver pg`: one `sweep-cell` job
-   * per cell on `buff worker`s); by default they are simulated in this process.
+   * Summarises the cells elsewhere (`buff sweep --driver fs|pg`: `sweep-cell` jobs of a chunk of
+   * cells each on `buff worker`s, `sweepCellSummaries`) and returns their summaries in cell
+   * order; by default the cells are simulated in this process. The best cell is simulated again here.
    */
-  cellEquities?: (cells: Array<{ cell: number; config: RunConfigInput }>, sweepId: string) => Promise<Float64Array[]>;
+  cellSummaries?: (
+    cells: Array<{ cell: number; config: RunConfigInput }>,
+    sweepId: string,
+    plan: Pick<SweepConfig, 'walkForward' | 'cscvBlocks'>,
+  ) => Promise<CellSummary[]>;
 }
 
 export interface RunSweepResult {
@@ -82,14 +87,14 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
   if (existing) return { report: existing.report, dir: existing.dir, created: false, indicatorSeries: 0 };
 
   const evaluate = cellEvaluator(data.bars, options);
-  const remote = options.cellEquities
-    ? await options.cellEquities(
+  const remote = options.cellSummaries
+    ? await options.cellSummaries(
         cells.map((cell, index) => ({ cell: index, config: applyCell(base, cell) as RunConfigInput })),
         sweepId,
+        { walkForward: sweep.walkForward, cscvBlocks: sweep.cscvBlocks },
       )
     : undefined;
-  const equityOf = remote ? (cell: PreparedRun) => remote[prepared.indexOf(cell)] as Float64Array : evaluate;
-  const summary = summarizeCells(sweep, prepared, equityOf);
+  const summary = summarizeCells(sweep, prepared, evaluate, remote);
   logger.info({ sweepId, cells: cells.length, indicatorSeries: evaluate.cache.computed }, 'sweep cells simulated');
   const report = summarize(sweep, sweepId, cells, summary, data.inputs);
   if (sweep.keep === 'best' && report.best !== null) {
@@ -160,32 +165,41 @@ interface SweepSummary {
   bestReturns: Float64Array | undefined;
 }
 
-/** Simulates every cell once, keeping only its summary; the best cell is simulated again for its returns. */
+/**
+ * Simulates every cell once, keeping only its summary (or takes the summaries workers computed);
+ * the best cell is simulated again for its returns.
+ */
 function summarizeCells(
   sweep: SweepConfig,
   prepared: PreparedRun[],
   evaluate: (cell: PreparedRun) => Float64Array,
+  remote?: CellSummary[],
 ): SweepSummary {
   let folds: Fold[] = [];
   let edges: number[] = [];
   let buffer: Float64Array | undefined;
-  const summaries = prepared.map((cell, index) => {
-    const equity = evaluate(cell);
-    if (index === 0) {
-      folds = walkForwardFolds(Math.max(0, equity.length - 1), sweep.walkForward.folds, sweep.walkForward.scheme);
-      edges = segmentEdges(folds);
-      buffer = new Float64Array(Math.max(0, equity.length - 1));
-    }
-    return summarizeCell(equityReturns(equity, buffer), edges, sweep.cscvBlocks);
-  });
+  const plan = (equityLength: number): void => {
+    folds = walkForwardFolds(Math.max(0, equityLength - 1), sweep.walkForward.folds, sweep.walkForward.scheme);
+    edges = segmentEdges(folds);
+    buffer = new Float64Array(Math.max(0, equityLength - 1));
+  };
+  const summaries =
+    remote ??
+    prepared.map((cell, index) => {
+      const equity = evaluate(cell);
+      if (index === 0) plan(equity.length);
+      return summarizeCell(equityReturns(equity, buffer), edges, sweep.cscvBlocks);
+    });
   const sharpes = summaries.map(cellSharpe);
   const best = sharpes.indexOf(Math.max(...sharpes));
   const bestCell = prepared[best];
+  const bestEquity = bestCell ? evaluate(bestCell) : undefined;
+  if (remote && bestEquity) plan(bestEquity.length);
   return {
     summaries,
     rows: foldMetrics(summaries, folds, sweep.walkForward.scheme),
     sharpes,
-    bestReturns: bestCell ? equityReturns(evaluate(bestCell)) : undefined,
+    bestReturns: bestEquity ? equityReturns(bestEquity) : undefined,
   };
 }
 

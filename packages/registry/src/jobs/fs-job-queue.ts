@@ -98,7 +98,10 @@ class FsJobQueue implements JobQueue {
     return total;
   }
 
-  claim(worker: string, kinds?: readonly JobKind[]): Promise<ClaimedJob | undefined> {
+  async claim(worker: string, kinds?: readonly JobKind[]): Promise<ClaimedJob | undefined> {
+    // an idle worker's poll reads the index without the lock: only when a job waits or a running
+    // job's holder looks dead does it take the lock (and look again, recovering dead holders first)
+    if (!(await this.mayClaim(kinds))) return undefined;
     return this.store.exclusive(async () => {
       await this.recoverLocked();
       const waiting = await this.waiting(kinds);
@@ -174,6 +177,21 @@ class FsJobQueue implements JobQueue {
     if (silent > this.staleMs)
       return `(pid ${lease.pid} on ${lease.host}) sent no heartbeat for ${Math.round(silent / 1000)} s`;
     return undefined;
+  }
+
+  /** A lock-free look: is a job of these kinds waiting, or does a running job's holder look dead? */
+  private async mayClaim(kinds: readonly JobKind[] | undefined): Promise<boolean> {
+    for (const status of ['interrupted', 'queued', 'running'] as const) {
+      const { items } = await this.store.list(COLLECTION, {
+        where: [{ field: 'job.status', op: 'eq', value: status }],
+        limit: 100_000,
+      });
+      const found = (items as unknown as Stored[]).some((item) =>
+        status === 'running' ? this.deadReason(item.lease) !== undefined : !kinds || kinds.includes(item.job.kind),
+      );
+      if (found) return true;
+    }
+    return false;
   }
 
   private async waiting(kinds: readonly JobKind[] | undefined): Promise<Stored[]> {

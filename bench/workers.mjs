@@ -1,0 +1,170 @@
+// Workers (issue 14 speed): the same sweep run through the fs job queue by one built `buff worker`
+// and by two, on this machine. Each round starts N idle workers (their start-up is not timed), then
+// times `buff sweep --driver fs` from submit to report (whole process of the built CLI: it loads the
+// data, queues the cells, waits, and writes the report). Rounds alternate 1, 2, 1, 2... on fresh runs
+// roots; the two reports must be byte-identical. Besides wall clock, the workers' CPU time while the
+// sweep ran is read from /proc (utime + stime): on a shared machine the wall-clock ratio depends on
+// the other load, the CPU time per cell does not.
+// BENCH_WORKERS_ROWS (bars, default 1,000,000), BENCH_WORKERS_SLOW (slow values, default 50: cells =
+// 20 x slow), BENCH_WORKERS_RUNS (rounds, default 2), BENCH_WORKERS_PER_JOB (--cells-per-job; default the CLI's). Prints a markdown section.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freshDir, smaCrossConfig, writeBenchDataset } from './lib/bench-dataset.mjs';
+import { median } from './lib/reference.mjs';
+
+const ROWS = Number(process.env.BENCH_WORKERS_ROWS ?? 1_000_000);
+const SLOW_N = Number(process.env.BENCH_WORKERS_SLOW ?? 50);
+const RUNS = Math.max(1, Number(process.env.BENCH_WORKERS_RUNS ?? 2));
+const REPO = resolve(new URL('..', import.meta.url).pathname);
+const TMP = join(REPO, 'bench/tmp/workers');
+const DATA_ROOT = join(TMP, 'data');
+const BIN = join(REPO, 'packages/cli/bin/buff.js');
+const ENV = { ...process.env, BUFF_LOG_LEVEL: 'warn', BUFF_CODE_CACHE: 'require' };
+const FAST = Array.from({ length: 20 }, (_, i) => 2 + i); // 2..21
+const SLOW = Array.from({ length: SLOW_N }, (_, i) => 25 + 2 * i);
+const CELLS = FAST.length * SLOW.length;
+const TICK_S = 1 / 100; // USER_HZ on Linux
+
+const ingest = await import(join(REPO, 'packages/ingest/dist/index.js'));
+const registry = await import(join(REPO, 'packages/registry/dist/index.js'));
+const PER_JOB = process.env.BENCH_WORKERS_PER_JOB;
+freshDir(TMP);
+const { window } = await writeBenchDataset(ingest, DATA_ROOT, ROWS);
+writeFileSync(join(TMP, 'base.json'), JSON.stringify(smaCrossConfig('bench workers', { fast: 10, slow: 31 }, window)));
+const SWEEP = join(TMP, 'sweep.json');
+const grid = { 'strategy.params.fast': FAST, 'strategy.params.slow': SLOW };
+writeFileSync(
+  SWEEP,
+  JSON.stringify({ name: 'workers', base: 'base.json', grid, walkForward: { folds: 4 }, keep: 'none' }),
+);
+
+/** CPU seconds (user + system) a live process has used so far. */
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_S;
+};
+
+/** Starts a built `buff worker` and resolves once it says it is on the queue. */
+const startWorker = (runsRoot) =>
+  new Promise((resolveReady, reject) => {
+    const child = spawn(process.execPath, [BIN, 'worker', '--runs-root', runsRoot, '--data-root', DATA_ROOT], {
+      cwd: REPO,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk) => (err = (err + chunk).slice(-4000)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('on the fs queue')) resolveReady(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready: ${err}`)));
+  });
+
+const stopWorker = (child) =>
+  new Promise((done) => {
+    child.removeAllListeners('exit');
+    child.once('exit', done);
+    child.kill('SIGTERM');
+  });
+
+/** Runs `buff sweep --driver fs` to the end: its wall time, and the time from its cells being queued to its exit. */
+const runSweep = (runsRoot) =>
+  new Promise((done, reject) => {
+    const args = [BIN, 'sweep', '--config', SWEEP, '--driver', 'fs', '--runs-root', runsRoot, '--data-root', DATA_ROOT];
+    if (PER_JOB) args.push('--cells-per-job', PER_JOB);
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { cwd: REPO, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let queuedAt;
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (queuedAt === undefined && stderr.includes('jobs on the fs job queue')) queuedAt = performance.now();
+    });
+    child.once('exit', (code) => {
+      const end = performance.now();
+      if (code !== 0 || queuedAt === undefined) reject(new Error(`buff sweep failed (${code}): ${stderr}`));
+      else done({ ms: end - start, submitMs: end - queuedAt, stdout });
+    });
+  });
+
+/** Where the workers' time went: per worker, the jobs' summed run time and the gaps between them (stderr). */
+const timeline = async (runsRoot) => {
+  const queue = registry.openFsJobQueue({ runsRoot });
+  const jobs = await queue.list({ kind: 'sweep-cell', limit: 100_000 });
+  await queue.close();
+  const byWorker = new Map();
+  for (const job of jobs) byWorker.set(job.worker, [...(byWorker.get(job.worker) ?? []), job]);
+  for (const [worker, list] of byWorker) {
+    const spans = list.map((j) => [Date.parse(j.startedAt), Date.parse(j.finishedAt)]).sort((a, b) => a[0] - b[0]);
+    const busy = spans.reduce((sum, [a, b]) => sum + (b - a), 0);
+    const first = spans[0][0];
+    const last = spans[spans.length - 1][1];
+    const firstJob = spans[0][1] - spans[0][0];
+    process.stderr.write(
+      `  ${worker}: ${list.length} jobs, in jobs ${busy} ms of ${last - first} ms (first job ${firstJob} ms)\n`,
+    );
+  }
+};
+
+const round = async (workers, name) => {
+  const runsRoot = join(TMP, name);
+  const children = await Promise.all(Array.from({ length: workers }, () => startWorker(runsRoot)));
+  const cpu0 = children.map((c) => cpuSeconds(c.pid));
+  const load0 = loadavg()[0];
+  const result = await runSweep(runsRoot);
+  const cpu = children.map((c, i) => cpuSeconds(c.pid) - cpu0[i]);
+  await Promise.all(children.map(stopWorker));
+  // human mode, so that the progress line saying the cells are queued is printed
+  const dir = /^folder (.+)$/m.exec(result.stdout)?.[1];
+  if (!dir || !result.stdout.includes(`\n${CELLS} cells swept`))
+    throw new Error(`unexpected sweep output ${result.stdout}`);
+  const report = readFileSync(join(dir, 'report.json'), 'utf8');
+  await timeline(runsRoot);
+  process.stderr.write(
+    `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, load ${load0.toFixed(1)}\n`,
+  );
+  return { ms: result.ms, submitMs: result.submitMs, cpu, load: [load0, loadavg()[0]], report };
+};
+
+const rounds = { 1: [], 2: [] };
+for (let i = 0; i < RUNS; i++) for (const n of [1, 2]) rounds[n].push(await round(n, `r${i}-w${n}`));
+const reports = new Set([...rounds[1], ...rounds[2]].map((r) => r.report));
+if (reports.size !== 1) throw new Error('the sweep reports of 1 and 2 workers differ');
+
+const wall = (n) => median(rounds[n].map((r) => r.ms));
+const fromSubmit = (n) => median(rounds[n].map((r) => r.submitMs));
+const cpuPerCell = (n) => median(rounds[n].map((r) => r.cpu.reduce((a, b) => a + b, 0))) / CELLS;
+// what two workers would take on two otherwise idle cores: the busier worker's CPU time
+const busiest = median(rounds[2].map((r) => Math.max(...r.cpu)));
+const oneCpu = median(rounds[1].map((r) => r.cpu[0]));
+const loads = [...rounds[1], ...rounds[2]].flatMap((r) => r.load);
+const fmt = (n) =>
+  rounds[n]
+    .map(
+      (r) =>
+        `${(r.ms / 1000).toFixed(1)} s (cpu ${r.cpu.map((s) => s.toFixed(1)).join(' + ')} s, load ${r.load.map((l) => l.toFixed(1)).join(' -> ')})`,
+    )
+    .join('; ');
+const lines = [
+  '## Workers (issue 14 speed, bench/workers.mjs)',
+  '',
+  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS} rounds alternating; reports byte-identical. Load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs.`,
+  '',
+  '| workers | median s, submit to report | median s, whole `buff sweep` | worker CPU ms per cell | rounds (whole process) |',
+  '| ---: | ---: | ---: | ---: | --- |',
+  ...[1, 2].map(
+    (n) =>
+      `| ${n} | ${(fromSubmit(n) / 1000).toFixed(1)} | ${(wall(n) / 1000).toFixed(1)} | ${(cpuPerCell(n) * 1000).toFixed(1)} | ${fmt(n)} |`,
+  ),
+  '',
+  `Wall-clock speed-up, 2 workers vs 1, submit to report: **${(fromSubmit(1) / fromSubmit(2)).toFixed(2)}x**; whole process (start-up and the sweep's own data load included): ${(wall(1) / wall(2)).toFixed(2)}x (target >= 1.8x; on a shared machine this depends on the other load).`,
+  `CPU view: one worker spent ${oneCpu.toFixed(1)} s of CPU; with two, the busier one spent ${busiest.toFixed(1)} s, so on two idle cores two workers finish the cells ${(oneCpu / busiest).toFixed(2)}x faster; CPU per cell 2 vs 1 workers: ${(cpuPerCell(2) / cpuPerCell(1)).toFixed(2)} (1.00 = no distribution overhead).`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+freshDir(TMP);
