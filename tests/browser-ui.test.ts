@@ -87,9 +87,19 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
     expect(list?.status()).toBe(200);
     await expect(page.locator(`#runs-table a[href$="/runs/${runId}"]`).count()).resolves.toBe(1);
     await page.screenshot({ path: join(SHOTS, 'runs-list.png'), fullPage: true });
+    // the overview series is requested once, by the <head>'s preload, and the page's script reuses it
+    const seriesRequests: string[] = [];
+    const warnings: string[] = [];
+    page.on('request', (req) => req.url().includes('/series?') && seriesRequests.push(req.url()));
+    page.on('console', (msg) => msg.type() === 'warning' && warnings.push(msg.text()));
     await page.click(`#runs-table a[href$="/runs/${runId}"]`);
     await page.waitForURL(`**/runs/${runId}`);
     await expectChartsDrawn(page);
+    expect(seriesRequests).toHaveLength(1);
+    expect(await page.locator('link[rel=preload][as=fetch]').getAttribute('href')).toBe(
+      new URL(seriesRequests[0] as string).pathname + new URL(seriesRequests[0] as string).search,
+    );
+    expect(warnings.filter((w) => w.includes('preload'))).toEqual([]);
     await expect(page.locator('#metrics-table tr').count()).resolves.toBeGreaterThan(3);
     await expect(page.locator('#artifacts-table a').count()).resolves.toBeGreaterThan(2);
     await page.screenshot({ path: join(SHOTS, 'run-detail.png'), fullPage: true });

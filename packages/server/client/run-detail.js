@@ -5,7 +5,9 @@
  * pixel) and draws price with trade markers and shaded guardrail periods, equity and drawdown (%)
  * with lightweight-charts, fitted to the whole run. Zooming into the price chart fetches that range
  * again in full detail. The symbol picker submits its form on change.
- * Sets `window.buffCharts = { drawn, error }` so tests and users can tell it finished.
+ * Sets `window.buffCharts = { drawn, error }` so tests and users can tell it finished, and marks
+ * its steps on the performance timeline (`buff:charts-script`, `buff:series-headers`,
+ * `buff:series-parsed`, `buff:charts-set`, `buff:charts-drawn`) to see where the time goes.
  */
 
 /**
@@ -76,6 +78,7 @@ const THEME = THEMES[SCHEME];
   const status = /** @type {HTMLElement} */ (document.getElementById('charts-status'));
   const periodsBox = /** @type {HTMLElement} */ (document.getElementById('guardrail-periods'));
   window.buffCharts = { drawn: false, error: null };
+  performance.mark('buff:charts-script');
   root.dataset.chartScheme = SCHEME;
   /** @param {string} message */
   function fail(message) {
@@ -88,8 +91,11 @@ const THEME = THEMES[SCHEME];
   const LC = window.LightweightCharts;
   const seriesUrl = root.dataset.seriesUrl ?? '';
   const priceBox = /** @type {HTMLElement} */ (document.getElementById('price-chart'));
-  // about two points per CSS pixel: more would not be visible, fewer would hide extremes
+  // zoomed ranges: about two points per CSS pixel; more would not be visible, fewer would hide extremes
   const points = Math.max(200, Math.min(4000, Math.round(priceBox.clientWidth * 2)));
+  // the whole run, at a fixed number of points: the page's <head> preloads this very URL (a
+  // request with other headers than the preload's would not reuse it)
+  const overviewUrl = root.dataset.overviewUrl ?? `${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}points=${points}`;
 
   /** @param {string} id */
   function chartIn(id) {
@@ -167,15 +173,23 @@ const THEME = THEMES[SCHEME];
     periodsBox.replaceChildren(title, box);
   }
 
-  /** @param {string} query */
-  async function load(query) {
-    const res = await fetch(`${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}${query}`, {
-      headers: { accept: 'application/json' },
-    });
+  /** @param {string} url */
+  async function load(url) {
+    const res = await fetch(url);
+    performance.mark('buff:series-headers');
     const body = await res.json();
+    performance.mark('buff:series-parsed');
     if (!res.ok) throw new Error(body.message || res.statusText);
     return /** @type {RunSeries} */ (body);
   }
+
+  const boxSizes = () =>
+    ['price-chart', 'equity-chart', 'drawdown-chart']
+      .map((id) => {
+        const box = document.getElementById(id);
+        return `${box?.clientWidth}x${box?.clientHeight}`;
+      })
+      .join(' ');
 
   /** @param {RunSeries} data */
   function draw(data) {
@@ -227,16 +241,23 @@ const THEME = THEMES[SCHEME];
       for (const chart of [price, equity, drawdown]) chart.timeScale().fitContent();
     };
     fit();
-    // fit again once autoSize has measured the containers
+    performance.mark('buff:charts-set');
+    const done = () => {
+      // what the price chart shows, for users' scripts and the browser tests (UTC seconds)
+      const visible = price.timeScale().getVisibleRange();
+      if (visible) root.dataset.visibleRange = `${Number(visible.from)},${Number(visible.to)}`;
+      window.buffCharts.drawn = true;
+      performance.mark('buff:charts-drawn');
+      if (data.bars.inRange > data.bars.shown) zoomInDetail(price, data, show);
+    };
+    // the charts paint in the next frame (their frame callbacks were asked for before this one); a
+    // container resized meanwhile (e.g. a scroll bar appeared) is fitted again and painted a frame later
+    const sized = boxSizes();
     requestAnimationFrame(() => {
+      if (boxSizes() === sized) return done();
+      performance.mark('buff:charts-refit');
       fit();
-      requestAnimationFrame(() => {
-        // what the price chart shows, for users' scripts and the browser tests (UTC seconds)
-        const visible = price.timeScale().getVisibleRange();
-        if (visible) root.dataset.visibleRange = `${Number(visible.from)},${Number(visible.to)}`;
-        window.buffCharts.drawn = true;
-        if (data.bars.inRange > data.bars.shown) zoomInDetail(price, data, show);
-      });
+      requestAnimationFrame(done);
     });
   }
 
@@ -262,7 +283,8 @@ const THEME = THEMES[SCHEME];
         const ask = ++latest;
         const zoomed = to - from < full * 0.9;
         try {
-          const data = zoomed ? await load(`from=${from}&to=${to}&points=${points}`) : overview;
+          const query = `from=${from}&to=${to}&points=${points}`;
+          const data = zoomed ? await load(`${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}${query}`) : overview;
           if (ask !== latest) return;
           const merged = zoomed ? mergeInto(overview, data) : overview;
           applying = true;
@@ -315,7 +337,7 @@ const THEME = THEMES[SCHEME];
     };
   }
 
-  load(`points=${points}`)
+  load(overviewUrl)
     .then(draw)
     .catch((err) => fail(err?.message ? err.message : String(err)));
 })();

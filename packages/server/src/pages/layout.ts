@@ -47,6 +47,8 @@ export function layout(page: {
   body: SafeHtml;
   /** Script files under /assets (src/assets.ts), loaded in this order at the end of the body. */
   scripts?: string[];
+  /** JSON the page's script will fetch (same URL, no custom headers): requested from <head> while the page loads. */
+  preloadFetch?: string;
   /** @deprecated the nav reads the feature flags itself (nav-context.ts); kept so callers need not change. */
   runsNew?: boolean;
 }): string {
@@ -54,7 +56,7 @@ export function layout(page: {
   const scripts = (page.scripts ?? []).map((name) => html`<script src="${base}/assets/${name}"></script>`);
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><link rel="icon" href="data:,">
-<title>${page.title} · Buff</title><link rel="stylesheet" href="${base}/assets/buff.css"><link rel="stylesheet" href="${base}/assets/pages.css"></head>
+<title>${page.title} · Buff</title><link rel="stylesheet" href="${base}/assets/buff.css"><link rel="stylesheet" href="${base}/assets/pages.css">${page.preloadFetch ? html`<link rel="preload" as="fetch" crossorigin href="${page.preloadFetch}">` : ''}</head>
 <body>${navBar(base)}
 <main>${page.body}</main>${scripts}</body></html>`.value;
 }

@@ -48,6 +48,13 @@ ${warning}<pre id="reproduce-command">${commands}</pre></section>`;
 }
 
 /**
+ * Points per series of the charts' first view (the whole run): about two per CSS pixel of a
+ * 1200 px chart, fixed so that <head> can request it before the page knows its width; zooming in
+ * asks for the visible range at the chart's own width (run-detail.js).
+ */
+const OVERVIEW_POINTS = 2400;
+
+/**
  * /runs/:id: charts (price with decisions, equity, drawdown) drawn in the browser from
  * /api/runs/:id/series; metrics, data quality, manifest and artifact downloads server-rendered.
  */
@@ -66,6 +73,7 @@ export function renderRunDetailPage(page: {
   const symbols = [...new Set(view.manifest.inputs.map((input) => input.symbol))];
   const symbol = page.symbol !== undefined && symbols.includes(page.symbol) ? page.symbol : symbols[0];
   const seriesUrl = `${api}/series${symbol === undefined ? '' : `?symbol=${encodeURIComponent(symbol)}`}`;
+  const overviewUrl = `${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}points=${OVERVIEW_POINTS}`;
   const windowText = `${run.window.since ?? '…'} → ${run.window.until ?? '…'}`;
   // several symbols: a plain GET form switches the price chart (run-detail.js submits it on change)
   const picker =
@@ -78,7 +86,7 @@ export function renderRunDetailPage(page: {
   );
   const body = html`<h1>${run.name} <span class="muted">${run.id}</span></h1>
 <p class="wrap-line">${run.strategy} · ${run.symbols.join(', ')} · ${run.timeframe} · ${windowText} · ${run.status} · created ${run.createdAt}</p>
-<section id="run-charts" data-series-url="${seriesUrl}">
+<section id="run-charts" data-series-url="${seriesUrl}" data-overview-url="${overviewUrl}">
 <h2>Price and decisions${symbol ? ` · ${symbol}` : ''}</h2>${picker}<div id="price-chart" class="chart"></div>
 <div class="grid"><div><h2>Equity</h2><div id="equity-chart" class="chart small-chart"></div></div>
 <div><h2>Drawdown</h2><div id="drawdown-chart" class="chart small-chart"></div></div></div>
@@ -92,5 +100,13 @@ ${reproduceSection(api, view, page.serverEngine)}
 <section><h2>Artifacts</h2><div class="scroll"><table id="artifacts-table"><thead><tr><th>File</th><th>Type</th><th class="num">Size</th></tr></thead><tbody>${artifacts}</tbody></table></div></section>
 <section><h2>Manifest</h2><pre id="manifest">${JSON.stringify(view.manifest, null, 2)}</pre></section>`;
   const scripts = ['lightweight-charts.js', 'run-detail.js'];
-  return layout({ base, title: `${run.name} ${run.id}`, body, scripts, runsNew: page.runsNew });
+  // the overview's request starts from <head>, while the page and the chart library still load
+  return layout({
+    base,
+    title: `${run.name} ${run.id}`,
+    body,
+    scripts,
+    preloadFetch: overviewUrl,
+    runsNew: page.runsNew,
+  });
 }
