@@ -41,7 +41,12 @@ export class Resampler {
     const { ts, open, high, low, close, volume } = bars;
     const n = ts.length;
     const { tf } = this;
-    const out = allocateBars(n);
+    if (n === 0) return allocateBars(0);
+    // Buckets this batch can close: the open one and those its bars start, less the last (still open).
+    const firstBucket = this.open ? this.bucket : Math.floor((ts[0] as number) / tf) * tf;
+    const span = Math.floor((ts[n - 1] as number) / tf) - Math.floor(firstBucket / tf) + 1;
+    const capacity = Math.min(n, span > 0 ? span : n);
+    const out = allocateBars(capacity);
     let { bucket, o, h, l, c, v, previous } = this;
     let bucketEnd = this.open ? bucket + tf : -Infinity;
     let k = 0;
@@ -76,7 +81,7 @@ export class Resampler {
     }
     Object.assign(this, { open: bucketEnd !== -Infinity, bucket, o, h, l, c, v, previous });
     this.seen += n;
-    return k === n ? out : sliceBars(out, 0, k);
+    return k === capacity ? out : sliceBars(out, 0, k);
   }
 
   /** The last bucket when it is complete (the data reached its final source bar) or `includePartial`. */

@@ -3,6 +3,7 @@ import { parseTimeframe, writeFileAtomic } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
+import { reportMaxRss } from '../report-rss.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_INVENTORY = 'reports/data_inventory.md';
@@ -103,6 +104,7 @@ export const registerDataCommands: RegisterCommands = (cli) =>
             out.line(`wrote ${markdown}`);
           }
           out.result({ datasets: rows, ...(markdown === undefined ? {} : { markdown }) });
+          reportMaxRss();
         },
       )
       .command(
@@ -131,6 +133,7 @@ export const registerDataCommands: RegisterCommands = (cli) =>
             `exported ${args.symbol} ${timeframe}: ${result.rows} rows as ${result.format} to ${result.out} (${result.bytes} bytes)`,
           );
           out.result({ symbol: args.symbol, timeframe, ...result });
+          reportMaxRss();
         },
       )
       .demandCommand(1, 'name a data command: synth, list or export'),

@@ -2,6 +2,7 @@ import { parseTimeframe } from '@buff/core';
 import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
+import { reportMaxRss } from '../report-rss.js';
 
 /** `buff resample --symbol S --timeframe 1h`: derives a higher-timeframe table from the stored 1m bars. */
 export const registerResampleCommands: RegisterCommands = (cli) =>
@@ -29,5 +30,6 @@ export const registerResampleCommands: RegisterCommands = (cli) =>
       );
       out.line(`content id ${table.contentId} (from ${table.derivedFrom ?? '?'})`);
       out.result({ symbol: args.symbol, timeframe, table });
+      reportMaxRss();
     },
   );
