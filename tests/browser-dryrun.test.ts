@@ -72,10 +72,12 @@ describe.skipIf(!available)('dry-run pages in real Chromium', () => {
   let child: ChildProcess | undefined;
   let sessionId: string;
   let realId: string;
+  let symbol: string;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const fx = await promotedFixture(tmp.dir);
+    symbol = fx.symbol;
     const configPath = join(tmp.dir, 'dry.yml');
     const yaml = [
       'name: dry run page',
@@ -138,6 +140,16 @@ describe.skipIf(!available)('dry-run pages in real Chromium', () => {
       await expect(page.locator('#bars-table tbody tr').count()).resolves.toBeGreaterThan(2);
       await expect(page.locator('#stream-state').textContent()).resolves.toBe('live');
       await expect(page.locator('#bars-table tbody tr td').nth(1).textContent()).resolves.toMatch(/^2024-01-04T/);
+      // today's loss floor (ftmo-2step: 5 % of 100,000 below the balance at midnight Prague, 23:00 UTC in
+      // January; the session starts that day flat, so 95,000), the equity and the distance, live
+      const guard = page.locator(`#guardrail-state tbody tr[data-symbol="${symbol}"] td`);
+      await guard.first().waitFor({ timeout: 60_000 });
+      const cells = await guard.allTextContents();
+      expect(cells.slice(0, 3)).toEqual([symbol, '2024-01-04 (Europe/Prague, from 2024-01-03T23:00Z)', '95000.00']);
+      const [equity, distance] = [Number(cells[3]), Number.parseFloat(cells[4] ?? '')];
+      expect(distance).toBeCloseTo(equity - 95_000, 1);
+      expect(cells[4]).toMatch(/ % of the daily limit\)$/);
+      expect(cells[5]).toBe('90000.00');
       await expectNoHorizontalScroll(page);
       await page.screenshot({ path: join(SHOTS, `dryrun-${width}.png`), fullPage: true });
       expect(errors).toEqual([]);
@@ -174,6 +186,24 @@ describe.skipIf(!available)('dry-run pages in real Chromium', () => {
     );
     await expect(text(page, '#kill-switch')).resolves.toBe('off');
     await expect(text(page, '#session-status')).resolves.toBe('completed');
+    // the loss floor of the day the session ended in, worked out from equity.arrow apart from the engine's
+    // monitor: the window ends 2017-11-07T00:00Z, an hour into the Prague day that began at 23:00 UTC
+    // (CET), whose floor is the balance before that hour (the last row before 23:00) minus 5,000
+    const eq = ipcToColumns(readFileSync(join(runsRoot, 'dryrun', realId, 'equity.arrow'))).columns;
+    const col = (name: string) => Array.from((eq.get(name) as { values: ArrayLike<number> }).values, Number);
+    const [ts, equity, balance] = [col('ts'), col('equity'), col('balance')];
+    const midnight = Date.parse('2017-11-06T23:00:00Z');
+    const before = ts.findLastIndex((t) => t < midnight);
+    const floor = (balance[before] as number) - 5_000;
+    const lastEquity = equity.at(-1) as number;
+    const cells = await page.locator('#guardrail-state tbody tr[data-symbol="REAL-BTC"] td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual([
+      'REAL-BTC',
+      '2017-11-07 (Europe/Prague, from 2017-11-06T23:00Z)',
+      floor.toFixed(2),
+      lastEquity.toFixed(2),
+    ]);
+    expect(Number.parseFloat(cells[4] ?? '')).toBeCloseTo(lastEquity - floor, 1);
     await page.screenshot({ path: join(SHOTS, 'dryrun-real-1400.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -4,15 +4,16 @@
  * Follows the session through GET /api/dryrun/:id/events (server-sent events): each journal entry adds
  * a bar (the newest 50 are shown) and maybe a signal (tier colours), `session` updates the state,
  * `snapshot` the equity line, `live` the counts over the whole journal (bars seen, signals, trades,
- * refused and gap bars), the guardrail blocks by rule with the last one, and the kill switch. Sets
- * `window.buffDryrun = { entries, bars, signals, ended, live }` so tests and users can tell what arrived.
+ * refused and gap bars), the guardrail blocks by rule with the last one, and the kill switch, `guardrail`
+ * each lane's loss floor for today, equity and the distance to it. Sets
+ * `window.buffDryrun = { entries, bars, signals, ended, live, guardrail }` so tests and users can tell what arrived.
  */
 (() => {
   const root = document.getElementById('dryrun-live');
   if (!root) return;
   const MAX_ROWS = 50;
-  /** @type {{ entries: number, bars: number, signals: number, ended: boolean, live: any }} */
-  const state = { entries: 0, bars: 0, signals: 0, ended: false, live: null };
+  /** @type {{ entries: number, bars: number, signals: number, ended: boolean, live: any, guardrail: any }} */
+  const state = { entries: 0, bars: 0, signals: 0, ended: false, live: null, guardrail: null };
   /** @type {any} */ (window).buffDryrun = state;
   const $ = (/** @type {string} */ id) => document.getElementById(id);
   const text = (/** @type {string} */ id, /** @type {string} */ value) => {
@@ -107,6 +108,46 @@
     if (k) {
       k.textContent = kill.text;
       k.className = `state state-${kill.on ? 'on' : 'off'}`;
+    }
+  });
+  /** @param {number | null} v */
+  const money = (v) => (v === null ? 'off' : v.toFixed(2));
+  /** The local calendar day starting at `ms` in `zone`, e.g. 2024-01-04 (Europe/Prague, from 2024-01-03T23:00Z). */
+  const localDay = (/** @type {number | null} */ ms, /** @type {string} */ zone) => {
+    if (ms === null) return '–';
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    return `${day.format(ms)} (${zone}, from ${iso(ms).replace(':00Z', 'Z')})`;
+  };
+  source.addEventListener('guardrail', (event) => {
+    /** @type {any[] | null} */
+    const lanes = JSON.parse(/** @type {MessageEvent} */ (event).data);
+    state.guardrail = lanes;
+    const body = document.querySelector('#guardrail-state tbody');
+    if (!body || !lanes) return;
+    body.replaceChildren();
+    for (const g of lanes) {
+      const limit = g.dailyFloor === null ? null : g.dayStartBalance - g.dailyFloor;
+      const share = limit ? ` (${((g.distance / limit) * 100).toFixed(1)} % of the daily limit)` : '';
+      const note = g.stopped ? 'stopped: total floor crossed' : g.dailyBreached ? 'blocked until the next day' : 'open';
+      const cells = [
+        g.symbol,
+        localDay(g.dayStart, g.timezone),
+        money(g.dailyFloor),
+        g.equity.toFixed(2),
+        g.distance === null ? '–' : `${g.distance.toFixed(2)}${share}`,
+        money(g.totalFloor),
+        note,
+      ];
+      const tr = document.createElement('tr');
+      tr.dataset.symbol = g.symbol;
+      tr.className = g.dailyBreached || g.stopped ? 'guard-breached' : '';
+      for (const [i, cell] of cells.entries()) {
+        const td = document.createElement('td');
+        td.textContent = cell;
+        if (i >= 2 && i <= 5) td.className = 'num';
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
     }
   });
   source.addEventListener('end', () => {

@@ -6,6 +6,7 @@ import { appendLinesDurably, encodeLine, silentLogger, type Logger } from '@buff
 import type { DryRunOptions, DryRunResult } from './dry-run-options.js';
 import { checkFeedBar, type FeedBar } from './feed-bar-check.js';
 import type { JournalEntry, ModelSwitch, SignalRecord } from './journal-entry.js';
+import { laneGuardrail } from './guardrail-state.js';
 import { laneBackend, useBar } from './lane.js';
 import type { FeedEvent } from './session-feed.js';
 import { openSession, type Live } from './open-session.js';
@@ -29,7 +30,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const logger = (options.logger ?? silentLogger()).child({ sessionId: record.id });
   if (options.session) logger.info({ resumedAt: record.counts.bars }, 'dry run: session resumed');
   else logger.info({ symbols: record.lanes.map((l) => l.symbol), feed: record.feed.kind }, 'dry run: session open');
-  const stats = new RuntimeRecorder(live.dir, live.stepMs);
+  const stats = new RuntimeRecorder(live.dir, live.stepMs, undefined, () => live.lanes.map(laneGuardrail));
   await options.onOpen?.(record, live.dir);
   const limit = options.iterations ?? Number.POSITIVE_INFINITY;
   let handled = 0;

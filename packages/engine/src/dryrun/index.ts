@@ -31,5 +31,7 @@ export {
 export type { SessionRecord, SessionCounts, CcxtFeedSettings, DryRunSection } from './session-files.js';
 export { readJournalFrom, readSessionSnapshot } from './session-tail.js';
 export type { SessionSnapshotView } from './session-tail.js';
-export { sessionRuntimes } from './runtime-state.js';
+export { sessionRuntimes, sessionGuardrails } from './runtime-state.js';
+export { LaneGuardrailSchema } from './guardrail-state.js';
+export type { LaneGuardrail } from './guardrail-state.js';
 export type { SessionRuntime } from './runtime-state.js';

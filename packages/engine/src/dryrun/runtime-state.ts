@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { timeframeMs, type Timeframe } from '@buff/core';
+import type { LaneGuardrail } from './guardrail-state.js';
 import { RUNTIME_FILE, RuntimeStatsSchema, type RuntimeStats } from './runtime-stats.js';
 import { listSessions, sessionDir, type SessionRecord } from './session-files.js';
 
@@ -38,6 +39,15 @@ export function sessionRuntimes(runsRoot: string, now = Date.now()): SessionRunt
       feedLagMs: last === null || s.status !== 'running' ? null : Math.max(0, now - (last + stepMs)),
     };
   });
+}
+
+/**
+ * Each lane's guardrails as the session's last runtime.json write left them (today's loss floor,
+ * equity, distance), or null before the first write.
+ * @example sessionGuardrails('runs', id)?.[0]?.distance
+ */
+export function sessionGuardrails(runsRoot: string, id: string): LaneGuardrail[] | null {
+  return readStats(join(sessionDir(runsRoot, id), RUNTIME_FILE))?.guardrails ?? null;
 }
 
 function readStats(file: string): RuntimeStats | undefined {

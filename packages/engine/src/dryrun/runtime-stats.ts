@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '@buff/core';
+import { LaneGuardrailSchema, type LaneGuardrail } from './guardrail-state.js';
 
 /** `runtime.json` beside a session's journal: live telemetry (wall-clock times), never an artifact. */
 export const RUNTIME_FILE = 'runtime.json';
@@ -29,6 +30,8 @@ export const RuntimeStatsSchema = z
     inferenceSeconds: HistogramSchema,
     /** Bar arrival to its journal line fsynced (seconds). */
     barSeconds: HistogramSchema,
+    /** Each lane's guardrails at the write: today's loss floor, equity and the distance between them. */
+    guardrails: z.array(LaneGuardrailSchema).optional(),
   })
   .strict();
 export type RuntimeStats = z.infer<typeof RuntimeStatsSchema>;
@@ -69,6 +72,8 @@ export class RuntimeRecorder {
     private readonly dir: string,
     private readonly stepMs: number,
     private readonly everyMs = 1000,
+    /** The lanes' guardrail state, read at each write. */
+    private readonly guardrails?: () => LaneGuardrail[],
   ) {}
 
   /** Counts one handled bar; writes runtime.json when the last write is older than `everyMs`. */
@@ -91,6 +96,7 @@ export class RuntimeRecorder {
   flush(): void {
     this.written = Date.now();
     this.stats.updatedAt = this.written;
+    if (this.guardrails) this.stats.guardrails = this.guardrails();
     writeFileAtomic(join(this.dir, RUNTIME_FILE), `${JSON.stringify(this.stats)}\n`);
   }
 }

@@ -1,5 +1,12 @@
 import type * as express from 'express';
-import { listSessions, readJournalFrom, readSession, readSessionSnapshot, type SessionRecord } from '@buff/engine';
+import {
+  listSessions,
+  readJournalFrom,
+  readSession,
+  readSessionSnapshot,
+  sessionGuardrails,
+  type SessionRecord,
+} from '@buff/engine';
 import type { ServerContext } from '../server-context.js';
 import { emptyTally, liveJson, tallyEntries } from './dryrun-tally.js';
 
@@ -14,7 +21,8 @@ const STREAM_MS = 10 * 60_000;
  * events from the session's files, read-only: `entry` per journal line (bar, signal, refusal), `session`
  * when its record changes (status, counts), `snapshot` when a new Arrow snapshot lands (equity,
  * guardrail blocks), `live` when the counts over the whole journal (bars, signals, trades, refused and
- * gap bars, guardrail blocks by rule and the last one) or the kill switch change, `end` once a session
+ * gap bars, guardrail blocks by rule and the last one) or the kill switch change, `guardrail` when a
+ * lane's guardrail state in runtime.json changes (today's loss floor, equity, distance), `end` once a session
  * that is no longer running has been sent in full.
  */
 export function mountDryrunApi(router: express.Router, ctx: ServerContext): void {
@@ -47,6 +55,7 @@ function streamSession(ctx: ServerContext, id: string, req: express.Request, res
   let lastSession = '';
   let lastSnapshot = -1;
   let lastLive = '';
+  let lastGuardrail = '';
   const tally = emptyTally();
   let timer: NodeJS.Timeout | undefined;
   const stop = (): void => {
@@ -76,6 +85,9 @@ function streamSession(ctx: ServerContext, id: string, req: express.Request, res
       const text = JSON.stringify(session);
       if (text !== lastSession) send('session', session);
       lastSession = text;
+      const guardrail = JSON.stringify(sessionGuardrails(ctx.runsRoot, id));
+      if (guardrail !== lastGuardrail) res.write(`event: guardrail\ndata: ${guardrail}\n\n`);
+      lastGuardrail = guardrail;
       const snapshot = readSessionSnapshot(ctx.runsRoot, id);
       if (snapshot && snapshot.mtimeMs !== lastSnapshot) {
         lastSnapshot = snapshot.mtimeMs;

@@ -33,7 +33,9 @@ function renderGuards(s: SessionRecord, kill: KillSwitchStatus): SafeHtml {
 <tr><th>Blocked bars by rule</th><td id="guardrail-blocks">${s.counts.guardrailBlocks ? `${s.counts.guardrailBlocks} bars` : 'none'}</td></tr>
 <tr><th>Last block</th><td id="guardrail-last">–</td></tr>
 <tr><th>Kill switch</th><td><span id="kill-switch" class="state state-${kill.on ? 'on' : 'off'}">${killSwitchText(kill)}</span><span id="stop-reason">${stopped}</span></td></tr>
-</tbody></table></div>`;
+</tbody></table></div>
+<h3>Today's loss floor</h3><div class="scroll"><table id="guardrail-state"><thead><tr><th>Symbol</th><th>Day (guardrail zone)</th><th class="num">Loss floor</th><th class="num">Equity</th><th class="num">Distance</th><th class="num">Total floor</th><th>State</th></tr></thead>
+<tbody><tr><td colspan="7" class="muted">${s.lanes.map((l) => l.symbol).join(', ')}: waiting for the session's first bar</td></tr></tbody></table></div>`;
 }
 
 function renderSession(base: string, s: SessionRecord, kill: KillSwitchStatus): SafeHtml {
