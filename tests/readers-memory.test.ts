@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bars } from '@buff/core';
 import { readBars, resample, synthesizeBars } from '@buff/ingest';
-import { BATCH_ROWS } from '../packages/ingest/src/arrow/bars-batch-writer.js';
+import { BATCH_ROWS } from '../packages/ingest/src/arrow/bars-file-writer.js';
 import { runBuilt } from './helpers/built-cli.js';
 import { storeBatched } from './helpers/batched-dataset.js';
 import { makeTempDir } from './helpers/tmp.js';

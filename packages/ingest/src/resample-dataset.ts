@@ -14,7 +14,7 @@ import {
   type DatasetTable,
   type Timeframe,
 } from '@buff/core';
-import { BarsBatchWriter } from './arrow/bars-batch-writer.js';
+import { BarsFileWriter } from './arrow/bars-file-writer.js';
 import { Resampler } from './resample-stream.js';
 import { isGap } from './rules/gaps.js';
 import { commitDataset } from './store/commit-dataset.js';
@@ -48,9 +48,9 @@ export async function resampleDataset(
   const dir = datasetDir(dataRoot, symbol);
   sweepStaleTemps(dir);
   const temps = [tempPathFor(join(dir, `${timeframe}.arrow`))];
-  let writer: BarsBatchWriter | undefined;
+  let writer: BarsFileWriter | undefined;
   try {
-    writer = new BarsBatchWriter(temps[0] as string);
+    writer = new BarsFileWriter(temps[0] as string);
     const span = new TableSpan(timeframeMs(timeframe));
     for await (const { bars } of opened.batches()) span.append(writer, resampler.push(bars));
     span.append(writer, resampler.finish());
@@ -103,7 +103,7 @@ class TableSpan {
 
   constructor(private readonly stepMs: number) {}
 
-  append(writer: BarsBatchWriter, bars: Bars): void {
+  append(writer: BarsFileWriter, bars: Bars): void {
     const { ts } = bars;
     for (let i = 0; i < ts.length; i++) {
       const t = ts[i] as number;
