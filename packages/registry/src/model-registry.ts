@@ -35,6 +35,15 @@ export interface ModelRegistry {
     name: string,
     input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null },
   ): Promise<number>;
+  /**
+   * Registers the folder as a new version unless a version of `name` already holds the same model
+   * (its card's `modelId`): the check and the registration are one step under the registry's lock,
+   * so two workers that trained the same model register it once.
+   */
+  registerOnce(
+    name: string,
+    input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null },
+  ): Promise<{ version: number; registered: boolean }>;
   attachEvaluation(name: string, version: number, evaluation: ModelEvaluation, actor: string): Promise<ModelVersion>;
   promote(
     name: string,
@@ -112,6 +121,18 @@ class DriverModelRegistry implements ModelRegistry {
       await this.driver.insert(VERSIONS, versionKey(model, version), record);
       await this.audit(model, 'register', 'registry', { version, passed: evaluation?.passed ?? null });
       return version;
+    });
+  }
+
+  async registerOnce(
+    name: string,
+    input: { sourceDir: string; card: Record<string, unknown>; evaluation?: ModelEvaluation | null },
+  ): Promise<{ version: number; registered: boolean }> {
+    const modelId = input.card.modelId;
+    return await this.driver.exclusive(async () => {
+      const existing = (await this.listVersions(checkName(name))).find((v) => v.card.modelId === modelId);
+      if (existing && modelId !== undefined) return { version: existing.version, registered: false };
+      return { version: await this.registerVersion(name, input), registered: true };
     });
   }
 

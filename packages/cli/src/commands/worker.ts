@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { outputFor, type RegisterCommands } from '../context.js';
-import { resolveRunAndDataRoots } from '../roots.js';
+import { resolveRoot, resolveRunAndDataRoots } from '../roots.js';
 import { jobQueueFlags, openQueueFor } from '../jobs/queue-flags.js';
 
 /** `buff worker`: takes jobs from the queue and runs them until SIGTERM / SIGINT. */
 export const registerWorkerCommands: RegisterCommands = (cli) =>
   cli.command(
     'worker',
-    'take jobs (ingest, build, sweep cells) from the job queue and run them; SIGTERM finishes or hands back the current job',
+    'take jobs (ingest, build, train, sweep cells) from the job queue and run them; SIGTERM finishes or hands back the current job',
     (y) =>
       jobQueueFlags(y)
         .option('concurrency', { type: 'number', default: 1, describe: 'jobs run at once' })
@@ -16,10 +16,16 @@ export const registerWorkerCommands: RegisterCommands = (cli) =>
           default: 30,
           describe: 'on SIGTERM, time the jobs in hand get to finish before they are handed back',
         })
-        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' }),
+        .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+        .option('models-root', {
+          type: 'string',
+          describe: 'models root for train jobs (else MODELS_ROOT, else ./models)',
+        }),
     async (args) => {
       const out = outputFor(args);
       const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
+      const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
+      out.root(modelsRoot);
       const queue = await openQueueFor(args, runsRoot.path);
       const { openRunRegistry, startJobWorker } = await import('@buff/registry');
       const { workerHandlers } = await import('../jobs/worker-handlers.js');
@@ -27,6 +33,7 @@ export const registerWorkerCommands: RegisterCommands = (cli) =>
       const roots = {
         runsRoot: runsRoot.path,
         dataRoot: dataRoot.path,
+        modelsRoot: modelsRoot.path,
         registry: () => {
           registry ??= openRunRegistry({
             runsRoot: runsRoot.path,

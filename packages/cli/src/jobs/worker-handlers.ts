@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '@buff/core';
 import type { JobHandler, JobKind, JsonValue, RunRegistry } from '@buff/registry';
+import { trainJobHandler } from './train-job.js';
 
 const IngestPayloadSchema = z
   .object({ file: z.string(), symbol: z.string(), allowGaps: z.boolean().default(false) })
@@ -9,6 +10,7 @@ const IngestPayloadSchema = z
 export interface WorkerRoots {
   runsRoot: string;
   dataRoot: string;
+  modelsRoot: string;
   registry: () => Promise<RunRegistry>;
 }
 
@@ -16,7 +18,7 @@ export interface WorkerRoots {
  * The handlers of `buff worker`: `ingest` (a CSV into the dataset store), `build` (the server's
  * build job: a run config, optionally an upload), `sweep-cell` (a chunk of cells' summaries). Run
  * ids are content ids and the dataset store commits whole, so a retried job publishes once.
- * `train` is not run by workers yet (train with `buff train`).
+ * `train` (trainJobHandler: a model trained through @buff/ml, registered once).
  * @example startJobWorker({ queue, workerId, handlers: await workerHandlers(roots) });
  */
 export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record<JobKind, JobHandler>>> {
@@ -37,6 +39,7 @@ export async function workerHandlers(roots: WorkerRoots): Promise<Partial<Record
       });
       return { symbol: payload.symbol, rows: result.rows, sourceSha256: result.sourceSha256 };
     },
+    train: trainJobHandler({ dataRoot: roots.dataRoot, modelsRoot: roots.modelsRoot }),
     build: buildJobHandler({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot, runStore: roots.registry }),
     'sweep-cell': async (job, ctx) => {
       ctx.progress({ step: 'simulate' });
