@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLines } from '@buff/core';
@@ -142,5 +142,24 @@ describe('buff dryrun notifications (webhook on loopback)', () => {
     } finally {
       await runBuff(['kill-switch', 'off', '--runs-root', runsRoot()]);
     }
+  }, 120_000);
+
+  it("the config's notify.webhook: false holds at the resume too; notify.telegram: true without its settings refuses to start", async () => {
+    const off = writeConfig('webhook-off.yml', 'notify: { webhook: false }');
+    const first = await dryrun(['--config', off, '--iterations', '5']);
+    const id = first.sessionId as string;
+    expect(first.notifications).toBeUndefined();
+    const second = await dryrun(['--session', id, '--iterations', '5']); // the webhook env is still set
+    expect(second.notifications).toBeUndefined();
+    expect(eventsOf(id)).toEqual([]);
+    const required = writeConfig('telegram-required.yml', 'notify: { telegram: true }');
+    const before = readdirSync(join(runsRoot(), 'dryrun')).length;
+    const r = await runBuff(['dryrun', '--config', required, ...roots(), '--json'], { env: env() });
+    expect(r.code, r.stderr).toBe(3);
+    expect(lastJson(r.stdout)).toMatchObject({
+      code: 'INVALID_CONFIG',
+      details: { key: 'notify.telegram', rule: 'NOTIFIER_REQUIRED' },
+    });
+    expect(readdirSync(join(runsRoot(), 'dryrun')).length).toBe(before); // no session was created
   }, 120_000);
 });

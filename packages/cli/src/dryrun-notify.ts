@@ -9,7 +9,8 @@ const NOTIFY_FILE = 'notify.json';
 /** What `buff dryrun` hands the runtime, and what it calls when the session ends. */
 export interface DryRunNotifyHooks {
   onOpen(session: SessionRecord, dir: string): Promise<void>;
-  onEntry(entry: JournalEntry, session: SessionRecord): void;
+  /** Absent when nothing is sent (the runtime then has no per-bar hook to call). */
+  onEntry?: ((entry: JournalEntry, session: SessionRecord) => void) | undefined;
   /** Queues the stop (or crash) notification and waits for the outbox; its counts for the result. */
   finish(outcome: { result?: DryRunResult; error?: unknown }): Promise<NotifySummary | undefined>;
 }
@@ -26,8 +27,8 @@ export interface NotifySummary {
  * Notifications for a `buff dryrun` process: the notifiers the environment configures
  * (BUFF_TELEGRAM_*, BUFF_WEBHOOK_*) as the config's `notify.telegram` / `notify.webhook` /
  * `notify.console` choose them, the config's `notify:` switches (a new session's, else the ones
- * the session recorded), and an outbox in the session folder. Undefined when no notifier is
- * configured: nothing to send.
+ * the session recorded), and an outbox in the session folder. With no notifier configured the
+ * hooks only record a new session's switches (finish then returns undefined: nothing was sent).
  * @example const hooks = await dryRunNotifyHooks({ runsRoot, config: notifyConfig, resumed: true });
  */
 export async function dryRunNotifyHooks(options: {
@@ -39,7 +40,7 @@ export async function dryRunNotifyHooks(options: {
   previousStatus?: SessionRecord['status'] | undefined;
   /** The session this process resumes: its recorded switches choose the notifiers too. */
   session?: string | undefined;
-}): Promise<DryRunNotifyHooks | undefined> {
+}): Promise<DryRunNotifyHooks> {
   const engine = await import('@buff/engine');
   const recorded = options.session
     ? join(engine.sessionDir(options.runsRoot, options.session), NOTIFY_FILE)
@@ -50,7 +51,14 @@ export async function dryRunNotifyHooks(options: {
       : engine.parseNotifyConfig(options.config, options.configFile);
   const { console, telegram, webhook } = fresh;
   const notifiers = engine.notifiersFromEnv(process.env, { console, telegram, webhook });
-  if (notifiers.length === 0) return undefined;
+  if (notifiers.length === 0)
+    // nothing to send, but a new session still records its switches: a resume must not pick up a notifier it left out
+    return {
+      async onOpen(_session, dir) {
+        sessionNotifyConfig(dir, fresh, engine.parseNotifyConfig);
+      },
+      finish: async () => undefined,
+    };
   const logger = createLogger({ name: 'buff-dryrun', level: process.env.BUFF_LOG_LEVEL ?? 'warn' });
   let notify: SessionNotifier | undefined;
   let bars = 0;
