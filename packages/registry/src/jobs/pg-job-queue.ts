@@ -218,9 +218,39 @@ class PgJobQueue implements JobQueue {
     );
   }
 
+  /**
+   * Takes back running jobs whose heartbeat lapsed: pg-boss's supervisor fails them into `retry`
+   * (its expiry runs in batches of 1,000 a transaction). Counted in pages of `listPageSize` ids
+   * (keyset on id): the lapsed jobs are listed page by page, then the ones no longer active counted.
+   */
   async recover(): Promise<number> {
+    const lapsed: string[][] = [];
+    for (let page = await this.lapsedPage(''); page.length > 0; page = await this.lapsedPage(page.at(-1) as string)) {
+      lapsed.push(page);
+      if (page.length < this.pageSize) break;
+    }
     for (const kind of KINDS) await this.boss.supervise(queueOf(kind));
-    return 0;
+    let recovered = 0;
+    for (const ids of lapsed) {
+      const { rows } = await this.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${SCHEMA}.job WHERE id::text = ANY($1) AND state <> 'active'`,
+        [ids],
+      );
+      recovered += rows[0]?.n ?? 0;
+    }
+    return recovered;
+  }
+
+  /** Up to `listPageSize` ids of active jobs of buff's queues whose heartbeat lapsed, after `after` by id. */
+  private async lapsedPage(after: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${SCHEMA}.job
+       WHERE name = ANY($1) AND state = 'active' AND heartbeat_seconds IS NOT NULL
+         AND heartbeat_on + heartbeat_seconds * interval '1s' < now() AND id::text > $2
+       ORDER BY id::text LIMIT $3`,
+      [KINDS.map(queueOf), after, this.pageSize],
+    );
+    return rows.map((row) => row.id);
   }
 
   async close(): Promise<void> {
