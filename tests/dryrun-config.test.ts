@@ -24,6 +24,10 @@ const DRYRUN = `dryrun:
   feed: ccxt
   ccxt: { exchange: binance, pollMs: 5000 }
 `;
+const NOTIFY = `notify:
+  console: true
+  events: { dailySummary: false }
+`;
 const write = (name: string, text: string) => {
   const file = join(temp.dir, name);
   writeFileSync(file, text);
@@ -49,6 +53,19 @@ describe('a dry-run config as the backtest baseline (built bundle)', () => {
       const manifest = (root: string) => readFileSync(join(root, plain, 'manifest.json'), 'utf8');
       expect(manifest(b)).toBe(manifest(a));
       expect(manifest(b)).not.toContain('ccxt');
+      // a notify: section (the session's notifiers and events) is checked and left out the same way
+      const d = join(temp.dir, 'd');
+      expect(await build(write('notify.yml', `${CONFIG}${DRYRUN}${NOTIFY}`), d)).toBe(plain);
+      expect(manifest(d)).toBe(manifest(a));
+      const badNotify = await runBuilt(
+        ['run', 'build', '--config', write('bad-notify.yml', `${CONFIG}notify: { pigeons: true }\n`)].concat([
+          '--runs-root',
+          join(temp.dir, 'e'),
+          ...data,
+        ]),
+      );
+      expect(badNotify.code, badNotify.stderr).toBe(3);
+      expect(badNotify.stderr).toContain('notify');
 
       const bad = await runBuilt([
         'run',

@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import { BuffError, Sha256Schema, SymbolSchema, TagSchema, TimeframeSchema, parseOrThrow } from '@buff/core';
 import { GuardrailsConfigSchema } from './guardrails-config.js';
 import { splitDryRunConfig } from './dryrun/session-files.js';
+import { parseNotifyConfig } from './notify/notify-config.js';
 
 const IsoInstantSchema = z
   .string()
@@ -93,7 +94,7 @@ export function parseRunConfig(input: string | unknown, sourceName = 'run config
  * {@link parseRunConfig} that also returns the config's top-level `tags:` (sorted, without
  * duplicates; [] when absent). Tags are taken off before parsing: they are registry metadata, so
  * the same config with or without tags has the same run id and manifest. A dry-run config's `dryrun:`
- * section is checked (DryRunSectionSchema) and taken off the same way.
+ * section is checked (DryRunSectionSchema) and taken off the same way, and so is its `notify:` section.
  * @example const { config, tags } = parseRunConfigWithTags('name: a\ntags: [baseline]\n...', 'run.yml');
  */
 export function parseRunConfigWithTags(
@@ -115,6 +116,12 @@ export function parseRunConfigWithTags(
   // a dry-run config's `dryrun:` section (feed, ccxt, per-symbol models) is checked and taken off:
   // one file serves the dry run and its backtest baseline, with the same run id and manifest
   raw = splitDryRunConfig(raw, sourceName).config;
+  // so is its `notify:` section (which notifiers a session sends to): checked, then left out
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'notify')) {
+    const { notify, ...rest } = raw as Record<string, unknown>;
+    parseNotifyConfig(notify, sourceName);
+    raw = rest;
+  }
   let tags: string[] = [];
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'tags')) {
     const { tags: given, ...rest } = raw as Record<string, unknown>;
