@@ -183,7 +183,7 @@ function modelRef(text: string): { name: string; alias?: string } {
 }
 
 async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise<void> {
-  const { listSessions, readSession, sessionDir, JOURNAL_FILE, STOP_FILE } = await import('@buff/engine');
+  const { listSessions, readSession, sessionDir, JOURNAL_FILE } = await import('@buff/engine');
   if (args.action === 'list') {
     const sessions = listSessions(runsRoot);
     for (const s of sessions) out.line(describe(s));
@@ -198,10 +198,7 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
     out.line(describe(session));
     out.result({ session });
   } else if (args.action === 'stop') {
-    const { writeFileAtomic } = await import('@buff/core');
-    if (session.status === 'running') writeFileAtomic(join(dir, STOP_FILE), 'stop\n');
-    out.line(session.status === 'running' ? `stop requested for ${session.id}` : `${session.id} is ${session.status}`);
-    out.result({ session, stopRequested: session.status === 'running' });
+    await stop(session, dir, runsRoot, out);
   } else {
     const bytes = await readFile(join(dir, JOURNAL_FILE)).catch(() => Buffer.alloc(0));
     const signals = decodeLines<JournalEntry>(bytes)
@@ -221,6 +218,24 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
     for (const s of signals)
       out.line(`${s.ts} ${s.symbol} ${s.direction} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`);
     out.result({ sessionId: session.id, signals });
+  }
+}
+
+/** A running session is asked to stop (at its next bar); a crashed one (process gone) is marked stopped now. */
+async function stop(session: SessionRecord, dir: string, runsRoot: string, out: Output): Promise<void> {
+  const { STOP_FILE, stopCrashedSession } = await import('@buff/engine');
+  if (session.status === 'running') {
+    const { writeFileAtomic } = await import('@buff/core');
+    writeFileAtomic(join(dir, STOP_FILE), 'stop\n');
+    out.line(`stop requested for ${session.id}`);
+    out.result({ session, stopRequested: true, markedStopped: false });
+  } else if (session.status === 'crashed') {
+    const stopped = stopCrashedSession(runsRoot, session.id);
+    out.line(`${session.id} was crashed (process ${session.pid} gone): marked ${stopped.status}; --session resumes it`);
+    out.result({ session: stopped, stopRequested: false, markedStopped: stopped.status === 'stopped' });
+  } else {
+    out.line(`${session.id} is ${session.status}`);
+    out.result({ session, stopRequested: false, markedStopped: false });
   }
 }
 

@@ -18,6 +18,7 @@ export type { RuntimeStats } from './runtime-stats.js';
 export {
   listSessions,
   readSession,
+  stopCrashedSession,
   sessionDir,
   laneDir,
   SessionRecordSchema,

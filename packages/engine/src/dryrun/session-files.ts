@@ -123,6 +123,23 @@ export function readSession(runsRoot: string, id: string): SessionRecord {
   return record;
 }
 
+/**
+ * Marks a crashed session (status running, its process gone) stopped, so that it reads as what it
+ * is: not running, resumable with `--session`. Any other status is left as it is. The record after.
+ * @example stopCrashedSession('runs', id).status // 'stopped'
+ */
+export function stopCrashedSession(runsRoot: string, id: string): SessionRecord {
+  const record = readSession(runsRoot, id);
+  if (record.status !== 'crashed') return record;
+  const stopped: SessionRecord = {
+    ...record,
+    status: 'stopped',
+    stopReason: `stopped after a crash (process ${record.pid} was gone)`,
+  };
+  writeSession(sessionDir(runsRoot, id), stopped);
+  return stopped;
+}
+
 /** Every session under a runs root, by id. */
 export function listSessions(runsRoot: string): SessionRecord[] {
   const dir = join(runsRoot, SESSIONS_DIR);

@@ -35,14 +35,20 @@ export function signalAt(simulation: Simulation, row: number, model: ActiveModel
   };
 }
 
-/** Signals per minute of bar time, per symbol (a session runs one symbol). */
+/**
+ * Signals per minute of bar time, per symbol (one per lane). A rate under one a minute is measured
+ * over as many minutes as one signal takes (0.1: at most one in any 10 minutes), so that it can bite
+ * on 1m bars, which bring at most one signal a minute.
+ */
 export class RateLimit {
   private readonly recent: number[] = [];
 
-  /** Records a signal at bar time `ts` when fewer than `perMinute` were emitted in the minute before it. */
+  /** Records a signal at bar time `ts` when fewer than `perMinute` (per window) were emitted in the window before it. */
   allow(ts: number, perMinute: number): boolean {
-    while (this.recent.length > 0 && (this.recent[0] as number) <= ts - 60_000) this.recent.shift();
-    if (this.recent.length >= perMinute) return false;
+    if (!(perMinute > 0)) return false;
+    const windowMs = perMinute >= 1 ? 60_000 : 60_000 / perMinute;
+    while (this.recent.length > 0 && (this.recent[0] as number) <= ts - windowMs) this.recent.shift();
+    if (this.recent.length >= Math.max(1, perMinute)) return false;
     this.recent.push(ts);
     return true;
   }

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLines } from '@buff/core';
+import type { JournalEntry } from '@buff/engine';
+import { BUILT_CLI_BIN, runBuilt } from './helpers/built-cli.js';
+import { dryConfigYaml } from './helpers/dryrun-setup.js';
+import { lastJson, REPO_ROOT } from './helpers/cli.js';
+import { promotedFixture } from './helpers/model-fixture.js';
+import { makeTempDir } from './helpers/tmp.js';
+
+// The built buff: `dryrun status` and `dryrun stop` of a session whose process was SIGKILLed
+// (crashed: marked stopped, then resumable), and a forced rate-limit hit (signals over the limit
+// are journaled and counted as rate-limited, not emitted).
+const tmp = makeTempDir('buff-dryrun-stop-');
+afterAll(() => tmp.cleanup());
+let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let configPath: string;
+const runsRoot = () => join(tmp.dir, 'runs');
+const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+
+beforeAll(async () => {
+  fx = await promotedFixture(tmp.dir);
+  configPath = join(tmp.dir, 'dry.yml');
+  writeFileSync(configPath, `${dryConfigYaml([fx.symbol])}\n`);
+}, 300_000);
+
+async function buff(
+  args: string[],
+  json = true,
+): Promise<{ out: Record<string, unknown>; stdout: string; stderr: string }> {
+  const r = await runBuilt([...args, ...roots(), ...(json ? ['--json'] : [])]);
+  expect(r.code, r.stderr).toBe(0);
+  return { out: json ? lastJson(r.stdout) : {}, stdout: r.stdout, stderr: r.stderr };
+}
+
+function journal(id: string): JournalEntry[] {
+  return decodeLines<JournalEntry>(readFileSync(join(runsRoot(), 'dryrun', id, 'signals.journal'))).entries;
+}
+
+/** Waits (bounded: 120 s) until the session `pid` runs has handled a few bars; its id. */
+async function runningSession(pid: number): Promise<string> {
+  const { listSessions } = await import('@buff/engine');
+  for (let i = 0; i < 1200; i++) {
+    const s = listSessions(runsRoot()).find((x) => x.pid === pid && x.status === 'running');
+    if (s && journal(s.id).length >= 3) return s.id;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no session running in process ${pid} within 120 s`);
+}
+
+describe('buff dryrun status and stop (built buff)', () => {
+  it('a SIGKILLed session reads crashed; stop marks it stopped; --session resumes it', async () => {
+    const child = spawn(
+      process.execPath,
+      [BUILT_CLI_BIN, 'dryrun', '--config', configPath, '--sleep-seconds', '0.2', ...roots()],
+      { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, BUFF_LOG_LEVEL: 'warn' } },
+    );
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    const id = await runningSession(child.pid as number);
+    child.kill('SIGKILL');
+    await closed;
+    const human = await buff(['dryrun', 'status', id], false);
+    expect(human.stdout).toMatch(new RegExp(`^${id} crashed ${fx.symbol} replay sig v1: bars \\d+/480`, 'm'));
+    const status = await buff(['dryrun', 'status', id]);
+    expect(status.out.session).toMatchObject({ id, status: 'crashed', pid: child.pid });
+    const stopped = await buff(['dryrun', 'stop', id]);
+    expect(stopped.out).toMatchObject({ stopRequested: false, markedStopped: true, session: { status: 'stopped' } });
+    expect((stopped.out.session as { stopReason: string }).stopReason).toBe(
+      `stopped after a crash (process ${child.pid} was gone)`,
+    );
+    const after = await buff(['dryrun', 'status', id], false);
+    expect(after.stdout).toMatch(new RegExp(`^${id} stopped `, 'm'));
+    const again = await buff(['dryrun', 'stop', id], false);
+    expect(again.stdout).toContain(`${id} is stopped`);
+    const resumed = await buff(['dryrun', '--session', id]);
+    expect(resumed.out).toMatchObject({ sessionId: id, status: 'completed', counts: { bars: 480 } });
+    expect(journal(id).map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
+  }, 300_000);
+
+  it('a forced rate-limit hit: over --rate-limit, a signal is journaled and counted as rate-limited, not emitted', async () => {
+    // 0.1 a minute: at most one signal in any 10 minutes of bar time
+    const r = await runBuilt(['dryrun', '--config', configPath, '--rate-limit', '0.1', ...roots(), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = lastJson<{ sessionId: string; signals: number; counts: { rateLimited: number; signals: number } }>(
+      r.stdout,
+    );
+    const entries = journal(result.sessionId).filter((e) => e.signal);
+    const limited = entries.filter((e) => e.rateLimited);
+    const emitted = entries.filter((e) => !e.rateLimited);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(result.counts.rateLimited).toBe(limited.length);
+    expect(result.signals).toBe(emitted.length);
+    const times = (list: JournalEntry[]) => list.map((e) => Date.parse(e.signal?.ts ?? ''));
+    // emitted signals are 10 minutes apart at least; each limited one came within 10 minutes of the last emitted
+    const sent = times(emitted);
+    for (let i = 1; i < sent.length; i++)
+      expect((sent[i] as number) - (sent[i - 1] as number)).toBeGreaterThanOrEqual(600_000);
+    for (const t of times(limited)) {
+      const last = sent.filter((s) => s <= t).at(-1) as number;
+      expect(t - last).toBeLessThan(600_000);
+    }
+    // the warning log line names the session; `dryrun signals` lists only what was emitted
+    const warnings = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; sessionId: string });
+    const rateLogs = warnings.filter((w) => w.msg === 'dry run: signal rate-limited');
+    expect(rateLogs.length).toBe(limited.length);
+    for (const w of rateLogs) expect(w.sessionId).toBe(result.sessionId);
+    const listed = await buff(['dryrun', 'signals', result.sessionId]);
+    expect((listed.out.signals as unknown[]).length).toBe(emitted.length);
+  }, 300_000);
+});
