@@ -138,6 +138,15 @@ describe('buff sweep', () => {
     expect(undotted.stdout + undotted.stderr).toMatch(/grid\.timeframe.*dotted/);
   }, 60_000);
 
+  it('refuses --cells-per-job that is not a whole number >= 1, or without --driver (usage, exit 2)', async () => {
+    const zero = await runBuilt(['sweep', '--config', 'none.yml', '--driver', 'fs', '--cells-per-job', '0', ...roots]);
+    expect(zero.code).toBe(2);
+    expect(zero.stdout + zero.stderr).toMatch(/--cells-per-job must be a whole number >= 1, got 0/);
+    const alone = await runBuilt(['sweep', '--config', 'none.yml', '--cells-per-job', '4', ...roots]);
+    expect(alone.code).toBe(2);
+    expect(alone.stdout + alone.stderr).toMatch(/--cells-per-job needs --driver/);
+  }, 60_000);
+
   it('refuses while the kill switch is on, writing nothing', async () => {
     const runsRoot = join(tmp.dir, 'runs-killed');
     const on = await runBuff(['kill-switch', 'on', '--runs-root', runsRoot, '--reason', 'test']);

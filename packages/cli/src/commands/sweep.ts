@@ -33,6 +33,13 @@ export const registerSweepCommands: RegisterCommands = (cli) =>
         .option('cells-per-job', {
           type: 'number',
           describe: 'with --driver: cells per sweep-cell job (default: the cells / 64, at least 1)',
+        })
+        .check((a) => {
+          const n = a.cellsPerJob as number | undefined;
+          if (n !== undefined && !(Number.isInteger(n) && n >= 1))
+            throw new Error(`--cells-per-job must be a whole number >= 1, got ${n}`);
+          if (n !== undefined && a.driver === undefined) throw new Error('--cells-per-job needs --driver fs or pg');
+          return true;
         }),
     async (args) => {
       const out = outputFor(args);
