@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -65,10 +65,11 @@ export function readKillSwitchSync(runsRoot: string): KillSwitchStatus {
   const { state } = killSwitchPaths(runsRoot);
   let text: string;
   try {
+    // a stat that does not throw first: a dry run asks at every bar, and an ENOENT error costs ~5x a stat
+    if (statSync(state, { throwIfNoEntry: false }) === undefined) return offByDefault();
     text = readFileSync(state, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      return { on: false, changedAt: '', actor: '', reason: '', source: 'default' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return offByDefault();
     return failedClosed(`state file unreadable: ${(err as Error).message}`);
   }
   try {
@@ -84,6 +85,10 @@ export function readKillSwitchSync(runsRoot: string): KillSwitchStatus {
  */
 export async function readKillSwitch(runsRoot: string): Promise<KillSwitchStatus> {
   return readKillSwitchSync(runsRoot);
+}
+
+function offByDefault(): KillSwitchStatus {
+  return { on: false, changedAt: '', actor: '', reason: '', source: 'default' };
 }
 
 function failedClosed(reason: string): KillSwitchStatus {
