@@ -74,15 +74,16 @@ async function parseJob(job: ParseJob): Promise<ParseReply> {
 }
 
 // Jobs are answered in order. A streamed read's blocks keep the worker parsing; after any other
-// job it serves hash requests.
-let hashing = false;
+// job it serves hash requests. That job's listener goes at once: with no listener the port queues
+// what comes next (a hash request sent as soon as the reply arrives) until serveHashRequests
+// listens, after its import of core; a listener left on would drop it (the main thread then waited
+// forever: parse-worker-handover timed out under load).
 let queue: Promise<void> = Promise.resolve();
-parentPort?.on('message', (message: ParseJob | HashRequest) => {
-  if (hashing) return;
-  const job = message as ParseJob;
-  if (!job.stream) hashing = true;
+const onJob = (job: ParseJob): void => {
+  if (!job.stream) parentPort?.off('message', onJob);
   queue = queue.then(() => answerJob(job));
-});
+};
+parentPort?.on('message', onJob);
 
 function answerJob(job: ParseJob): Promise<void> {
   return parseJob(job).then(
