@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sliceBars, allocateBars } from './bars.js';
+import { allocateBars, firstIndexAtOrAfter, sliceBars } from './bars.js';
 
 describe('bars', () => {
   it('slices every column as a view', () => {
@@ -9,5 +9,17 @@ describe('bars', () => {
     expect([...middle.close]).toEqual([2, 3]);
     middle.close[0] = 9;
     expect(bars.close[1]).toBe(9);
+  });
+});
+
+describe('firstIndexAtOrAfter', () => {
+  const ts = new Float64Array([0, 60_000, 120_000, 300_000]);
+  it('finds the first bar at or after a time, between bars and at both ends', () => {
+    expect(firstIndexAtOrAfter(ts, 60_000)).toBe(1);
+    expect(firstIndexAtOrAfter(ts, 60_001)).toBe(2);
+    expect(firstIndexAtOrAfter(ts, 200_000)).toBe(3);
+    expect(firstIndexAtOrAfter(ts, -1)).toBe(0);
+    expect(firstIndexAtOrAfter(ts, 300_001)).toBe(4);
+    expect(firstIndexAtOrAfter(new Float64Array(0), 5)).toBe(0);
   });
 });

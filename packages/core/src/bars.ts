@@ -47,3 +47,19 @@ export function sliceBars(bars: Bars, start: number, end: number): Bars {
     volume: bars.volume.subarray(start, end),
   };
 }
+
+/**
+ * The first index whose timestamp is >= `value` (`ts.length` when none): a binary search over
+ * ascending bar times, so `[firstIndexAtOrAfter(ts, since), firstIndexAtOrAfter(ts, until))` is a window.
+ * @example firstIndexAtOrAfter(new Float64Array([0, 60_000, 120_000]), 60_000); // 1
+ */
+export function firstIndexAtOrAfter(ts: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

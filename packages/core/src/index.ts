@@ -19,7 +19,7 @@ export { TIMEFRAMES, TimeframeSchema, parseTimeframe, timeframeMs } from './time
 export type { Timeframe } from './timeframe.js';
 
 /** Canonical bars as typed-array columns. */
-export { BAR_COLUMNS, VALUE_COLUMNS, allocateBars, barCount, sliceBars } from './bars.js';
+export { BAR_COLUMNS, VALUE_COLUMNS, allocateBars, barCount, firstIndexAtOrAfter, sliceBars } from './bars.js';
 /** The gap rule's one home (also `@buff/core/gap-rule`, which imports nothing). */
 export { countGaps, gapBetween, isGap, missingBars, type GapRange } from './gap-rule.js';
 export type { Bars, BarColumn, ValueColumn } from './bars.js';

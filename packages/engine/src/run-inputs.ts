@@ -2,6 +2,7 @@ import {
   BuffError,
   TIMEFRAMES,
   countGaps,
+  firstIndexAtOrAfter,
   isBuffError,
   sha256Hex,
   sliceBars,
@@ -64,8 +65,8 @@ export async function loadRunInputs(config: RunConfig, dataRoot: string): Promis
       ? await loadPinned(dataRoot, symbol, pinned, config.timeframe, window)
       : await loadStored(dataRoot, symbol, index, config.timeframe, window);
     checks.push(loaded.verified);
-    const from = lowerBound(loaded.bars.ts, since);
-    const to = lowerBound(loaded.bars.ts, until);
+    const from = firstIndexAtOrAfter(loaded.bars.ts, since);
+    const to = firstIndexAtOrAfter(loaded.bars.ts, until);
     const windowed = sliceBars(loaded.bars, from, to);
     if (windowed.ts.length === 0) {
       throw new BuffError(
@@ -213,18 +214,6 @@ async function synthesizeInto(config: RunConfig, dataRoot: string, symbol: strin
   }
   if (existing?.tables['1m']?.contentId === contentId) return;
   await writeDataset(dataRoot, { symbol, timeframe: '1m', bars, source: { kind: 'synthetic', params } });
-}
-
-/** Bars with since <= ts < until (views, no copy). */
-function lowerBound(ts: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function describeInput(symbol: string, timeframe: Timeframe, contentId: string, bars: Bars, source: string): RunInput {

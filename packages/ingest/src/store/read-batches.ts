@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { AsyncRecordBatchFileReader, RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
-import type { Bars, DatasetTable, Timeframe } from '@buff/core';
+import { type Bars, type DatasetTable, firstIndexAtOrAfter, sliceBars, type Timeframe } from '@buff/core';
 import { sha256FileOffThread } from '@buff/core/io';
 import { readBarsTable } from '../arrow/bars-table.js';
 import { unreadable } from './read-manifest.js';
@@ -114,8 +114,8 @@ async function* windowBatches(
       const n = batch.bars.ts.length;
       if (n === 0) continue;
       if ((batch.bars.ts[0] as number) >= to) break;
-      const start = from === -Infinity ? 0 : lowerBound(batch.bars.ts, from);
-      const end = to === Infinity ? n : lowerBound(batch.bars.ts, to);
+      const start = from === -Infinity ? 0 : firstIndexAtOrAfter(batch.bars.ts, from);
+      const end = to === Infinity ? n : firstIndexAtOrAfter(batch.bars.ts, to);
       if (end > start) yield start === 0 && end === n ? batch : cutBatch(batch, start, end);
       if (end < n) break;
     }
@@ -163,29 +163,7 @@ async function readBatch(
 }
 
 function cutBatch({ bars, tsInt64 }: BarBatch, start: number, end: number): BarBatch {
-  return {
-    bars: {
-      ts: bars.ts.subarray(start, end),
-      open: bars.open.subarray(start, end),
-      high: bars.high.subarray(start, end),
-      low: bars.low.subarray(start, end),
-      close: bars.close.subarray(start, end),
-      volume: bars.volume.subarray(start, end),
-    },
-    tsInt64: tsInt64.subarray(start, end),
-  };
-}
-
-/** First index with ts[i] >= value. */
-function lowerBound(ts: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return { bars: sliceBars(bars, start, end), tsInt64: tsInt64.subarray(start, end) };
 }
 
 /** Opens the table's file, reading the manifest again when a re-ingest removed it meanwhile. */
