@@ -147,15 +147,7 @@ async function readInParallel(
         names: parser.names,
         slots: parser.slots as Int8Array,
         columns: shared,
-        timestampFormat: options.timestamps.format,
-        timezone: options.timestamps.timezone,
-        ambiguous: options.timestamps.ambiguous,
-        fileFormat: options.timestamps.fileFormat,
-        chunkBytes: options.chunkBytes,
-        rowRules:
-          options.rowRules === undefined
-            ? undefined
-            : { timeframeMs: options.rowRules.timeframeMs, allowGaps: options.rowRules.allowGaps },
+        ...jobSettings(options),
       });
     };
     // The job goes out once the first row fixed the file's timestamp format.
@@ -379,4 +371,19 @@ export function hashFileRange(
     hash.update(buf.subarray(0, read));
     position += read;
   }
+}
+
+/** What a parse job takes from the read's options: the timestamp settings, chunk size and row rules. */
+export function jobSettings(
+  options: ReadCsvOptions,
+): Pick<ParseJob, 'timestampFormat' | 'timezone' | 'ambiguous' | 'fileFormat' | 'chunkBytes' | 'rowRules'> {
+  const { timestamps, chunkBytes, rowRules } = options;
+  return {
+    timestampFormat: timestamps.format,
+    timezone: timestamps.timezone,
+    ambiguous: timestamps.ambiguous,
+    fileFormat: timestamps.fileFormat,
+    chunkBytes,
+    rowRules: rowRules === undefined ? undefined : { timeframeMs: rowRules.timeframeMs, allowGaps: rowRules.allowGaps },
+  };
 }

@@ -7,7 +7,15 @@ import type { CsvLineParser } from './line-parser.js';
 import { parseFileRange } from './parse-range.js';
 import type { ParseJob, ParseReply, RowCheckReply } from './parse-job.js';
 import { startParseWorker, type ParseWorker } from './parse-worker-client.js';
-import { contentOf, createParser, findSplit, hashFileRange, openCsv, type ReadCsvOptions } from './read-csv.js';
+import {
+  contentOf,
+  createParser,
+  findSplit,
+  hashFileRange,
+  jobSettings,
+  openCsv,
+  type ReadCsvOptions,
+} from './read-csv.js';
 import { ruleError } from '../rules/rule-error.js';
 import type { CheckedBlock } from '../rules/row-stream.js';
 
@@ -183,15 +191,7 @@ class BlockReader {
       slots: parser.slots as Int8Array,
       columns: this.columnsFor(Math.ceil(((region.end - region.start) / lineBytes) * 1.1) + 64),
       stream: true,
-      timestampFormat: options.timestamps.format,
-      timezone: options.timestamps.timezone,
-      ambiguous: options.timestamps.ambiguous,
-      fileFormat: options.timestamps.fileFormat,
-      chunkBytes: options.chunkBytes,
-      rowRules:
-        options.rowRules === undefined
-          ? undefined
-          : { timeframeMs: options.rowRules.timeframeMs, allowGaps: options.rowRules.allowGaps },
+      ...jobSettings(options),
     };
   }
 
