@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetManifestSchema, allocateBars, isBuffError, sha256Hex } from '@buff/core';
 import { barsToIpc } from '../arrow/bars-table.js';
@@ -9,7 +10,8 @@ import { datasetInventory, formatInventoryMarkdown, formatInventoryText } from '
 import { findTableByContentId, listDatasets } from './list-datasets.js';
 import { readBars, readBarsVerifiedLater, readDatasetManifest, readQualityReport } from './read-dataset.js';
 import { resampleDataset } from '../resample-dataset.js';
-import { storeTable, writeDataset } from './write-dataset.js';
+import { writeDataset } from './write-dataset.js';
+import { BATCH_ROWS, BarsFileWriter } from '../arrow/bars-file-writer.js';
 
 const SOURCE = { kind: 'synthetic' as const, params: { seed: 1 } };
 
@@ -197,12 +199,16 @@ describe('dataset store', () => {
     if (existsSync(join(root, 'BTC-USD'))) expect(readdirSync(join(root, 'BTC-USD'))).toEqual([]);
   });
 
-  it('stores a given tsInt64 as it is: the table a conversion would store', async () => {
-    const bars = synthesizeBars({ days: 1, seed: 1 });
-    const plain = await writeDataset(root, { symbol: 'PLAIN', timeframe: '1m', bars, source: SOURCE });
-    const tsInt64 = BigInt64Array.from(bars.ts, (ms) => BigInt(ms));
-    const given = await storeTable(root, { symbol: 'GIVEN', timeframe: '1m', bars, source: SOURCE }, { tsInt64 });
-    expect(given.contentId).toBe(plain.contentId);
+  it('writes a table larger than one record batch in batches of BATCH_ROWS: the bytes a streamed ingest writes', async () => {
+    const bars = synthesizeBars({ days: 100, seed: 1 }); // 144,000 rows: two batches
+    expect(bars.ts.length).toBeGreaterThan(BATCH_ROWS);
+    const table = await writeDataset(root, { symbol: 'BIG', timeframe: '1m', bars, source: SOURCE });
+    const streamed = new BarsFileWriter(undefined);
+    for (let at = 0; at < bars.ts.length; at += 1000) streamed.append(bars, at, Math.min(at + 1000, bars.ts.length));
+    expect(table.contentId).toBe(streamed.finish().sha256);
+    const stored = tableFromIPC(readFileSync(join(root, 'BIG', table.file)));
+    expect(stored.batches.map((batch) => batch.numRows)).toEqual([BATCH_ROWS, bars.ts.length - BATCH_ROWS]);
+    expect((await readBars(root, 'BIG', '1m')).bars.close).toEqual(bars.close);
   });
 
   it('keeps the previous version intact when a write fails midway', async () => {

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import {
   BuffError,
   DatasetManifestSchema,
@@ -11,16 +11,13 @@ import {
   sweepStaleTemps,
   tempPathFor,
   timeframeMs,
-  writeArtifactFile,
   type Bars,
   type DatasetManifest,
   type DatasetTable,
   type QualityReport,
   type Timeframe,
-  type WrittenArtifact,
 } from '@buff/core';
-import { barsToTable } from '../arrow/bars-table.js';
-import { tableToIpcChunks } from '../arrow/ipc-chunks.js';
+import { BATCH_ROWS, BarsFileWriter } from '../arrow/bars-file-writer.js';
 import { isGap } from '../rules/gaps.js';
 import { spanOf, type TableSpan } from '../rules/quality-report.js';
 import { commitDataset, type StagedFile } from './commit-dataset.js';
@@ -43,59 +40,36 @@ export interface WriteDatasetInput {
 /**
  * Stores a (symbol, timeframe) table as `<dataRoot>/<symbol>/<timeframe>.<content id>.arrow` and
  * records it in `dataset.json` (content id = sha256 of the Arrow bytes), with the quality report
- * when given. Every file is written to a temp file and fsynced, renamed to a name of its own, and
- * `dataset.json` is renamed into place last (the commit, see commitDataset): a crash at any point
- * leaves the old dataset or the new one, whole. On a failure before the commit the temp files
- * (and folders this call created) are removed. Writing 1m starts the dataset afresh: its derived
- * tables (and a quality report not given again) go. A derived table needs the 1m table.
+ * when given. The table is written in record batches of {@link BATCH_ROWS} rows (the ingest's
+ * batches: the same bars give the same bytes whichever way they were stored), so the writer holds
+ * one batch, not a second copy of the table. Every file is written to a temp file and fsynced,
+ * renamed to a name of its own, and `dataset.json` is renamed into place last (the commit, see
+ * commitDataset): a crash at any point leaves the old dataset or the new one, whole. On a failure
+ * before the commit the temp files (and folders this call created) are removed. Writing 1m starts
+ * the dataset afresh: its derived tables (and a quality report not given again) go. A derived
+ * table needs the 1m table.
  * @example await writeDataset('data', { symbol: 'BTC-USD', timeframe: '1m', bars, source: { kind: 'synthetic' } });
  */
-export function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
-  return storeTable(dataRoot, input, {});
-}
-
-/** What an ingest adds to {@link writeDataset} (package-internal: the ingest's own way in). */
-export interface IngestOverlap {
-  /** `bars.ts` as Int64 ms, written by the two-thread CSV reader as it read: stored as given, not converted again. */
-  tsInt64?: BigInt64Array | undefined;
-  /** The remaining checks, run on this thread while the table is written and hashed; their report is stored; when they throw nothing is. */
-  check?: () => QualityReport;
-}
-
-/**
- * {@link writeDataset} with the ingest's overlap: the checks run while the table's bytes are
- * written, and the reader's Int64 timestamps are reused.
- * @example await storeTable('data', input, { tsInt64, check: read.finish });
- */
-export async function storeTable(
-  dataRoot: string,
-  input: WriteDatasetInput,
-  { tsInt64, check }: IngestOverlap,
-): Promise<DatasetTable> {
+export async function writeDataset(dataRoot: string, input: WriteDatasetInput): Promise<DatasetTable> {
   const dir = datasetDir(dataRoot, input.symbol);
   validateSymbol(input.symbol);
   const base = input.timeframe === '1m' ? undefined : await readDatasetManifest(dataRoot, input.symbol);
-
   checkColumnLengths(input.bars, input.symbol);
+  const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
   const created = mkdirSync(dir, { recursive: true });
   sweepStaleTemps(dir); // temp tables of killed ingests (up to ~100 MB each)
-  const temps: string[] = [];
-  let table: Promise<WrittenArtifact> | undefined;
+  const tableTemp = tempPathFor(join(dir, `${input.timeframe}.arrow`));
+  const temps: string[] = [tableTemp];
+  let writer: BarsFileWriter | undefined;
   try {
-    // The Arrow bytes stream to their temp file (and are fsynced) on the thread pool as the writer
-    // emits them, hashed on the hash worker when one runs (else here), while this thread checks.
-    const tableTemp = tempPathFor(join(dir, `${input.timeframe}.arrow`));
-    temps.push(tableTemp);
-    table = writeArtifactFile(dir, basename(tableTemp), await tableToIpcChunks(barsToTable(input.bars, tsInt64)));
-    table.catch(() => undefined); // awaited below, also after a failure
-    const report = check === undefined ? input.quality : check();
-    const gapCount = checkAscending(input.bars, input.symbol, timeframeMs(input.timeframe));
-    const { sha256, bytes } = (await table).entry;
+    writer = new BarsFileWriter(tableTemp);
+    writer.append(input.bars);
+    const { sha256, bytes } = writer.finish();
+    writer = undefined;
     const staged = { temp: tableTemp, sha256, bytes, gapCount, span: spanOf(input.bars) };
-    const dataset = commitTable(dir, { ...input, quality: report }, staged, base, temps);
-    return dataset;
+    return commitTable(dir, input, staged, base, temps);
   } catch (err) {
-    await table?.catch(() => undefined); // no write left running into a removed file
+    writer?.abort();
     for (const temp of temps) rmSync(temp, { force: true });
     if (created !== undefined) rmSync(created, { recursive: true, force: true });
     throw err;
