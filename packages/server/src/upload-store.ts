@@ -12,7 +12,7 @@ import {
   writeFileAtomic,
   type TimestampFormat,
 } from '@buff/core';
-import { listDatasets, parseCsv } from '@buff/ingest';
+import { ingestCsv, listDatasets } from '@buff/ingest';
 
 /** What is kept beside an accepted upload. */
 export const UploadMetaSchema = z
@@ -80,7 +80,8 @@ export async function stageUpload(
   try {
     const file = join(temp, `${input.symbol}.csv`);
     await writeFile(file, bytes);
-    const parsed = await parseCsv(file, { symbol: input.symbol, allowGaps: input.allowGaps, ...options });
+    // streamed through the ingest's rules (no table written): memory is set by its block size, not the upload
+    const parsed = await ingestCsv(file, { symbol: input.symbol, allowGaps: input.allowGaps, ...options });
     rows = parsed.quality.rows;
     span = { first: parsed.quality.first, last: parsed.quality.last };
   } finally {
