@@ -84,4 +84,63 @@ describe('buff worker runs train jobs (built CLI, fs queue)', () => {
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
   }, 420_000);
+  // Training is one synchronous loop; it runs in a thread of its own so the worker's main thread keeps
+  // beating. With 3 s heartbeats (a beat a second) and a training of several seconds, the job's
+  // updatedAt must move while it trains, and a `recover` with a 3 s stale threshold run all along
+  // must never take it back: the job ends done at its first attempt.
+  it('keeps beating while it trains: recover never takes a long train job back', async () => {
+    const data = join(tmp.dir, 'data-long');
+    const runsRoot = join(tmp.dir, 'runs-long');
+    const synth = await runBuilt([
+      'data',
+      'synth',
+      '--symbol',
+      'SIG-LNG',
+      '--days',
+      '6',
+      '--seed',
+      '2',
+      '--data-root',
+      data,
+    ]);
+    expect(synth.code, synth.stderr).toBe(0);
+    const options = {
+      model: 'lstm',
+      symbols: ['SIG-LNG'],
+      units: 24,
+      epochs: 8,
+      patience: 8,
+      window: 32,
+      features: ['ret_1', 'ret_5'],
+    };
+    const queue = openFsJobQueue({ runsRoot, heartbeatSeconds: 3 });
+    const { id } = await queue.submit({ kind: 'train', payload: options });
+    const worker = startBuiltWorker([
+      '--runs-root',
+      runsRoot,
+      '--data-root',
+      data,
+      '--models-root',
+      join(tmp.dir, 'models-long'),
+      '--heartbeat-seconds',
+      '3',
+    ]);
+    workers.push(worker);
+    const beats = new Set<string>();
+    let reclaimed = 0;
+    let job: Job | undefined;
+    for (let i = 0; i < 2400 && job?.status !== 'done' && job?.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      reclaimed += await queue.recover();
+      job = await queue.get(id);
+      if (job?.status === 'running' && job.progress.step === 'train') beats.add(job.updatedAt);
+    }
+    await queue.close();
+    expect(reclaimed).toBe(0);
+    expect(job).toMatchObject({ status: 'done', attempts: 1 });
+    // a beat a second during a training of several seconds (the epochs are only seen through beats)
+    expect(beats.size).toBeGreaterThanOrEqual(4);
+    worker.kill('SIGTERM');
+    expect(await exited(worker)).toBe(0);
+  }, 420_000);
 });

@@ -11,7 +11,8 @@ import { packageBuild } from '../../tsup.base';
  * Nothing imports the CLI, so its private copies cannot meet another copy of the same class.
  * Left outside: packages with native parts, files they find by path, or optional installs.
  * The CSV parse worker and the hash worker are entries of their own: @buff/ingest and @buff/core
- * start them as ./parse-worker.cjs and ./hash-worker.cjs next to the bundle.
+ * start them as ./parse-worker.cjs and ./hash-worker.cjs next to the bundle; a worker's train job
+ * starts ./train-thread.cjs.
  */
 const EXTERNAL = [
   '@tensorflow/tfjs',
@@ -49,6 +50,8 @@ export default packageBuild({
     index: 'src/index.ts',
     'parse-worker': '../ingest/src/csv/parse-worker.ts',
     'hash-worker': '../core/src/hash-worker.ts',
+    // A worker's train job trains in a thread of its own (src/jobs/train-job.ts).
+    'train-thread': 'src/jobs/train-thread.ts',
     // The two-thread size threshold alone (no imports), for bin/early-worker.js before the bundle loads.
     'parallel-threshold': '../ingest/src/csv/parallel-threshold.ts',
   },
