@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** Bundles tests/helpers/registry-child.ts (and the registry sources) into one plain .cjs file. */
-export async function buildRegistryChild(): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'buff-child-')), 'registry-child.cjs');
+/** Bundles tests/helpers/<child>.ts (default registry-child; and the registry sources) into one plain .cjs file. */
+export async function buildRegistryChild(child = 'registry-child'): Promise<string> {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'buff-child-')), `${child}.cjs`);
   await build({
-    entryPoints: [fileURLToPath(new URL('./registry-child.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${child}.ts`, import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -53,7 +53,9 @@ export interface ModelRegistry {
   /**
    * Promotes a model folder (from `buff train`, evaluated by `buff evaluate`) under the promotion rules
    * (`readPromotableFolder`): registers it as a new version unless the same model (same card) already has one,
-   * whose evaluation is then replaced by the one just read, and moves the alias to it.
+   * whose evaluation is then replaced by the one just read, and moves the alias to it. Checks and
+   * writes are one step under the registry's lock: of two promotions at once, the second sees the
+   * first's outcome (the same model: its version; another challenger: refused, not compared with it).
    */
   promoteFolder(modelDir: string, options: PromoteFolderOptions): Promise<FolderPromotion>;
   rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
@@ -188,20 +190,25 @@ class DriverModelRegistry implements ModelRegistry {
     const { evaluation, card, name: cardName } = await readPromotableFolder(modelDir);
     const name = options.name ?? cardName;
     const alias = ModelAliasSchema.parse(options.alias ?? 'champion');
-    if (alias === 'champion')
-      checkChampionComparison(modelDir, evaluation, card.modelId, await this.resolve(name, alias));
-    // The same model (same card) promoted again reuses its version, with the evaluation just read.
-    const existing = (await this.listVersions(name)).find((v) => v.card.modelId === card.modelId);
-    const version = existing
-      ? existing.version
-      : await this.registerVersion(name, { sourceDir: modelDir, card, evaluation });
-    if (existing) await this.attachEvaluation(name, version, evaluation, options.actor);
-    await this.promote(name, version, {
-      alias,
-      actor: options.actor,
-      ...(options.reason === undefined ? {} : { reason: options.reason }),
+    // One step under the registry's lock (a lock file on fs, an advisory lock on postgres): checked
+    // apart, two promotions at once could both pass the checks, register the same model twice, or
+    // both replace a champion that only one of them was compared with.
+    return await this.driver.exclusive(async () => {
+      if (alias === 'champion')
+        checkChampionComparison(modelDir, evaluation, card.modelId, await this.resolve(name, alias));
+      // The same model (same card) promoted again reuses its version, with the evaluation just read.
+      const existing = (await this.listVersions(name)).find((v) => v.card.modelId === card.modelId);
+      const version = existing
+        ? existing.version
+        : await this.registerVersion(name, { sourceDir: modelDir, card, evaluation });
+      if (existing) await this.attachEvaluation(name, version, evaluation, options.actor);
+      await this.promote(name, version, {
+        alias,
+        actor: options.actor,
+        ...(options.reason === undefined ? {} : { reason: options.reason }),
+      });
+      return { name, version, alias, modelId: card.modelId, registered: !existing, evaluation };
     });
-    return { name, version, alias, modelId: card.modelId, registered: !existing, evaluation };
   }
 
   async rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion> {
