@@ -53,7 +53,7 @@ export { ingestCsv } from './ingest-csv.js';
 export type { IngestCsvOptions } from './ingest-csv.js';
 export { ingestArrow, registerArrowCodecs } from './arrow/arrow-import.js';
 export type { IngestArrowOptions } from './arrow/arrow-import.js';
-export type { IngestResult, HeldIngestResult, IngestTargets } from './store/store-ingest.js';
+export type { IngestResult, IngestTargets } from './store/store-ingest.js';
 export { buildQualityReport, formatQualitySummary } from './rules/quality-report.js';
 export { spanOf } from './rules/quality-report.js';
 export type { QualityReportInput, TableSpan } from './rules/quality-report.js';

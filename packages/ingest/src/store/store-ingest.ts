@@ -10,9 +10,8 @@ import {
   type IngestOptions,
   type QualityReport,
 } from '@buff/core';
-import type { Table } from 'apache-arrow';
 import { BarsFileWriter } from '../arrow/bars-file-writer.js';
-import { barsToTable, ipcToBars } from '../arrow/bars-table.js';
+import { ipcToBars } from '../arrow/bars-table.js';
 import type { TableSpan } from '../rules/quality-report.js';
 import { datasetDir, validateSymbol } from './dataset-paths.js';
 import { readBars } from './read-dataset.js';
@@ -134,36 +133,4 @@ function copyInto(from: string, out: string, temps: string[]): void {
     closeSync(fd);
   }
   renameSync(temp, out);
-}
-
-/** An ingest that held its bars whole (the Arrow import): the result also carries them. */
-export type HeldIngestResult = IngestResult & { bars: Bars; table: Table };
-
-/**
- * Stores bars held whole (the Arrow import's): `check` runs the remaining rules and returns the
- * quality report before anything is committed, so a rejected file leaves nothing behind.
- * @example await storeIngest({ bars, check: () => quality, sourceSha256 }, options, { kind: 'arrow', path }, { dataRoot: 'data' });
- */
-export async function storeIngest(
-  parsed: { bars: Bars; tsInt64?: BigInt64Array | undefined; check: () => QualityReport; sourceSha256: string },
-  options: IngestOptions,
-  source: { kind: DatasetManifest['source']['kind']; path: string },
-  targets: IngestTargets,
-): Promise<HeldIngestResult> {
-  const { bars } = parsed;
-  const result = await ingestStreamed(options, source, targets, async (writer) => {
-    const quality = parsed.check();
-    writer.append(bars, 0, bars.ts.length, parsed.tsInt64);
-    const span = { rows: quality.rows, firstMs: bars.ts[0], lastMs: bars.ts[bars.ts.length - 1] };
-    return { quality, sourceSha256: parsed.sourceSha256, span, gapCount: quality.gapCount };
-  });
-  let table: Table | undefined;
-  return {
-    ...result,
-    bars,
-    get table(): Table {
-      table ??= barsToTable(bars);
-      return table;
-    },
-  };
 }
