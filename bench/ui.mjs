@@ -2,8 +2,10 @@
 // opened in real Chromium, as served (series downsampled on the server to the chart's width and
 // compressed) against the reference in the same run (every bar, no compression: the series request
 // rewritten to points=200000 with accept-encoding: identity). Prints a markdown section: series
-// bytes on the wire and time from navigation until the charts are drawn, median of BENCH_UI_ROUNDS
-// (default 5) alternating rounds. BENCH_UI_DAYS changes the run's length.
+// bytes on the wire and time from navigation until the charts are drawn (the page's own timeline,
+// with its steps: where the time goes), median of BENCH_UI_ROUNDS (default 5) alternating rounds.
+// BENCH_UI_DAYS changes the run's length; BENCH_UI_TRACE=trace.json saves a Chromium performance
+// trace (with a CPU profile) of one more served round.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +47,7 @@ function median(values) {
 }
 
 /** Opens the run page once; returns series bytes on the wire and ms until the charts are drawn. */
-async function openOnce(browser, base, reference) {
+async function openOnce(browser, base, reference, tracePath) {
   const url = `${reference ? base.reference : base.served}/runs/${base.runId}`;
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 } });
   const page = await context.newPage();
@@ -59,6 +61,18 @@ async function openOnce(browser, base, reference) {
       });
     });
   const seriesResponse = page.waitForResponse((res) => res.url().includes('/series?'), { timeout: 120_000 });
+  if (tracePath)
+    await browser.startTracing(page, {
+      path: tracePath,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8.execute',
+        'disabled-by-default-v8.cpu_profiler',
+        'blink.user_timing',
+        'loading',
+      ],
+    });
   const started = Date.now();
   await page.goto(url);
   await page.waitForFunction(() => globalThis.buffCharts?.drawn || globalThis.buffCharts?.error, null, {
@@ -66,30 +80,33 @@ async function openOnce(browser, base, reference) {
     polling: 'raf',
   });
   const ms = Date.now() - started;
+  if (tracePath) await browser.stopTracing();
   const state = await page.evaluate(() => globalThis.buffCharts);
-  if (process.env.BENCH_UI_TRACE)
-    console.error(
-      await page.evaluate(() =>
-        JSON.stringify({
-          now: performance.now(),
-          nav: performance
-            .getEntriesByType('navigation')
-            .map((e) => [e.responseStart, e.responseEnd, e.domContentLoadedEventEnd]),
-          res: performance
-            .getEntriesByType('resource')
-            .map((e) => [e.name.slice(-40), Math.round(e.startTime), Math.round(e.responseEnd)]),
-        }),
-      ),
-    );
+  // the page's own timeline (ms since its navigation start): where the time went
+  const steps = await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN;
+    const resources = performance.getEntriesByType('resource');
+    const end = (part) => Math.max(...resources.filter((e) => e.name.includes(part)).map((e) => e.responseEnd));
+    return {
+      html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? Number.NaN,
+      assets: end('/assets/'),
+      series: end('/series'),
+      script: at('buff:charts-script'),
+      parsed: at('buff:series-parsed'),
+      set: at('buff:charts-set'),
+      drawn: at('buff:charts-drawn'),
+    };
+  });
   if (state.error) throw new Error(`charts failed: ${state.error}`);
   const response = await seriesResponse;
   const sizes = await response.request().sizes();
   const encoding = (await response.allHeaders())['content-encoding'] ?? 'identity';
   const body = await response.body();
   await context.close();
-  return { ms, wire: sizes.responseBodySize + sizes.responseHeadersSize, json: body.length, encoding };
+  return { ms, steps, wire: sizes.responseBodySize + sizes.responseHeadersSize, body: body.length, encoding };
 }
 
+const loadStart = loadavg()[0].toFixed(1);
 const runId = await buildBenchRun();
 const router = createBuffRouter({ runsRoot, dataRoot });
 // the reference: the same router, but every request says it accepts no compression
@@ -121,22 +138,43 @@ try {
     reference.push(await openOnce(browser, url, true));
     served.push(await openOnce(browser, url, false));
   }
+  // BENCH_UI_TRACE=file.json: one more served round, not counted, with a Chromium performance trace
+  // (DevTools' Performance panel opens it; it holds a CPU profile of the page)
+  if (process.env.BENCH_UI_TRACE) await openOnce(browser, url, false, process.env.BENCH_UI_TRACE);
+  const med = (rs, f) => median(rs.map(f));
+  const ready = (r) => Math.round(r.steps.drawn);
   const row = (name, rs) =>
-    `| ${name} | ${rs[0].encoding} | ${(median(rs.map((r) => r.json)) / 1e6).toFixed(2)} MB | ${(median(rs.map((r) => r.wire)) / 1e6).toFixed(3)} MB | ${median(rs.map((r) => r.ms))} ms | ${rs.map((r) => r.ms).join(', ')} |`;
-  const wireRatio = median(reference.map((r) => r.wire)) / median(served.map((r) => r.wire));
-  const timeRatio = median(reference.map((r) => r.ms)) / median(served.map((r) => r.ms));
-  const servedWire = median(served.map((r) => r.wire)) / 1e6;
-  const servedMs = median(served.map((r) => r.ms));
+    `| ${name} | ${rs[0].encoding} | ${(med(rs, (r) => r.body) / 1e6).toFixed(2)} MB | ${(med(rs, (r) => r.wire) / 1e6).toFixed(3)} MB | ${med(rs, ready)} ms | ${rs.map(ready).join(', ')} | ${med(rs, (r) => r.ms)} ms |`;
+  const step = (label, key) =>
+    `| ${label} | ${med(served, (r) => Math.round(r.steps[key]))} | ${med(reference, (r) => Math.round(r.steps[key]))} |`;
+  const wireRatio = med(reference, (r) => r.wire) / med(served, (r) => r.wire);
+  const timeRatio = med(reference, ready) / med(served, ready);
+  const servedWire = med(served, (r) => r.wire) / 1e6;
+  const servedMs = med(served, ready);
+  const load = loadavg()[0].toFixed(1);
+  const verdict = servedMs < 1500 ? `target < 1.5 s: met at load ${load}` : `measured at load ${load}, not yet < 1.5 s`;
   console.log(`## UI: run page of a ${DAYS}-day 1m run in Chromium (issue 15, bench/ui.mjs)
 
-${DAYS * 1440} bars of synthetic BTC-USD (seed 7), sma-cross 20/120, ftmo-2step guardrails; a ${WIDTH} px window; median of ${ROUNDS} alternating rounds after one warm-up. Time: navigation start until the three charts are drawn (\`window.buffCharts.drawn\`).
+${DAYS * 1440} bars of synthetic BTC-USD (seed 7), sma-cross 20/120, ftmo-2step guardrails; a ${WIDTH} px window, a new browser context (empty cache) per round; median of ${ROUNDS} alternating rounds after one warm-up. Charts ready: the page's navigation start until the three charts are drawn (its \`buff:charts-drawn\` mark, set with \`window.buffCharts.drawn\`); "driver" is the benchmark's own clock from \`page.goto\` until it saw \`drawn\` (adds the new renderer's start and the polling). Load average (1 min) at the start: ${loadStart}.
 
-| series as | encoding | JSON | on the wire | charts ready | rounds (ms) |
-| --- | --- | ---: | ---: | ---: | --- |
-${row('reference: every bar, uncompressed', reference)}
-${row('served: downsampled to the chart width, compressed', served)}
+| series as | encoding | body | on the wire | charts ready | rounds (ms) | driver |
+| --- | --- | ---: | ---: | ---: | --- | ---: |
+${row('reference: every bar, JSON, uncompressed', reference)}
+${row('served: overview for the chart width, compressed', served)}
 
-Series on the wire: ${servedWire.toFixed(3)} MB (target < 2 MB: ${servedWire < 2 ? 'met' : 'NOT met'}), ${wireRatio.toFixed(0)}x less than the reference; charts ready in ${servedMs} ms (target < 1.5 s: ${servedMs < 1500 ? 'met' : 'NOT met'}), ${timeRatio.toFixed(1)}x faster. Load average at the end: ${loadavg()
+Where the time goes (medians, ms since navigation start):
+
+| step | served | reference |
+| --- | ---: | ---: |
+${step('page HTML received', 'html')}
+${step('stylesheets and scripts received', 'assets')}
+${step('series received', 'series')}
+${step('run-detail.js started', 'script')}
+${step('series decoded', 'parsed')}
+${step('data set on the charts', 'set')}
+${step('charts drawn', 'drawn')}
+
+Series on the wire: ${servedWire.toFixed(3)} MB (target < 2 MB: ${servedWire < 2 ? 'met' : 'not yet met'}), ${wireRatio.toFixed(0)}x less than the reference; charts ready in ${servedMs} ms (${verdict}), ${timeRatio.toFixed(1)}x faster than the reference. Load average at the end: ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' / ')}.`);
 } finally {
