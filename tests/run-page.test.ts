@@ -43,7 +43,11 @@ describe('run page and its API', () => {
     expect(small.status).toBe(200);
     expect(small.body.bars.inRange).toBe(4320);
     expect(small.body.candles.time.length).toBeLessThanOrEqual(400);
-    expect(small.body.equity.time.length).toBe(400);
+    // min/max decimation: at most the asked points (a flat bucket keeps one), every extreme kept
+    expect(small.body.equity.time.length).toBeLessThanOrEqual(400);
+    expect(small.body.equity.time.length).toBeGreaterThan(100);
+    expect(Math.max(...small.body.equity.value)).toBe(Math.max(...full.body.equity.value));
+    expect(Math.min(...small.body.equity.value)).toBe(Math.min(...full.body.equity.value));
     const since = Date.parse(GUARDED_RUN.window.since) / 1000;
     expect(small.body.window).toEqual({ since, until: since + 3 * 86_400 });
     // fitted to the window: the first candle and equity point are at its start, the last near its end

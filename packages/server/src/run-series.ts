@@ -4,7 +4,7 @@ import { barsToIpc, readBars, readDatasetManifest, resample } from '@buff/ingest
 import { readRunManifest } from './run-files.js';
 import {
   bucketCandles,
-  lttbLine,
+  minMaxLine,
   rangeIndexes,
   type CandleColumns,
   type LineColumns,
@@ -227,7 +227,7 @@ async function loadFullSeries(ctx: ServerContext, id: string, symbol: string | u
 /**
  * Price (stored candles of the run's input, cut to its window), trade markers, guardrail periods,
  * equity and drawdown of one run for the charts, cut to the requested range and downsampled on the
- * server (candles in min/max-preserving buckets, lines by LTTB) to `points` per series.
+ * server (candles in min/max-preserving buckets, lines by min/max decimation) to `points` per series.
  * `symbol` defaults to the run's first symbol.
  * @example const series = await readRunSeries(ctx, 'run-0123456789abcdef', { points: 1500 });
  */
@@ -248,7 +248,7 @@ export async function readRunSeries(ctx: ServerContext, id: string, request: Ser
     candles,
     markers: full.markers.filter((m) => m.time >= range.from && m.time <= range.to),
     blocks: full.blocks.filter((p) => p.to >= range.from && p.from <= range.to),
-    equity: lttbLine(cutLine(full.equity, range), points),
-    drawdownPct: lttbLine(cutLine(full.drawdownPct, range), points),
+    equity: minMaxLine(cutLine(full.equity, range), points),
+    drawdownPct: minMaxLine(cutLine(full.drawdownPct, range), points),
   };
 }

@@ -1,27 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { bucketCandles, lttbLine, rangeIndexes } from './downsample-series.js';
+import { bucketCandles, minMaxLine, rangeIndexes } from './downsample-series.js';
 
-describe('lttbLine', () => {
-  it('keeps first, last and the point that shapes each bucket (a hand-worked case)', () => {
-    // buckets (3 points -> first, one middle bucket of t=1..4, last): the spike at t=3 makes the largest triangle
-    const line = { time: [0, 1, 2, 3, 4, 5], value: [0, 1, 0, 9, 1, 0] };
-    expect(lttbLine(line, 3)).toEqual({ time: [0, 3, 5], value: [0, 9, 0] });
+describe('minMaxLine', () => {
+  it('keeps the first and last point and the low and high of each bucket, in time order (a hand-worked case)', () => {
+    // 6 points: two buckets of four; [0, 5, 1, -3] keeps 5 and -3, [2, 0, 1, 1] keeps 2 and 0
+    const line = { time: [0, 1, 2, 3, 4, 5, 6, 7], value: [0, 5, 1, -3, 2, 0, 1, 1] };
+    expect(minMaxLine(line, 6)).toEqual({ time: [0, 1, 3, 4, 5, 7], value: [0, 5, -3, 2, 0, 1] });
   });
 
-  it('returns short lines unchanged and never more than the asked points', () => {
+  it('returns short lines unchanged, never more than the asked points, and every extreme', () => {
     const short = { time: [0, 1], value: [1, 2] };
-    expect(lttbLine(short, 10)).toBe(short);
-    const n = 10_000;
-    const long = {
-      time: Array.from({ length: n }, (_, i) => i),
-      value: Array.from({ length: n }, (_, i) => Math.sin(i / 50)),
-    };
-    const out = lttbLine(long, 500);
-    expect(out.time.length).toBe(500);
-    expect(out.time[0]).toBe(0);
-    expect(out.time[499]).toBe(n - 1);
-    expect(Math.max(...out.value)).toBeGreaterThan(0.999);
-    expect(Math.min(...out.value)).toBeLessThan(-0.999);
+    expect(minMaxLine(short, 10)).toBe(short);
+    const n = 43_200;
+    const value = Array.from(
+      { length: n },
+      (_, i) => Math.sin(i / 50) + (i === 12_345 ? -7 : 0) + (i === 40_001 ? 3 : 0),
+    );
+    const long = { time: Array.from({ length: n }, (_, i) => i * 60), value };
+    for (const points of [4, 501, 1000]) {
+      const out = minMaxLine(long, points);
+      expect(out.time.length).toBeLessThanOrEqual(points);
+      expect(out.time[0]).toBe(0);
+      expect(out.time.at(-1)).toBe((n - 1) * 60);
+      expect(Math.min(...out.value)).toBe(Math.min(...value));
+      expect(Math.max(...out.value)).toBe(Math.max(...value));
+      expect(out.time.every((t, i) => i === 0 || t > (out.time[i - 1] as number))).toBe(true);
+    }
+    expect(minMaxLine(long, 1000)).toEqual(minMaxLine(long, 1000));
   });
 });
 
