@@ -4,7 +4,6 @@ import {
   countGaps,
   firstIndexAtOrAfter,
   isBuffError,
-  sha256Hex,
   sliceBars,
   timeframeMs,
   type Bars,
@@ -13,16 +12,16 @@ import {
   type Timeframe,
 } from '@buff/core';
 import {
-  barsToIpc,
   findTableByContentId,
   readBarsVerifiedLater,
   readDatasetManifest,
-  resample,
+  storedContentId,
   synthesizeBars,
   writeDataset,
   type BarsWindow,
 } from '@buff/ingest';
 import type { RunConfig } from './run-config.js';
+import { resampleStored } from './resampled-input.js';
 
 const DAY_MS = 86_400_000;
 
@@ -43,8 +42,8 @@ export interface LoadedInputs {
 }
 
 /**
- * Loads each symbol's bars for a run: from the dataset store by symbol + timeframe (resampled in
- * memory from the finest stored table when the timeframe is not stored), from a table pinned by
+ * Loads each symbol's bars for a run: from the dataset store by symbol + timeframe (resampled batch
+ * by batch from the finest stored table when the timeframe is not stored), from a table pinned by
  * content id, or synthesized into the store first when `data.provider` is `synthetic`. Bars are
  * cut to [since, until): a stored table of the run's timeframe is read only in the record batches
  * of that window. Errors name the config key at fault.
@@ -129,8 +128,8 @@ async function loadStored(
       },
     );
   }
-  const { bars, table, verified } = await readBarsVerifiedLater(dataRoot, symbol, finest);
-  return resampled(bars, finest, timeframe, table, `store ${symbol}/${table.file}`, verified);
+  const { read: _read, ...loaded } = await resampledInput(dataRoot, symbol, finest, timeframe, window, '');
+  return loaded;
 }
 
 async function loadPinned(
@@ -162,33 +161,35 @@ async function loadPinned(
       },
     );
   }
-  const exact = stored === timeframe;
-  const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored, exact ? window : {});
-  if (table.contentId !== contentId) {
-    throw new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, {
+  const changed = (): BuffError =>
+    new BuffError('CONFLICT', `the ${stored} table of ${symbol} changed while it was read`, {
       details: { key, value: contentId },
     });
+  if (stored !== timeframe) {
+    const { read, ...loaded } = await resampledInput(dataRoot, symbol, stored, timeframe, window, ' (pinned)');
+    if (read !== contentId) throw changed();
+    return loaded;
   }
-  if (exact) return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
-  return resampled(bars, stored, timeframe, table, `store ${symbol}/${table.file} (pinned)`, verified);
+  const { bars, table, verified, tsInt64 } = await readBarsVerifiedLater(dataRoot, symbol, stored, window);
+  if (table.contentId !== contentId) throw changed();
+  return { bars, contentId, source: `store ${symbol}/${table.file} (pinned)`, verified, tsInt64 };
 }
 
-/** Resamples in memory; the derived content id is the sha256 of the Arrow bytes the store would write. */
-function resampled(
-  bars: Bars,
+/**
+ * A stored table resampled batch by batch (resampleStored); the derived content id is the one the
+ * store would give it; `read`: the content id of the stored table read.
+ */
+async function resampledInput(
+  dataRoot: string,
+  symbol: string,
   from: Timeframe,
   to: Timeframe,
-  table: DatasetTable,
-  source: string,
-  verified: Promise<void>,
-): LoadedSymbol {
-  const derived = resample(bars, to, { sourceTimeframe: from });
-  return {
-    bars: derived,
-    contentId: sha256Hex(barsToIpc(derived)),
-    source: `${source} ${table.contentId} resampled ${from}->${to}`,
-    verified,
-  };
+  window: BarsWindow,
+  note: string,
+): Promise<LoadedSymbol & { read: string }> {
+  const { bars, contentId, table, verified } = await resampleStored(dataRoot, symbol, from, to, window);
+  const source = `store ${symbol}/${table.file}${note} ${table.contentId} resampled ${from}->${to}`;
+  return { bars, contentId, source, verified, read: table.contentId };
 }
 
 /** Synthesizes the symbol's 1m bars into the store, unless identical ones are there; never overwrites real data. */
@@ -198,7 +199,7 @@ async function synthesizeInto(config: RunConfig, dataRoot: string, symbol: strin
   const days = options.days ?? Math.ceil((Date.parse(config.window.until) - Date.parse(start)) / DAY_MS);
   const params = { seed: options.seed, signal: options.signal, days, start };
   const bars = synthesizeBars({ ...params, symbol });
-  const contentId = sha256Hex(barsToIpc(bars));
+  const contentId = storedContentId(bars);
   const existing = await readDatasetManifest(dataRoot, symbol).catch((err: unknown) => {
     if (isBuffError(err, 'DATASET_NOT_FOUND')) return undefined;
     throw err;

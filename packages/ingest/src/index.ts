@@ -7,6 +7,7 @@ export { tableToIpcChunks } from './arrow/ipc-chunks.js';
 export { resample } from './resample.js';
 export type { ResampleOptions } from './resample.js';
 export { Resampler } from './resample-stream.js';
+export { storedContentId } from './arrow/bars-file-writer.js';
 
 /** Seeded synthetic 1m bars with volatility regimes and an optional planted signal. */
 export { SYNTHETIC_GENERATOR_VERSION, SYNTHETIC_PATTERNS, synthesizeBars } from './synthetic.js';

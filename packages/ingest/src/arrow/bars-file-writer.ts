@@ -129,3 +129,21 @@ function writeAll(fd: number, chunks: Uint8Array[]): void {
     if (written > 0) rest[0] = (rest[0] as Uint8Array).subarray(written);
   }
 }
+
+/**
+ * The content id the store gives a table of these bars: the sha256 of the Arrow bytes
+ * {@link BarsFileWriter} writes for them (record batches of {@link BATCH_ROWS} rows), computed
+ * without writing a file. `storedContentId.stream()` takes the bars in pieces.
+ * @example storedContentId(resample(bars, '1h')) === (await resampleDataset('data', 'BTC-USD', '1h')).contentId;
+ */
+export function storedContentId(bars: Bars): string {
+  const hash = storedContentId.stream();
+  hash.append(bars);
+  return hash.finish();
+}
+
+/** The same content id over bars given in pieces, in order (any cut: the batches are BATCH_ROWS rows). */
+storedContentId.stream = (): { append(bars: Bars): void; finish(): string } => {
+  const writer = new BarsFileWriter(undefined);
+  return { append: (bars) => writer.append(bars), finish: () => writer.finish().sha256 };
+};
