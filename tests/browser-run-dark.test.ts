@@ -91,4 +91,37 @@ describe.skipIf(!available)('run page charts in dark mode (Chromium)', () => {
     expect(candles(dark, '#1f9d55', '#cc1f1a')).toBe(0);
     expect(candles(light, '#4cc27f', '#ff6b6b')).toBe(0);
   }, 120_000);
+
+  it('repaints the charts in the other palette when the system scheme changes while the page is open', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await page.waitForFunction(() => Boolean((globalThis as any).buffCharts?.drawn), null, { timeout: 60_000 });
+    const candles = (p: Painted, up: string, down: string) => (p.colours[up] ?? 0) + (p.colours[down] ?? 0);
+    /** Switches the emulated scheme and waits until the charts say they repainted in it. */
+    async function switchTo(colorScheme: 'light' | 'dark'): Promise<Painted> {
+      await page.emulateMedia({ colorScheme });
+      await page.waitForFunction(
+        (scheme) => (globalThis as any).document.getElementById('run-charts').dataset.chartScheme === scheme,
+        colorScheme,
+        { timeout: 30_000 },
+      );
+      return painted(page);
+    }
+    const light = await painted(page);
+    expect(light.background).toEqual([255, 255, 255]);
+    const dark = await switchTo('dark');
+    expect(dark.scheme).toBe('dark');
+    // the same canvases, repainted: dark background, dark-palette candles, none left in the light ones
+    expect(dark.background).toEqual([0x1b, 0x1f, 0x27]);
+    expect(candles(dark, '#4cc27f', '#ff6b6b')).toBeGreaterThan(100);
+    expect(candles(dark, '#1f9d55', '#cc1f1a')).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'run-page-switched-dark.png'), fullPage: true });
+    const back = await switchTo('light');
+    expect(back.background).toEqual([255, 255, 255]);
+    expect(candles(back, '#1f9d55', '#cc1f1a')).toBeGreaterThan(100);
+    expect(candles(back, '#4cc27f', '#ff6b6b')).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

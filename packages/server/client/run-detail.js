@@ -1,12 +1,14 @@
 // @ts-check
 /**
  * Browser script of the run page, served as a file from /assets/run-detail.js (the page's CSP allows
- * no inline script). Fetches the run's series (downsampled on the server to about two points per
- * pixel) and draws price with trade markers and shaded guardrail periods, equity and drawdown (%)
+ * no inline script). Fetches the run's series (downsampled on the server to fewer points than the
+ * chart has pixel columns) and draws price with trade markers and shaded guardrail periods, equity and drawdown (%)
  * with lightweight-charts, fitted to the whole run. Zooming into the price chart fetches that range
  * again in full detail. The symbol picker submits its form on change.
- * Sets `window.buffCharts = { drawn, error }` so tests and users can tell it finished, and marks
- * its steps on the performance timeline (`buff:charts-script`, `buff:series-headers`,
+ * The charts take the light or dark palette of the system's colour scheme, and repaint in the
+ * other when it changes while the page is open (`data-chart-scheme` on #run-charts says which,
+ * once painted). Sets `window.buffCharts = { drawn, error }` so tests and users can tell it
+ * finished, and marks its steps on the performance timeline (`buff:charts-script`, `buff:series-headers`,
  * `buff:series-parsed`, `buff:charts-set`, `buff:charts-drawn`) to see where the time goes.
  */
 
@@ -90,8 +92,11 @@ function tickLabel(time, type) {
  * @param {unknown} time
  */
 const timeLabel = (time) => new Date(Number(time) * 1000).toISOString().slice(0, 16).replace('T', ' ');
-const SCHEME = window.matchMedia?.('(prefers-color-scheme: dark)')?.matches ? 'dark' : 'light';
-const THEME = THEMES[SCHEME];
+/** The system's colour scheme, watched: the charts repaint when it changes while the page is open. */
+const darkScheme = window.matchMedia?.('(prefers-color-scheme: dark)');
+/** @type {'light' | 'dark'} */
+let SCHEME = darkScheme?.matches ? 'dark' : 'light';
+let THEME = THEMES[SCHEME];
 
 (() => {
   const picker = document.querySelector('#symbol-picker select');
@@ -121,17 +126,19 @@ const THEME = THEMES[SCHEME];
   // request with other headers than the preload's would not reuse it)
   const overviewUrl = root.dataset.overviewUrl ?? `${seriesUrl}${seriesUrl.includes('?') ? '&' : '?'}points=${points}`;
 
+  /** A chart's own colours in the current palette (canvases do not inherit the page's CSS). */
+  const chartColours = () => ({
+    layout: { background: { type: LC.ColorType.Solid, color: THEME.background }, textColor: THEME.text },
+    grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
+  });
   /** @param {string} id */
   function chartIn(id) {
+    const colours = chartColours();
     return LC.createChart(/** @type {HTMLElement} */ (document.getElementById(id)), {
       autoSize: true,
       // the logo injects an inline <style> (refused by the CSP); the page links to TradingView instead
-      layout: {
-        attributionLogo: false,
-        background: { type: LC.ColorType.Solid, color: THEME.background },
-        textColor: THEME.text,
-      },
-      grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
+      layout: { ...colours.layout, attributionLogo: false },
+      grid: colours.grid,
       // fitContent must be able to show every point: the default 0.5 px minimum spacing cut a 1m run to its last 1.5 days
       timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001, tickMarkFormatter: tickLabel },
       localization: { timeFormatter: timeLabel },
@@ -235,12 +242,20 @@ const THEME = THEMES[SCHEME];
       autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 1 } }),
     });
     price.priceScale('guardrails').applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
-    const candles = price.addSeries(LC.CandlestickSeries, {
+    const candleColours = () => ({
       upColor: THEME.up,
       downColor: THEME.down,
-      borderVisible: false,
       wickUpColor: THEME.up,
       wickDownColor: THEME.down,
+    });
+    const drawdownColours = () => ({
+      lineColor: THEME.down,
+      topColor: THEME.drawdownTop,
+      bottomColor: THEME.drawdownBottom,
+    });
+    const candles = price.addSeries(LC.CandlestickSeries, {
+      ...candleColours(),
+      borderVisible: false,
       priceFormat: { type: 'price', precision, minMove: 10 ** -precision },
     });
     const markers = LC.createSeriesMarkers(candles, []);
@@ -248,15 +263,15 @@ const THEME = THEMES[SCHEME];
     const equityLine = equity.addSeries(LC.LineSeries, { color: THEME.equity, lineWidth: 2 });
     const drawdown = chartIn('drawdown-chart');
     const drawdownArea = drawdown.addSeries(LC.AreaSeries, {
-      lineColor: THEME.down,
-      topColor: THEME.drawdownTop,
-      bottomColor: THEME.drawdownBottom,
+      ...drawdownColours(),
       lineWidth: 1,
       invertFilledArea: true,
       priceFormat: { type: 'custom', formatter: (/** @type {number} */ v) => `${v.toFixed(2)}%` },
     });
+    let shown = data;
     /** @param {RunSeries} d */
     function show(d) {
+      shown = d;
       shade.setData(shading(d.candles, d.blocks));
       candles.setData(bars(d.candles));
       markers.setMarkers(markersOf(d));
@@ -264,6 +279,20 @@ const THEME = THEMES[SCHEME];
       drawdownArea.setData(points2(d.drawdownPct));
     }
     show(data);
+    // the system switched between light and dark: every colour again, then say so (after the repaint)
+    darkScheme?.addEventListener('change', (event) => {
+      SCHEME = event.matches ? 'dark' : 'light';
+      THEME = THEMES[SCHEME];
+      for (const chart of [price, equity, drawdown]) chart.applyOptions(chartColours());
+      candles.applyOptions(candleColours());
+      equityLine.applyOptions({ color: THEME.equity });
+      drawdownArea.applyOptions(drawdownColours());
+      shade.setData(shading(shown.candles, shown.blocks));
+      markers.setMarkers(markersOf(shown));
+      requestAnimationFrame(() => {
+        root.dataset.chartScheme = SCHEME;
+      });
+    });
     listPeriods(data.blocks);
     const detail = data.bars.inRange > data.bars.shown ? `, downsampled to ${data.bars.shown} for display` : '';
     status.textContent = `${data.bars.inRange} bars${detail}; ${data.markers.length} entries and exits marked; ${data.blocks.length} guardrail periods`;
