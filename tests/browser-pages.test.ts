@@ -138,6 +138,73 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
     await context.close();
   });
 
+  it('compare, model and dataset plots take the dark palette, and switch with the system setting while open', async () => {
+    // each page's plot elements and the colour (computed, after the scheme's CSS) of one property each
+    const plots: Array<[string, string, Array<[string, string]>]> = [
+      [
+        'compare',
+        `/compare?runs=${runA},${runB}`,
+        [
+          ['#equity-overlay svg.plot', 'backgroundColor'],
+          ['#equity-overlay polyline.s1', 'stroke'],
+          ['#equity-overlay text', 'fill'],
+        ],
+      ],
+      [
+        'model-version',
+        '/models/sig/v/1',
+        [
+          ['#training-loss svg.plot', 'backgroundColor'],
+          ['#training-loss polyline.s0', 'stroke'],
+          ['#reliability-diagram', 'filter'],
+        ],
+      ],
+      [
+        'dataset',
+        '/datasets/XRP-ETH',
+        [
+          ['#gap-timeline svg.plot', 'backgroundColor'],
+          ['#gap-timeline rect.gap', 'fill'],
+          ['#gap-timeline rect.covered', 'fill'],
+        ],
+      ],
+    ];
+    const light = ['rgb(255, 255, 255)', 'rgb(217, 119, 6)', 'rgb(102, 102, 102)'];
+    const expected: Record<string, { light: string[]; dark: string[] }> = {
+      compare: { light, dark: ['rgb(27, 31, 39)', 'rgb(245, 165, 36)', 'rgb(154, 163, 178)'] },
+      'model-version': {
+        light: ['rgb(255, 255, 255)', 'rgb(31, 111, 235)', 'none'],
+        dark: ['rgb(27, 31, 39)', 'rgb(91, 155, 255)', 'invert(0.9) hue-rotate(180deg)'],
+      },
+      dataset: {
+        light: ['rgb(255, 255, 255)', 'rgb(163, 0, 27)', 'rgb(31, 157, 85)'],
+        dark: ['rgb(27, 31, 39)', 'rgb(255, 123, 138)', 'rgb(76, 194, 127)'],
+      },
+    };
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    const errors = watchErrors(page);
+    for (const [name, path, elements] of plots) {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${server.url}${path}`);
+      const read = () =>
+        page.evaluate(
+          (els) =>
+            els.map(([selector, property]) => {
+              const el = (globalThis as any).document.querySelector(selector);
+              return el ? ((globalThis as any).getComputedStyle(el)[property] as string) : `missing ${selector}`;
+            }),
+          elements,
+        );
+      expect(await read(), `${name} light`).toEqual(expected[name]?.light);
+      // switched while the page is open: the same elements, now in the dark palette
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await read(), `${name} dark`).toEqual(expected[name]?.dark);
+      await page.screenshot({ path: join(SHOTS, `${name}-dark-1400.png`), fullPage: true });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows what the registry holds: versions, aliases, the evaluation behind a promotion, curves and reports', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/models`);
