@@ -140,6 +140,7 @@ class BlockReader {
         continue;
       }
       parallel = true;
+      region.reply = undefined; // a taken reply (views of the shared columns, its row check) is not kept
       this.takeReply(reply);
     }
     const cols = this.parser.columns;
