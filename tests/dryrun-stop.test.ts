@@ -39,6 +39,10 @@ function journal(id: string): JournalEntry[] {
   return decodeLines<JournalEntry>(readFileSync(join(runsRoot(), 'dryrun', id, 'signals.journal'))).entries;
 }
 
+function sessionJson(id: string): { rateLimitPerMinute?: number } {
+  return JSON.parse(readFileSync(join(runsRoot(), 'dryrun', id, 'session.json'), 'utf8'));
+}
+
 /** Waits (bounded: 120 s) until the session `pid` runs has handled a few bars; its id. */
 async function runningSession(pid: number): Promise<string> {
   const { listSessions } = await import('@buff/engine');
@@ -76,6 +80,8 @@ describe('buff dryrun status and stop (built buff)', () => {
     expect(again.stdout).toContain(`${id} is stopped`);
     const resumed = await buff(['dryrun', '--session', id]);
     expect(resumed.out).toMatchObject({ sessionId: id, status: 'completed', counts: { bars: 480 } });
+    // the default rate limit is stored like a given one
+    expect(sessionJson(id).rateLimitPerMinute).toBe(6);
     expect(journal(id).map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
   }, 300_000);
 
@@ -111,5 +117,53 @@ describe('buff dryrun status and stop (built buff)', () => {
     for (const w of rateLogs) expect(w.sessionId).toBe(result.sessionId);
     const listed = await buff(['dryrun', 'signals', result.sessionId]);
     expect((listed.out.signals as unknown[]).length).toBe(emitted.length);
+    // each rate-limited line says why, as a guardrail block names its rule: in the journal, the log and `signals --all`
+    const reason = 'rate-limit: 1 signal per 10 minutes per symbol';
+    for (const e of limited) expect(e.suppressed).toBe(reason);
+    for (const w of rateLogs) expect(w).toMatchObject({ reason });
+    const all = await buff(['dryrun', 'signals', result.sessionId, '--all']);
+    const allSignals = all.out.signals as Array<{ suppressed?: string }>;
+    expect(allSignals.length).toBe(entries.length);
+    expect(allSignals.filter((x) => x.suppressed === reason).length).toBe(limited.length);
+  }, 300_000);
+
+  it('a resume keeps the stored --rate-limit: another value, a config or a feed on the command line is refused', async () => {
+    const r = await runBuilt([
+      'dryrun',
+      '--config',
+      configPath,
+      '--rate-limit',
+      '0.1',
+      '--iterations',
+      '60',
+      ...roots(),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = lastJson<{ sessionId: string }>(r.stdout).sessionId;
+    expect(sessionJson(id).rateLimitPerMinute).toBe(0.1);
+    for (const [flags, named] of [
+      [
+        ['--rate-limit', '3'],
+        /started with --rate-limit 0\.1 \(stored in its session\.json\); resume it without --rate-limit/,
+      ],
+      [['--feed', 'synthetic'], /started with --feed replay/],
+      [['--config', configPath], /--config cannot change it/],
+    ] as const) {
+      const refused = await runBuilt(['dryrun', '--session', id, ...flags, ...roots()]);
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stderr).toMatch(named);
+      expect(journal(id).length).toBe(60); // nothing handled
+    }
+    // the stored limit given again, or none: the session goes on at 0.1 a minute
+    const same = await buff(['dryrun', '--session', id, '--rate-limit', '0.1', '--iterations', '60']);
+    expect(same.out).toMatchObject({ sessionId: id, counts: { bars: 120 } });
+    const rest = await buff(['dryrun', '--session', id]);
+    expect(rest.out).toMatchObject({ sessionId: id, status: 'completed', counts: { bars: 480 } });
+    const sent = journal(id)
+      .filter((e) => e.signal && !e.rateLimited)
+      .map((e) => Date.parse(e.signal?.ts ?? ''));
+    for (let i = 1; i < sent.length; i++)
+      expect((sent[i] as number) - (sent[i - 1] as number)).toBeGreaterThanOrEqual(600_000);
   }, 300_000);
 });

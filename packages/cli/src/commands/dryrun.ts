@@ -23,11 +23,12 @@ interface DryRunArgs {
   iterations?: number | undefined;
   sleepSeconds: number;
   session?: string | undefined;
-  rateLimit: number;
+  rateLimit?: number | undefined;
   runsRoot?: string | undefined;
   dataRoot?: string | undefined;
   modelsRoot?: string | undefined;
   json?: boolean;
+  all?: boolean;
 }
 
 /** `buff dryrun`: run or resume a dry-run session; `list`, `status ID`, `stop ID`, `signals ID`. */
@@ -56,7 +57,14 @@ export const registerDryRunCommands: RegisterCommands = (cli) =>
         .option('iterations', { type: 'number', describe: 'feed bars to handle now (default: all)' })
         .option('sleep-seconds', { type: 'number', default: 0, describe: 'pause between bars' })
         .option('session', { type: 'string', describe: 'resume this session at its next unprocessed bar' })
-        .option('rate-limit', { type: 'number', default: 6, describe: 'signals per minute per symbol' })
+        .option('rate-limit', {
+          type: 'number',
+          describe: 'signals per minute per symbol (default 6; kept in session.json: a resume keeps it)',
+        })
+        .option('all', {
+          type: 'boolean',
+          describe: 'signals: rate-limited signals too, each with its suppressed reason',
+        })
         .option('runs-root', { type: 'string', describe: 'runs root (else RUNS_ROOT, else ./runs)' })
         .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
         .option('models-root', { type: 'string', describe: 'models root (else MODELS_ROOT, else ./models)' }),
@@ -75,6 +83,7 @@ async function runSession(args: DryRunArgs, runsRoot: string, out: Output): Prom
   const modelsRoot = resolveRoot('MODELS_ROOT', args.modelsRoot);
   out.root(dataRoot);
   out.root(modelsRoot);
+  if (args.session) refuseNewSessionFlags(args);
   const given = args.session ? undefined : await configOf(args);
   const { splitDryRunConfig, runDryRun, readSession } = await import('@buff/engine');
   const { notify: notifySection, ...withoutNotify } = (given ?? {}) as Record<string, unknown>;
@@ -177,6 +186,20 @@ async function configOf(args: DryRunArgs): Promise<unknown> {
   };
 }
 
+/** A resume runs the session's stored config: flags that would choose another one are refused, not ignored. */
+function refuseNewSessionFlags(args: DryRunArgs): void {
+  const flags = (['config', 'model', 'symbol', 'since', 'until', 'exchange'] as const).filter(
+    (f) => args[f] !== undefined,
+  );
+  if (flags.length === 0) return;
+  throw new BuffError(
+    'INVALID_INPUT',
+    `buff dryrun --session ${args.session} resumes the session with the config stored in its session.json: ` +
+      `--${flags.join(', --')} cannot change it (leave ${flags.length === 1 ? 'it' : 'them'} out, or start a new session)`,
+    { details: { key: flags[0], rule: 'SESSION_OPTION_MISMATCH' } },
+  );
+}
+
 function modelRef(text: string): { name: string; alias?: string } {
   const [name, alias] = text.split('@');
   return { name: name ?? '', ...(alias ? { alias } : {}) };
@@ -202,9 +225,11 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
   } else {
     const bytes = await readFile(join(dir, JOURNAL_FILE)).catch(() => Buffer.alloc(0));
     const signals = decodeLines<JournalEntry>(bytes)
-      .entries.flatMap((e) => (e.signal && !e.rateLimited ? [e.signal] : []))
+      .entries.flatMap((e) =>
+        e.signal && (args.all || !e.rateLimited) ? [{ ...e.signal, suppressed: e.suppressed }] : [],
+      )
       // the fields issue 12 names, in its order (the journal keeps action and modelId besides)
-      .map(({ ts, symbol, direction, probability, confidence, tier, model, version, reason }) => ({
+      .map(({ ts, symbol, direction, probability, confidence, tier, model, version, reason, suppressed }) => ({
         ts,
         symbol,
         direction,
@@ -214,9 +239,12 @@ async function inspect(args: DryRunArgs, runsRoot: string, out: Output): Promise
         model,
         version,
         reason,
+        ...(suppressed === undefined ? {} : { suppressed }),
       }));
     for (const s of signals)
-      out.line(`${s.ts} ${s.symbol} ${s.direction} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}`);
+      out.line(
+        `${s.ts} ${s.symbol} ${s.direction} p=${s.probability.toFixed(3)} ${s.tier} ${s.model} v${s.version}${s.suppressed ? ` (not emitted: ${s.suppressed})` : ''}`,
+      );
     out.result({ sessionId: session.id, signals });
   }
 }

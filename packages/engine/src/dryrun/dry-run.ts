@@ -8,8 +8,9 @@ import { checkFeedBar, type FeedBar } from './feed-bar-check.js';
 import type { JournalEntry, ModelSwitch, SignalRecord } from './journal-entry.js';
 import { laneGuardrail } from './guardrail-state.js';
 import { laneBackend, useBar } from './lane.js';
+import { rateLimited } from './signals.js';
 import type { FeedEvent } from './session-feed.js';
-import { openSession, type Live } from './open-session.js';
+import { DEFAULT_RATE_LIMIT, openSession, type Live } from './open-session.js';
 import { RuntimeRecorder } from './runtime-stats.js';
 import { count } from './session-counts.js';
 import { writeSnapshot } from './snapshot.js';
@@ -135,7 +136,7 @@ async function stepBatch(
 }
 
 /** One feed bar: checked, used by its lane, counted; its journal entry, not yet written. */
-async function stepEvent(live: Live, event: FeedEvent, options: DryRunOptions, logger: Logger): Promise<Stepped> {
+async function stepEvent(live: Live, event: FeedEvent, _options: DryRunOptions, logger: Logger): Promise<Stepped> {
   const arrived = performance.now();
   const lane = live.lanes[event.lane] as Live['lanes'][number];
   const entry: JournalEntry = { seq: live.record.counts.bars, lane: event.lane, bar: rowOf(event.bar) };
@@ -157,7 +158,8 @@ async function stepEvent(live: Live, event: FeedEvent, options: DryRunOptions, l
     if (guardrail) entry.guardrail = guardrail;
     if (signal) {
       entry.signal = signal;
-      if (!lane.rate.allow(Date.parse(signal.ts), options.rateLimitPerMinute ?? 6)) entry.rateLimited = true;
+      const perMinute = live.record.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT;
+      if (!lane.rate.allow(Date.parse(signal.ts), perMinute)) Object.assign(entry, rateLimited(perMinute));
     }
   }
   count(live.record.counts, entry);
@@ -202,7 +204,10 @@ async function commitBatch(
     }
     if (s.block) logBlock(logger, lane.symbol, entry.seq, s.ts, s.block);
     if (entry.rateLimited)
-      logger.warn({ seq: entry.seq, symbol: lane.symbol, ts: entry.signal?.ts }, 'dry run: signal rate-limited');
+      logger.warn(
+        { seq: entry.seq, symbol: lane.symbol, ts: entry.signal?.ts, reason: entry.suppressed },
+        'dry run: signal rate-limited',
+      );
     if (emitted) options.onSignal?.(emitted);
     await options.onEntry?.(entry, live.record);
     if (!entry.refused && s.used % (options.snapshotEvery ?? 500) === 0) snapshotDue = true;

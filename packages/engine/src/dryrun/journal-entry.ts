@@ -37,6 +37,8 @@ export interface JournalEntry {
   signal?: SignalRecord;
   /** The signal exceeded the per-minute limit: recorded, not emitted. */
   rateLimited?: true;
+  /** Why the signal was not emitted (`rate-limit: 1 signal per 10 minutes per symbol`), as a guardrail block names its rule. */
+  suppressed?: string;
   /** A guardrail blocked or closed the position at this bar (max_daily_loss, max_total_loss, max_open_positions). */
   guardrail?: string;
 }

@@ -20,6 +20,9 @@ export interface Live {
   stepMs: number;
 }
 
+/** Signals per minute per symbol when a new session is given none. */
+export const DEFAULT_RATE_LIMIT = 6;
+
 const NO_COUNTS = { bars: 0, used: 0, refused: 0, gaps: 0, signals: 0, rateLimited: 0, modelSwitches: 0 };
 
 /**
@@ -42,6 +45,7 @@ export async function openSession(options: DryRunOptions): Promise<Live> {
   requireModelSignal(base.strategy.name);
   const models = previous ? previous.models : options.models;
   checkModels(models, base.symbols);
+  if (previous) checkResumeOptions(previous, options);
   const kind = previous?.feed.kind ?? options.feed ?? 'replay';
   const ccxt = previous?.feed.ccxt ?? options.ccxt;
   const laneInputs = base.symbols.map((symbol) => laneConfig(configInput, symbol, models?.[symbol]));
@@ -81,6 +85,7 @@ export async function openSession(options: DryRunOptions): Promise<Live> {
     config: configInput as Record<string, unknown>,
     ...(models ? { models } : {}),
     model: (lanes[0] as Lane).watch.initial,
+    rateLimitPerMinute: previous?.rateLimitPerMinute ?? options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT,
     counts: { ...NO_COUNTS },
   };
   const live: Live = { record, dir, journal: join(dir, JOURNAL_FILE), lanes, feed, stepMs };
@@ -120,6 +125,26 @@ function pinnedTo(input: RunConfigInput, version: number | undefined): RunConfig
   const config = input as RunConfigInput & { strategy: { params: { model: Record<string, unknown> } } };
   const model = { ...config.strategy.params.model, version };
   return { ...config, strategy: { ...config.strategy, params: { ...config.strategy.params, model } } };
+}
+
+/**
+ * A resumed session keeps what it was started with: a feed or rate limit given again must be the
+ * stored one (a different one is refused, naming the option and the stored value, not silently ignored).
+ */
+function checkResumeOptions(previous: SessionRecord, options: DryRunOptions): void {
+  const stored: Array<[string, string, unknown, unknown]> = [
+    ['feed', 'feed', previous.feed.kind, options.feed],
+    ['rate-limit', 'rateLimitPerMinute', previous.rateLimitPerMinute, options.rateLimitPerMinute],
+  ];
+  for (const [option, key, kept, given] of stored) {
+    if (given === undefined || kept === undefined || given === kept) continue;
+    throw new BuffError(
+      'INVALID_INPUT',
+      `dry-run session ${previous.id} was started with --${option} ${String(kept)} (stored in its session.json); ` +
+        `resume it without --${option} (or with --${option} ${String(kept)}), or start a new session for --${option} ${String(given)}`,
+      { details: { key, value: String(given), rule: 'SESSION_OPTION_MISMATCH' } },
+    );
+  }
 }
 
 function requireModelSignal(name: string): void {

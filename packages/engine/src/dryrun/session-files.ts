@@ -79,6 +79,8 @@ export const SessionRecordSchema = z
       .optional(),
     /** Lane 0's starting model. */
     model: ModelRefSchema,
+    /** Signals per minute (bar time) per symbol the session was started with (absent in sessions from before it was stored). */
+    rateLimitPerMinute: z.number().nonnegative().optional(),
     counts: CountsSchema,
   })
   .strict();

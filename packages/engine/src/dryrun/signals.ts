@@ -53,3 +53,18 @@ export class RateLimit {
     return true;
   }
 }
+
+/**
+ * What a journal line of a signal over the limit holds: the flag and the reason, in the words of
+ * `--rate-limit` (a rate under one a minute as one signal per its window).
+ * @example rateLimited(0.1).suppressed // 'rate-limit: 1 signal per 10 minutes per symbol'
+ */
+export function rateLimited(perMinute: number): { rateLimited: true; suppressed: string } {
+  const rate =
+    perMinute >= 1
+      ? `${perMinute} signal${perMinute === 1 ? '' : 's'} per minute`
+      : perMinute > 0
+        ? `1 signal per ${Number((1 / perMinute).toPrecision(6))} minutes`
+        : '0 signals (limit 0)';
+  return { rateLimited: true, suppressed: `rate-limit: ${rate} per symbol` };
+}
