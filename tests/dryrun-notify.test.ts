@@ -163,4 +163,23 @@ describe('buff dryrun notifications (webhook on loopback)', () => {
     });
     expect(readdirSync(join(runsRoot(), 'dryrun')).length).toBe(before); // no session was created
   }, 120_000);
+
+  it("a delivery the receiver refuses is logged with the session's id", async () => {
+    hook.script({ status: 400, body: { error: 'no' } }); // the session-start notification
+    const r = await runBuff(
+      ['dryrun', '--config', writeConfig('refused.yml', ''), '--iterations', '5', ...roots(), '--json'],
+      {
+        env: { ...env(), BUFF_LOG_LEVEL: 'warn' },
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const id = lastJson<{ sessionId: string }>(r.stdout).sessionId;
+    const logs = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; sessionId?: string });
+    const refused = logs.filter((l) => l.msg === 'notify: delivery refused by the receiver (not retried)');
+    expect(refused.length, r.stderr).toBe(1);
+    expect(refused[0]?.sessionId).toBe(id);
+  }, 120_000);
 });

@@ -67,7 +67,16 @@ export async function dryRunNotifyHooks(options: {
       const config = sessionNotifyConfig(dir, fresh, engine.parseNotifyConfig);
       const guardrails = engine.GuardrailsConfigSchema.safeParse(session.config.guardrails ?? {});
       const timezone = guardrails.success ? guardrails.data.timezone : 'UTC';
-      notify = engine.openSessionNotifier({ dir, sessionId: session.id, timezone, config, notifiers, logger });
+      // its lines carry the sessionId, as the runtime's do
+      const sessionLogger = logger.child({ sessionId: session.id });
+      notify = engine.openSessionNotifier({
+        dir,
+        sessionId: session.id,
+        timezone,
+        config,
+        notifiers,
+        logger: sessionLogger,
+      });
       const entries = readJournal(join(dir, engine.JOURNAL_FILE));
       notify.catchUp(entries.map((entry) => ({ entry, symbol: symbolOf(entry, session) })));
       bars = entries.length;
