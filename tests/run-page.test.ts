@@ -1,19 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRun, parseRunConfig } from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
+import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, call, GUARDED_RUN, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
 /** GET with `accept-encoding: br` through node:http (fetch would decode it silently). */
-function getBrotli(url: string): Promise<{ encoding: string | undefined; raw: Buffer }> {
+function getBrotli(
+  url: string,
+  headers: Record<string, string> = { 'accept-encoding': 'br, gzip' },
+): Promise<{ status: number | undefined; encoding: string | undefined; etag: string | undefined; raw: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+    const req = request(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ encoding: res.headers['content-encoding'], raw: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          encoding: res.headers['content-encoding'],
+          etag: res.headers.etag,
+          raw: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -95,6 +106,27 @@ describe('run page and its API', () => {
     const text = brotliDecompressSync(raw).toString();
     expect(JSON.parse(text).bars.shown).toBe(4320);
     expect(raw.length).toBeLessThan(text.length / 3);
+  });
+
+  it('serves the chart library and the page scripts compressed once, as the client accepts, and 304 when unchanged', async () => {
+    const file = readFileSync(
+      join(REPO_ROOT, 'node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js'),
+    );
+    const url = `${server.url}/assets/lightweight-charts.js`;
+    const br = await getBrotli(url);
+    expect([br.status, br.encoding]).toEqual([200, 'br']);
+    expect(brotliDecompressSync(br.raw).equals(file)).toBe(true);
+    expect(br.raw.length).toBeLessThan(file.length / 3);
+    const gz = await getBrotli(url, { 'accept-encoding': 'gzip' });
+    expect([gz.encoding, gunzipSync(gz.raw).equals(file)]).toEqual(['gzip', true]);
+    const plain = await getBrotli(url, { 'accept-encoding': 'identity' });
+    expect([plain.encoding, plain.raw.equals(file)]).toEqual([undefined, true]);
+    expect(new Set([br.etag, gz.etag, plain.etag]).size).toBe(1);
+    const again = await getBrotli(url, { 'accept-encoding': 'br', 'if-none-match': String(br.etag) });
+    expect([again.status, again.raw.length]).toEqual([304, 0]);
+    const script = await getBrotli(`${server.url}/assets/run-detail.js`);
+    const source = readFileSync(join(REPO_ROOT, 'packages/server/client/run-detail.js'));
+    expect(brotliDecompressSync(script.raw).equals(source)).toBe(true);
   });
 
   it('serves trades sorted, paged and grouped, and as CSV', async () => {
