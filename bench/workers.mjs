@@ -46,6 +46,12 @@ const cpuSeconds = (pid) => {
   return (Number(fields[11]) + Number(fields[12])) * TICK_S;
 };
 
+/** CPU seconds of this process's children that have exited and been waited for (cutime + cstime). */
+const reapedChildrenCpu = () => {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * TICK_S;
+};
+
 /** Starts a built `buff worker` and resolves once it says it is on the queue. */
 const startWorker = (runsRoot) =>
   new Promise((resolveReady, reject) => {
@@ -71,25 +77,61 @@ const stopWorker = (child) =>
     child.kill('SIGTERM');
   });
 
-/** Runs `buff sweep --driver fs` to the end: its wall time, and the time from its cells being queued to its exit. */
+/**
+ * Runs `buff sweep --driver fs` to the end: its wall time, the time from its cells being queued to
+ * its exit, and the coordinator's CPU: the whole process (from the reaped child's rusage) and while
+ * it waited for the workers (sampled from /proc at the queued line and every 50 ms until it ends).
+ */
 const runSweep = (runsRoot) =>
   new Promise((done, reject) => {
     const args = [BIN, 'sweep', '--config', SWEEP, '--driver', 'fs', '--runs-root', runsRoot, '--data-root', DATA_ROOT];
     if (PER_JOB) args.push('--cells-per-job', PER_JOB);
+    const reaped0 = reapedChildrenCpu();
     const start = performance.now();
     const child = spawn(process.execPath, args, { cwd: REPO, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let queuedAt;
+    let cpuQueued;
+    let cpuLast;
+    let waitedUntil;
+    const sample = setInterval(() => {
+      try {
+        const cpu = cpuSeconds(child.pid);
+        if (queuedAt !== undefined && cpuQueued === undefined) cpuQueued = cpu;
+        // the wait ends when the last job is done; the report is written after the line saying so
+        if (waitedUntil === undefined) cpuLast = cpu;
+      } catch {}
+    }, 50);
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      if (queuedAt === undefined && stderr.includes('jobs on the fs job queue')) queuedAt = performance.now();
+      if (queuedAt === undefined && stderr.includes('jobs on the fs job queue')) {
+        queuedAt = performance.now();
+        cpuQueued = cpuSeconds(child.pid);
+      }
+      const all = /(\d+)\/(\d+) jobs done/g;
+      let m;
+      let last;
+      while ((m = all.exec(stderr)) !== null) last = m;
+      if (waitedUntil === undefined && last && last[1] === last[2]) {
+        waitedUntil = performance.now();
+        cpuLast = cpuSeconds(child.pid);
+      }
     });
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
+      clearInterval(sample);
       const end = performance.now();
       if (code !== 0 || queuedAt === undefined) reject(new Error(`buff sweep failed (${code}): ${stderr}`));
-      else done({ ms: end - start, submitMs: end - queuedAt, stdout });
+      else
+        done({
+          ms: end - start,
+          submitMs: end - queuedAt,
+          stdout,
+          coordinatorCpu: reapedChildrenCpu() - reaped0,
+          waitCpu: (cpuLast ?? cpuQueued) - cpuQueued,
+          waitMs: (waitedUntil ?? end) - queuedAt,
+        });
     });
   });
 
@@ -127,9 +169,10 @@ const round = async (workers, name) => {
   const report = readFileSync(join(dir, 'report.json'), 'utf8');
   await timeline(runsRoot);
   process.stderr.write(
-    `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, load ${load0.toFixed(1)}\n`,
+    `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit, ${result.waitMs.toFixed(0)} ms waiting for the workers), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, coordinator cpu ${result.coordinatorCpu.toFixed(2)} s (${result.waitCpu.toFixed(2)} s while waiting), load ${load0.toFixed(1)}\n`,
   );
-  return { ms: result.ms, submitMs: result.submitMs, cpu, load: [load0, loadavg()[0]], report };
+  const { ms, submitMs, coordinatorCpu, waitCpu, waitMs } = result;
+  return { ms, submitMs, coordinatorCpu, waitCpu, waitMs, cpu, load: [load0, loadavg()[0]], report };
 };
 
 const rounds = { 1: [], 2: [] };
@@ -151,20 +194,26 @@ const fmt = (n) =>
         `${(r.ms / 1000).toFixed(1)} s (cpu ${r.cpu.map((s) => s.toFixed(1)).join(' + ')} s, load ${r.load.map((l) => l.toFixed(1)).join(' -> ')})`,
     )
     .join('; ');
+const coordinator = (n) => median(rounds[n].map((r) => r.coordinatorCpu));
+const waiting = (n) => median(rounds[n].map((r) => r.waitCpu / (r.waitMs / 1000)));
+const speedUp = fromSubmit(1) / fromSubmit(2);
+const loadRange = `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`;
+const verdict =
+  speedUp >= 1.8 ? `(target >= 1.8x, load ${loadRange})` : `(measured at load ${loadRange}, not yet >= 1.8x)`;
 const lines = [
   '## Workers (issue 14 speed, bench/workers.mjs)',
   '',
-  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS} rounds alternating; reports byte-identical. Load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs.`,
+  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS} rounds alternating; reports byte-identical. Load average ${loadRange} during the runs.`,
   '',
-  '| workers | median s, submit to report | median s, whole `buff sweep` | worker CPU ms per cell | rounds (whole process) |',
-  '| ---: | ---: | ---: | ---: | --- |',
+  '| workers | median s, submit to report | median s, whole `buff sweep` | worker CPU ms per cell | coordinator CPU s (ms per s while waiting) | rounds (whole process) |',
+  '| ---: | ---: | ---: | ---: | ---: | --- |',
   ...[1, 2].map(
     (n) =>
-      `| ${n} | ${(fromSubmit(n) / 1000).toFixed(1)} | ${(wall(n) / 1000).toFixed(1)} | ${(cpuPerCell(n) * 1000).toFixed(1)} | ${fmt(n)} |`,
+      `| ${n} | ${(fromSubmit(n) / 1000).toFixed(1)} | ${(wall(n) / 1000).toFixed(1)} | ${(cpuPerCell(n) * 1000).toFixed(1)} | ${coordinator(n).toFixed(2)} (${(waiting(n) * 1000).toFixed(1)}) | ${fmt(n)} |`,
   ),
   '',
-  `Wall-clock speed-up, 2 workers vs 1, submit to report: **${(fromSubmit(1) / fromSubmit(2)).toFixed(2)}x**; whole process (start-up and the sweep's own data load included): ${(wall(1) / wall(2)).toFixed(2)}x (target >= 1.8x; on a shared machine this depends on the other load).`,
-  `CPU view: one worker spent ${oneCpu.toFixed(1)} s of CPU; with two, the busier one spent ${busiest.toFixed(1)} s, so on two idle cores two workers finish the cells ${(oneCpu / busiest).toFixed(2)}x faster; CPU per cell 2 vs 1 workers: ${(cpuPerCell(2) / cpuPerCell(1)).toFixed(2)} (1.00 = no distribution overhead).`,
+  `Wall-clock speed-up, 2 workers vs 1, submit to report: **${speedUp.toFixed(2)}x**; whole process (start-up and the sweep's own data load included): ${(wall(1) / wall(2)).toFixed(2)}x ${verdict}.`,
+  `CPU view: one worker spent ${oneCpu.toFixed(1)} s of CPU; with two, the busier one spent ${busiest.toFixed(1)} s (${(oneCpu / busiest).toFixed(2)}x; a CPU-time estimate, not a wall-clock result); CPU per cell 2 vs 1 workers: ${(cpuPerCell(2) / cpuPerCell(1)).toFixed(2)} (1.00 = no distribution overhead). The coordinator (\`buff sweep\`) spent ${coordinator(2).toFixed(2)} s of CPU in all with two workers, ${(waiting(2) * 1000).toFixed(1)} ms per second while it waited for them.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 freshDir(TMP);

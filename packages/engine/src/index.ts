@@ -127,6 +127,7 @@ export { lineChartSvg, barChartSvg } from './observe/svg-charts.js';
 export { SweepConfigSchema, parseSweepConfig } from './sweep/sweep-config.js';
 export type { SweepConfig, SweepConfigInput } from './sweep/sweep-config.js';
 export { sweepCells, applyCell } from './sweep/sweep-cells.js';
+export { cellChunks } from './sweep/cell-chunks.js';
 export type { CellParams } from './sweep/sweep-cells.js';
 export { walkForwardFolds } from './sweep/walk-forward.js';
 export type { Fold } from './sweep/walk-forward.js';

@@ -12,7 +12,8 @@ export function cellsPerJob(cells: number, requested?: number): number {
 }
 
 /**
- * `buff sweep --driver fs|pg`: `sweep-cell` jobs of `perJob` cells each, run by `buff worker`s
+ * `buff sweep --driver fs|pg`: `sweep-cell` jobs of about `perJob` cells each (`cellChunks`: the
+ * jobs a worker takes share indicator series), run by `buff worker`s
  * (one data load and one indicator cache per worker, a summary of a few hundred bytes back per
  * cell); waits until every job is done and returns the cells' summaries in cell order. A job that
  * fails fails the sweep with its reason; a job whose worker died is retried by the queue.
@@ -24,11 +25,11 @@ export function cellsOnWorkers(
   options: { pollMs?: number; logger?: Logger; perJob?: number } = {},
 ): NonNullable<RunSweepOptions['cellSummaries']> {
   return async (cells, sweepId, plan) => {
-    const { decodeCellSummary } = await import('@buff/engine');
-    const perJob = cellsPerJob(cells.length, options.perJob);
+    const { cellChunks, decodeCellSummary } = await import('@buff/engine');
+    const chunks = cellChunks(cells, cellsPerJob(cells.length, options.perJob), options.perJob !== undefined);
     const ids: string[] = [];
-    for (let from = 0; from < cells.length; from += perJob) {
-      const payload = { sweepKey: sweepId, ...plan, cells: cells.slice(from, from + perJob) };
+    for (const chunk of chunks) {
+      const payload = { sweepKey: sweepId, ...plan, cells: chunk.map(({ cell, config }) => ({ cell, config })) };
       ids.push((await queue.submit({ kind: 'sweep-cell', payload: payload as never })).id);
     }
     progress(`${sweepId}: ${cells.length} cells queued as ${ids.length} jobs on the ${queue.driver} job queue`);
@@ -38,28 +39,43 @@ export function cellsOnWorkers(
       (done) => progress(`${sweepId}: ${done}/${ids.length} jobs done`),
       options.pollMs,
     );
-    return ids.flatMap((id) => {
+    const summaries: CellSummary[] = new Array(cells.length);
+    ids.forEach((id, j) => {
       const result = results.get(id);
-      if (!Array.isArray(result))
-        throw new BuffError('CORRUPT_ARTIFACT', `sweep cell job ${id} has no list of cell summaries`, {
+      const chunk = chunks[j] as typeof cells;
+      if (!Array.isArray(result) || result.length !== chunk.length)
+        throw new BuffError('CORRUPT_ARTIFACT', `sweep cell job ${id} has no list of ${chunk.length} cell summaries`, {
           details: { key: 'result', value: id },
         });
-      return result.map((summary): CellSummary => decodeCellSummary(summary, `sweep cell job ${id}`));
+      chunk.forEach(({ cell }, k) => {
+        summaries[cell] = decodeCellSummary(result[k], `sweep cell job ${id}`);
+      });
     });
+    return summaries;
   };
 }
 
-/** Polls the jobs until all are done (each read once more only while unfinished); throws on the first failed one. */
+/**
+ * Waits until every job is done; throws on the first failed one found. Workers claim jobs oldest
+ * first, so they finish about in order: each tick reads the first unfinished job and, once it is
+ * done, walks on while the next ones are done too (each job is read about once, plus one read a
+ * tick), instead of reading every unfinished job every tick. Every `sweepEvery` ticks the whole rest
+ * is read as well, so that a failed job further on fails the sweep without waiting for its turn.
+ */
 async function waitForJobs(
   queue: JobQueue,
   ids: string[],
   onDone: (done: number) => void,
-  pollMs = 500,
+  pollMs = 200,
+  sweepEvery = 25,
 ): Promise<Map<string, Job['result']>> {
   const results = new Map<string, Job['result']>();
-  let reported = -1;
-  while (results.size < ids.length) {
-    for (const id of ids) {
+  let next = 0;
+  for (let tick = 1; ; tick++) {
+    const before = results.size;
+    const full = tick % sweepEvery === 0;
+    for (let i = next; i < ids.length; i++) {
+      const id = ids[i] as string;
       if (results.has(id)) continue;
       const job = (await queue.get(id)) as Job;
       if (job.status === 'failed') {
@@ -68,9 +84,11 @@ async function waitForJobs(
         });
       }
       if (job.status === 'done') results.set(id, job.result);
+      else if (!full) break;
     }
-    if (results.size !== reported) onDone((reported = results.size));
-    if (results.size < ids.length) await new Promise((r) => setTimeout(r, pollMs));
+    while (next < ids.length && results.has(ids[next] as string)) next += 1;
+    if (results.size !== before || tick === 1) onDone(results.size);
+    if (results.size === ids.length) return results;
+    await new Promise((r) => setTimeout(r, pollMs));
   }
-  return results;
 }

@@ -47,9 +47,10 @@ export interface RunSweepOptions extends CellEvaluatorOptions {
    * Summarises the cells elsewhere (`buff sweep --driver fs|pg`: `sweep-cell` jobs of a chunk of
    * cells each on `buff worker`s, `sweepCellSummaries`) and returns their summaries in cell
    * order; by default the cells are simulated in this process. The best cell is simulated again here.
+   * Each cell comes with its grid parameters (`params`), for cutting the cells into chunks.
    */
   cellSummaries?: (
-    cells: Array<{ cell: number; config: RunConfigInput }>,
+    cells: Array<{ cell: number; config: RunConfigInput; params: CellParams }>,
     sweepId: string,
     plan: Pick<SweepConfig, 'walkForward' | 'cscvBlocks'>,
   ) => Promise<CellSummary[]>;
@@ -89,7 +90,7 @@ export async function runSweep(sweep: SweepConfig, options: RunSweepOptions): Pr
   const evaluate = cellEvaluator(data.bars, options);
   const remote = options.cellSummaries
     ? await options.cellSummaries(
-        cells.map((cell, index) => ({ cell: index, config: applyCell(base, cell) as RunConfigInput })),
+        cells.map((cell, index) => ({ cell: index, config: applyCell(base, cell) as RunConfigInput, params: cell })),
         sweepId,
         { walkForward: sweep.walkForward, cscvBlocks: sweep.cscvBlocks },
       )
