@@ -1,7 +1,8 @@
 // Browser benchmark of the run page (issue 15): a 30-day 1m run (43,200 bars, synthetic, seeded)
 // opened in real Chromium, as served (series downsampled on the server to the chart's width and
 // compressed) against the reference in the same run (every bar, no compression: the series request
-// rewritten to points=200000 with accept-encoding: identity). Prints a markdown section: series
+// rewritten to points=200000 with accept-encoding: identity), and as served without the page's
+// <link rel=preload> of the series (what the preload buys). Prints a markdown section: series
 // bytes on the wire and time from navigation until the charts are drawn (the page's own timeline,
 // with its steps: where the time goes), median of BENCH_UI_ROUNDS (default 5) alternating rounds.
 // BENCH_UI_DAYS changes the run's length; BENCH_UI_TRACE=trace.json saves a Chromium performance
@@ -47,8 +48,8 @@ function median(values) {
 }
 
 /** Opens the run page once; returns series bytes on the wire and ms until the charts are drawn. */
-async function openOnce(browser, base, reference, tracePath) {
-  const url = `${reference ? base.reference : base.served}/runs/${base.runId}`;
+async function openOnce(browser, base, reference, tracePath, origin = reference ? base.reference : base.served) {
+  const url = `${origin}/runs/${base.runId}`;
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 } });
   const page = await context.newPage();
   if (reference)
@@ -121,9 +122,18 @@ const listen = (app) =>
   new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-const servers = [await listen(servedApp), await listen(referenceApp)];
+// served as is, but the page's <link rel=preload> of the series left out (the series is then
+// requested by run-detail.js once the chart library has run): what the preload buys
+const noPreloadApp = express()
+  .use((_req, res, next) => {
+    const send = res.send.bind(res);
+    res.send = (body) => send(typeof body === 'string' ? body.replace(/<link rel="preload"[^>]*>/, '') : body);
+    next();
+  })
+  .use(router);
+const servers = [await listen(servedApp), await listen(referenceApp), await listen(noPreloadApp)];
 const origin = (s) => `http://127.0.0.1:${s.address().port}`;
-const url = { served: origin(servers[0]), reference: origin(servers[1]), runId };
+const url = { served: origin(servers[0]), reference: origin(servers[1]), noPreload: origin(servers[2]), runId };
 const browser = await chromium.launch({
   executablePath: process.env.BUFF_CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
@@ -134,9 +144,11 @@ try {
   await openOnce(browser, url, false);
   const served = [];
   const reference = [];
+  const noPreload = [];
   for (let i = 0; i < ROUNDS; i++) {
     reference.push(await openOnce(browser, url, true));
     served.push(await openOnce(browser, url, false));
+    noPreload.push(await openOnce(browser, url, false, undefined, url.noPreload));
   }
   // BENCH_UI_TRACE=file.json: one more served round, not counted, with a Chromium performance trace
   // (DevTools' Performance panel opens it; it holds a CPU profile of the page)
@@ -146,13 +158,19 @@ try {
   const row = (name, rs) =>
     `| ${name} | ${rs[0].encoding} | ${(med(rs, (r) => r.body) / 1e6).toFixed(2)} MB | ${(med(rs, (r) => r.wire) / 1e6).toFixed(3)} MB | ${med(rs, ready)} ms | ${rs.map(ready).join(', ')} | ${med(rs, (r) => r.ms)} ms |`;
   const step = (label, key) =>
-    `| ${label} | ${med(served, (r) => Math.round(r.steps[key]))} | ${med(reference, (r) => Math.round(r.steps[key]))} |`;
+    `| ${label} | ${[served, noPreload, reference].map((rs) => med(rs, (r) => Math.round(r.steps[key]))).join(' | ')} |`;
   const wireRatio = med(reference, (r) => r.wire) / med(served, (r) => r.wire);
   const timeRatio = med(reference, ready) / med(served, ready);
   const servedWire = med(served, (r) => r.wire) / 1e6;
   const servedMs = med(served, ready);
   const load = loadavg()[0].toFixed(1);
-  const verdict = servedMs < 1500 ? `target < 1.5 s: met at load ${load}` : `measured at load ${load}, not yet < 1.5 s`;
+  // a loaded machine states no target as met: the idle re-run decides
+  const verdict =
+    servedMs >= 1500
+      ? `measured at load ${load}, not yet < 1.5 s`
+      : Number(load) < 2
+        ? `target < 1.5 s: met at load ${load}`
+        : `measured at load ${load}; target < 1.5 s, to be confirmed on an idle machine`;
   console.log(`## UI: run page of a ${DAYS}-day 1m run in Chromium (issue 15, bench/ui.mjs)
 
 ${DAYS * 1440} bars of synthetic BTC-USD (seed 7), sma-cross 20/120, ftmo-2step guardrails; a ${WIDTH} px window, a new browser context (empty cache) per round; median of ${ROUNDS} alternating rounds after one warm-up. Charts ready: the page's navigation start until the three charts are drawn (its \`buff:charts-drawn\` mark, set with \`window.buffCharts.drawn\`); "driver" is the benchmark's own clock from \`page.goto\` until it saw \`drawn\` (adds the new renderer's start and the polling). Load average (1 min) at the start: ${loadStart}.
@@ -161,11 +179,12 @@ ${DAYS * 1440} bars of synthetic BTC-USD (seed 7), sma-cross 20/120, ftmo-2step 
 | --- | --- | ---: | ---: | ---: | --- | ---: |
 ${row('reference: every bar, JSON, uncompressed', reference)}
 ${row('served: overview for the chart width, compressed', served)}
+${row('served without the preload of the series', noPreload)}
 
 Where the time goes (medians, ms since navigation start):
 
-| step | served | reference |
-| --- | ---: | ---: |
+| step | served | without preload | reference |
+| --- | ---: | ---: | ---: |
 ${step('page HTML received', 'html')}
 ${step('stylesheets and scripts received', 'assets')}
 ${step('series received', 'series')}
