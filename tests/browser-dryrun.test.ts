@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcToColumns, listSessions, readJournalFrom, readSession } from '@buff/engine';
 import { setKillSwitch } from '@buff/registry';
-import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, connectBrowser, watchErrors } from './helpers/browser.js';
 import { lastJson, REPO_ROOT, runBuff } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -112,7 +112,7 @@ describe.skipIf(!available)('dry-run pages in real Chromium', () => {
     sessionId = await until('the session to start', () => listSessions(runsRoot)[0]?.id, 120_000);
     realId = await realDataSession(roots);
     server = await startTestServer({ runsRoot, dataRoot: fx.dataRoot });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   }, 600_000);
   afterAll(async () => {
     child?.kill('SIGKILL');

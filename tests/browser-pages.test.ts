@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCsv } from '@buff/ingest';
 import { openModelRegistry } from '@buff/registry';
 import { startServer, type RunningServer } from '@buff/server';
-import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, connectBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { buildFixtureRun, call } from './helpers/server.js';
@@ -73,7 +73,7 @@ describe.skipIf(!available)('models, datasets and compare pages in real Chromium
       strategy: { name: 'sma-cross', params: { fast: 5, slow: 20 } },
     });
     server = await startServer({ ...roots, modelsRoot: model.modelsRoot, adminToken: TOKEN, port: 0 });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

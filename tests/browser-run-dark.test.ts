@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, connectBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -48,7 +48,7 @@ describe.skipIf(!available)('run page charts in dark mode (Chromium)', () => {
     mkdirSync(SHOTS, { recursive: true });
     runId = await buildFixtureRun(roots, { name: 'dark mode run' });
     server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, connectBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, GUARDED_RUN, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -36,7 +36,7 @@ describe.skipIf(!available)('run page and runs list in Chromium at 1400 and 390 
     guarded = await buildFixtureRun(roots, GUARDED_RUN);
     plain = await buildFixtureRun(roots, { name: 'plain 1h run' });
     server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSweepConfig, runSweep } from '@buff/engine';
 import { openRunRegistry } from '@buff/registry';
-import { browserAvailable, expectNoHorizontalScroll, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, expectNoHorizontalScroll, connectBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { fixtureConfig, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -42,7 +42,7 @@ describe.skipIf(!available)('sweep pages in real Chromium', () => {
       await runStore.close();
     }
     server = await startTestServer({ runsRoot: roots.runsRoot, dataRoot: roots.dataRoot });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

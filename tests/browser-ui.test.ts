@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, watchErrors } from './helpers/browser.js';
+import { browserAvailable, connectBrowser, watchErrors } from './helpers/browser.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { buildFixtureRun, makeRoots, startTestServer, type TestServer } from './helpers/server.js';
 import { REAL_DATA_DIR } from './helpers/tmp.js';
@@ -71,7 +71,7 @@ describe.skipIf(!available)('web UI in real Chromium', () => {
       adminToken: TOKEN,
       features: { runsNew: false },
     });
-    browser = await launchBrowser();
+    browser = await connectBrowser();
   });
   afterAll(async () => {
     await browser?.close();

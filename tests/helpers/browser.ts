@@ -1,41 +1,40 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingMessage } from './browser-env.js';
 
-/** Debian's Chromium (`apt-get install chromium`); a downloaded browser will not install here. */
-export const CHROMIUM_PATH = process.env.BUFF_CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 /**
- * True when Chromium can be launched. When it is missing: throws under BUFF_REQUIRE_BROWSER=1
- * (CI), otherwise warns loudly so the caller can skip.
+ * True when Chromium is there: the shared one started by the browser project's globalSetup
+ * (tests/helpers/browser-server.ts), or, for a file run outside that project, the installed binary.
+ * When it is missing: throws under BUFF_REQUIRE_BROWSER=1 (CI), otherwise warns loudly so the caller
+ * can skip.
  * @example const available = browserAvailable(); describe.skipIf(!available)('ui', ...)
  */
 export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const message = `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\``;
-  if (process.env.BUFF_REQUIRE_BROWSER === '1') throw new Error(`${message} (BUFF_REQUIRE_BROWSER=1)`);
-  console.warn(`\n!!! SKIPPING BROWSER TESTS: ${message} !!!\n`);
+  const endpoint = inject('chromiumWsEndpoint');
+  if (endpoint || (endpoint === undefined && existsSync(CHROMIUM_PATH))) return true;
+  if (process.env.BUFF_REQUIRE_BROWSER === '1') throw new Error(`${chromiumMissingMessage()} (BUFF_REQUIRE_BROWSER=1)`);
+  console.warn(`\n!!! SKIPPING BROWSER TESTS: ${chromiumMissingMessage()} !!!\n`);
   return false;
 }
 
 /**
- * Launches headless Chromium through playwright-core.
- * @example const browser = await launchBrowser(); const page = await browser.newPage();
+ * A connection of this test file to the run's shared Chromium; its pages and contexts are this file's
+ * own, and `close()` ends only the connection. Outside the browser project (no shared Chromium) it
+ * launches a Chromium of its own, which `close()` stops.
+ * @example const browser = await connectBrowser(); const page = await browser.newPage();
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function connectBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const endpoint = inject('chromiumWsEndpoint');
+  if (endpoint) return chromium.connect(endpoint, { timeout: 60_000 });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
+
+/** @deprecated Use {@link connectBrowser}; kept this session for browser tests written in parallel. */
+export const launchBrowser = connectBrowser;
 
 /**
  * Collects the page's console errors and uncaught page errors, from now on, into the returned array.
