@@ -203,7 +203,7 @@ const verdict =
 const lines = [
   '## Workers (issue 14 speed, bench/workers.mjs)',
   '',
-  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS} rounds alternating; reports byte-identical. Load average ${loadRange} during the runs.`,
+  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS === 1 ? '1 round' : `${RUNS} rounds alternating`}; reports byte-identical. Load average ${loadRange} during the runs.`,
   '',
   '| workers | median s, submit to report | median s, whole `buff sweep` | worker CPU ms per cell | coordinator CPU s (ms per s while waiting) | rounds (whole process) |',
   '| ---: | ---: | ---: | ---: | ---: | --- |',
