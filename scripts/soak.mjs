@@ -23,6 +23,9 @@ const { startFakeBotApi } = await tsImport(
   import.meta.url,
 );
 
+/** The engine's record of a planned kill (TypeScript, loaded through tsx like the fake Bot API). */
+const { recordPlannedKill } = await tsImport('../packages/engine/src/observe/planned-kills.ts', import.meta.url);
+
 const { values: opt } = parseArgs({
   options: {
     hours: { type: 'string', default: '72' },
@@ -126,13 +129,22 @@ function runSampled(args, env, samples, killAtBars) {
   });
   let stdout = '';
   let stderr = '';
+  let planned = false;
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => (stderr += c));
   const timer = setInterval(() => {
     const rss = rssOf(child.pid);
     const bars = journalLines();
     if (rss !== undefined && bars > 0) samples.push({ bars, rss, pid: child.pid });
-    if (killAtBars !== undefined && bars >= killAtBars) child.kill('SIGKILL');
+    if (killAtBars !== undefined && bars >= killAtBars && !planned) {
+      // recorded before the kill: the observation summary tells this death from a crash
+      planned = true;
+      recordPlannedKill(join(roots.runs, 'dryrun', sessionId()), {
+        pid: child.pid,
+        reason: 'soak: the planned SIGKILL',
+      });
+      child.kill('SIGKILL');
+    }
   }, 100);
   return new Promise((resolve) =>
     child.on('close', (code, signal) => {

@@ -83,6 +83,17 @@ describe('buff dryrun status and stop (built buff)', () => {
     // the default rate limit is stored like a given one
     expect(sessionJson(id).rateLimitPerMinute).toBe(6);
     expect(journal(id).map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
+    // the death is kept in session.json: an unplanned one is a crash in the observation summary, one
+    // recorded as planned before the kill (the soak's) is not
+    const { processDeaths, readSession, recordPlannedKill, sessionDir } = await import('@buff/engine');
+    const session = readSession(runsRoot(), id);
+    expect(session.crashes).toEqual([{ pid: child.pid, bars: expect.any(Number) }]);
+    const dir = sessionDir(runsRoot(), id);
+    expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 1, planned: 0 });
+    recordPlannedKill(dir, { pid: (child.pid as number) + 1, reason: 'another process' });
+    expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 1, planned: 0 });
+    recordPlannedKill(dir, { pid: child.pid as number, reason: 'test: planned' });
+    expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 0, planned: 1 });
   }, 300_000);
 
   it('a forced rate-limit hit: over --rate-limit, a signal is journaled and counted as rate-limited, not emitted', async () => {

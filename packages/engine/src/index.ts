@@ -116,6 +116,8 @@ export type {
 export { observationReport } from './observe/observation-report.js';
 export type { ObservationInput, ObservationReport } from './observe/observation-report.js';
 export { observationInputOf, writeObservationReport } from './observe/observe-session.js';
+export { PLANNED_KILLS_FILE, processDeaths, readPlannedKills, recordPlannedKill } from './observe/planned-kills.js';
+export type { PlannedKill } from './observe/planned-kills.js';
 export type { ObserveSessionOptions } from './observe/observe-session.js';
 export { reconcile, barId } from './observe/reconcile.js';
 export type { Reconciliation, Difference, DifferenceClass, BaselineBars } from './observe/reconcile.js';

@@ -85,6 +85,7 @@ export async function openSession(options: DryRunOptions): Promise<Live> {
     config: configInput as Record<string, unknown>,
     ...(models ? { models } : {}),
     model: (lanes[0] as Lane).watch.initial,
+    ...crashesOf(previous, entries.length),
     rateLimitPerMinute: previous?.rateLimitPerMinute ?? options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT,
     counts: { ...NO_COUNTS },
   };
@@ -145,6 +146,13 @@ function checkResumeOptions(previous: SessionRecord, options: DryRunOptions): vo
       { details: { key, value: String(given), rule: 'SESSION_OPTION_MISMATCH' } },
     );
   }
+}
+
+/** The deaths a session went through: the ones recorded, and the one this resume finds (status crashed). */
+function crashesOf(previous: SessionRecord | undefined, bars: number): Pick<SessionRecord, 'crashes'> {
+  const crashes = [...(previous?.crashes ?? [])];
+  if (previous?.status === 'crashed') crashes.push({ pid: previous.pid, bars });
+  return crashes.length > 0 ? { crashes } : {};
 }
 
 function requireModelSignal(name: string): void {

@@ -79,6 +79,8 @@ export const SessionRecordSchema = z
       .optional(),
     /** Lane 0's starting model. */
     model: ModelRefSchema,
+    /** Deaths found at a resume (or by `stopCrashedSession`): the process that died and the journal lines it left. */
+    crashes: z.array(z.object({ pid: z.number().int(), bars: z.number().int() }).strict()).optional(),
     /** Signals per minute (bar time) per symbol the session was started with (absent in sessions from before it was stored). */
     rateLimitPerMinute: z.number().nonnegative().optional(),
     counts: CountsSchema,
@@ -135,6 +137,7 @@ export function stopCrashedSession(runsRoot: string, id: string): SessionRecord 
   if (record.status !== 'crashed') return record;
   const stopped: SessionRecord = {
     ...record,
+    crashes: [...(record.crashes ?? []), { pid: record.pid, bars: record.counts.bars }],
     status: 'stopped',
     stopReason: `stopped after a crash (process ${record.pid} was gone)`,
   };

@@ -1,3 +1,4 @@
+import { processDeaths } from './planned-kills.js';
 import type { JournalEntry } from '../dryrun/journal-entry.js';
 import type { SessionRecord } from '../dryrun/session-files.js';
 import {
@@ -112,7 +113,7 @@ function exitCriteria(
 ) {
   const used = input.journal.filter((e) => !e.refused).map((e) => e.bar[0]);
   const hours = used.length < 2 ? 0 : (Math.max(...used) - Math.min(...used) + 60_000) / 3_600_000;
-  const crashes = (outbox?.crashes ?? 0) + (input.session.status === 'crashed' ? 1 : 0);
+  const { crashes, planned } = processDeaths(input.session, input.dir, outbox);
   const blocks = input.dry.decisions.filter(
     (d) => d.guardrail === 'max_daily_loss' || d.guardrail === 'max_total_loss',
   );
@@ -127,7 +128,7 @@ function exitCriteria(
     {
       name: 'ran 72 hours without a crash',
       pass: hours >= 72 && crashes === 0,
-      figures: `${hours.toFixed(1)} h of bars, ${crashes} crash(es), status ${input.session.status}`,
+      figures: `${hours.toFixed(1)} h of bars, ${crashes} crash(es), ${planned} planned kill(s), status ${input.session.status}`,
     },
     {
       name: 'a guardrail (FTMO) blocked',
