@@ -100,6 +100,12 @@ class BlockReader {
    */
   private readonly columnSets: ColumnBuffers[] = [];
   private jobs = 0;
+  /**
+   * The most rows per byte a region has had so far. A worker's columns are sized by it, not by the
+   * file's average line: lines that get shorter later in a file (prices that fell) would outgrow
+   * columns sized by the average, and each outgrown job allocated shared columns of its own.
+   */
+  private rowsPerByte = 0;
 
   constructor(
     private readonly fd: number,
@@ -116,9 +122,12 @@ class BlockReader {
   async readAll(blockBytes: number, worker: ParseWorker | undefined): Promise<boolean> {
     let live = worker;
     let parallel = false;
+    let rowsBefore = 0;
     for (let k = 0; ; k++) {
       const region = this.regionAt(k, blockBytes, live !== undefined);
       if (region === undefined) break;
+      if (k > 0) this.noteDensity(this.regions[k - 1] as Region, rowsBefore);
+      rowsBefore = this.rows;
       if (k > 0 && live !== undefined) this.postAhead(k, blockBytes, live);
       if (!region.onWorker || live === undefined) {
         this.parseHere(region, true);
@@ -180,9 +189,16 @@ class BlockReader {
     }
   }
 
+  /** Records the rows per byte of a region just handed on (`rowsBefore`: the row count before it). */
+  private noteDensity(region: Region, rowsBefore: number): void {
+    const density = (this.rows - rowsBefore) / Math.max(region.end - region.start, 1);
+    if (density > this.rowsPerByte) this.rowsPerByte = density;
+  }
+
   private jobFor(region: Region): ParseJob {
     const { parser, options } = this;
-    const lineBytes = Math.max(parser.line > 1 ? region.start / parser.line : 40, 8);
+    const average = parser.line > 1 ? parser.line / region.start : 1 / 40;
+    const lineBytes = Math.max(1 / Math.max(average, this.rowsPerByte), 8);
     return {
       path: this.path,
       file: options.file,
