@@ -45,64 +45,11 @@ export function createTransformerModel(
   input: z.input<typeof TransformerConfigSchema>,
 ): SequenceModel & { config: TransformerConfig } {
   const config = TransformerConfigSchema.parse(input);
-  const { features, window, dModel, heads, blocks, ffUnits, seed } = config;
-  const embedding = new Float32Array(config.symbols * dModel);
-  const rng = seededRandom(seed, 'symbol_embedding');
-  for (let i = 0; i < embedding.length; i++) embedding[i] = (rng.next() * 2 - 1) * 0.05;
-  const weights: NamedWeight[] = [
-    createWeight('input/kernel', [features, dModel], 'glorot', seed),
-    createWeight('input/bias', [dModel], 'zeros', seed),
-    createWeight('symbol_embedding', [config.symbols, dModel], embedding, seed),
-  ];
-  for (let b = 0; b < blocks; b++) {
-    const p = `block${b}/`;
-    weights.push(
-      createWeight(`${p}ln1/gamma`, [dModel], 'ones', seed),
-      createWeight(`${p}ln1/beta`, [dModel], 'zeros', seed),
-      createWeight(`${p}query`, [dModel, dModel], 'glorot', seed),
-      createWeight(`${p}key`, [dModel, dModel], 'glorot', seed),
-      createWeight(`${p}value`, [dModel, dModel], 'glorot', seed),
-      createWeight(`${p}output`, [dModel, dModel], 'glorot', seed),
-      createWeight(`${p}ln2/gamma`, [dModel], 'ones', seed),
-      createWeight(`${p}ln2/beta`, [dModel], 'zeros', seed),
-      createWeight(`${p}ff1/kernel`, [dModel, ffUnits], 'glorot', seed),
-      createWeight(`${p}ff1/bias`, [ffUnits], 'zeros', seed),
-      createWeight(`${p}ff2/kernel`, [ffUnits, dModel], 'glorot', seed),
-      createWeight(`${p}ff2/bias`, [dModel], 'zeros', seed),
-    );
-  }
-  weights.push(
-    createWeight('final_ln/gamma', [dModel], 'ones', seed),
-    createWeight('final_ln/beta', [dModel], 'zeros', seed),
-    createWeight('head/kernel', [dModel, 1], 'glorot', seed),
-    createWeight('head/bias', [1], 'zeros', seed),
-  );
+  const { features, window, dModel, blocks } = config;
+  const weights = transformerWeights(config);
   const w = (name: string): tf.Variable => weightNamed(weights, name);
   const positions = tf.keep(tf.tensor2d(positionalEncoding(window, dModel), [window, dModel]));
-  const headSize = dModel / heads;
-
-  const layerNorm = (x: tf.Tensor2D, prefix: string): tf.Tensor2D => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(
-      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w(`${prefix}/gamma`)),
-      w(`${prefix}/beta`),
-    );
-  };
-  /** [batch * window, dModel] -> [batch, heads, window, headSize] */
-  const splitHeads = (x: tf.Tensor2D, batch: number, perm: number[]): tf.Tensor4D =>
-    tf.transpose(tf.reshape(x, [batch, window, heads, headSize]), perm);
-
-  const encoderBlock = (h: tf.Tensor2D, batch: number, p: string): tf.Tensor2D => {
-    const a = layerNorm(h, `${p}ln1`);
-    const q = splitHeads(tf.matMul(a, w(`${p}query`)), batch, [0, 2, 1, 3]);
-    const kT = splitHeads(tf.matMul(a, w(`${p}key`)), batch, [0, 2, 3, 1]);
-    const v = splitHeads(tf.matMul(a, w(`${p}value`)), batch, [0, 2, 1, 3]);
-    const attention = tf.softmax(tf.mul(tf.matMul(q, kT), 1 / Math.sqrt(headSize)));
-    const context = tf.reshape(tf.transpose(tf.matMul(attention, v), [0, 2, 1, 3]), [batch * window, dModel]);
-    const h1 = tf.add(h, tf.matMul(context, w(`${p}output`))) as tf.Tensor2D;
-    const f = tf.relu(tf.add(tf.matMul(layerNorm(h1, `${p}ln2`), w(`${p}ff1/kernel`)), w(`${p}ff1/bias`)));
-    return tf.add(h1, tf.add(tf.matMul(f, w(`${p}ff2/kernel`)), w(`${p}ff2/bias`))) as tf.Tensor2D;
-  };
+  const { layerNorm, encoderBlock } = transformerLayers(config, w);
 
   return {
     kind: 'transformer',
@@ -144,4 +91,70 @@ export function createTransformerModel(
       positions.dispose();
     },
   };
+}
+
+/** The model's seeded weights, in checkpoint order: input projection, symbol embedding, blocks, head. */
+function transformerWeights(config: TransformerConfig): NamedWeight[] {
+  const { features, dModel, blocks, ffUnits, seed } = config;
+  const embedding = new Float32Array(config.symbols * dModel);
+  const rng = seededRandom(seed, 'symbol_embedding');
+  for (let i = 0; i < embedding.length; i++) embedding[i] = (rng.next() * 2 - 1) * 0.05;
+  const weights: NamedWeight[] = [
+    createWeight('input/kernel', [features, dModel], 'glorot', seed),
+    createWeight('input/bias', [dModel], 'zeros', seed),
+    createWeight('symbol_embedding', [config.symbols, dModel], embedding, seed),
+  ];
+  for (let b = 0; b < blocks; b++) {
+    const p = `block${b}/`;
+    weights.push(
+      createWeight(`${p}ln1/gamma`, [dModel], 'ones', seed),
+      createWeight(`${p}ln1/beta`, [dModel], 'zeros', seed),
+      createWeight(`${p}query`, [dModel, dModel], 'glorot', seed),
+      createWeight(`${p}key`, [dModel, dModel], 'glorot', seed),
+      createWeight(`${p}value`, [dModel, dModel], 'glorot', seed),
+      createWeight(`${p}output`, [dModel, dModel], 'glorot', seed),
+      createWeight(`${p}ln2/gamma`, [dModel], 'ones', seed),
+      createWeight(`${p}ln2/beta`, [dModel], 'zeros', seed),
+      createWeight(`${p}ff1/kernel`, [dModel, ffUnits], 'glorot', seed),
+      createWeight(`${p}ff1/bias`, [ffUnits], 'zeros', seed),
+      createWeight(`${p}ff2/kernel`, [ffUnits, dModel], 'glorot', seed),
+      createWeight(`${p}ff2/bias`, [dModel], 'zeros', seed),
+    );
+  }
+  weights.push(
+    createWeight('final_ln/gamma', [dModel], 'ones', seed),
+    createWeight('final_ln/beta', [dModel], 'zeros', seed),
+    createWeight('head/kernel', [dModel, 1], 'glorot', seed),
+    createWeight('head/bias', [1], 'zeros', seed),
+  );
+  return weights;
+}
+
+/** The layer norm and the pre-norm encoder block over the weights `w` names. */
+function transformerLayers(config: TransformerConfig, w: (name: string) => tf.Variable) {
+  const { window, dModel, heads } = config;
+  const headSize = dModel / heads;
+  const layerNorm = (x: tf.Tensor2D, prefix: string): tf.Tensor2D => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w(`${prefix}/gamma`)),
+      w(`${prefix}/beta`),
+    );
+  };
+  /** [batch * window, dModel] -> [batch, heads, window, headSize] */
+  const splitHeads = (x: tf.Tensor2D, batch: number, perm: number[]): tf.Tensor4D =>
+    tf.transpose(tf.reshape(x, [batch, window, heads, headSize]), perm);
+
+  const encoderBlock = (h: tf.Tensor2D, batch: number, p: string): tf.Tensor2D => {
+    const a = layerNorm(h, `${p}ln1`);
+    const q = splitHeads(tf.matMul(a, w(`${p}query`)), batch, [0, 2, 1, 3]);
+    const kT = splitHeads(tf.matMul(a, w(`${p}key`)), batch, [0, 2, 3, 1]);
+    const v = splitHeads(tf.matMul(a, w(`${p}value`)), batch, [0, 2, 1, 3]);
+    const attention = tf.softmax(tf.mul(tf.matMul(q, kT), 1 / Math.sqrt(headSize)));
+    const context = tf.reshape(tf.transpose(tf.matMul(attention, v), [0, 2, 1, 3]), [batch * window, dModel]);
+    const h1 = tf.add(h, tf.matMul(context, w(`${p}output`))) as tf.Tensor2D;
+    const f = tf.relu(tf.add(tf.matMul(layerNorm(h1, `${p}ln2`), w(`${p}ff1/kernel`)), w(`${p}ff1/bias`)));
+    return tf.add(h1, tf.add(tf.matMul(f, w(`${p}ff2/kernel`)), w(`${p}ff2/bias`))) as tf.Tensor2D;
+  };
+  return { layerNorm, encoderBlock };
 }
