@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BuffError } from '@buff/core';
-import { outputFor, type RegisterCommands } from '../context.js';
+import type { Argv } from 'yargs';
+import { outputFor, type GlobalArgs, type ParsedArgs, type RegisterCommands } from '../context.js';
 import { resolveRoot, resolveRunAndDataRoots } from '../roots.js';
 import { withRegistryOptions } from './runs.js';
 import { refuseWhileKillSwitchOn } from '../kill-switch-guard.js';
@@ -16,55 +17,8 @@ export const registerRunCommands: RegisterCommands = (cli) =>
       .command(
         'build',
         'build a run from a YAML/JSON config (prints the run id; same config + data = same id, nothing rewritten)',
-        (y) =>
-          withRegistryOptions(y)
-            .option('config', { type: 'string', demandOption: true, describe: 'run config file (YAML or JSON)' })
-            .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
-            .option('models-root', {
-              type: 'string',
-              describe: 'models root for model-signal (else MODELS_ROOT, else ./models)',
-            }),
-        async (args) => {
-          const out = outputFor(args);
-          const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
-          await refuseWhileKillSwitchOn(args, out, 'run build');
-          const path = resolve(args.config);
-          const text = await readFile(path, 'utf8').catch((err: unknown) => {
-            throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, {
-              cause: err,
-              details: { file: args.config, key: 'config' },
-            });
-          });
-          const { prepareRun, buildPreparedRun } = await import('@buff/engine');
-          const { openRunRegistry, addRunTags } = await import('@buff/registry');
-          // parsed, resolved and pinned once, before the runs root is touched; the model registry opens
-          // only when the strategy asks for a model (model-signal)
-          const models = lazyModelResolver(args.modelsRoot, out);
-          try {
-            const prepared = await prepareRun(text, { source: args.config, resolveModel: models.resolveModel });
-            const registry = await openRunRegistry({
-              runsRoot: runsRoot.path,
-              create: true,
-              driver: args.driver,
-              pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
-            });
-            try {
-              const built = await buildPreparedRun(prepared, { runStore: registry, dataRoot: dataRoot.path });
-              const tags = await addRunTags(registry, built.runId, prepared.tags);
-              out.line(built.runId);
-              out.line(`folder ${built.runDir}`);
-              out.line(built.created ? 'built' : 'already built: nothing rewritten');
-              if (tags.length > 0) out.line(`tags ${tags.join(', ')}`);
-              const metrics = readRunMetrics(built.runDir);
-              if (metrics) for (const line of formatMetricsSummary(metrics, prepared.config.window)) out.line(line);
-              out.result({ runId: built.runId, runDir: built.runDir, created: built.created, tags, metrics });
-            } finally {
-              await registry.close();
-            }
-          } finally {
-            await models.close();
-          }
-        },
+        (y) => withBuildOptions(y),
+        (args) => buildRun(args),
       )
       .command(
         'validate [id]',
@@ -98,6 +52,62 @@ export const registerRunCommands: RegisterCommands = (cli) =>
       )
       .demandCommand(1, 'name a run command: build or validate'),
   );
+
+/** The options of `buff run build`: the config and the roots it reads and writes. */
+function withBuildOptions<T>(y: Argv<T>) {
+  return withRegistryOptions(y)
+    .option('config', { type: 'string', demandOption: true, describe: 'run config file (YAML or JSON)' })
+    .option('data-root', { type: 'string', describe: 'data root (else DATA_ROOT, else ./data)' })
+    .option('models-root', {
+      type: 'string',
+      describe: 'models root for model-signal (else MODELS_ROOT, else ./models)',
+    });
+}
+
+type BuildArgs = ParsedArgs<ReturnType<typeof withBuildOptions<GlobalArgs>>>;
+
+/** Builds (or finds already built) the run of `--config` and prints its id, folder, tags and metrics. */
+async function buildRun(args: BuildArgs): Promise<void> {
+  const out = outputFor(args);
+  const { runsRoot, dataRoot } = resolveRunAndDataRoots(args, out);
+  await refuseWhileKillSwitchOn(args, out, 'run build');
+  const path = resolve(args.config);
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    throw new BuffError('INVALID_INPUT', `cannot read config ${args.config}: ${(err as Error).message}`, {
+      cause: err,
+      details: { file: args.config, key: 'config' },
+    });
+  });
+  const { prepareRun, buildPreparedRun } = await import('@buff/engine');
+  const { openRunRegistry, addRunTags } = await import('@buff/registry');
+  // parsed, resolved and pinned once, before the runs root is touched; the model registry opens
+  // only when the strategy asks for a model (model-signal)
+  const models = lazyModelResolver(args.modelsRoot, out);
+  try {
+    const prepared = await prepareRun(text, { source: args.config, resolveModel: models.resolveModel });
+    const registry = await openRunRegistry({
+      runsRoot: runsRoot.path,
+      create: true,
+      driver: args.driver,
+      pgUrl: args.pgUrl ?? process.env.BUFF_PG_URL,
+    });
+    try {
+      const built = await buildPreparedRun(prepared, { runStore: registry, dataRoot: dataRoot.path });
+      const tags = await addRunTags(registry, built.runId, prepared.tags);
+      out.line(built.runId);
+      out.line(`folder ${built.runDir}`);
+      out.line(built.created ? 'built' : 'already built: nothing rewritten');
+      if (tags.length > 0) out.line(`tags ${tags.join(', ')}`);
+      const metrics = readRunMetrics(built.runDir);
+      if (metrics) for (const line of formatMetricsSummary(metrics, prepared.config.window)) out.line(line);
+      out.result({ runId: built.runId, runDir: built.runDir, created: built.created, tags, metrics });
+    } finally {
+      await registry.close();
+    }
+  } finally {
+    await models.close();
+  }
+}
 
 /** Validates one run folder; the problems are printed and VALIDATION_FAILED thrown when any. */
 async function validateRunFolder(runsRoot: string, runId: string, out: Output): Promise<void> {
