@@ -143,4 +143,64 @@ describe('buff worker runs train jobs (built CLI, fs queue)', () => {
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
   }, 420_000);
+  // The event loop is free while the thread trains, so SIGTERM is handled at once: with no grace the
+  // job is handed back mid-training (interrupted, retried elsewhere), the thread is ended and nothing
+  // is registered. On the main thread the signal waited for the training, and the job ended done.
+  it('hands a train job back on SIGTERM mid-training, registering nothing', async () => {
+    const data = join(tmp.dir, 'data-term');
+    const runsRoot = join(tmp.dir, 'runs-term');
+    const models = join(tmp.dir, 'models-term');
+    const synth = await runBuilt([
+      'data',
+      'synth',
+      '--symbol',
+      'SIG-TRM',
+      '--days',
+      '6',
+      '--seed',
+      '3',
+      '--data-root',
+      data,
+    ]);
+    expect(synth.code, synth.stderr).toBe(0);
+    const options = {
+      model: 'lstm',
+      symbols: ['SIG-TRM'],
+      units: 24,
+      epochs: 8,
+      patience: 8,
+      window: 32,
+      features: ['ret_1', 'ret_5'],
+    };
+    const queue = openFsJobQueue({ runsRoot });
+    const { id } = await queue.submit({ kind: 'train', payload: options });
+    const worker = startBuiltWorker([
+      '--runs-root',
+      runsRoot,
+      '--data-root',
+      data,
+      '--models-root',
+      models,
+      '--grace-seconds',
+      '0',
+    ]);
+    workers.push(worker);
+    let job: Job | undefined;
+    for (let i = 0; i < 2400 && !(job?.status === 'running' && job.progress.step === 'train'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = await queue.get(id);
+    }
+    expect(job?.progress.step).toBe('train');
+    worker.kill('SIGTERM');
+    expect(await exited(worker)).toBe(0);
+    expect(await queue.get(id)).toMatchObject({
+      status: 'interrupted',
+      attempts: 1,
+      reason: expect.stringMatching(/stopped by SIGTERM/),
+    });
+    await queue.close();
+    const listed = await runBuilt(['models', 'list', '--models-root', models, '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.stringify(lastJson(listed.stdout))).not.toContain('SIG-TRM');
+  }, 420_000);
 });
