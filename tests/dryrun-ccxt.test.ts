@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLines } from '@buff/core';
-import { feedBars, parseRunConfig, runDryRun, type JournalEntry, type ModelResolver } from '@buff/engine';
+import { runDryRun, type ModelResolver } from '@buff/engine';
 import type { ModelRegistry } from '@buff/registry';
 import { parse } from 'yaml';
+import { candlesOf, type DryRunFixture, fakeCcxt, journalOf, rootFlags } from './helpers/dryrun.js';
 import { backtestBytes, dryConfigYaml, registryResolver } from './helpers/dryrun-setup.js';
 import { startFakeBinance, type FakeBinance, type FakeCandle } from './helpers/fake-exchange.js';
 import { runBuilt } from './helpers/built-cli.js';
@@ -16,7 +16,7 @@ import { makeTempDir } from './helpers/tmp.js';
 // Binance's REST shape: closed bars only, dedupe, refused and gap bars counted, bounded retries,
 // and a clean feed gives the bytes of `buff run build` of the same window.
 const tmp = makeTempDir('buff-dryrun-ccxt-');
-let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let fx: DryRunFixture;
 let models: { resolveModel: ModelResolver; registry: ModelRegistry };
 let candles: FakeCandle[];
 let backtest: { decisions: Buffer; trades: Buffer };
@@ -25,17 +25,8 @@ const since = Date.parse('2024-01-04T00:00:00Z');
 
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
-  const roots = ['--runs-root', join(tmp.dir, 'runs'), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
-  backtest = await backtestBytes(tmp.dir, yaml(), roots);
-  const bars = await feedBars('replay', parseRunConfig(parse(yaml())), fx.dataRoot);
-  candles = Array.from(bars.ts, (ts, i) => ({
-    ts,
-    open: bars.open[i] as number,
-    high: bars.high[i] as number,
-    low: bars.low[i] as number,
-    close: bars.close[i] as number,
-    volume: bars.volume[i] as number,
-  }));
+  backtest = await backtestBytes(tmp.dir, yaml(), rootFlags(join(tmp.dir, 'runs'), fx));
+  candles = await candlesOf(yaml(), fx.dataRoot);
   models = await registryResolver(fx.modelsRoot);
 }, 300_000);
 afterAll(async () => {
@@ -50,24 +41,12 @@ async function session(fake: FakeBinance, clock: { t: number }, extra: Record<st
     dataRoot: fx.dataRoot,
     config: parse(yaml()),
     feed: 'ccxt',
-    ccxt: {
-      exchange: 'binance',
-      urls: { public: fake.apiUrl },
-      options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
-      markets: { [fx.symbol]: 'SIG/USDT' },
-      pollMs: 600_000,
-      maxAttempts: 3,
-      retryMs: 1000,
-    },
+    ccxt: fakeCcxt(fake, fx.symbol, { pollMs: 600_000, maxAttempts: 3, retryMs: 1000 }),
     clock: { now: () => clock.t, wait: async (ms) => void (clock.t += ms) },
     resolveModel: models.resolveModel,
     killSwitchOn: () => false,
     ...extra,
   });
-}
-
-function journal(dir: string): JournalEntry[] {
-  return decodeLines<JournalEntry>(readFileSync(join(dir, 'signals.journal'))).entries;
 }
 
 describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
@@ -81,7 +60,7 @@ describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
       const rest = await session(fake, clock, { session: first.sessionId, config: undefined });
       expect(rest.status).toBe('completed');
       expect(rest.counts).toMatchObject({ bars: 480, used: 480, refused: 0, gaps: 0 });
-      const entries = journal(rest.dir);
+      const entries = journalOf(rest.dir);
       expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
       // the forming candle (close moved 1 %) was served but never used: every bar is the closed one
       expect(entries.map((e) => e.bar[4])).toEqual(candles.map((c) => c.close));
@@ -102,7 +81,7 @@ describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
       const r = await session(fake, clock);
       expect(r.status).toBe('completed');
       expect(r.counts).toMatchObject({ bars: 480, refused: 2, gaps: 2 });
-      const refused = journal(r.dir).filter((e) => e.refused);
+      const refused = journalOf(r.dir).filter((e) => e.refused);
       expect(refused.map((e) => [e.bar[0], e.refused])).toEqual([
         [candles[100]?.ts, 'DUPLICATE_TIMESTAMP'],
         [candles[200]?.ts, 'HIGH_BELOW_OPEN_CLOSE'],
@@ -132,18 +111,9 @@ describe('dry run on a ccxt feed (fake Binance over HTTP)', () => {
     const fake = await startFakeBinance({ 'SIG/USDT': candles }, { now: () => Date.now() });
     try {
       const path = join(tmp.dir, 'ccxt.yml');
-      const ccxt = {
-        exchange: 'binance',
-        urls: { public: fake.apiUrl },
-        options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
-        markets: { [fx.symbol]: 'SIG/USDT' },
-        pollMs: 1000,
-        maxAttempts: 3,
-        retryMs: 100,
-      };
+      const ccxt = fakeCcxt(fake, fx.symbol, { pollMs: 1000, maxAttempts: 3, retryMs: 100 });
       writeFileSync(path, `${yaml()}\ndryrun: ${JSON.stringify({ feed: 'ccxt', ccxt })}\n`);
-      const roots = ['--runs-root', join(tmp.dir, 'runs'), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
-      const r = await runBuilt(['dryrun', '--config', path, ...roots, '--json']);
+      const r = await runBuilt(['dryrun', '--config', path, ...rootFlags(join(tmp.dir, 'runs'), fx), '--json']);
       expect(r.code, r.stderr + r.stdout).toBe(0);
       const result = lastJson<{ status: string; dir: string; counts: { bars: number; refused: number } }>(r.stdout);
       expect(result.status).toBe('completed');

@@ -1,12 +1,16 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLines, modelIdOf } from '@buff/core';
-import { feedBars, parseRunConfig, type JournalEntry } from '@buff/engine';
-import { openModelRegistry } from '@buff/registry';
-import { parse } from 'yaml';
+import {
+  candlesOf,
+  type DryRunFixture,
+  fakeCcxt,
+  journalOf,
+  registerSecondVersion,
+  rootFlags,
+} from './helpers/dryrun.js';
 import { dryConfigYaml } from './helpers/dryrun-setup.js';
-import { startFakeBinance, type FakeBinance, type FakeCandle } from './helpers/fake-exchange.js';
+import { startFakeBinance, type FakeBinance } from './helpers/fake-exchange.js';
 import { runBuilt } from './helpers/built-cli.js';
 import { lastJson, runBuff } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
@@ -18,7 +22,7 @@ import { makeTempDir } from './helpers/tmp.js';
 // Europe/Prague (23:00 UTC in January) with a daily loss limit tight enough to be hit.
 const tmp = makeTempDir('buff-dryrun-logs-');
 afterAll(() => tmp.cleanup());
-let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let fx: DryRunFixture;
 let fake: FakeBinance;
 let configPath: string;
 const WINDOW = { since: '2024-01-03T20:00:00Z', until: '2024-01-04T01:00:00Z' };
@@ -26,7 +30,7 @@ const BAD_BAR = 30;
 const MIDNIGHT_PRAGUE = Date.parse('2024-01-03T23:00:00Z');
 const sessionPath = (id: string) => join(tmp.dir, 'runs', 'dryrun', id);
 const runsRoot = () => join(tmp.dir, 'runs');
-const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+const roots = () => rootFlags(runsRoot(), fx);
 
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
@@ -34,49 +38,16 @@ beforeAll(async () => {
     'guardrails: { preset: ftmo-2step }',
     'guardrails: { preset: ftmo-2step, maxDailyLossPct: 0.01 }',
   );
-  const bars = await feedBars('replay', parseRunConfig(parse(yaml)), fx.dataRoot);
-  const candles: FakeCandle[] = Array.from(bars.ts, (ts, i) => ({
-    ts,
-    open: bars.open[i] as number,
-    high: i === BAD_BAR ? (bars.open[i] as number) - 1 : (bars.high[i] as number),
-    low: bars.low[i] as number,
-    close: bars.close[i] as number,
-    volume: bars.volume[i] as number,
-  }));
+  // one bad bar: its high below its open
+  const candles = await candlesOf(yaml, fx.dataRoot, 0, (c, i) => (i === BAD_BAR ? { ...c, high: c.open - 1 } : c));
   fake = await startFakeBinance({ 'SIG/USDT': candles }, { now: () => Date.now() });
-  const ccxt = {
-    exchange: 'binance',
-    urls: { public: fake.apiUrl },
-    options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
-    markets: { [fx.symbol]: 'SIG/USDT' },
-    pollMs: 1000,
-    maxAttempts: 3,
-    retryMs: 100,
-  };
+  const ccxt = fakeCcxt(fake, fx.symbol, { pollMs: 1000, maxAttempts: 3, retryMs: 100 });
   configPath = join(tmp.dir, 'logs.yml');
   writeFileSync(configPath, `${yaml}\ndryrun: ${JSON.stringify({ feed: 'ccxt', ccxt })}\n`);
 }, 300_000);
 afterAll(async () => {
   await fake?.close();
 });
-
-/** Version 2 of model `sig` (the fixture's weights, temperature x4: another model id), promoted to champion. */
-async function promoteSecondVersion(): Promise<void> {
-  const copy = join(tmp.dir, 'v2-model');
-  cpSync(fx.modelDir, copy, { recursive: true });
-  const card = JSON.parse(readFileSync(join(copy, 'model-card.json'), 'utf8'));
-  const evaluation = JSON.parse(readFileSync(join(copy, 'evaluation.json'), 'utf8'));
-  card.calibration.temperature *= 4;
-  card.modelId = modelIdOf(card);
-  writeFileSync(join(copy, 'model-card.json'), JSON.stringify(card));
-  const registry = await openModelRegistry({ modelsRoot: fx.modelsRoot });
-  try {
-    const version = await registry.registerVersion('sig', { sourceDir: copy, card, evaluation });
-    await registry.promote('sig', version, { actor: 'test', reason: 'switch while paused' });
-  } finally {
-    await registry.close();
-  }
-}
 
 interface LogLine {
   sessionId?: string;
@@ -126,7 +97,7 @@ describe('buff dryrun logs (built buff)', () => {
   }, 300_000);
 
   it('a model switch at the next bar after a promotion, and the summary names the backend', async () => {
-    await promoteSecondVersion();
+    await registerSecondVersion(fx, tmp.dir, 'switch while paused');
     const rest = await dryrun(['--session', id], false);
     expect(rest.stdout).toContain(`session ${id}: completed`);
     expect(rest.stdout).toContain('inference backend js-forward');
@@ -139,7 +110,7 @@ describe('buff dryrun logs (built buff)', () => {
     // the losing day's block ends at midnight Europe/Prague (CET: 23:00 UTC), not at midnight UTC
     const over = seen.filter((l) => l.msg === 'dry run: guardrail block over (new day)');
     expect(over.map((l) => l.ts)).toEqual([new Date(MIDNIGHT_PRAGUE).toISOString()]);
-    const entries = decodeLines<JournalEntry>(readFileSync(join(sessionPath(id), 'signals.journal'))).entries;
+    const entries = journalOf(sessionPath(id));
     const blockedDay1 = entries.filter((e) => e.guardrail === 'max_daily_loss' && e.bar[0] < MIDNIGHT_PRAGUE);
     expect(blockedDay1.length).toBeGreaterThan(0);
     const firstBlock = Date.parse(blocks[0]?.ts as string);

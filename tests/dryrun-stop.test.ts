@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLines } from '@buff/core';
 import type { JournalEntry } from '@buff/engine';
 import { BUILT_CLI_BIN, runBuilt } from './helpers/built-cli.js';
+import { builtBuff, journalOf, rootFlags } from './helpers/dryrun.js';
 import { dryConfigYaml } from './helpers/dryrun-setup.js';
 import { lastJson, REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
@@ -18,7 +18,7 @@ afterAll(() => tmp.cleanup());
 let fx: Awaited<ReturnType<typeof promotedFixture>>;
 let configPath: string;
 const runsRoot = () => join(tmp.dir, 'runs');
-const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+const roots = () => rootFlags(runsRoot(), fx);
 
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
@@ -26,18 +26,8 @@ beforeAll(async () => {
   writeFileSync(configPath, `${dryConfigYaml([fx.symbol])}\n`);
 }, 300_000);
 
-async function buff(
-  args: string[],
-  json = true,
-): Promise<{ out: Record<string, unknown>; stdout: string; stderr: string }> {
-  const r = await runBuilt([...args, ...roots(), ...(json ? ['--json'] : [])]);
-  expect(r.code, r.stderr).toBe(0);
-  return { out: json ? lastJson(r.stdout) : {}, stdout: r.stdout, stderr: r.stderr };
-}
-
-function journal(id: string): JournalEntry[] {
-  return decodeLines<JournalEntry>(readFileSync(join(runsRoot(), 'dryrun', id, 'signals.journal'))).entries;
-}
+const buff = (args: string[], json = true) => builtBuff(args, roots(), { json });
+const journal = (id: string) => journalOf(join(runsRoot(), 'dryrun', id));
 
 function sessionJson(id: string): { rateLimitPerMinute?: number } {
   return JSON.parse(readFileSync(join(runsRoot(), 'dryrun', id, 'session.json'), 'utf8'));

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelIdOf } from '@buff/core';
 import { readJournalFrom, readSession, type JournalEntry } from '@buff/engine';
 import { openModelRegistry } from '@buff/registry';
+import { registerSecondVersion, rootFlags } from './helpers/dryrun.js';
 import { backtestBytes, dryConfigYaml } from './helpers/dryrun-setup.js';
 import { lastJson, REPO_ROOT } from './helpers/cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
@@ -21,32 +21,12 @@ let configPath: string;
 let v2: number;
 let v2Id: string;
 const runsRoot = () => join(tmp.dir, 'runs');
-const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
-
-/**
- * Version 2 of model `sig`, registered but not promoted: the fixture's weights with a flatter
- * calibration (temperature x4, so another model id), so its probabilities and tiers differ from v1's.
- */
-async function registerSecondVersion(): Promise<number> {
-  const copy = join(tmp.dir, 'v2-model');
-  cpSync(fx.modelDir, copy, { recursive: true });
-  const card = JSON.parse(readFileSync(join(copy, 'model-card.json'), 'utf8'));
-  const evaluation = JSON.parse(readFileSync(join(copy, 'evaluation.json'), 'utf8'));
-  card.calibration.temperature *= 4;
-  card.modelId = modelIdOf(card);
-  v2Id = card.modelId;
-  writeFileSync(join(copy, 'model-card.json'), JSON.stringify(card));
-  const registry = await openModelRegistry({ modelsRoot: fx.modelsRoot });
-  try {
-    return await registry.registerVersion('sig', { sourceDir: copy, card, evaluation });
-  } finally {
-    await registry.close();
-  }
-}
+const roots = () => rootFlags(runsRoot(), fx);
 
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
-  v2 = await registerSecondVersion();
+  // registered, not promoted yet
+  ({ version: v2, modelId: v2Id } = await registerSecondVersion(fx, tmp.dir));
   configPath = join(tmp.dir, 'dry.yml');
   writeFileSync(configPath, `${dryConfigYaml([fx.symbol])}\n`);
 }, 300_000);
