@@ -7,10 +7,11 @@ import { resolveRoot } from './roots.js';
 /**
  * Binds the engine's model lookups (the `model-signal` strategy) to a ModelRegistry: an alias
  * resolves to the version it points at now, a version to itself; NOT_FOUND naming the model otherwise.
+ * Its `changeStamp` is the registry's, so a dry run asks again only after a write.
  * @example const resolveModel = registryModelResolver(await openModelRegistry({ modelsRoot }));
  */
 export function registryModelResolver(registry: ModelRegistry): ModelResolver {
-  return async (ref) => {
+  const resolve: ModelResolver = async (ref) => {
     const found =
       ref.version !== undefined
         ? await registry.getVersion(ref.name, ref.version)
@@ -29,6 +30,8 @@ export function registryModelResolver(registry: ModelRegistry): ModelResolver {
     }
     return { name: found.name, version: found.version, modelId, dir: found.dir };
   };
+  resolve.changeStamp = () => registry.changeStamp();
+  return resolve;
 }
 
 /**

@@ -13,8 +13,14 @@ export interface ResolvedModel {
   dir: string;
 }
 
-/** Looks a model up by name and alias (champion, candidate) or exact version; the CLI binds it to the ModelRegistry. */
-export type ModelResolver = (ref: { name: string; alias?: string; version?: number }) => Promise<ResolvedModel>;
+/**
+ * Looks a model up by name and alias (champion, candidate) or exact version; the CLI binds it to the
+ * ModelRegistry. `changeStamp`, when given, is a cheap token that changes whenever the registry may
+ * have changed (a promotion, a rollback): a dry run re-resolves its alias only when the token moved.
+ */
+export type ModelResolver = ((ref: { name: string; alias?: string; version?: number }) => Promise<ResolvedModel>) & {
+  changeStamp?: (() => string | undefined) | undefined;
+};
 
 /** What `prepare` may use: the run's symbols and timeframe, and a model resolver when one is configured. */
 export interface StrategyEnv {

@@ -163,6 +163,12 @@ class FsDriver implements StorageDriver {
     return [...this.found.values()];
   }
 
+  /** One stat of the journal: every write appends to it, and a compaction replaces it (a new inode). */
+  changeStamp(): string {
+    const journal = statOrUndefined(this.journalPath);
+    return journal ? `${journal.ino}:${journal.size}:${journal.mtimeMs}` : 'none';
+  }
+
   async close(): Promise<void> {
     await this.queue;
   }

@@ -59,6 +59,11 @@ export interface ModelRegistry {
    */
   promoteFolder(modelDir: string, options: PromoteFolderOptions): Promise<FolderPromotion>;
   rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
+  /**
+   * A cheap token that changes whenever an alias may have moved (any write to the registry); the
+   * same token means `resolve` answers as before. Undefined when the storage has none (PostgreSQL).
+   */
+  changeStamp(): string | undefined;
   resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined>;
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
   listModels(): Promise<
@@ -236,6 +241,10 @@ class DriverModelRegistry implements ModelRegistry {
       });
       return this.mustGet(model, target);
     });
+  }
+
+  changeStamp(): string | undefined {
+    return this.driver.changeStamp?.();
   }
 
   async resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined> {

@@ -84,5 +84,10 @@ export interface StorageDriver {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Problems found when the index was read (torn tail, garbage lines); empty when clean. */
   problems(): DriverProblem[];
+  /**
+   * A cheap token that changes whenever a record may have changed (any write), for callers that
+   * poll; undefined when the driver has none (then ask it again each time).
+   */
+  changeStamp?(): string | undefined;
   close(): Promise<void>;
 }

@@ -100,6 +100,16 @@ export function ccxtFeed(options: CcxtFeedOptions): SessionFeed {
         if (await pause(options.pollMs ?? 5000, wait, shouldStop)) return undefined;
       }
     },
+    ready() {
+      // `next` polls a lane whose queue is empty first: only when none must be polled is the next bar in hand
+      let best: number | undefined;
+      for (let i = 0; i < k; i++) {
+        const bar = (queues[i] as FeedBar[])[0];
+        if (bar === undefined && !finished(i)) return undefined;
+        if (bar !== undefined && (best === undefined || bar.ts < best)) best = bar.ts;
+      }
+      return best;
+    },
   };
 }
 

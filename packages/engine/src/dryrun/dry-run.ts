@@ -36,16 +36,21 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const limit = options.iterations ?? Number.POSITIVE_INFINITY;
   let handled = 0;
   let stopReason: string | undefined;
-  const stopRequested = (): boolean => {
-    if (existsSync(join(live.dir, STOP_FILE))) stopReason = 'stop requested';
-    else if (options.killSwitchOn()) stopReason = 'kill switch on';
+  const stopFile = join(live.dir, STOP_FILE);
+  // the kill switch before every bar; a stop request (`buff dryrun stop`) before every round of bars
+  const killed = (): boolean => {
+    if (stopReason === undefined && options.killSwitchOn()) stopReason = 'kill switch on';
     return stopReason !== undefined;
+  };
+  const stopRequested = (): boolean => {
+    if (stopReason === undefined && existsSync(stopFile)) stopReason = 'stop requested';
+    return killed();
   };
   let ended = false;
   try {
     while (handled < limit && !stopRequested()) {
       const room = Math.min(batchLimit(live, options), limit - handled);
-      const { batch, over, failure } = await stepBatch(live, room, stopRequested, options, logger);
+      const { batch, over, failure } = await stepBatch(live, { room, stopRequested, killed }, options, logger);
       await commitBatch(live, batch, options, stats, logger);
       handled += batch.length;
       if (failure !== undefined) throw failure;
@@ -82,11 +87,16 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   };
 }
 
-/** Most bars one group commit holds: a paced or live feed commits each bar as it comes. */
+/** Most bars one group commit of an unpaced stored feed holds. */
 const GROUP_COMMIT_BARS = 256;
 
+/** Whether the bars come as they happen (a live or paced feed): then a group commit holds one bar time. */
+function paced(live: Live, options: DryRunOptions): boolean {
+  return Boolean(options.sleepMs) || live.feed.total === undefined;
+}
+
 function batchLimit(live: Live, options: DryRunOptions): number {
-  return options.sleepMs || live.feed.total === undefined ? 1 : GROUP_COMMIT_BARS;
+  return paced(live, options) ? Number.POSITIVE_INFINITY : GROUP_COMMIT_BARS;
 }
 
 /** One stepped bar waiting for its journal line to be durable. */
@@ -112,23 +122,27 @@ interface BlockChange {
 }
 
 /**
- * Steps the bars a stored feed already holds (at most `room`, stopping at once on a stop request):
- * nothing leaves the process yet. A failing bar ends the batch; the bars before it still commit.
+ * Steps one round of bars (at most `room`, stopping at once on a stop request): for a live or
+ * paced feed, the bars of one bar time that it holds (a minute of every lane), else the bars a
+ * stored feed holds. Nothing leaves the process yet. A failing bar ends the batch; the bars before
+ * it still commit.
  */
 async function stepBatch(
   live: Live,
-  room: number,
-  stopRequested: () => boolean,
+  { room, stopRequested, killed }: { room: number; stopRequested(): boolean; killed(): boolean },
   options: DryRunOptions,
   logger: Logger,
 ): Promise<{ batch: Stepped[]; over: boolean; failure?: unknown }> {
   const batch: Stepped[] = [];
+  const oneTime = paced(live, options);
   try {
-    do {
+    for (;;) {
       const event = await live.feed.next(stopRequested);
       if (event === undefined) return { batch, over: true };
       batch.push(await stepEvent(live, event, options, logger));
-    } while (batch.length < room && !stopRequested());
+      if (batch.length >= room || killed()) break;
+      if (oneTime && live.feed.ready() !== event.bar.ts) break;
+    }
   } catch (failure) {
     return { batch, over: false, failure };
   }

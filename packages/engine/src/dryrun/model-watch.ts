@@ -18,15 +18,18 @@ export interface ActiveModelRef {
 }
 
 /**
- * Follows the alias a session's config names (unless it names an exact version): `poll` asks the
- * registry before each bar and, when the alias moved, loads the new version and hands it to the
- * simulation's model-signal state, so the next decision comes from it.
+ * Follows the alias a session's config names (unless it names an exact version): `poll`, before
+ * each bar, asks the registry again when its change stamp moved (one stat for the file registry;
+ * every time when the resolver has no stamp) and, when the alias moved, loads the new version and
+ * hands it to the simulation's model-signal state, so the next decision comes from it.
  * @example const moved = await watch.poll(simulation); // { version: 2, id } or undefined
  */
 export class ModelWatch {
   readonly initial: ActiveModelRef;
   active: ActiveModelRef;
   private readonly alias: 'champion' | 'candidate' | undefined;
+  /** The registry's change stamp when the alias was last resolved (undefined: ask every time). */
+  private seen: string | undefined;
 
   constructor(
     original: RunConfigInput,
@@ -44,7 +47,10 @@ export class ModelWatch {
   /** Switches when the alias points elsewhere now; what it switched to, or undefined. */
   async poll(simulation: Simulation): Promise<ModelSwitch | undefined> {
     if (this.alias === undefined) return undefined;
+    const stamp = this.resolveModel.changeStamp?.();
+    if (stamp !== undefined && stamp === this.seen) return undefined;
     const now = await this.resolveModel({ name: this.active.name, alias: this.alias });
+    this.seen = stamp;
     if (now.modelId === this.active.id && now.version === this.active.version) return undefined;
     const from = { version: this.active.version, id: this.active.id };
     await this.switchTo(simulation, now.version);

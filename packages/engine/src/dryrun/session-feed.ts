@@ -31,4 +31,9 @@ export interface SessionFeed {
    * closed bar and gives up waiting (undefined) as soon as `shouldStop()` says so.
    */
   next(shouldStop: () => boolean): Promise<FeedEvent | undefined>;
+  /**
+   * The time of the bar `next` would return without polling or waiting, when the feed already
+   * holds it; undefined otherwise. The runtime commits a minute's bars of every lane together.
+   */
+  ready(): number | undefined;
 }

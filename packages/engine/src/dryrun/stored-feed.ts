@@ -55,7 +55,8 @@ export async function feedBars(kind: 'replay' | 'synthetic', config: RunConfig, 
 export function storedFeed(kind: 'replay' | 'synthetic', lanes: Bars[], resume: FeedResume): SessionFeed {
   const cursor = new Int32Array(lanes.length);
   const total = lanes.reduce((sum, b) => sum + b.ts.length, 0);
-  const take = (): FeedEvent | undefined => {
+  /** The lane whose next bar comes first (-1 when every lane is done). */
+  const head = (): number => {
     let lane = -1;
     let best = Number.POSITIVE_INFINITY;
     for (let i = 0; i < lanes.length; i++) {
@@ -66,6 +67,10 @@ export function storedFeed(kind: 'replay' | 'synthetic', lanes: Bars[], resume: 
         lane = i;
       }
     }
+    return lane;
+  };
+  const take = (): FeedEvent | undefined => {
+    const lane = head();
     if (lane < 0) return undefined;
     const b = lanes[lane] as Bars;
     const t = cursor[lane] as number;
@@ -86,5 +91,9 @@ export function storedFeed(kind: 'replay' | 'synthetic', lanes: Bars[], resume: 
     capacity: lanes.map((b) => b.ts.length),
     total,
     next: async () => take(),
+    ready: () => {
+      const lane = head();
+      return lane < 0 ? undefined : ((lanes[lane] as Bars).ts[cursor[lane] as number] as number);
+    },
   };
 }
