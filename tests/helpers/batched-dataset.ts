@@ -30,7 +30,8 @@ export async function storeBatched(
   const contentId = sha256Hex(bytes);
   const file = `${timeframe}.${contentId.slice(0, 16)}.arrow`;
   writeFileSync(join(dir, file), bytes);
-  rmSync(join(dir, entry.file));
+  // writeDataset writes BATCH_ROWS-row batches: that layout is the file already there
+  if (file !== entry.file) rmSync(join(dir, entry.file));
   manifest.tables[timeframe] = { ...entry, file, contentId, bytes: bytes.length };
   writeFileSync(`${manifestPath}.tmp`, `${canonicalJsonPretty(manifest)}\n`);
   renameSync(`${manifestPath}.tmp`, manifestPath);
