@@ -75,7 +75,7 @@ const two = (n) => String(n).padStart(2, '0');
 /**
  * The time axis' labels (UTC, as the library shows them), made from the date's fields: the
  * library's default builds a locale formatter for every label (`toLocaleString` with options),
- * which was a third of the first paint of a 30-day run's charts.
+ * which took ~14% of the CPU samples of a 30-day run's first chart paint (a Chromium trace).
  * @param {unknown} time
  * @param {number} type TickMarkType: 0 year, 1 month, 2 day, 3 time, 4 time with seconds
  */

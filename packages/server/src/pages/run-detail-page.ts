@@ -51,7 +51,8 @@ ${warning}<pre id="reproduce-command">${commands}</pre></section>`;
  * Points per series of the charts' first view (the whole run): fewer than the pixel columns of the
  * widest price chart (main is at most 1200 px wide), fixed so that <head> can request it before
  * the page knows its width; zooming in asks for the visible range at the chart's own width
- * (run-detail.js). 2400 points cost ~0.8 s more to set and paint than 1000 (bench/ui.mjs).
+ * (run-detail.js). With 2400, setting the data took ~400 ms of the page's time at load 4-8,
+ * ~190 ms with 1000 (bench/ui.mjs, together with the sparser guardrail shading).
  */
 const OVERVIEW_POINTS = 1000;
 
