@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLines } from '@buff/core';
 import { seededRandom } from '@buff/ml';
+import { type DryRunFixture, journalOf, rootFlags } from './helpers/dryrun.js';
+import { backtestBytes, dryConfigYaml } from './helpers/dryrun-setup.js';
 import { lastJson, REPO_ROOT, runBuff } from './helpers/cli.js';
 import { runBuilt } from './helpers/built-cli.js';
 import { promotedFixture } from './helpers/model-fixture.js';
@@ -13,32 +14,17 @@ import { makeTempDir } from './helpers/tmp.js';
 // window (equal bytes), resume after --iterations and after SIGKILL at seeded random moments, the kill switch.
 const tmp = makeTempDir('buff-dryrun-');
 afterAll(() => tmp.cleanup());
-let fx: Awaited<ReturnType<typeof promotedFixture>>;
+let fx: DryRunFixture;
 let configPath: string;
 let backtest: { decisions: Buffer; trades: Buffer };
 const runsRoot = () => join(tmp.dir, 'runs');
-const roots = () => ['--runs-root', runsRoot(), '--data-root', fx.dataRoot, '--models-root', fx.modelsRoot];
+const roots = () => rootFlags(runsRoot(), fx);
 
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
   configPath = join(tmp.dir, 'dry.yml');
-  const yaml = [
-    'name: dry run parity',
-    'strategy: { name: model-signal, params: { model: { name: sig } } }',
-    `symbols: [${fx.symbol}]`,
-    'timeframe: 1m',
-    'window: { since: "2024-01-04T00:00:00Z", until: "2024-01-04T08:00:00Z" }',
-    'allowShort: true',
-    'guardrails: { preset: ftmo-2step }',
-  ].join('\n');
-  writeFileSync(configPath, `${yaml}\n`);
-  const built = await runBuff(['run', 'build', '--config', configPath, ...roots(), '--json']);
-  expect(built.code, built.stderr).toBe(0);
-  const { runDir } = lastJson<{ runDir: string }>(built.stdout);
-  backtest = {
-    decisions: readFileSync(join(runDir, 'decisions.arrow')),
-    trades: readFileSync(join(runDir, 'trades.arrow')),
-  };
+  writeFileSync(configPath, `${dryConfigYaml([fx.symbol])}\n`);
+  backtest = await backtestBytes(tmp.dir, dryConfigYaml([fx.symbol]), roots());
 }, 300_000);
 
 async function dryrun(args: string[]): Promise<Record<string, unknown>> {
@@ -53,7 +39,7 @@ function expectParity(sessionDir: string): void {
 }
 
 function journalSeqs(sessionDir: string): number[] {
-  return decodeLines<{ seq: number }>(readFileSync(join(sessionDir, 'signals.journal'))).entries.map((e) => e.seq);
+  return journalOf(sessionDir).map((e) => e.seq);
 }
 
 /** Waits (bounded) until session.json says the child `pid` runs the session, or the child has finished it. */
