@@ -1,6 +1,6 @@
-import { BuffError, sha256Hex, timeframeMs, type Bars, type RunInput, type Timeframe } from '@buff/core';
+import { BuffError, timeframeMs, type Bars, type RunInput, type Timeframe } from '@buff/core';
 import { readRunArtifacts } from '@buff/engine';
-import { barsToIpc, readBars, readDatasetManifest, resample } from '@buff/ingest';
+import { readBars, readDatasetManifest, resample, storedContentId } from '@buff/ingest';
 import { readRunManifest } from './run-files.js';
 import {
   bucketCandles,
@@ -84,7 +84,7 @@ async function readInputBars(dataRoot: string, input: RunInput, since: number, u
     const derived = resample((await readBars(dataRoot, input.symbol, table.timeframe)).bars, target, {
       sourceTimeframe: table.timeframe,
     });
-    if (sha256Hex(barsToIpc(derived)) === input.contentId) return derived;
+    if (storedContentId(derived) === input.contentId) return derived;
   }
   throw new BuffError(
     'DATASET_NOT_FOUND',
