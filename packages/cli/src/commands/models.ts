@@ -2,7 +2,8 @@ import { outputFor, type RegisterCommands } from '../context.js';
 import { resolveRoot } from '../roots.js';
 import { cliActor } from '../actor.js';
 import { allOf } from '../choices.js';
-import type { ModelAlias } from '@buff/registry';
+import type { ModelAlias, ModelRegistry } from '@buff/registry';
+import type { Output } from '../output.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
 const ALIASES = allOf<ModelAlias>()(['champion', 'candidate']);
@@ -67,29 +68,7 @@ const registerModels: RegisterCommands = (cli) =>
           const { openModelRegistry } = await import('@buff/registry');
           const registry = await openModelRegistry({ modelsRoot: modelsRoot.path });
           try {
-            if (args.name) {
-              const versions = await registry.listVersions(args.name);
-              for (const v of versions) {
-                const metrics = (v.evaluation as { metrics?: { accuracy?: number; ece?: number } } | null)?.metrics;
-                const figures = metrics
-                  ? ` accuracy ${metrics.accuracy?.toFixed(4)} ece ${metrics.ece?.toFixed(4)}`
-                  : '';
-                out.line(
-                  `${v.name} v${v.version} model ${String(v.card.modelId ?? '?')} evaluation ${v.evaluation ? (v.evaluation.passed ? 'passed' : 'failed') : 'none'}${figures}`,
-                );
-              }
-              out.result({ name: args.name, versions });
-            } else {
-              const models = await registry.listModels();
-              if (models.length === 0) out.line('no models registered');
-              for (const m of models) {
-                const aliases = Object.entries(m.aliases)
-                  .map(([alias, v]) => `${alias}=v${v}`)
-                  .join(' ');
-                out.line(`${m.name}  ${m.versions} version(s), latest v${m.latest}${aliases ? `  ${aliases}` : ''}`);
-              }
-              out.result({ models });
-            }
+            await listModels(registry, args.name, out);
           } finally {
             await registry.close();
           }
@@ -134,6 +113,31 @@ const registerModels: RegisterCommands = (cli) =>
       )
       .demandCommand(1, 'name a models command: list, rollback'),
   );
+
+/** Prints the registered models with their aliases, or one model's versions with their evaluation. */
+async function listModels(registry: ModelRegistry, name: string | undefined, out: Output): Promise<void> {
+  if (name) {
+    const versions = await registry.listVersions(name);
+    for (const v of versions) {
+      const metrics = (v.evaluation as { metrics?: { accuracy?: number; ece?: number } } | null)?.metrics;
+      const figures = metrics ? ` accuracy ${metrics.accuracy?.toFixed(4)} ece ${metrics.ece?.toFixed(4)}` : '';
+      out.line(
+        `${v.name} v${v.version} model ${String(v.card.modelId ?? '?')} evaluation ${v.evaluation ? (v.evaluation.passed ? 'passed' : 'failed') : 'none'}${figures}`,
+      );
+    }
+    out.result({ name: name, versions });
+  } else {
+    const models = await registry.listModels();
+    if (models.length === 0) out.line('no models registered');
+    for (const m of models) {
+      const aliases = Object.entries(m.aliases)
+        .map(([alias, v]) => `${alias}=v${v}`)
+        .join(' ');
+      out.line(`${m.name}  ${m.versions} version(s), latest v${m.latest}${aliases ? `  ${aliases}` : ''}`);
+    }
+    out.result({ models });
+  }
+}
 
 /** `buff promote`, `buff models list`, `buff models rollback`. */
 export const registerModelsCommands: RegisterCommands = (cli) => registerModels(registerPromote(cli));
