@@ -1,5 +1,7 @@
 import { BuffError, parseTimeframe } from '@buff/core';
+import type { FeatureCheckReport } from '@buff/ml';
 import { outputFor, type RegisterCommands } from '../context.js';
+import type { Output } from '../output.js';
 import { resolveRoot } from '../roots.js';
 import { refuseWhileKillSwitchOn, withKillSwitchRoot } from '../kill-switch-guard.js';
 
@@ -48,26 +50,7 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
             const { bars } = await readBars(dataRoot.path, symbol, timeframe);
             const labels = makeLabels(bars, { horizon: args.horizon, deadZone: args.deadZone });
             const report = checkFeatures(table, labels, { maxLabelCorrelation: args.maxLabelCorrelation });
-            out.line(
-              `features ${symbol} ${timeframe}: ${report.rows} rows, warmup ${report.warmup}, ${report.columns.length} columns, content id ${entry.contentId}`,
-            );
-            for (const column of report.columns) {
-              out.line(
-                `  ${column.name.padEnd(16)} nan ${column.nanCount} inf ${column.infCount} mean ${fixed(column.mean)} std ${fixed(column.std)} corr(label) ${fixed(column.labelCorrelation)}${column.constant ? ' CONSTANT' : ''}`,
-              );
-            }
-            for (const problem of report.problems)
-              out.line(`${problem.severity.toUpperCase()} ${problem.rule} ${problem.message}`);
-            if (!report.ok) {
-              const errors = report.problems.filter((p) => p.severity === 'error');
-              throw new BuffError(
-                'VALIDATION_FAILED',
-                `feature check of ${symbol}/${timeframe} failed: ${errors.map((p) => p.message).join('; ')}`,
-                {
-                  details: { key: errors[0]?.column, rule: errors[0]?.rule, problems: report.problems },
-                },
-              );
-            }
+            printFeatureCheck(out, { symbol, timeframe }, report, entry.contentId);
             out.line('feature check: ok');
             out.result({ symbol, timeframe, featureContentId: entry.contentId, report });
           },
@@ -89,6 +72,35 @@ export const registerFeaturesCommands: RegisterCommands = (cli) =>
       out.result({ symbol, timeframe, featureTable: entry });
     },
   );
+
+/** Prints the check's header, one row per column and its problems; an error among them is VALIDATION_FAILED. */
+function printFeatureCheck(
+  out: Output,
+  { symbol, timeframe }: { symbol: string; timeframe: string },
+  report: FeatureCheckReport,
+  contentId: string,
+): void {
+  out.line(
+    `features ${symbol} ${timeframe}: ${report.rows} rows, warmup ${report.warmup}, ${report.columns.length} columns, content id ${contentId}`,
+  );
+  for (const column of report.columns) {
+    out.line(
+      `  ${column.name.padEnd(16)} nan ${column.nanCount} inf ${column.infCount} mean ${fixed(column.mean)} std ${fixed(column.std)} corr(label) ${fixed(column.labelCorrelation)}${column.constant ? ' CONSTANT' : ''}`,
+    );
+  }
+  for (const problem of report.problems)
+    out.line(`${problem.severity.toUpperCase()} ${problem.rule} ${problem.message}`);
+  if (!report.ok) {
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    throw new BuffError(
+      'VALIDATION_FAILED',
+      `feature check of ${symbol}/${timeframe} failed: ${errors.map((p) => p.message).join('; ')}`,
+      {
+        details: { key: errors[0]?.column, rule: errors[0]?.rule, problems: report.problems },
+      },
+    );
+  }
+}
 
 function fixed(value: number | null): string {
   return value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(4);
