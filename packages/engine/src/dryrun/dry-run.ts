@@ -13,7 +13,7 @@ import type { FeedEvent } from './session-feed.js';
 import { DEFAULT_RATE_LIMIT, openSession, type Live } from './open-session.js';
 import { RuntimeRecorder } from './runtime-stats.js';
 import { count } from './session-counts.js';
-import { writeSnapshot } from './snapshot.js';
+import { SnapshotWriter } from './snapshot.js';
 import { laneDir, STOP_FILE, writeSession, type SessionRecord } from './session-files.js';
 
 /**
@@ -226,7 +226,7 @@ async function commitBatch(
     await options.onEntry?.(entry, live.record);
     if (!entry.refused && s.used % (options.snapshotEvery ?? 500) === 0) snapshotDue = true;
   }
-  if (snapshotDue) snapshot(live);
+  if (snapshotDue) snapshot(live, 'append');
 }
 
 /** The lane's block state after its last bar, when it differs from the one before (a breach, a new day). */
@@ -249,13 +249,24 @@ function pause(live: Live, stats: RuntimeRecorder, status: SessionRecord['status
   live.record.status = status;
   live.record.stopReason = reason;
   rmSync(join(live.dir, STOP_FILE), { force: true });
-  snapshot(live);
+  snapshot(live, 'compact');
   stats.flush();
 }
 
-function snapshot(live: Live): void {
+/** Each lane's snapshot writer (the rows it has on disk), made at the session's first snapshot in this process. */
+const snapshotWriters = new WeakMap<Live, SnapshotWriter[]>();
+
+/**
+ * Every lane's snapshot, then session.json: while the session runs, a part per table with the rows
+ * since the last one (O(new rows): the process stays flat however long it runs); when this process
+ * pauses it, the whole tables (a completed replay's are `buff run build`'s bytes).
+ */
+function snapshot(live: Live, how: 'append' | 'compact'): void {
   const symbols = live.lanes.map((l) => l.symbol);
-  for (const lane of live.lanes) writeSnapshot(laneDir(live.dir, symbols, lane.symbol), lane.simulation.finish());
+  const writers =
+    snapshotWriters.get(live) ?? live.lanes.map((lane) => new SnapshotWriter(laneDir(live.dir, symbols, lane.symbol)));
+  snapshotWriters.set(live, writers);
+  live.lanes.forEach((lane, i) => (writers[i] as SnapshotWriter)[how](lane.simulation.finish()));
   writeSession(live.dir, live.record);
 }
 

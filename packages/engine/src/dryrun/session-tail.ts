@@ -1,10 +1,9 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeLines } from '@buff/core';
-import { ipcToColumns } from '../arrow-columns.js';
-import { ARTIFACT_FILES } from '../run-artifacts.js';
 import type { JournalEntry } from './journal-entry.js';
 import { JOURNAL_FILE, laneDir, readSession, sessionDir } from './session-files.js';
+import { readSnapshotTable } from './snapshot.js';
 
 /** Most bytes one {@link readJournalFrom} call reads (a reader catching up takes several calls). */
 const MAX_READ_BYTES = 4 * 2 ** 20;
@@ -88,19 +87,18 @@ function summedEquity(lanes: Array<Array<[number, number]>>): Array<[number, num
   return out;
 }
 
-/** equity.arrow and decisions.arrow in `dir`: the equity points and guardrail blocks. */
+/** equity.arrow and decisions.arrow in `dir` (and the parts a running session appended): the equity points and guardrail blocks. */
 function readSnapshotIn(dir: string): SessionSnapshotView | undefined {
-  const equityFile = join(dir, ARTIFACT_FILES.equity);
-  const decisionsFile = join(dir, ARTIFACT_FILES.decisions);
-  if (!existsSync(equityFile) || !existsSync(decisionsFile)) return undefined;
-  const mtimeMs = statSync(equityFile).mtimeMs;
-  const { columns: eq, numRows } = ipcToColumns(readFileSync(equityFile));
+  const equityTable = readSnapshotTable(dir, 'equity');
+  const decisions = readSnapshotTable(dir, 'decisions');
+  if (equityTable === undefined || decisions === undefined) return undefined;
+  const { columns: eq, numRows, mtimeMs } = equityTable;
   const ts = eq.get('ts');
   const values = eq.get('equity');
   const equity: Array<[number, number]> = [];
   if (ts && 'values' in ts && values && 'values' in values)
     for (let i = 0; i < numRows; i++) equity.push([ts.values[i] as number, values.values[i] as number]);
-  const guardrail = ipcToColumns(readFileSync(decisionsFile)).columns.get('guardrail');
+  const guardrail = decisions.columns.get('guardrail');
   const guardrailBlocks: Record<string, number> = {};
   if (guardrail?.kind === 'dictionary')
     for (const code of guardrail.codes) {

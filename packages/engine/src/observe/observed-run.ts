@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuffError } from '@buff/core';
-import { ipcToColumns, type ColumnValues } from '../arrow-columns.js';
+import type { ColumnValues } from '../arrow-columns.js';
+import { readSnapshotTable, type SnapshotTable } from '../dryrun/snapshot.js';
 import { ARTIFACT_FILES, INPUT_PREFIX } from '../run-artifacts.js';
 
 /** One decision as the report compares it. */
@@ -36,21 +36,23 @@ export interface ObservedRun {
 
 /**
  * Reads decisions.arrow, trades.arrow and equity.arrow from a run folder or a dry-run session
- * folder (the same encoders write both).
+ * folder (the same encoders write both); a running session's snapshot parts follow its files.
  * @example const baseline = readObservedRun('runs/run-0123456789abcdef');
  */
 export function readObservedRun(dir: string): ObservedRun {
-  const load = (file: string) => {
-    const path = join(dir, file);
-    if (!existsSync(path))
+  const load = (table: SnapshotTable) => {
+    const read = readSnapshotTable(dir, table);
+    if (read === undefined) {
+      const path = join(dir, ARTIFACT_FILES[table]);
       throw new BuffError('NOT_FOUND', `${path} is missing: the folder holds no decisions yet`, {
         details: { file: path, rule: 'ARTIFACT_MISSING' },
       });
-    return ipcToColumns(readFileSync(path)).columns;
+    }
+    return read.columns;
   };
-  const d = load(ARTIFACT_FILES.decisions);
-  const t = load(ARTIFACT_FILES.trades);
-  const e = load(ARTIFACT_FILES.equity);
+  const d = load('decisions');
+  const t = load('trades');
+  const e = load('equity');
   const ts = numbers(d.get('ts'));
   const decisions = ts.map(
     (value, i): DecisionRow => ({
