@@ -205,6 +205,8 @@ describe('ModelRegistry.promoteFolder: the promotion rules in the SDK', () => {
     const err = await refusal(models.promoteFolder(unaware, { actor: 'ci' }));
     expect(err.details).toMatchObject({ rule: 'CHAMPION_NOT_COMPARED', key: 'baselines.champion' });
     expect(err.message).toContain(`the champion is lstm_BTC-USD_1m v1 (model ${first.modelId})`);
+    // the hint names the registry name to evaluate against (a card's own name can differ from it)
+    expect(err.message).toContain('--name lstm_BTC-USD_1m with this models root');
     const stale = evaluation(second.modelId, true, { version: 7, modelId: first.modelId, beaten: true });
     const staleErr = await refusal(
       models.promoteFolder(modelFolder('ch3', { card: second, evaluation: stale }), { actor: 'ci' }),

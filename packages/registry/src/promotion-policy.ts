@@ -127,7 +127,7 @@ export function checkChampionComparison(
       : 'it was not compared with it';
     throw new BuffError(
       'PROMOTION_REFUSED',
-      `refusing to promote ${modelDir}: the champion is ${current} and ${was}; run buff evaluate --model ${modelDir} with this models root`,
+      `refusing to promote ${modelDir}: the champion is ${current} and ${was}; run buff evaluate --model ${modelDir} --name ${champion.name} with this models root`,
       { details: { file: `${modelDir}/${EVALUATION_FILE}`, key: 'baselines.champion', rule: 'CHAMPION_NOT_COMPARED' } },
     );
   }
