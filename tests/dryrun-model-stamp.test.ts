@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelIdOf } from '@buff/core';
 import { readJournalFrom, runDryRun, type ModelResolver } from '@buff/engine';
 import { openModelRegistry, type ModelRegistry } from '@buff/registry';
 import { parse } from 'yaml';
 import { registryModelResolver } from '../packages/cli/src/model-resolver.js';
 import { REPO_ROOT } from './helpers/cli.js';
+import { registerSecondVersion } from './helpers/dryrun.js';
 import { dryConfigYaml } from './helpers/dryrun-setup.js';
 import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
@@ -21,24 +20,10 @@ let fx: Awaited<ReturnType<typeof promotedFixture>>;
 let v2: number;
 let registry: ModelRegistry;
 
-/** Registers and promotes version 2 of `sig` (the fixture's weights, calibration x4: another model id). */
-async function promoteSecondVersion(): Promise<number> {
-  const copy = join(tmp.dir, 'v2-model');
-  cpSync(fx.modelDir, copy, { recursive: true });
-  const card = JSON.parse(readFileSync(join(copy, 'model-card.json'), 'utf8'));
-  const evaluation = JSON.parse(readFileSync(join(copy, 'evaluation.json'), 'utf8'));
-  card.calibration.temperature *= 4;
-  card.modelId = modelIdOf(card);
-  writeFileSync(join(copy, 'model-card.json'), JSON.stringify(card));
-  const version = await registry.registerVersion('sig', { sourceDir: copy, card, evaluation });
-  await registry.promote('sig', version, { actor: 'test', reason: 'v2 before the session' });
-  return version;
-}
-
 beforeAll(async () => {
   fx = await promotedFixture(tmp.dir);
   registry = await openModelRegistry({ modelsRoot: fx.modelsRoot });
-  v2 = await promoteSecondVersion();
+  v2 = (await registerSecondVersion(fx, tmp.dir, 'v2 before the session')).version;
 }, 300_000);
 afterAll(async () => {
   await registry?.close();
