@@ -95,7 +95,7 @@ export { signWebhookBody, verifyWebhookSignature } from './notify/webhook-signat
 export { createConsoleNotifier } from './notify/console-notifier.js';
 export { notifiersFromEnv, NOTIFY_ENV } from './notify/notifiers-from-env.js';
 export type { NotifierChoice } from './notify/notifiers-from-env.js';
-export { escapeTelegramHtml, renderTelegramHtml, renderPlainText } from './notify/format-message.js';
+export { escapeTelegramHtml, MAY_REPEAT_NOTE, renderTelegramHtml, renderPlainText } from './notify/format-message.js';
 export { openOutbox, OUTBOX_FILE } from './notify/outbox.js';
 export type { Outbox, FlushReport, PendingDelivery } from './notify/outbox.js';
 export { createPublisher } from './notify/notifications.js';

@@ -23,7 +23,9 @@ export function createConsoleNotifier(stream: NodeJS.WritableStream = process.st
   return {
     name: 'console',
     async send(notification) {
-      await write(`[buff notify] ${notification.key} ${renderPlainText(notification.event)}`);
+      await write(
+        `[buff notify] ${notification.key}${notification.mayRepeat ? ' (may repeat)' : ''} ${renderPlainText(notification.event)}`,
+      );
       return { notifier: 'console', attempts: 1 };
     },
     async check() {

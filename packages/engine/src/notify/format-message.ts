@@ -81,15 +81,18 @@ export function escapeTelegramHtml(text: string): string {
 
 /**
  * The event as Telegram HTML: a bold title, then one `label: value` line per field, every
- * value escaped.
+ * value escaped; a message that may repeat an earlier one ends with MAY_REPEAT_NOTE in italics.
  * @example renderTelegramHtml(event) // '<b>kill switch ON</b>\nby: ops\n…'
  */
-export function renderTelegramHtml(event: NotifyEvent): string {
+export function renderTelegramHtml(event: NotifyEvent, mayRepeat = false): string {
   const { title, fields } = partsOf(event);
-  return [`<b>${escapeTelegramHtml(title)}</b>`, ...fields.map(([l, v]) => `${l}: ${escapeTelegramHtml(v)}`)].join(
-    '\n',
-  );
+  const lines = [`<b>${escapeTelegramHtml(title)}</b>`, ...fields.map(([l, v]) => `${l}: ${escapeTelegramHtml(v)}`)];
+  if (mayRepeat) lines.push(`<i>${MAY_REPEAT_NOTE}</i>`);
+  return lines.join('\n');
 }
+
+/** The last line of a message re-sent after an attempt whose outcome is unknown. */
+export const MAY_REPEAT_NOTE = 'may repeat: re-sent after an attempt whose outcome is unknown (restart or timeout)';
 
 /**
  * The event as plain text on one line (console, webhook `text` field).

@@ -84,9 +84,18 @@ export type NotifyEvent = z.infer<typeof NotifyEventSchema>;
 export type NotifyEventInput = z.input<typeof NotifyEventSchema>;
 export type NotifyEventKind = NotifyEvent['kind'];
 
-/** An event with its idempotency key: what a notifier delivers and the outbox journals. */
+/**
+ * An event with its idempotency key: what a notifier delivers and the outbox journals. `mayRepeat`
+ * is set by the outbox when an earlier attempt's outcome is unknown (the process stopped while it
+ * was sending, or the attempt ended in a timeout or another transient failure): the destination may already have it, and a destination without
+ * idempotency keys (Telegram) shows the message marked as a possible repeat.
+ */
 export const NotificationSchema = z
-  .object({ key: z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/), event: NotifyEventSchema })
+  .object({
+    key: z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/),
+    event: NotifyEventSchema,
+    mayRepeat: z.literal(true).optional(),
+  })
   .strict();
 export type Notification = z.infer<typeof NotificationSchema>;
 

@@ -6,7 +6,11 @@ import { SAMPLE_EVENTS } from './notifier.cases.js';
 import { createPublisher } from './notifications.js';
 import { parseNotifyConfig } from './notify-config.js';
 import { idempotencyKey, type NotifyEvent } from './notify-event.js';
+import { MAY_REPEAT_NOTE } from './format-message.js';
+import type { Notifier } from './notifier.js';
 import { OUTBOX_FILE, openOutbox } from './outbox.js';
+import { createTelegramNotifier } from './telegram-notifier.js';
+import { startFakeBotApi } from './test-support/fake-bot-api.js';
 import { startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
 import { createWebhookNotifier } from './webhook-notifier.js';
 
@@ -54,6 +58,57 @@ describe('notification outbox', () => {
     expect(second.delivered).toHaveLength(1);
     expect(open().pending()).toEqual([]);
     expect(hook.acceptedKeys()).toEqual([note(0).key]);
+  });
+
+  it('re-sends a delivery whose outcome is unknown (stopped mid-send) once, marked mayRepeat on each channel', async () => {
+    const api = await startFakeBotApi();
+    try {
+      const hanging = (name: string): Notifier => ({
+        name,
+        send: () => new Promise(() => undefined), // the process "dies" while this request is out
+        check: () => Promise.resolve({ notifier: name, attempts: 0 }),
+      });
+      const first = openOutbox({ dir, notifiers: [hanging('webhook'), hanging('telegram')] });
+      first.enqueue(note(0));
+      void first.flush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const telegram = createTelegramNotifier({ token: api.token, chatId: api.chatId, apiRoot: api.url });
+      const after = openOutbox({ dir, notifiers: [webhook(), telegram] });
+      expect((await after.flush()).delivered.map((d) => d.notifier)).toEqual(['webhook', 'telegram']);
+      // the first send never started on telegram (one at a time): only the webhook's outcome was unknown
+      expect(hook.received.map((r) => (r.body as { mayRepeat?: boolean }).mayRepeat)).toEqual([true]);
+      expect(api.shownTexts()).toHaveLength(1);
+      expect(api.shownTexts()[0]).not.toContain(MAY_REPEAT_NOTE);
+      // a delivery that settled is not marked again; a fresh one is not marked at all
+      const again = openOutbox({ dir, notifiers: [webhook(), telegram] });
+      again.enqueue(note(1));
+      await again.flush();
+      expect(hook.received.map((r) => (r.body as { mayRepeat?: boolean }).mayRepeat)).toEqual([true, undefined]);
+      expect(again.pending()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('marks a Telegram message that may repeat one sent before', async () => {
+    const api = await startFakeBotApi();
+    try {
+      const hangingTelegram: Notifier = {
+        name: 'telegram',
+        send: () => new Promise(() => undefined),
+        check: () => Promise.resolve({ notifier: 'telegram', attempts: 0 }),
+      };
+      const first = openOutbox({ dir, notifiers: [hangingTelegram] });
+      first.enqueue(note(0));
+      void first.flush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const telegram = createTelegramNotifier({ token: api.token, chatId: api.chatId, apiRoot: api.url });
+      await openOutbox({ dir, notifiers: [telegram] }).flush();
+      expect(api.shownTexts()).toHaveLength(1);
+      expect(api.shownTexts()[0]?.split('\n').at(-1)).toBe(MAY_REPEAT_NOTE);
+    } finally {
+      await api.close();
+    }
   });
 
   it('drops a torn tail on open and appends after it cleanly', async () => {

@@ -10,6 +10,7 @@ export const OUTBOX_FILE = 'notify-outbox.jsonl';
 
 const OutboxLineSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('queued'), notification: NotificationSchema, to: z.array(z.string()) }),
+  z.object({ op: z.literal('sending'), key: z.string(), to: z.string() }),
   z.object({ op: z.literal('delivered'), key: z.string(), to: z.string(), attempts: z.number() }),
   z.object({ op: z.literal('failed'), key: z.string(), to: z.string(), problem: z.string() }),
 ]);
@@ -32,10 +33,12 @@ export interface FlushReport {
 
 /**
  * A crash-safe queue of notifications. `enqueue` journals a notification (append + fsync) before
- * anything is sent; `flush` sends every unsettled one to each of its notifiers and journals the
- * outcome. After a crash, opening the same folder again delivers what was queued, once per
- * idempotency key and notifier (a crash between a delivery and its journal line re-sends it
- * with the same key, which a webhook receiver deduplicates).
+ * anything is sent; `flush` journals `sending` before each delivery and its outcome after it.
+ * After a crash, opening the same folder again delivers what was queued, once per idempotency key
+ * and notifier. A delivery whose outcome is unknown (the process stopped between `sending` and
+ * the outcome, or the attempt ended in a timeout or another transient failure) is sent again with the same key and `mayRepeat: true`:
+ * a webhook receiver deduplicates it by key, and Telegram, which has no idempotency keys, shows
+ * it marked as a possible repeat. Deliveries run one at a time, so a crash leaves at most one.
  * @example
  * const outbox = openOutbox({ dir: sessionDir, notifiers });
  * outbox.enqueue({ key: idempotencyKey(event), event });
@@ -53,12 +56,20 @@ export interface Outbox {
 export function openOutbox(options: { dir: string; notifiers: readonly Notifier[] }): Outbox {
   mkdirSync(options.dir, { recursive: true });
   const path = join(options.dir, OUTBOX_FILE);
-  const queue = new Map<string, { notification: Notification; open: Set<string> }>();
+  const queue: Queue = new Map();
   const apply = (line: OutboxLine): void => {
     if (line.op === 'queued') {
       if (!queue.has(line.notification.key))
-        queue.set(line.notification.key, { notification: line.notification, open: new Set(line.to) });
-    } else queue.get(line.key)?.open.delete(line.to);
+        queue.set(line.notification.key, {
+          notification: line.notification,
+          open: new Set(line.to),
+          unknown: new Set(),
+        });
+    } else if (line.op === 'sending') queue.get(line.key)?.unknown.add(line.to);
+    else {
+      queue.get(line.key)?.open.delete(line.to);
+      queue.get(line.key)?.unknown.delete(line.to);
+    }
   };
   for (const raw of readJournalForAppend(path).entries) {
     const line = OutboxLineSchema.safeParse(raw);
@@ -89,8 +100,14 @@ export function openOutbox(options: { dir: string; notifiers: readonly Notifier[
   };
 }
 
+/**
+ * Every queued notification by key: the notifiers it is still open for, and those whose last
+ * attempt's outcome is unknown (journaled `sending` with no outcome after it).
+ */
+type Queue = Map<string, { notification: Notification; open: Set<string>; unknown: Set<string> }>;
+
 async function flushAll(
-  queue: Map<string, { notification: Notification; open: Set<string> }>,
+  queue: Queue,
   byName: Map<string, Notifier>,
   journal: (line: OutboxLine) => void,
 ): Promise<FlushReport> {
@@ -103,7 +120,11 @@ async function flushAll(
         continue;
       }
       try {
-        const delivery = await notifier.send(entry.notification);
+        const notification = entry.unknown.has(name)
+          ? { ...entry.notification, mayRepeat: true as const }
+          : entry.notification;
+        journal({ op: 'sending', key, to: name });
+        const delivery = await notifier.send(notification);
         journal({ op: 'delivered', key, to: name, attempts: delivery.attempts });
         report.delivered.push(delivery);
       } catch (err) {

@@ -69,7 +69,7 @@ export function createTelegramNotifier(options: TelegramOptions): Notifier {
     name: 'telegram',
     send: (notification) =>
       withRetries((api) =>
-        api.sendMessage(options.chatId, renderTelegramHtml(notification.event), {
+        api.sendMessage(options.chatId, renderTelegramHtml(notification.event, notification.mayRepeat), {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
         }),

@@ -21,7 +21,8 @@ export interface WebhookOptions {
 type Attempt = { ok: true } | { ok: false; retry: boolean; problem: string; status?: number };
 
 /**
- * Posts each notification as JSON `{ key, event, text }` to a URL, signed with
+ * Posts each notification as JSON `{ key, event, text }` (and `mayRepeat: true` when the outbox
+ * re-sends one whose earlier attempt's outcome is unknown) to a URL, signed with
  * `X-Buff-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` and carrying the key in
  * `Idempotency-Key`. Timeouts, network errors and 5xx are retried with exponential backoff up to
  * `maxAttempts`; a 4xx is final.
@@ -50,7 +51,12 @@ export function createWebhookNotifier(options: WebhookOptions): Notifier {
     name: 'webhook',
     send: (notification: Notification) =>
       deliver(
-        canonicalJson({ key: notification.key, event: notification.event, text: renderPlainText(notification.event) }),
+        canonicalJson({
+          key: notification.key,
+          event: notification.event,
+          text: renderPlainText(notification.event),
+          ...(notification.mayRepeat ? { mayRepeat: true } : {}),
+        }),
         notification.key,
       ),
     check: () => deliver(canonicalJson({ key: 'ping', event: { kind: 'ping' } }), 'ping'),

@@ -20,12 +20,12 @@ const ENTITY = /&(amp|lt|gt|quot);/g;
 const UNESCAPED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
 
 /**
- * Parses a message the way Telegram's HTML parse mode does, for the tags Buff uses (<b>):
+ * Parses a message the way Telegram's HTML parse mode does, for the tags Buff uses (<b>, <i>):
  * a `<` that does not open or close an allowed tag, or an `&` that does not start a known entity,
  * is a 400 "can't parse entities" as on the real API.
  */
 export function parseTelegramHtml(text: string): string | undefined {
-  const withoutTags = text.replace(/<\/?b>/g, '');
+  const withoutTags = text.replace(/<\/?[bi]>/g, '');
   if (/[<>]/.test(withoutTags)) return undefined;
   if (/&(?!(amp|lt|gt|quot);)/.test(withoutTags)) return undefined;
   return withoutTags.replace(ENTITY, (_, name: string) => UNESCAPED[name] as string);
