@@ -54,6 +54,7 @@ export interface OutboxSummary {
 
 type OutboxLine =
   | { op: 'queued'; notification: { key: string; event: { kind: string; state?: string } }; to: string[] }
+  | { op: 'sending'; key: string; to: string }
   | { op: 'delivered'; key: string; to: string }
   | { op: 'failed'; key: string; to: string };
 
