@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEntry } from '@buff/engine';
+import type { JournalEntry, SessionRecord } from '@buff/engine';
 import { BUILT_CLI_BIN, runBuilt } from './helpers/built-cli.js';
 import { builtBuff, journalOf, rootFlags } from './helpers/dryrun.js';
 import { dryConfigYaml } from './helpers/dryrun-setup.js';
@@ -11,7 +11,7 @@ import { promotedFixture } from './helpers/model-fixture.js';
 import { makeTempDir } from './helpers/tmp.js';
 
 // The built buff: `dryrun status` and `dryrun stop` of a session whose process was SIGKILLed
-// (crashed: marked stopped, then resumable), and a forced rate-limit hit (signals over the limit
+// (crashed: marked stopped, then resumable; its counts are the journal's), and a forced rate-limit hit (signals over the limit
 // are journaled and counted as rate-limited, not emitted).
 const tmp = makeTempDir('buff-dryrun-stop-');
 afterAll(() => tmp.cleanup());
@@ -44,6 +44,26 @@ async function runningSession(pid: number): Promise<string> {
   throw new Error(`no session running in process ${pid} within 120 s`);
 }
 
+/** The counts the journal's lines make (what `dryrun status` must report). */
+function countsOf(entries: JournalEntry[]): Partial<SessionRecord['counts']> {
+  return {
+    bars: entries.length,
+    used: entries.filter((e) => !e.refused).length,
+    refused: entries.filter((e) => e.refused).length,
+    gaps: entries.filter((e) => e.gap).length,
+    signals: entries.filter((e) => e.signal && !e.rateLimited).length,
+    rateLimited: entries.filter((e) => e.signal && e.rateLimited).length,
+    modelSwitches: entries.filter((e) => e.switchTo).length,
+  };
+}
+
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('close', resolve));
+  return child.pid as number;
+}
+
 describe('buff dryrun status and stop (built buff)', () => {
   it('a SIGKILLed session reads crashed; stop marks it stopped; --session resumes it', async () => {
     const child = spawn(
@@ -59,6 +79,11 @@ describe('buff dryrun status and stop (built buff)', () => {
     expect(human.stdout).toMatch(new RegExp(`^${id} crashed ${fx.symbol} replay sig v1: bars \\d+/480`, 'm'));
     const status = await buff(['dryrun', 'status', id]);
     expect(status.out.session).toMatchObject({ id, status: 'crashed', pid: child.pid });
+    // killed before its first snapshot (every 500 bars): the counts are the journal's, not session.json's zeros
+    const left = journal(id);
+    expect(left.length).toBeGreaterThanOrEqual(3);
+    expect((status.out.session as SessionRecord).counts).toMatchObject(countsOf(left));
+    expect(human.stdout).toContain(`bars ${left.length}/480`);
     const stopped = await buff(['dryrun', 'stop', id]);
     expect(stopped.out).toMatchObject({ stopRequested: false, markedStopped: true, session: { status: 'stopped' } });
     expect((stopped.out.session as { stopReason: string }).stopReason).toBe(
@@ -77,13 +102,40 @@ describe('buff dryrun status and stop (built buff)', () => {
     // recorded as planned before the kill (the soak's) is not
     const { processDeaths, readSession, recordPlannedKill, sessionDir } = await import('@buff/engine');
     const session = readSession(runsRoot(), id);
-    expect(session.crashes).toEqual([{ pid: child.pid, bars: expect.any(Number) }]);
+    expect(session.crashes).toEqual([{ pid: child.pid, bars: left.length }]);
     const dir = sessionDir(runsRoot(), id);
     expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 1, planned: 0 });
     recordPlannedKill(dir, { pid: (child.pid as number) + 1, reason: 'another process' });
     expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 1, planned: 0 });
     recordPlannedKill(dir, { pid: child.pid as number, reason: 'test: planned' });
     expect(processDeaths(session, dir, undefined)).toEqual({ crashes: 0, planned: 1 });
+  }, 300_000);
+
+  it('status and list of a session killed after a snapshot count the snapshot and the journal lines after it', async () => {
+    const first = await buff(['dryrun', '--config', configPath, '--iterations', '100']);
+    const id = first.out.sessionId as string;
+    const file = join(runsRoot(), 'dryrun', id, 'session.json');
+    const atSnapshot = JSON.parse(readFileSync(file, 'utf8')) as SessionRecord;
+    expect(atSnapshot.counts.bars).toBe(100);
+    await buff(['dryrun', '--session', id, '--iterations', '50']);
+    // the state a SIGKILL leaves 50 bars after a snapshot: session.json as the snapshot wrote it
+    // (running, in a process now gone), the journal 50 lines further
+    writeFileSync(file, JSON.stringify({ ...atSnapshot, status: 'running', pid: await deadPid() }));
+    const entries = journal(id);
+    expect(entries.length).toBe(150);
+    const status = await buff(['dryrun', 'status', id]);
+    expect(status.out.session).toMatchObject({ id, status: 'crashed', counts: countsOf(entries) });
+    const human = await buff(['dryrun', 'status', id], false);
+    expect(human.stdout).toContain(`crashed ${fx.symbol} replay sig v1: bars 150/480`);
+    const listed = await buff(['dryrun', 'list']);
+    const sessions = listed.out.sessions as SessionRecord[];
+    expect(sessions.find((s) => s.id === id)?.counts).toMatchObject(countsOf(entries));
+    const listedHuman = await buff(['dryrun', 'list'], false);
+    expect(listedHuman.stdout).toMatch(new RegExp(`^${id} crashed .*: bars 150/480,`, 'm'));
+    // and the resume goes on from the journal: 480 bars in all, each once
+    const rest = await buff(['dryrun', '--session', id]);
+    expect(rest.out).toMatchObject({ sessionId: id, status: 'completed', counts: { bars: 480 } });
+    expect(journal(id).map((e) => e.seq)).toEqual(Array.from({ length: 480 }, (_, i) => i));
   }, 300_000);
 
   it('a forced rate-limit hit: over --rate-limit, a signal is journaled and counted as rate-limited, not emitted', async () => {

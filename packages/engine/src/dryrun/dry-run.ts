@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -267,6 +267,8 @@ function snapshot(live: Live, how: 'append' | 'compact'): void {
     snapshotWriters.get(live) ?? live.lanes.map((lane) => new SnapshotWriter(laneDir(live.dir, symbols, lane.symbol)));
   snapshotWriters.set(live, writers);
   live.lanes.forEach((lane, i) => (writers[i] as SnapshotWriter)[how](lane.simulation.finish()));
+  // the counts cover every committed journal line (this process is its only writer)
+  live.record.journalBytes = existsSync(live.journal) ? statSync(live.journal).size : 0;
   writeSession(live.dir, live.record);
 }
 

@@ -88,6 +88,7 @@ export async function openSession(options: DryRunOptions): Promise<Live> {
     ...crashesOf(previous, entries.length),
     rateLimitPerMinute: previous?.rateLimitPerMinute ?? options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT,
     counts: { ...NO_COUNTS },
+    journalBytes: 0,
   };
   const live: Live = { record, dir, journal: join(dir, JOURNAL_FILE), lanes, feed, stepMs };
   writeSession(dir, record);

@@ -1,5 +1,6 @@
 import type { JournalEntry } from './journal-entry.js';
 import type { SessionCounts } from './session-files.js';
+import { readJournalFileFrom } from './session-journal.js';
 
 /**
  * Adds one journal entry to a session's counts (as it is handled, and again when a resume re-reads it).
@@ -14,4 +15,28 @@ export function count(counts: SessionCounts, entry: JournalEntry): void {
   if (entry.guardrail) counts.guardrailBlocks = (counts.guardrailBlocks ?? 0) + 1;
   if (entry.signal && entry.rateLimited) counts.rateLimited++;
   else if (entry.signal) counts.signals++;
+}
+
+/**
+ * A session's counts as its journal has them: the counts session.json holds (written with each
+ * snapshot, with the journal bytes they cover) plus the journal lines after those bytes, which a
+ * running session, or one killed between snapshots, has handled since. Lines whose seq the stored
+ * counts already hold are not counted twice. A record without `journalBytes` (written before it was
+ * stored) is read from the journal's start when it may lag (running or crashed), else trusted.
+ * @example const { counts, journalBytes } = journalCounts(join(dir, JOURNAL_FILE), record);
+ */
+export function journalCounts(
+  journal: string,
+  stored: { status: string; counts: SessionCounts; journalBytes?: number | undefined },
+): { counts: SessionCounts; journalBytes?: number } {
+  const counts = { ...stored.counts };
+  const mayLag = stored.status === 'running' || stored.status === 'crashed';
+  if (stored.journalBytes === undefined && !mayLag) return { counts };
+  let offset = stored.journalBytes ?? 0;
+  for (;;) {
+    const read = readJournalFileFrom(journal, offset);
+    for (const entry of read.entries) if (entry.seq >= stored.counts.bars) count(counts, entry);
+    if (read.offset === offset) return { counts, journalBytes: offset };
+    offset = read.offset;
+  }
 }

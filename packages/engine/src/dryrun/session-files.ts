@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BuffError, parseOrThrow, writeFileAtomic } from '@buff/core';
+import { journalCounts } from './session-counts.js';
 
 /** Where dry-run sessions live: `<RUNS_ROOT>/dryrun/<session id>/`. */
 export const SESSIONS_DIR = 'dryrun';
@@ -84,6 +85,8 @@ export const SessionRecordSchema = z
     /** Signals per minute (bar time) per symbol the session was started with (absent in sessions from before it was stored). */
     rateLimitPerMinute: z.number().nonnegative().optional(),
     counts: CountsSchema,
+    /** Bytes of the journal `counts` covers (the lines after them are counted when the session is read). */
+    journalBytes: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;
@@ -106,7 +109,8 @@ export function writeSession(dir: string, record: SessionRecord): void {
 }
 
 /**
- * Reads a session; a `running` session whose process is gone reads as `crashed`.
+ * Reads a session; a `running` session whose process is gone reads as `crashed`. Its counts are the
+ * journal's: session.json's (as of its last snapshot) plus the journal lines written since.
  * @example readSession('runs', 'dry-0123456789abcdef').status
  */
 export function readSession(runsRoot: string, id: string): SessionRecord {
@@ -122,9 +126,10 @@ export function readSession(runsRoot: string, id: string): SessionRecord {
       details: { file, rule: 'SESSION_FILE' },
     });
   }
-  const record = parsed.data;
-  if (record.status === 'running' && !processAlive(record.pid)) return { ...record, status: 'crashed' };
-  return record;
+  const stored = parsed.data;
+  const status = stored.status === 'running' && !processAlive(stored.pid) ? 'crashed' : stored.status;
+  const journal = join(sessionDir(runsRoot, id), JOURNAL_FILE);
+  return { ...stored, status, ...journalCounts(journal, { ...stored, status }) };
 }
 
 /**

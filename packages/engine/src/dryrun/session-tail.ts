@@ -1,12 +1,8 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeLines } from '@buff/core';
 import type { JournalEntry } from './journal-entry.js';
 import { JOURNAL_FILE, laneDir, readSession, sessionDir } from './session-files.js';
+import { readJournalFileFrom } from './session-journal.js';
 import { readSnapshotTable } from './snapshot.js';
-
-/** Most bytes one {@link readJournalFrom} call reads (a reader catching up takes several calls). */
-const MAX_READ_BYTES = 4 * 2 ** 20;
 
 /**
  * The journal entries of a session after byte `offset`: complete, checksummed lines only (a torn
@@ -15,20 +11,7 @@ const MAX_READ_BYTES = 4 * 2 ** 20;
  * @example let at = 0; const { entries, offset } = readJournalFrom('runs', id, at); at = offset;
  */
 export function readJournalFrom(runsRoot: string, id: string, offset = 0): { entries: JournalEntry[]; offset: number } {
-  const file = join(sessionDir(runsRoot, id), JOURNAL_FILE);
-  if (!existsSync(file)) return { entries: [], offset };
-  const size = statSync(file).size;
-  if (size <= offset) return { entries: [], offset: Math.min(offset, size) };
-  const length = Math.min(size - offset, MAX_READ_BYTES);
-  const bytes = Buffer.allocUnsafe(length);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, bytes, 0, length, offset);
-  } finally {
-    closeSync(fd);
-  }
-  const decoded = decodeLines<JournalEntry>(bytes);
-  return { entries: decoded.entries, offset: offset + decoded.consumed };
+  return readJournalFileFrom(join(sessionDir(runsRoot, id), JOURNAL_FILE), offset);
 }
 
 /** What a session's latest Arrow snapshot says: equity points and guardrail blocks so far. */
