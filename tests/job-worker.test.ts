@@ -59,3 +59,37 @@ describe('startJobWorker when the queue does not answer', () => {
     await base.close();
   }, 60_000);
 });
+
+// An idle worker on the fs queue wakes when the journal changes (issue 14 speed: pickup latency),
+// not after its poll interval: with a ten-minute poll, a job submitted by another process's queue
+// is still taken and done, and a waiter on `changed` sees the change.
+describe('startJobWorker on the fs queue', () => {
+  const tmp = makeTempDir('buff-job-worker-wake-');
+  afterAll(() => tmp.cleanup());
+
+  it('takes a job submitted while it waits, long before its poll interval ends', async () => {
+    const own = await openFsJobQueue({ runsRoot: tmp.dir, heartbeatSeconds: 30 });
+    const other = await openFsJobQueue({ runsRoot: tmp.dir, heartbeatSeconds: 30 });
+    let claims = 0;
+    const counted = Object.create(own) as JobQueue;
+    counted.claim = (...args) => {
+      claims += 1;
+      return own.claim(...args);
+    };
+    const worker = startJobWorker({
+      queue: counted,
+      workerId: 'test:wake',
+      pollMs: 600_000,
+      handlers: { build: async (job) => ({ built: (job.payload as { n: number }).n }) },
+    });
+    for (let i = 0; i < 100 && claims === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(claims).toBe(1); // the first, empty claim: the worker now waits
+    const seen = other.changed?.(600_000);
+    const job = await other.submit({ kind: 'build', payload: { n: 7 } });
+    await seen; // the submitting queue's own waiter wakes as well
+    await settled(other, job.id);
+    expect(await other.get(job.id)).toMatchObject({ status: 'done', result: { built: 7 }, attempts: 1 });
+    await worker.stop();
+    await Promise.all([own.close(), other.close()]);
+  }, 60_000);
+});

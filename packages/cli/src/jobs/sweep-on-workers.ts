@@ -56,7 +56,8 @@ export function cellsOnWorkers(
 }
 
 /**
- * Waits until every job is done; throws on the first failed one found. Workers claim jobs oldest
+ * Waits until every job is done (woken by the queue's `changed`, else every `pollMs`); throws on
+ * the first failed one found. Workers claim jobs oldest
  * first, so they finish about in order: each tick reads the first unfinished job and, once it is
  * done, walks on while the next ones are done too (each job is read about once, plus one read a
  * tick), instead of reading every unfinished job every tick. Every `sweepEvery` ticks the whole rest
@@ -89,6 +90,7 @@ async function waitForJobs(
     while (next < ids.length && results.has(ids[next] as string)) next += 1;
     if (results.size !== before || tick === 1) onDone(results.size);
     if (results.size === ids.length) return results;
-    await new Promise((r) => setTimeout(r, pollMs));
+    // a queue that signals changes wakes this as soon as a worker records a job
+    await (queue.changed?.(pollMs) ?? new Promise((r) => setTimeout(r, pollMs)));
   }
 }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseOrThrow } from '@buff/core';
 import { openFsDriver } from '../fs-driver.js';
+import { ChangeWatch } from './change-watch.js';
 import type { JsonRecord, StorageDriver } from '../storage-driver.js';
 import type { JobListQuery, JobQueue, JobTiming } from './job-queue.js';
 import {
@@ -42,8 +43,9 @@ const PROCESS_TOKEN = randomBytes(8).toString('hex');
  * @example const queue = openFsJobQueue({ runsRoot: 'runs' });
  */
 export function openFsJobQueue(options: FsJobQueueOptions): JobQueue {
-  const store = openFsDriver({ root: join(options.runsRoot, '.buff', 'jobs') });
-  return new FsJobQueue(store, (options.heartbeatSeconds ?? 30) * 1000);
+  const root = join(options.runsRoot, '.buff', 'jobs');
+  const store = openFsDriver({ root });
+  return new FsJobQueue(store, (options.heartbeatSeconds ?? 30) * 1000, new ChangeWatch(join(root, '.index')));
 }
 
 class FsJobQueue implements JobQueue {
@@ -52,6 +54,7 @@ class FsJobQueue implements JobQueue {
   constructor(
     private readonly store: StorageDriver,
     private readonly staleMs: number,
+    private readonly watch: ChangeWatch,
   ) {}
 
   async submit(input: Parameters<JobQueue['submit']>[0]): Promise<Job> {
@@ -148,7 +151,12 @@ class FsJobQueue implements JobQueue {
     return this.store.exclusive(() => this.recoverLocked());
   }
 
+  changed(timeoutMs: number): Promise<void> {
+    return this.watch.wait(timeoutMs);
+  }
+
   close(): Promise<void> {
+    this.watch.close();
     return this.store.close();
   }
 

@@ -37,6 +37,12 @@ export interface JobQueue {
   release(id: string, attempt: number, reason: string): Promise<boolean>;
   /** Marks running jobs whose worker stopped heartbeating (or whose process is gone) interrupted. */
   recover(): Promise<number>;
+  /**
+   * Resolves when the queue may have changed (any process submitted, claimed or settled a job) or
+   * after `timeoutMs`, whichever comes first: idle workers and waiting sweeps wake on it instead of
+   * sleeping out a poll interval. Optional; without it callers sleep `timeoutMs`.
+   */
+  changed?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

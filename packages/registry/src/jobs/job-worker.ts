@@ -18,7 +18,7 @@ export interface JobWorkerOptions {
   workerId: string;
   handlers: Partial<Record<JobKind, JobHandler>>;
   concurrency?: number;
-  /** Idle wait between empty claims. */
+  /** Idle wait between empty claims (at most: a queue with `changed` wakes the worker sooner). */
   pollMs?: number;
   /** Heartbeat period; keep it well under the queue's heartbeatSeconds. */
   heartbeatMs?: number;
@@ -102,12 +102,15 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
         claimed = undefined;
       }
       if (!claimed) {
+        // woken by a change of the queue (a job submitted or handed back), by stop, or after pollMs
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollMs ?? 500);
+          const pollMs = options.pollMs ?? 500;
+          const timer = setTimeout(resolve, pollMs);
           wake = () => {
             clearTimeout(timer);
             resolve();
           };
+          void options.queue.changed?.(pollMs).then(wake);
         });
         continue;
       }
