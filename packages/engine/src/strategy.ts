@@ -19,7 +19,7 @@ export interface ResolvedModel {
  * have changed (a promotion, a rollback): a dry run re-resolves its alias only when the token moved.
  */
 export type ModelResolver = ((ref: { name: string; alias?: string; version?: number }) => Promise<ResolvedModel>) & {
-  changeStamp?: (() => string | undefined) | undefined;
+  changeStamp?: (() => string | undefined | Promise<string | undefined>) | undefined;
 };
 
 /** What `prepare` may use: the run's symbols and timeframe, and a model resolver when one is configured. */

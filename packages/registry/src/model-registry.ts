@@ -60,10 +60,10 @@ export interface ModelRegistry {
   promoteFolder(modelDir: string, options: PromoteFolderOptions): Promise<FolderPromotion>;
   rollback(name: string, options: { alias?: ModelAlias; actor: string; reason?: string }): Promise<ModelVersion>;
   /**
-   * A cheap token that changes whenever an alias may have moved (any write to the registry); the
-   * same token means `resolve` answers as before. Undefined when the storage has none (PostgreSQL).
+   * A cheap token that changes whenever an alias may have moved (any write to the registry, by any
+   * process); the same token means `resolve` answers as before. One stat (fs), one row (PostgreSQL).
    */
-  changeStamp(): string | undefined;
+  changeStamp(): Promise<string>;
   resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined>;
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
   listModels(): Promise<
@@ -243,8 +243,8 @@ class DriverModelRegistry implements ModelRegistry {
     });
   }
 
-  changeStamp(): string | undefined {
-    return this.driver.changeStamp?.();
+  async changeStamp(): Promise<string> {
+    return await this.driver.changeStamp();
   }
 
   async resolve(name: string, alias: ModelAlias): Promise<ModelVersion | undefined> {

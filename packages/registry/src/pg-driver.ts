@@ -25,7 +25,8 @@ const BATCH = 2_000;
 
 /**
  * The postgres driver: records in `buff_records` (JSONB, GIN + expression indexes), the audit
- * log in `buff_audit`; schema created and migrated on open. Several processes share one database.
+ * log in `buff_audit`, a change stamp every write bumps in `buff_change_stamp`; schema created and
+ * migrated on open. Several processes share one database.
  * @example const driver = await openPgDriver({ url: process.env.BUFF_PG_URL! });
  */
 export async function openPgDriver(options: PgDriverOptions): Promise<StorageDriver> {
@@ -173,6 +174,18 @@ class PgDriver implements StorageDriver {
 
   problems(): DriverProblem[] {
     return [];
+  }
+
+  /** The one-row counter every write bumps in its own transaction (schema step 4), whichever process wrote. */
+  async changeStamp(): Promise<string> {
+    const { rows } = await this.pool.query<{ stamp: string }>('SELECT stamp FROM buff_change_stamp');
+    const stamp = rows[0]?.stamp;
+    if (stamp === undefined) {
+      throw new BuffError('CORRUPT_ARTIFACT', 'the postgres registry table buff_change_stamp has lost its row', {
+        details: { key: 'buff_change_stamp', rule: 'CHANGE_STAMP_ROW' },
+      });
+    }
+    return `pg:${stamp}`;
   }
 
   async close(): Promise<void> {

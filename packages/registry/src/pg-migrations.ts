@@ -58,13 +58,36 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX buff_records_created_desc ON buff_records (collection, ((record ->> 'createdAt') COLLATE "C") DESC NULLS LAST, id COLLATE "C");
     `,
   },
+  {
+    // The change stamp: one row, bumped by a statement trigger in the transaction of every write to
+    // buff_records (whoever writes, this code or not), so it is visible exactly when the
+    // write is (a sequence would move before the commit: a reader could pair the new stamp with the
+    // old data and never look again). Reading it is one primary-key row. It starts at the creation
+    // time in microseconds, so a database dropped and made again does not repeat old stamps.
+    version: 4,
+    sql: `
+      CREATE TABLE buff_change_stamp (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        stamp bigint NOT NULL
+      );
+      INSERT INTO buff_change_stamp (stamp) VALUES ((extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
+      CREATE FUNCTION buff_bump_change_stamp() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          UPDATE buff_change_stamp SET stamp = stamp + 1;
+          RETURN NULL;
+        END
+      $fn$;
+      CREATE TRIGGER buff_records_change_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON buff_records
+        FOR EACH STATEMENT EXECUTE FUNCTION buff_bump_change_stamp();
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = 0x62756666; // 'buff'
 
 /**
  * Brings the database schema up to date; safe to call from many processes at once.
- * @example await migrate(pool); // -> 3 (the schema version now)
+ * @example await migrate(pool); // -> 4 (the schema version now)
  */
 export async function migrate(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();

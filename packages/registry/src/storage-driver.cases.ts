@@ -323,5 +323,37 @@ export function describeStorageDriver(name: string, open: () => Promise<DriverFi
         await other.close();
       }
     });
+
+    it('moves its change stamp at every write of records, by this instance or another, and only then', async () => {
+      const seen = [await driver.changeStamp()];
+      const moved = async (): Promise<void> => {
+        const stamp = await driver.changeStamp();
+        expect(seen).not.toContain(stamp);
+        seen.push(stamp);
+      };
+      await driver.insert('runs', 's1', record('s1'));
+      await moved();
+      // reads leave it as it is
+      await driver.get('runs', 's1');
+      await driver.list('runs', {});
+      await driver.ids('runs');
+      await driver.readAudit();
+      expect(await driver.changeStamp()).toBe(seen.at(-1));
+      await driver.putMany('runs', [{ id: 's1', record: record('s1', { name: 'renamed' }) }]);
+      await moved();
+      await driver.remove('runs', 's1');
+      await moved();
+      await driver.replaceAll('runs', [{ id: 's2', record: record('s2') }]);
+      await moved();
+      const other = await fixture.reopen();
+      try {
+        await other.insert('models', 'm', { kind: 'model' });
+        await moved();
+        // the other instance's stamp is the same token for the same state
+        expect(await other.changeStamp()).toBe(seen.at(-1));
+      } finally {
+        await other.close();
+      }
+    });
   });
 }

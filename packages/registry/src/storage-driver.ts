@@ -85,9 +85,10 @@ export interface StorageDriver {
   /** Problems found when the index was read (torn tail, garbage lines); empty when clean. */
   problems(): DriverProblem[];
   /**
-   * A cheap token that changes whenever a record may have changed (any write), for callers that
-   * poll; undefined when the driver has none (then ask it again each time).
+   * A cheap token that changes whenever a record may have changed (any write of records, by any
+   * process; audit entries are not records), for callers that poll: read it before reading the records, and the same token later means the same
+   * records. The fs driver stats its journal (synchronous); postgres reads a one-row counter.
    */
-  changeStamp?(): string | undefined;
+  changeStamp(): string | Promise<string>;
   close(): Promise<void>;
 }

@@ -19,8 +19,8 @@ export interface ActiveModelRef {
 
 /**
  * Follows the alias a session's config names (unless it names an exact version): `poll`, before
- * each bar, asks the registry again when its change stamp moved (one stat for the file registry;
- * every time when the resolver has no stamp) and, when the alias moved, loads the new version and
+ * each bar, asks the registry again when its change stamp moved (one stat for the file registry,
+ * one row for PostgreSQL; every time when the resolver has no stamp) and, when the alias moved, loads the new version and
  * hands it to the simulation's model-signal state, so the next decision comes from it.
  * @example const moved = await watch.poll(simulation); // { version: 2, id } or undefined
  */
@@ -47,7 +47,7 @@ export class ModelWatch {
   /** Switches when the alias points elsewhere now; what it switched to, or undefined. */
   async poll(simulation: Simulation): Promise<ModelSwitch | undefined> {
     if (this.alias === undefined) return undefined;
-    const stamp = this.resolveModel.changeStamp?.();
+    const stamp = await this.resolveModel.changeStamp?.();
     if (stamp !== undefined && stamp === this.seen) return undefined;
     const now = await this.resolveModel({ name: this.active.name, alias: this.alias });
     this.seen = stamp;
