@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { freshDir, smaCrossConfig, writeBenchDataset } from './lib/bench-dataset.mjs';
 import { median } from './lib/reference.mjs';
@@ -92,6 +93,7 @@ const runSweep = (runsRoot) =>
     let stdout = '';
     let stderr = '';
     let queuedAt;
+    let queuedEpoch;
     let cpuQueued;
     let cpuLast;
     let waitedUntil;
@@ -108,6 +110,7 @@ const runSweep = (runsRoot) =>
       stderr += chunk;
       if (queuedAt === undefined && stderr.includes('jobs on the fs job queue')) {
         queuedAt = performance.now();
+        queuedEpoch = Date.now();
         cpuQueued = cpuSeconds(child.pid);
       }
       const all = /(\d+)\/(\d+) jobs done/g;
@@ -122,11 +125,14 @@ const runSweep = (runsRoot) =>
     child.once('close', (code) => {
       clearInterval(sample);
       const end = performance.now();
+      const endEpoch = Date.now();
       if (code !== 0 || queuedAt === undefined) reject(new Error(`buff sweep failed (${code}): ${stderr}`));
       else
         done({
           ms: end - start,
           submitMs: end - queuedAt,
+          queuedEpoch,
+          endEpoch,
           stdout,
           coordinatorCpu: reapedChildrenCpu() - reaped0,
           waitCpu: (cpuLast ?? cpuQueued) - cpuQueued,
@@ -135,23 +141,45 @@ const runSweep = (runsRoot) =>
     });
   });
 
-/** Where the workers' time went: per worker, the jobs' summed run time and the gaps between them (stderr). */
-const timeline = async (runsRoot) => {
+/**
+ * Where the time went, from the job records (ms timestamps) and the sweep's exit: per worker its
+ * jobs' summed run time and first job; for the sweep, the pickup (first job submitted -> first job
+ * started; the coordinator goes on submitting meanwhile), the warm-up (a worker's first job less a median job: its data load and first indicator
+ * series), the tail (the last job done -> the other worker's last, idle meanwhile) and the report
+ * (last job done -> `buff sweep` exited: results read, report computed and written).
+ */
+const timeline = async (runsRoot, queuedEpoch, endEpoch) => {
   const queue = registry.openFsJobQueue({ runsRoot });
   const jobs = await queue.list({ kind: 'sweep-cell', limit: 100_000 });
   await queue.close();
   const byWorker = new Map();
   for (const job of jobs) byWorker.set(job.worker, [...(byWorker.get(job.worker) ?? []), job]);
+  const medianJob = median(jobs.map((j) => Date.parse(j.finishedAt) - Date.parse(j.startedAt)));
+  const firstStarts = [];
+  const lastEnds = [];
+  const warmUps = [];
   for (const [worker, list] of byWorker) {
     const spans = list.map((j) => [Date.parse(j.startedAt), Date.parse(j.finishedAt)]).sort((a, b) => a[0] - b[0]);
     const busy = spans.reduce((sum, [a, b]) => sum + (b - a), 0);
     const first = spans[0][0];
     const last = spans[spans.length - 1][1];
     const firstJob = spans[0][1] - spans[0][0];
+    firstStarts.push(first);
+    lastEnds.push(last);
+    warmUps.push(firstJob - medianJob);
     process.stderr.write(
-      `  ${worker}: ${list.length} jobs, in jobs ${busy} ms of ${last - first} ms (first job ${firstJob} ms)\n`,
+      `  ${worker}: ${list.length} jobs, in jobs ${busy} ms of ${last - first} ms (first job ${firstJob} ms, median job ${medianJob} ms)\n`,
     );
   }
+  const lastDone = Math.max(...lastEnds);
+  return {
+    pickupMs: Math.min(...firstStarts) - Math.min(...jobs.map((j) => Date.parse(j.createdAt))),
+    submitSpanMs: queuedEpoch - Math.min(...jobs.map((j) => Date.parse(j.createdAt))),
+    warmUpMs: Math.max(...warmUps),
+    tailMs: lastDone - Math.min(...lastEnds),
+    reportMs: endEpoch - lastDone,
+    jobMs: medianJob,
+  };
 };
 
 const round = async (workers, name) => {
@@ -167,13 +195,67 @@ const round = async (workers, name) => {
   if (!dir || !result.stdout.includes(`\n${CELLS} cells swept`))
     throw new Error(`unexpected sweep output ${result.stdout}`);
   const report = readFileSync(join(dir, 'report.json'), 'utf8');
-  await timeline(runsRoot);
+  const spans = await timeline(runsRoot, result.queuedEpoch, result.endEpoch);
   process.stderr.write(
-    `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit, ${result.waitMs.toFixed(0)} ms waiting for the workers), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, coordinator cpu ${result.coordinatorCpu.toFixed(2)} s (${result.waitCpu.toFixed(2)} s while waiting), load ${load0.toFixed(1)}\n`,
+    `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit, ${result.waitMs.toFixed(0)} ms waiting for the workers), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, coordinator cpu ${result.coordinatorCpu.toFixed(2)} s (${result.waitCpu.toFixed(2)} s while waiting), load ${load0.toFixed(1)}; pickup ${spans.pickupMs} ms, warm-up ${spans.warmUpMs} ms, tail ${spans.tailMs} ms, report ${spans.reportMs} ms\n`,
   );
   const { ms, submitMs, coordinatorCpu, waitCpu, waitMs } = result;
-  return { ms, submitMs, coordinatorCpu, waitCpu, waitMs, cpu, load: [load0, loadavg()[0]], report };
+  return { ms, submitMs, coordinatorCpu, waitCpu, waitMs, cpu, load: [load0, loadavg()[0]], report, spans };
 };
+
+/**
+ * The machine's own ceiling for this work: the same warm cells (every indicator series cached, no
+ * queue, no data load) simulated by one process alone, then by two at once, CEILING_RUNS times each,
+ * alternating. Two processes taking longer per cell than one is contention of the two cores (shared
+ * caches and memory bandwidth, or a hypervisor's), which no job distribution can remove.
+ */
+const ceiling = async () => {
+  const base = readFileSync(join(TMP, 'base.json'), 'utf8');
+  const args = [
+    join(REPO, 'bench/lib/cell-loop.mjs'),
+    REPO,
+    DATA_ROOT,
+    base,
+    FAST.join(','),
+    SLOW.slice(0, 5).join(','),
+  ];
+  const children = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise((ready, reject) => {
+          const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+          const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+          lines.next().then(({ value }) => (value === 'ready' ? ready({ child, lines }) : reject(new Error(value))));
+          child.once('error', reject);
+        }),
+    ),
+  );
+  const go = async (list) => {
+    const loadBefore = loadavg()[0];
+    for (const { child } of list) child.stdin.write('go\n');
+    const out = await Promise.all(list.map(async ({ lines }) => JSON.parse((await lines.next()).value)));
+    return {
+      ms: Math.max(...out.map((o) => o.ms)),
+      cpuMs: out.reduce((a, o) => a + o.cpuMs, 0) / out.length,
+      load: loadBefore,
+    };
+  };
+  const alone = [];
+  const paired = [];
+  for (let i = 0; i < CEILING_RUNS; i++) {
+    alone.push(await go(children.slice(0, 1)));
+    paired.push(await go(children));
+  }
+  for (const { child } of children) child.stdin.end();
+  const cells = FAST.length * 5;
+  const perCell = (list) => median(list.map((r) => r.ms)) / cells;
+  return { alone: perCell(alone), paired: perCell(paired), loads: [...alone, ...paired].map((r) => r.load) };
+};
+const CEILING_RUNS = 3;
+const hw = await ceiling();
+process.stderr.write(
+  `ceiling: ${hw.alone.toFixed(1)} ms per cell alone, ${hw.paired.toFixed(1)} ms with two at once (loads ${hw.loads.map((l) => l.toFixed(1)).join(' ')})\n`,
+);
 
 const rounds = { 1: [], 2: [] };
 for (let i = 0; i < RUNS; i++) for (const n of [1, 2]) rounds[n].push(await round(n, `r${i}-w${n}`));
@@ -200,6 +282,24 @@ const speedUp = fromSubmit(1) / fromSubmit(2);
 const loadRange = `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`;
 const verdict =
   speedUp >= 1.8 ? `(target >= 1.8x, load ${loadRange})` : `(measured at load ${loadRange}, not yet >= 1.8x)`;
+/**
+ * What two workers could reach at best here: the cells' part of one worker's time scaled by the
+ * machine's pairing cost k (two processes at once vs one alone, same warm cells), the serial part
+ * (pickup + warm-up + report, paid by one and two workers alike) unchanged, no tail.
+ */
+const ceilingLine = () => {
+  const k = hw.paired / hw.alone;
+  const t1 = fromSubmit(1) / 1000;
+  const serial = median(rounds[1].map((r) => (r.spans.pickupMs + r.spans.warmUpMs + r.spans.reportMs) / 1000));
+  const best = t1 / (serial + ((t1 - serial) * k) / 2);
+  const room = 1 / 1.8 - k / 2;
+  const needed =
+    room > 0
+      ? `1.8x needs the serial part <= ${((t1 * room) / (1 - k / 2)).toFixed(1)} s with this k`
+      : '1.8x needs k <= 1.11, whatever the serial part';
+  const loads = hw.loads.map((l) => l.toFixed(1)).join(', ');
+  return `Ceiling of this machine (loads ${loads}): the same warm cells (series cached, no queue, no data load) took ${hw.alone.toFixed(1)} ms per cell in one process alone and ${hw.paired.toFixed(1)} ms in each of two at once (k = ${k.toFixed(2)}). With that k and the serial ${serial.toFixed(1)} s of one worker's sweep (pickup + warm-up + report), two workers reach at best ${best.toFixed(2)}x; ${needed}.`;
+};
 const lines = [
   '## Workers (issue 14 speed, bench/workers.mjs)',
   '',
@@ -214,6 +314,17 @@ const lines = [
   '',
   `Wall-clock speed-up, 2 workers vs 1, submit to report: **${speedUp.toFixed(2)}x**; whole process (start-up and the sweep's own data load included): ${(wall(1) / wall(2)).toFixed(2)}x ${verdict}.`,
   `CPU view: one worker spent ${oneCpu.toFixed(1)} s of CPU; with two, the busier one spent ${busiest.toFixed(1)} s (${(oneCpu / busiest).toFixed(2)}x; a CPU-time estimate, not a wall-clock result); CPU per cell 2 vs 1 workers: ${(cpuPerCell(2) / cpuPerCell(1)).toFixed(2)} (1.00 = no distribution overhead). The coordinator (\`buff sweep\`) spent ${coordinator(2).toFixed(2)} s of CPU in all with two workers, ${(waiting(2) * 1000).toFixed(1)} ms per second while it waited for them.`,
+  '',
+  "Where the time goes (medians, ms; from the job records): pickup = first job submitted -> first job started; warm-up = a worker's first job less a median job (its data load and first indicator series, paid by every worker); tail = one worker idle at the end; report = last job done -> `buff sweep` exited.",
+  '',
+  '| workers | pickup | warm-up | median job | tail | report |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...[1, 2].map((n) => {
+    const m = (k) => median(rounds[n].map((r) => r.spans[k])).toFixed(0);
+    return `| ${n} | ${m('pickupMs')} | ${m('warmUpMs')} | ${m('jobMs')} | ${m('tailMs')} | ${m('reportMs')} |`;
+  }),
+  '',
+  ceilingLine(),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 freshDir(TMP);
