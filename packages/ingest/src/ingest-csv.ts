@@ -1,12 +1,11 @@
-import { basename } from 'node:path';
 import { timeframeMs, type IngestOptionsInput } from '@buff/core';
 import type { BarsFileWriter } from './arrow/bars-file-writer.js';
 import type { ReadTuning } from './csv/parse-csv.js';
 import { commaCopyOfSemicolonCsv } from './csv/semicolon-csv.js';
 import { streamCsv } from './csv/stream-csv.js';
 import { parseIngestOptions } from './rules/parse-options.js';
-import { buildQualityReport } from './rules/quality-report.js';
 import { RowRuleStream } from './rules/row-stream.js';
+import { finishStreamedRows } from './rules/streamed-report.js';
 import { createTimestampParser } from './time/parse-timestamp.js';
 import { ingestStreamed, type IngestResult, type IngestTargets, type StreamedRead } from './store/store-ingest.js';
 
@@ -66,19 +65,8 @@ async function streamCsvInto(
       writer.append(bars, 0, bars.ts.length, tsInt64);
     },
   ).finally(() => copy?.cleanup());
-  const { gaps } = rows.finish();
-  const span = { rows: rows.rows, firstMs: rows.firstMs, lastMs: rows.lastMs };
-  const quality = buildQualityReport({
-    symbol: options.symbol,
-    timeframe: options.timeframe,
-    source: basename(path),
-    span,
-    gaps,
-    gapsAllowed: options.allowGaps,
-    kind: 'csv',
-    sourceColumns: read.sourceColumns,
-  });
-  return { quality, sourceSha256: copy?.sha256 ?? read.sha256, span, gapCount: gaps.length };
+  const finished = finishStreamedRows(rows, { ...options, path, kind: 'csv', sourceColumns: read.sourceColumns });
+  return { ...finished, sourceSha256: copy?.sha256 ?? read.sha256 };
 }
 
 function defined(tuning: ReadTuning): ReadTuning {

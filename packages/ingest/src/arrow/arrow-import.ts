@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
 import { CompressionType, RecordBatchReader, compressionRegistry, type RecordBatch } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import {
@@ -14,9 +13,9 @@ import {
 } from '@buff/core';
 import { createSourceHash, BACKGROUND_HASH_BYTES, type SourceHash } from '../csv/source-hash.js';
 import { parseIngestOptions } from '../rules/parse-options.js';
-import { buildQualityReport } from '../rules/quality-report.js';
 import { ruleError } from '../rules/rule-error.js';
 import { RowRuleStream } from '../rules/row-stream.js';
+import { finishStreamedRows } from '../rules/streamed-report.js';
 import { ingestStreamed, type IngestResult, type IngestTargets, type StreamedRead } from '../store/store-ingest.js';
 import type { BarsFileWriter } from './bars-file-writer.js';
 import { batchFills, fillBars, type BatchFills } from './batch-columns.js';
@@ -82,19 +81,8 @@ async function streamArrowInto(path: string, options: IngestOptions, writer: Bar
       writer.append(bars);
     }
     if (rows.rows === 0) throw ruleError('EMPTY_FILE', { file: path }, '', 'the Arrow file holds no rows');
-    const { gaps } = rows.finish();
-    const span = { rows: rows.rows, firstMs: rows.firstMs, lastMs: rows.lastMs };
-    const quality = buildQualityReport({
-      symbol: options.symbol,
-      timeframe: options.timeframe,
-      source: basename(path),
-      span,
-      gaps,
-      gapsAllowed: options.allowGaps,
-      kind: 'arrow',
-      sourceColumns,
-    });
-    return { quality, sourceSha256: await hash.digest(), span, gapCount: gaps.length };
+    const finished = finishStreamedRows(rows, { ...options, path, kind: 'arrow', sourceColumns });
+    return { ...finished, sourceSha256: await hash.digest() };
   } catch (err) {
     hash?.abort();
     throw err;
