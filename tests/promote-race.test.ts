@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRegistry } from '@buff/registry';
+import { writePromotableFolder } from '@buff/registry/testing';
 import { startTestPostgres } from './helpers/pg.js';
-import { writePromotableFolder } from './helpers/promotable-folder.js';
 import { buildRegistryChild, startChild } from './helpers/registry-processes.js';
 import { makeTempDir } from './helpers/tmp.js';
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuffError, modelIdOf, sha256Hex, type EvaluationRecord, type ModelCard } from '@buff/core';
+import { BuffError, type EvaluationRecord, type ModelCard } from '@buff/core';
+import { type ComparedChampion, fakeEvaluation, fakeModelCard } from './fake-model.js';
 import { openModelRegistry, type ModelRegistry } from './model-registry.js';
 
 let root: string;
@@ -17,110 +18,10 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A valid model card for a tiny LSTM; `seed` makes cards (and so model ids) differ. */
-function card(seed: number): ModelCard {
-  const id = sha256Hex(`bars ${seed}`);
-  const content: Omit<ModelCard, 'modelId'> = {
-    schemaVersion: 1,
-    name: 'lstm BTC-USD 1m',
-    kind: 'lstm',
-    symbols: ['BTC-USD'],
-    timeframe: '1m',
-    datasets: [
-      {
-        symbol: 'BTC-USD',
-        timeframe: '1m',
-        contentId: id,
-        source1mContentId: id,
-        featuresContentId: id,
-        split: { train: [0, 70], val: [71, 85], test: [86, 100], gap: 1 },
-        samples: { train: 60, val: 10, test: 10 },
-      },
-    ],
-    features: { names: ['ret_1'], options: {}, standardizer: { mean: [0], std: [1] } },
-    window: 8,
-    horizon: 1,
-    deadZone: 0,
-    seed,
-    model: {},
-    backend: { name: 'cpu' },
-    training: {
-      epochs: 1,
-      epochsRun: 1,
-      batchSize: 8,
-      learningRate: 0.01,
-      patience: 1,
-      bestEpoch: 1,
-      bestValLoss: 0.69,
-      stoppedEarly: false,
-      history: [],
-    },
-    calibration: { temperature: 1 },
-    splitOptions: { trainFrac: 0.7, valFrac: 0.15 },
-    packages: {},
-  };
-  return { ...content, modelId: modelIdOf(content) };
-}
-
-/** The champion a challenger's evaluation compared with, and whether it beat it. */
-interface ChampionFigures {
-  version: number;
-  modelId: string;
-  beaten: boolean;
-}
-
-function evaluation(modelId: string, passed: boolean, champion?: ChampionFigures): EvaluationRecord {
-  const metrics = {
-    count: 10,
-    accuracy: passed ? 0.8 : 0.5,
-    balancedAccuracy: 0.5,
-    logLoss: 0.6,
-    brier: 0.2,
-    ece: 0.01,
-    confusion: { tp: 4, fp: 1, tn: 4, fn: 1 },
-  };
-  const coin = { ...metrics, accuracy: 0.5 };
-  const ece = { value: 0.01, lower: 0.005, upper: 0.02 };
-  const test = (against: 'majority' | 'persistence' | 'champion', beaten: boolean) => ({
-    against,
-    pValue: beaten ? 0.001 : 0.4,
-    modelOnly: beaten ? 30 : 10,
-    baselineOnly: beaten ? 5 : 8,
-    beaten,
-  });
-  return {
-    schemaVersion: 2,
-    modelId,
-    datasets: [sha256Hex('bars')],
-    split: { train: [0, 70], val: [71, 85], test: [86, 100] },
-    metrics,
-    calibration: { temperature: 1, eceBefore: ece, eceAfter: ece, scalingWorse: false, gateEce: 0.01 },
-    baselines: {
-      majority: coin,
-      persistence: coin,
-      ...(champion
-        ? {
-            champion: {
-              ...metrics,
-              accuracy: 0.79,
-              name: 'lstm_BTC-USD_1m',
-              version: champion.version,
-              modelId: champion.modelId,
-            },
-          }
-        : {}),
-    },
-    significance: [
-      test('majority', passed),
-      test('persistence', passed),
-      ...(champion ? [test('champion', champion.beaten)] : []),
-    ],
-    accuracyInterval: { confidence: 0.95, lower: 0.7, upper: 0.88 },
-    gates: { minAccuracy: 0.68, maxCalibrationError: 0.05, beatBaselines: true, maxPValue: 0.05, confidence: 0.95 },
-    passed: passed && (champion?.beaten ?? true),
-    failures: passed ? [] : ['accuracy 0.5000 < minAccuracy 0.68'],
-  };
-}
+// the card and evaluation writers tests/promote-race.test.ts uses too (via '@buff/registry/testing')
+const card = fakeModelCard;
+const evaluation = (modelId: string, passed: boolean, champion?: ComparedChampion): EvaluationRecord =>
+  fakeEvaluation(modelId, { passed, champion });
 
 function modelFolder(tag: string, files: { card?: ModelCard; evaluation?: EvaluationRecord }): string {
   const dir = join(root, 'trained', tag);
