@@ -33,9 +33,6 @@ export async function connectBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
-/** @deprecated Use {@link connectBrowser}; kept this session for browser tests written in parallel. */
-export const launchBrowser = connectBrowser;
-
 /**
  * Collects the page's console errors and uncaught page errors, from now on, into the returned array.
  * @example const errors = watchErrors(page); await page.goto(url); expect(errors).toEqual([]);
