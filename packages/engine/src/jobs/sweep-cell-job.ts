@@ -42,7 +42,8 @@ export interface SweepCellsControl {
  * Simulates a chunk of sweep cells and returns each cell's summary (walk-forward segments and CSCV
  * blocks, {@link encodeCellSummary}) in the chunk's order: the numbers `runSweep` computes
  * in-process (same evaluator, same data, same summary). Chunks of one sweep read the same data:
- * `cache` keeps one load and one indicator cache per worker. Yields between cells so heartbeats go out.
+ * `cache` keeps one load and one indicator cache per worker; the series a chunk did not read are
+ * retired after it (their memory reused). Yields between cells so heartbeats go out.
  * @example const summaries = await sweepCellSummaries(job.payload, 'data', cache);
  */
 export async function sweepCellSummaries(
@@ -54,11 +55,12 @@ export async function sweepCellSummaries(
   const chunk = parseOrThrow(SweepCellsPayloadSchema, payload, 'INVALID_INPUT', 'sweep-cell job payload');
   const out: EncodedCellSummary[] = [];
   let buffer: Float64Array | undefined;
+  let evaluate: CellEvaluator | undefined;
   for (const { cell, config } of chunk.cells) {
     control.signal?.throwIfAborted();
     // prepareRun's strict parse checks the plain JSON a job carries
     const prepared = await prepareRun(config as RunConfigInput, { source: `sweep ${chunk.sweepKey} cell ${cell}` });
-    const evaluate = await evaluatorFor(prepared.config, dataRoot, cache);
+    evaluate = await evaluatorFor(prepared.config, dataRoot, cache);
     const equity = evaluate(prepared);
     const length = Math.max(0, equity.length - 1);
     if (buffer?.length !== length) buffer = new Float64Array(length);
@@ -67,6 +69,8 @@ export async function sweepCellSummaries(
     control.onCell?.(out.length, chunk.cells.length);
     await new Promise((resolve) => setImmediate(resolve));
   }
+  // the series only this chunk read (its share of the long axis) make room for the next chunk's
+  evaluate?.cache.retire();
   return out;
 }
 

@@ -11,8 +11,8 @@ type TargetsFn = (bars: Bars, params: Record<string, unknown>, cache: IndicatorC
 const smaCrossTargets: TargetsFn = (bars, params, cache, out) => {
   const fastPeriod = params.fast as number;
   const slowPeriod = params.slow as number;
-  const fast = cache.series(`sma:${fastPeriod}`, () => smaSeries(bars.close, fastPeriod));
-  const slow = cache.series(`sma:${slowPeriod}`, () => smaSeries(bars.close, slowPeriod));
+  const fast = cache.series(`sma:${fastPeriod}`, (into) => smaSeries(bars.close, fastPeriod, into));
+  const slow = cache.series(`sma:${slowPeriod}`, (into) => smaSeries(bars.close, slowPeriod, into));
   const n = bars.ts.length;
   const warm = Math.min(n, slowPeriod - 1);
   out.fill(0, 0, warm);
