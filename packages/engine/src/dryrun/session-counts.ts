@@ -1,6 +1,22 @@
+import { z } from 'zod';
 import type { JournalEntry } from './journal-entry.js';
-import type { SessionCounts } from './session-files.js';
 import { readJournalFileFrom } from './session-journal.js';
+
+/** A session's counts, as session.json holds them (see SessionRecordSchema). */
+export const CountsSchema = z
+  .object({
+    bars: z.number().int(),
+    used: z.number().int(),
+    refused: z.number().int(),
+    gaps: z.number().int(),
+    signals: z.number().int(),
+    rateLimited: z.number().int(),
+    modelSwitches: z.number().int(),
+    guardrailBlocks: z.number().int().optional(),
+  })
+  .strict();
+
+export type SessionCounts = z.infer<typeof CountsSchema>;
 
 /**
  * Adds one journal entry to a session's counts (as it is handled, and again when a resume re-reads it).

@@ -2,26 +2,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BuffError, parseOrThrow, writeFileAtomic } from '@buff/core';
-import { journalCounts } from './session-counts.js';
+import { CountsSchema, journalCounts, type SessionCounts } from './session-counts.js';
 
 /** Where dry-run sessions live: `<RUNS_ROOT>/dryrun/<session id>/`. */
 export const SESSIONS_DIR = 'dryrun';
 export const SESSION_FILE = 'session.json';
 export const JOURNAL_FILE = 'signals.journal';
 export const STOP_FILE = 'stop-requested';
-
-const CountsSchema = z
-  .object({
-    bars: z.number().int(),
-    used: z.number().int(),
-    refused: z.number().int(),
-    gaps: z.number().int(),
-    signals: z.number().int(),
-    rateLimited: z.number().int(),
-    modelSwitches: z.number().int(),
-    guardrailBlocks: z.number().int().optional(),
-  })
-  .strict();
 
 const ModelRefSchema = z.object({ name: z.string(), version: z.number().int(), id: z.string() }).strict();
 
@@ -90,7 +77,7 @@ export const SessionRecordSchema = z
   })
   .strict();
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;
-export type SessionCounts = z.infer<typeof CountsSchema>;
+export type { SessionCounts };
 
 /** The folder of session `id` under a runs root. */
 export function sessionDir(runsRoot: string, id: string): string {
