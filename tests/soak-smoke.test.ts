@@ -21,7 +21,13 @@ afterAll(() => tmp.cleanup());
 
 interface SoakFigures {
   total: number;
-  signals: { emitted: number; notified: number; lost: number; duplicated: number; telegram: { delivered: number } };
+  signals: {
+    emitted: number;
+    notified: number;
+    lost: number;
+    duplicated: number;
+    telegram: { delivered: number; lost: number; duplicated: number; marked: number };
+  };
   checks: Array<{ name: string; figure: string; pass: boolean }>;
   criteria: Array<{ name: string; figures: string; pass: boolean }>;
 }
@@ -64,6 +70,11 @@ describe('soak (6 h of bars)', () => {
     expect(figures.total).toBe(720);
     expect(figures.signals.emitted).toBeGreaterThan(0);
     expect(figures.signals).toMatchObject({ lost: 0, duplicated: 0 });
-    expect(figures.signals.telegram.delivered).toBe(figures.signals.emitted);
+    // Telegram has no idempotency key: a message in flight at the SIGKILL is sent again, marked "may repeat"
+    // (at most one per kill); anything else repeated or missing fails
+    const telegram = figures.signals.telegram;
+    expect(telegram).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(telegram.marked).toBeLessThanOrEqual(1);
+    expect(telegram.delivered).toBe(figures.signals.emitted + telegram.marked);
   }, 300_000);
 });
