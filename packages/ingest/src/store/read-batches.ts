@@ -3,6 +3,7 @@ import { AsyncRecordBatchFileReader, RecordBatchReader, Table, type RecordBatch 
 import { type Bars, type DatasetTable, firstIndexAtOrAfter, sliceBars, type Timeframe } from '@buff/core';
 import { sha256FileOffThread } from '@buff/core/io';
 import { readBarsTable } from '../arrow/bars-table.js';
+import { readWindowColumns } from './read-columns.js';
 import { unreadable } from './read-manifest.js';
 import { checkContentId, findTable } from './table-file.js';
 
@@ -34,6 +35,12 @@ export interface OpenedTable {
    * file is closed when it is done and the hash is known.
    */
   batches(): AsyncGenerator<BarBatch>;
+  /**
+   * The window's bars as one set of columns read straight from the file ({@link readWindowColumns}),
+   * then the file is closed as by batches(); undefined (the file left open for batches()) when the
+   * file is not the plain layout Buff writes. Call one of the two.
+   */
+  columns(): Promise<BarBatch | undefined>;
   /** Closes the file (once the hash is known) without reading the batches; batches() does it when done. */
   close(): void;
 }
@@ -78,7 +85,19 @@ export async function openTableBatches(
     closed = true;
     void verified.catch(() => undefined).then(() => handle.close().catch(() => undefined));
   };
-  return { table, path, verified, batches: () => windowBatches(reader, path, window, verified, close), close };
+  const columns = async () => {
+    let read: BarBatch | undefined;
+    try {
+      read = await readWindowColumns(handle, reader, window);
+    } catch (err) {
+      close();
+      await verified; // a hash mismatch is the better message
+      throw unreadable(path, err);
+    }
+    if (read !== undefined) close();
+    return read;
+  };
+  return { table, path, verified, batches: () => windowBatches(reader, path, window, verified, close), columns, close };
 }
 
 /**

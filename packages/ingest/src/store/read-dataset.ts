@@ -34,7 +34,9 @@ export interface UnverifiedBars {
 /**
  * {@link readBars} with the sha256 check running on the hash worker (core's
  * `sha256FileOffThread`, over the file the batches are read from) while the caller works with the
- * bars: a run builder simulates meanwhile and awaits `verified` before it writes anything.
+ * bars: a run builder simulates meanwhile and awaits `verified` before it writes anything. The
+ * columns are read from the file straight into their arrays (`readWindowColumns`); a file not in
+ * Buff's plain layout is read through Arrow's record batches and joined.
  * Bytes that do not even parse reject with CORRUPT_ARTIFACT once their hash is known.
  * @example const { bars, verified } = await readBarsVerifiedLater('data', 'BTC-USD', '1m'); work(bars); await verified;
  */
@@ -46,7 +48,8 @@ export async function readBarsVerifiedLater(
 ): Promise<UnverifiedBars> {
   const opened = await openTableBatches(dataRoot, symbol, timeframe, window);
   const whole = window.from === undefined && window.to === undefined;
-  const { bars, tsInt64 } = await collectBatches(opened.batches(), whole ? opened.table.rows : undefined);
+  const direct = await opened.columns();
+  const { bars, tsInt64 } = direct ?? (await collectBatches(opened.batches(), whole ? opened.table.rows : undefined));
   return { bars, table: opened.table, verified: opened.verified, tsInt64 };
 }
 

@@ -1,7 +1,5 @@
 import { DataType, TimeUnit, type Vector } from 'apache-arrow';
-import { writeInt64Ms } from './int64-ms.js';
-
-const TWO_32 = 4294967296;
+import { readInt64Ms, writeInt64Ms } from './int64-ms.js';
 
 /**
  * Millisecond timestamps (integral floats) as Int64, written as two little-endian 32-bit halves:
@@ -26,12 +24,8 @@ export function timestampsToMs(vector: Vector): Float64Array {
   const out = new Float64Array(vector.length);
   let offset = 0;
   for (const chunk of vector.data) {
-    const values = chunk.values as BigInt64Array;
-    const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    for (let i = 0; i < chunk.length; i++) {
-      const j = 2 * (chunk.offset + i);
-      out[offset + i] = (halves[j + 1] as number) * TWO_32 + ((halves[j] as number) >>> 0);
-    }
+    const values = (chunk.values as BigInt64Array).subarray(chunk.offset, chunk.offset + chunk.length);
+    readInt64Ms(values, out.subarray(offset, offset + chunk.length));
     offset += chunk.length;
   }
   return out;

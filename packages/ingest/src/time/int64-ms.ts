@@ -16,3 +16,15 @@ export function writeInt64Ms(ms: Float64Array, out: BigInt64Array, from: number,
     halves[2 * i + 1] = hi;
   }
 }
+
+/**
+ * Int64 millisecond timestamps as floats into `out` (as long as `values`), read as two
+ * little-endian 32-bit halves: no BigInt per value.
+ * @example readInt64Ms(BigInt64Array.of(60_000n)) // Float64Array [60000]
+ */
+export function readInt64Ms(values: BigInt64Array, out = new Float64Array(values.length)): Float64Array {
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++)
+    out[i] = (halves[2 * i + 1] as number) * TWO_32 + ((halves[2 * i] as number) >>> 0);
+  return out;
+}
