@@ -1,5 +1,5 @@
 import { errorFunction, probit } from 'simple-statistics';
-import { combineAt, type SegmentStats, segmentSharpe, segmentStats } from './segment-stats.js';
+import { type SegmentStats, segmentStats, sharpeAt } from './segment-stats.js';
 
 // The statistics a sweep reports about its own overfitting: Sharpe ratios per observation, the
 // probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein,
@@ -151,13 +151,23 @@ export function probabilityOfOverfittingFromBlocks(
   const logits: number[] = [];
   for (const inSample of combinations(blocks, blocks / 2)) {
     const outSample = [...Array(blocks).keys()].filter((b) => !inSample.includes(b));
-    const isSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, inSample)));
+    const isSharpe = cellBlocks.map((cell) => sharpeAt(cell, inSample));
     const best = isSharpe.indexOf(Math.max(...isSharpe));
-    const oosSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, outSample)));
-    const mine = oosSharpe[best] as number;
-    const below = oosSharpe.filter((s) => s < mine).length + 0.5 * (oosSharpe.filter((s) => s === mine).length - 1);
+    const oosSharpe = cellBlocks.map((cell) => sharpeAt(cell, outSample));
+    const below = rankBelow(oosSharpe, oosSharpe[best] as number);
     const omega = (below + 1) / (cells + 1);
     logits.push(Math.log(omega / (1 - omega)));
   }
   return { pbo: logits.filter((l) => l <= 0).length / logits.length, logits, splits: logits.length };
+}
+
+/** How many of `values` are below `mine`, ties (other than itself) counted as half. */
+function rankBelow(values: readonly number[], mine: number): number {
+  let below = 0;
+  let ties = 0;
+  for (const s of values) {
+    if (s < mine) below += 1;
+    else if (s === mine) ties += 1;
+  }
+  return below + 0.5 * (ties - 1);
 }
