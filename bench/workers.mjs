@@ -40,6 +40,14 @@ writeFileSync(
   SWEEP,
   JSON.stringify({ name: 'workers', base: 'base.json', grid, walkForward: { folds: 4 }, keep: 'none' }),
 );
+// the next sweep a researcher runs on the same data: other slow values (odd), the same fast ones
+const SWEEP_NEXT = join(TMP, 'sweep-next.json');
+const gridNext = { ...grid, 'strategy.params.slow': SLOW.map((s) => s + 1) };
+writeFileSync(
+  SWEEP_NEXT,
+  JSON.stringify({ name: 'workers next', base: 'base.json', grid: gridNext, walkForward: { folds: 4 }, keep: 'none' }),
+);
+const HUGE_PAGES = /glibc\.malloc\.hugetlb=[12]/.test(process.env.GLIBC_TUNABLES ?? '');
 
 /** CPU seconds (user + system) a live process has used so far. */
 const cpuSeconds = (pid) => {
@@ -83,9 +91,20 @@ const stopWorker = (child) =>
  * its exit, and the coordinator's CPU: the whole process (from the reaped child's rusage) and while
  * it waited for the workers (sampled from /proc at the queued line and every 50 ms until it ends).
  */
-const runSweep = (runsRoot) =>
+const runSweep = (runsRoot, config = SWEEP) =>
   new Promise((done, reject) => {
-    const args = [BIN, 'sweep', '--config', SWEEP, '--driver', 'fs', '--runs-root', runsRoot, '--data-root', DATA_ROOT];
+    const args = [
+      BIN,
+      'sweep',
+      '--config',
+      config,
+      '--driver',
+      'fs',
+      '--runs-root',
+      runsRoot,
+      '--data-root',
+      DATA_ROOT,
+    ];
     if (PER_JOB) args.push('--cells-per-job', PER_JOB);
     const reaped0 = reapedChildrenCpu();
     const start = performance.now();
@@ -189,18 +208,38 @@ const round = async (workers, name) => {
   const load0 = loadavg()[0];
   const result = await runSweep(runsRoot);
   const cpu = children.map((c, i) => cpuSeconds(c.pid) - cpu0[i]);
-  await Promise.all(children.map(stopWorker));
-  // human mode, so that the progress line saying the cells are queued is printed
-  const dir = /^folder (.+)$/m.exec(result.stdout)?.[1];
-  if (!dir || !result.stdout.includes(`\n${CELLS} cells swept`))
-    throw new Error(`unexpected sweep output ${result.stdout}`);
-  const report = readFileSync(join(dir, 'report.json'), 'utf8');
+  const report = reportOf(result);
   const spans = await timeline(runsRoot, result.queuedEpoch, result.endEpoch);
+  // the same workers, the next sweep on the same data: they hold its bars and the fast series
+  const next = await runSweep(runsRoot, SWEEP_NEXT);
+  await Promise.all(children.map(stopWorker));
+  process.stderr.write(`workers ${workers}, next sweep: ${next.submitMs.toFixed(0)} ms from submit\n`);
   process.stderr.write(
     `workers ${workers}: ${result.ms.toFixed(0)} ms (${result.submitMs.toFixed(0)} ms from submit, ${result.waitMs.toFixed(0)} ms waiting for the workers), worker cpu ${cpu.map((s) => s.toFixed(1)).join(' + ')} s, coordinator cpu ${result.coordinatorCpu.toFixed(2)} s (${result.waitCpu.toFixed(2)} s while waiting), load ${load0.toFixed(1)}; pickup ${spans.pickupMs} ms, warm-up ${spans.warmUpMs} ms, tail ${spans.tailMs} ms, report ${spans.reportMs} ms\n`,
   );
   const { ms, submitMs, coordinatorCpu, waitCpu, waitMs } = result;
-  return { ms, submitMs, coordinatorCpu, waitCpu, waitMs, cpu, load: [load0, loadavg()[0]], report, spans };
+  const nextReport = reportOf(next);
+  return {
+    ms,
+    submitMs,
+    nextMs: next.submitMs,
+    coordinatorCpu,
+    waitCpu,
+    waitMs,
+    cpu,
+    load: [load0, loadavg()[0]],
+    report,
+    nextReport,
+    spans,
+  };
+};
+
+/** The report.json of a finished sweep (human output, so that the line saying the cells are queued is printed). */
+const reportOf = (result) => {
+  const dir = /^folder (.+)$/m.exec(result.stdout)?.[1];
+  if (!dir || !result.stdout.includes(`\n${CELLS} cells swept`))
+    throw new Error(`unexpected sweep output ${result.stdout}`);
+  return readFileSync(join(dir, 'report.json'), 'utf8');
 };
 
 /**
@@ -261,6 +300,9 @@ const rounds = { 1: [], 2: [] };
 for (let i = 0; i < RUNS; i++) for (const n of [1, 2]) rounds[n].push(await round(n, `r${i}-w${n}`));
 const reports = new Set([...rounds[1], ...rounds[2]].map((r) => r.report));
 if (reports.size !== 1) throw new Error('the sweep reports of 1 and 2 workers differ');
+if (new Set([...rounds[1], ...rounds[2]].map((r) => r.nextReport)).size !== 1)
+  throw new Error('the next sweep reports of 1 and 2 workers differ');
+const nextSpeedUp = median(rounds[1].map((r) => r.nextMs)) / median(rounds[2].map((r) => r.nextMs));
 
 const wall = (n) => median(rounds[n].map((r) => r.ms));
 const fromSubmit = (n) => median(rounds[n].map((r) => r.submitMs));
@@ -280,9 +322,15 @@ const coordinator = (n) => median(rounds[n].map((r) => r.coordinatorCpu));
 const waiting = (n) => median(rounds[n].map((r) => r.waitCpu / (r.waitMs / 1000)));
 const speedUp = fromSubmit(1) / fromSubmit(2);
 const loadRange = `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`;
-const verdict =
-  speedUp >= 1.8
-    ? `(measured at load ${loadRange}: >= 1.8x in this run; other load on a shared machine can favour either side, so only an idle run settles it)`
+// the machine's own speed: one worker's CPU seconds for the same cells, round to round (a VM whose
+// host is busy runs the same work slower; the ratio of two runs taken minutes apart then measures that)
+const oneCpus = rounds[1].map((r) => r.cpu[0]);
+const cpuSpread = Math.max(...oneCpus) / Math.min(...oneCpus) - 1;
+const steady = cpuSpread <= 0.1;
+const verdict = !steady
+  ? `(not settled: one worker's CPU time for the same cells ranged ${Math.min(...oneCpus).toFixed(1)}-${Math.max(...oneCpus).toFixed(1)} s over the rounds, +${(cpuSpread * 100).toFixed(0)}%, so the machine's own speed changed between rounds by more than the margin measured; load ${loadRange})`
+  : speedUp >= 1.8
+    ? `(measured at load ${loadRange}: >= 1.8x in this run, one worker's CPU time steady within ${(cpuSpread * 100).toFixed(0)}% over the rounds)`
     : `(measured at load ${loadRange}, not yet >= 1.8x)`;
 /** The warm-up of one worker alone against two at once: both fault in fresh memory (bars, series) together. */
 const warmUpLine = () => {
@@ -311,7 +359,7 @@ const ceilingLine = () => {
 const lines = [
   '## Workers (issue 14 speed, bench/workers.mjs)',
   '',
-  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS === 1 ? '1 round' : `${RUNS} rounds alternating`}; reports byte-identical. Load average ${loadRange} during the runs.`,
+  `One sweep of ${CELLS.toLocaleString('en-US')} sma-cross cells (fast ${FAST[0]}..${FAST[FAST.length - 1]} x slow ${SLOW[0]}..${SLOW[SLOW.length - 1]} step 2, walk-forward 4 folds, CSCV 8 blocks, metrics only) on ${ROWS.toLocaleString('en-US')} synthetic 1m bars, through the fs job queue: \`buff sweep --driver fs\` timed from submit to report with 1 and with 2 idle built \`buff worker\`s already started; ${RUNS === 1 ? '1 round' : `${RUNS} rounds alternating`}; reports byte-identical. Load average ${loadRange} during the runs. ${HUGE_PAGES ? 'Workers and `buff sweep` ran with transparent huge pages for their large arrays (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`).' : 'Without huge pages (`GLIBC_TUNABLES` not set: 4 KB pages).'}`,
   '',
   '| workers | median s, submit to report | median s, whole `buff sweep` | worker CPU ms per cell | coordinator CPU s (ms per s while waiting) | rounds (whole process) |',
   '| ---: | ---: | ---: | ---: | ---: | --- |',
@@ -321,6 +369,7 @@ const lines = [
   ),
   '',
   `Wall-clock speed-up, 2 workers vs 1, submit to report: **${speedUp.toFixed(2)}x**; whole process (start-up and the sweep's own data load included): ${(wall(1) / wall(2)).toFixed(2)}x ${verdict}.`,
+  `The next sweep on the same workers (slow ${SLOW[0] + 1}..${SLOW[SLOW.length - 1] + 1}, same fast values, same data: the workers already hold the bars and the fast series, so there is no warm-up), submit to report: 1 worker ${(median(rounds[1].map((r) => r.nextMs)) / 1000).toFixed(1)} s, 2 workers ${(median(rounds[2].map((r) => r.nextMs)) / 1000).toFixed(1)} s: **${nextSpeedUp.toFixed(2)}x**.`,
   `CPU view: one worker spent ${oneCpu.toFixed(1)} s of CPU; with two, the busier one spent ${busiest.toFixed(1)} s (${(oneCpu / busiest).toFixed(2)}x; a CPU-time estimate, not a wall-clock result); CPU per cell 2 vs 1 workers: ${(cpuPerCell(2) / cpuPerCell(1)).toFixed(2)} (1.00 = no distribution overhead). The coordinator (\`buff sweep\`) spent ${coordinator(2).toFixed(2)} s of CPU in all with two workers, ${(waiting(2) * 1000).toFixed(1)} ms per second while it waited for them.`,
   '',
   "Where the time goes (medians, ms; from the job records): pickup = first job submitted -> first job started; warm-up = a worker's first job less a median job (its data load and first indicator series, paid by every worker); tail = one worker idle at the end; report = last job done -> `buff sweep` exited.",
