@@ -53,31 +53,6 @@ export function combineAt(segments: readonly SegmentStats[], indices: Iterable<n
   return out;
 }
 
-/**
- * `segmentSharpe(combineAt(segments, indices))` without the intermediate objects (the same
- * arithmetic in the same order, so the same bits): CSCV asks it 70 x 2 times per cell.
- * @example sharpeAt(blocks, [0, 2, 5, 7])
- */
-export function sharpeAt(segments: readonly SegmentStats[], indices: readonly number[]): number {
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (const i of indices) {
-    const b = segments[i] ?? EMPTY_SEGMENT;
-    if (b.n === 0) continue;
-    if (n === 0) {
-      ({ n, mean, m2 } = b);
-      continue;
-    }
-    const total = n + b.n;
-    const delta = b.mean - mean;
-    mean = mean + (delta * b.n) / total;
-    m2 = m2 + b.m2 + (delta * delta * n * b.n) / total;
-    n = total;
-  }
-  return segmentSharpe({ n, mean, m2, growth: 1 });
-}
-
 /** Sharpe ratio per observation (mean / population sd) of a segment; 0 under two returns or no spread. */
 export function segmentSharpe(s: SegmentStats): number {
   if (s.n < 2) return 0;

@@ -8,7 +8,6 @@ import {
   probabilityOfOverfitting,
   sharpeRatio,
 } from './sweep-stats.js';
-import { combineAt, EMPTY_SEGMENT, segmentSharpe, segmentStats, sharpeAt } from './segment-stats.js';
 
 // Reference figures were computed by hand with Python's statistics.NormalDist (inv_cdf, cdf).
 const alternating = (up: number, down: number, n: number): number[] =>
@@ -75,19 +74,5 @@ describe('sweep statistics', () => {
     const result = probabilityOfOverfitting([a, b], 2);
     expect(result.pbo).toBe(0);
     for (const logit of result.logits) expect(logit).toBeCloseTo(Math.LN2, 12);
-  });
-
-  it('sharpeAt gives the same bits as segmentSharpe(combineAt(...)), empty segments included', () => {
-    let seed = 7;
-    const next = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648 - 0.5;
-    };
-    const returns = Array.from({ length: 997 }, () => next() * 0.01);
-    const segments = [...Array.from({ length: 8 }, (_, b) => segmentStats(returns, b * 124, b * 124 + 3 + b * 17))];
-    segments.splice(3, 0, EMPTY_SEGMENT);
-    for (const indices of combinations(segments.length, 4).concat([[3], [], [3, 0]])) {
-      expect(Object.is(sharpeAt(segments, indices), segmentSharpe(combineAt(segments, indices)))).toBe(true);
-    }
   });
 });

@@ -1,5 +1,5 @@
 import { errorFunction, probit } from 'simple-statistics';
-import { type SegmentStats, segmentStats, sharpeAt } from './segment-stats.js';
+import { combineAt, type SegmentStats, segmentSharpe, segmentStats } from './segment-stats.js';
 
 // The statistics a sweep reports about its own overfitting: Sharpe ratios per observation, the
 // probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein,
@@ -151,9 +151,9 @@ export function probabilityOfOverfittingFromBlocks(
   const logits: number[] = [];
   for (const inSample of combinations(blocks, blocks / 2)) {
     const outSample = [...Array(blocks).keys()].filter((b) => !inSample.includes(b));
-    const isSharpe = cellBlocks.map((cell) => sharpeAt(cell, inSample));
+    const isSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, inSample)));
     const best = isSharpe.indexOf(Math.max(...isSharpe));
-    const oosSharpe = cellBlocks.map((cell) => sharpeAt(cell, outSample));
+    const oosSharpe = cellBlocks.map((cell) => segmentSharpe(combineAt(cell, outSample)));
     const below = rankBelow(oosSharpe, oosSharpe[best] as number);
     const omega = (below + 1) / (cells + 1);
     logits.push(Math.log(omega / (1 - omega)));
