@@ -5,7 +5,8 @@ import { prepareRun } from '../prepare-run.js';
 import { loadRunInputs } from '../run-inputs.js';
 import { type CellEvaluator, cellEvaluator } from '../sweep/cell-evaluator.js';
 import { type EncodedCellSummary, encodeCellSummary } from '../sweep/cell-summary-json.js';
-import { equityReturns, segmentEdges, summarizeCell } from '../sweep/sweep-cell-metrics.js';
+import { segmentEdges } from '../sweep/sweep-cell-metrics.js';
+import { summarizeEquity } from '../sweep/summarize-equity.js';
 import { walkForwardFolds } from '../sweep/walk-forward.js';
 
 /**
@@ -68,7 +69,7 @@ export async function sweepCellSummaries(
     const length = Math.max(0, equity.length - 1);
     if (cache.returns?.length !== length) cache.returns = new Float64Array(length);
     const edges = segmentEdges(walkForwardFolds(length, chunk.walkForward.folds, chunk.walkForward.scheme));
-    out.push(encodeCellSummary(summarizeCell(equityReturns(equity, cache.returns), edges, chunk.cscvBlocks)));
+    out.push(encodeCellSummary(summarizeEquity(equity, edges, chunk.cscvBlocks, cache.returns)));
     control.onCell?.(out.length, chunk.cells.length);
     await new Promise((resolve) => setImmediate(resolve));
   }

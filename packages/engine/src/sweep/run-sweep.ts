@@ -26,9 +26,9 @@ import {
   type FoldMetrics,
   foldMetrics,
   segmentEdges,
-  summarizeCell,
   walkForwardEfficiency,
 } from './sweep-cell-metrics.js';
+import { summarizeEquity } from './summarize-equity.js';
 import type { SweepConfig } from './sweep-config.js';
 import { deflatedSharpeRatio, moments, probabilityOfOverfittingFromBlocks } from './sweep-stats.js';
 import { readSweepReport, writeSweepFolder } from './sweep-store.js';
@@ -189,7 +189,7 @@ function summarizeCells(
     prepared.map((cell, index) => {
       const equity = evaluate(cell);
       if (index === 0) plan(equity.length);
-      return summarizeCell(equityReturns(equity, buffer), edges, sweep.cscvBlocks);
+      return summarizeEquity(equity, edges, sweep.cscvBlocks, buffer);
     });
   const sharpes = summaries.map(cellSharpe);
   const best = sharpes.indexOf(Math.max(...sharpes));
